@@ -1,0 +1,270 @@
+"""Use cases: log, reflect, report, list, delete. Each takes a Context from the shell.
+
+Nothing here reads the clock, the environment or the terminal: `Context` carries
+`today` and `now`. SQLModel (through queries.py) is imported only by reading use cases.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from allycli import insights, prompts, taxonomy
+from allycli.dates import Period
+from allycli.errors import AllyError, StorageError, UsageError
+from allycli.prompts import Prompt
+from allycli.records import Record
+from allycli.store import Store
+
+
+@dataclass(frozen=True)
+class Context:
+    store: Store
+    today: date
+    now: datetime  # aware, local offset
+    prompt_paths: tuple[Path, ...] = ()
+    drafts_dir: Path | None = None
+
+    def load_prompts(self) -> tuple[Prompt, ...]:
+        return prompts.load(self.prompt_paths)
+
+
+# -- log -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Logged:
+    record: Record
+    streak: int
+    today: date
+
+
+def check_text(text: str, what: str) -> str:
+    """Text must be storable as UTF-8; the message never repeats the text itself."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"The {what} contains characters that are not valid text (such as a lone "
+            "surrogate); nothing was saved."
+        ) from None
+    return text
+
+
+def log(
+    ctx: Context,
+    activity: str,
+    *,
+    note: str | None = None,
+    day: date | None = None,
+    pillar: str | None = None,
+    minutes: int | None = None,
+) -> Logged:
+    resolved = taxonomy.resolve_activity(activity)
+    chosen_pillar = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
+    if minutes is not None and not 0 < minutes <= 24 * 60:
+        raise UsageError("--minutes must be a whole number from 1 to 1440.")
+    if note is not None:
+        note = check_text(note, "note")
+        if not note.strip():
+            note = None
+    record = Record(
+        id=str(uuid.uuid4()),
+        kind="practice",
+        day=(day or ctx.today).isoformat(),
+        created_at=ctx.now.isoformat(timespec="seconds"),
+        pillar=chosen_pillar,
+        action_type=resolved.action_type,
+        note=note,
+        minutes=minutes,
+    )
+    streak = _save(ctx, record, lambda: ctx.store.insert_and_streak(record.row(), ctx.today))
+    return Logged(record, streak, ctx.today)
+
+
+def _save(ctx: Context, record: Record, write: Any) -> Any:
+    """Run a write; if the database refuses it, keep the entry as a draft and say where."""
+    try:
+        return write()
+    except StorageError as exc:
+        draft = save_draft(ctx, record)
+        if draft is None:
+            raise
+        raise StorageError(
+            f"{exc.message.rstrip('.')}; your entry was kept in {draft}, and "
+            f"`ally import {draft}` adds it later."
+        ) from None
+
+
+def save_draft(ctx: Context, record: Record) -> Path | None:
+    """Write one entry as a jsonl file (mode 0600) that `ally import` accepts."""
+    for folder in (ctx.drafts_dir, ctx.store.path.parent / "drafts"):
+        if folder is None:
+            continue
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path = folder / f"draft-{record.id}.jsonl"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+            return path
+        except OSError:
+            continue
+    return None
+
+
+# -- reflect -------------------------------------------------------------------------------
+
+
+def todays_prompt(
+    ctx: Context, *, day: date | None = None, prompt_id: str | None = None, another: bool = False
+) -> Prompt:
+    """The prompt to show: the one asked for, another one, or the prompt of the day."""
+    from allycli import queries
+
+    all_prompts = ctx.load_prompts()
+    if prompt_id is not None:
+        found = prompts.find(all_prompts, prompt_id)
+        if found is None:
+            raise UsageError(
+                f"No prompt has the id '{taxonomy.shown(prompt_id)}'; "
+                "`ally reflect --prompts` lists them."
+            )
+        return found
+    on = day or ctx.today
+    with queries.reading(ctx.store) as conn:
+        last, _ = queries.last_practiced(conn, on - timedelta(days=1))
+        answered = queries.answered_prompts(conn, on - timedelta(days=30), on)
+    chosen = prompts.prompt_of_the_day(all_prompts, on, last, answered)
+    if another:
+        return prompts.another(all_prompts, exclude=chosen.id)
+    return chosen
+
+
+def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = None) -> Record | None:
+    """Record an answer to a prompt; an empty answer records nothing."""
+    answer = check_text(answer, "answer").strip("\n")
+    if not answer.strip():
+        return None
+    record = Record(
+        id=str(uuid.uuid4()),
+        kind="reflection",
+        day=(day or ctx.today).isoformat(),
+        created_at=ctx.now.isoformat(timespec="seconds"),
+        pillar=prompt.pillar,
+        prompt_id=prompt.id,
+        prompt=prompt.text,
+        answer=answer,
+    )
+    _save(ctx, record, lambda: ctx.store.insert([record.row()]))
+    return record
+
+
+# -- report --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    today: date
+    entries: int
+    reflections: int
+    by_pillar: Mapping[str, int]
+    by_action_type: Mapping[str, int]
+    streak: insights.Streak
+    pillar_streaks: Mapping[str, insights.Streak]
+    gaps: tuple[insights.Gap, ...]
+    prompts: tuple[Prompt, ...]
+    buckets: tuple[insights.Bucket, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
+            "entries": self.entries,
+            "reflections": self.reflections,
+            "by_pillar": dict(self.by_pillar),
+            "by_action_type": dict(self.by_action_type),
+            "streak": {"current": self.streak.current, "longest": self.streak.longest},
+            "pillar_streaks": {
+                p: {"current": s.current, "longest": s.longest}
+                for p, s in self.pillar_streaks.items()
+            },
+            "gaps": [
+                {
+                    "kind": g.kind,
+                    "category": g.category,
+                    "last_practiced": g.last_practiced.isoformat() if g.last_practiced else None,
+                    "days_since": g.days_since,
+                }
+                for g in self.gaps
+            ],
+            "prompts": [
+                {"id": p.id, "pillar": p.pillar, "action_type": p.action_type, "text": p.text}
+                for p in self.prompts
+            ],
+            "buckets": [
+                {"label": b.label, "start": b.start.isoformat(), "end": b.end.isoformat(),
+                 "by_pillar": dict(b.by_pillar)}
+                for b in self.buckets
+            ],
+        }
+
+
+def report(ctx: Context, period: Period) -> Report:
+    from allycli import queries
+
+    all_prompts = ctx.load_prompts()
+    as_of = min(period.end, ctx.today)
+    with queries.reading(ctx.store) as conn:
+        counts = queries.period_counts(conn, period.start, period.end)
+        days, days_by_pillar = queries.practice_days(conn, as_of)
+        last_pillar, last_type = queries.last_practiced(conn, as_of)
+    by_pillar = dict.fromkeys(taxonomy.PILLARS, 0)
+    for (_, pillar), n in counts.daily.items():
+        if pillar in by_pillar:
+            by_pillar[pillar] += n
+    by_type = {t: counts.by_action_type.get(t, 0) for t in taxonomy.ACTION_TYPES}
+    gaps = insights.gaps(by_pillar, by_type, last_pillar, last_type, as_of)
+    chosen = prompts.learning_for(
+        all_prompts, [(g.kind, g.category) for g in gaps], seed=period.start.toordinal()
+    )
+    return Report(
+        period=period,
+        today=ctx.today,
+        entries=sum(counts.daily.values()),
+        reflections=counts.reflections,
+        by_pillar=by_pillar,
+        by_action_type=by_type,
+        streak=insights.streak(days, as_of, ctx.today),
+        pillar_streaks={
+            p: insights.streak(days_by_pillar.get(p, ()), as_of, ctx.today)
+            for p in taxonomy.PILLARS
+        },
+        gaps=gaps,
+        prompts=chosen,
+        buckets=insights.buckets(period, counts.daily),
+    )
+
+
+# -- list and delete -----------------------------------------------------------------------
+
+
+def entries(ctx: Context, filters: Any) -> Iterator[Record]:
+    from allycli import queries
+
+    with queries.reading(ctx.store) as conn:
+        yield from queries.records(conn, filters)
+
+
+def delete(ctx: Context, entry_id: str) -> tuple[str, str, str]:
+    return ctx.store.delete(entry_id)
+
+
+__all__ = ["AllyError", "Context", "Logged", "Report", "delete", "entries", "log", "reflect",
+           "report", "todays_prompt"]

@@ -1,0 +1,387 @@
+"""The database file: opening, pragmas, migrations, writes, backups.
+
+This module speaks SQL through the standard library's sqlite3 only, so the write path
+(`ally log`, `ally reflect`, `ally delete`, `ally import`) never imports SQLModel.
+Reads and reports go through SQLModel in queries.py, on connections made here.
+A test ties ENTRY_COLUMNS and the migrations' DDL to models.Entry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from allycli.errors import NotFoundError, StorageError, UsageError
+
+APP_ID = 0x616C6C79  # "ally": marks a SQLite file as ours
+SQLITE_HEADER = b"SQLite format 3\x00"
+DEFAULT_BUSY_TIMEOUT = 30.0
+
+ENTRY_COLUMNS: tuple[str, ...] = (
+    "id",
+    "kind",
+    "day",
+    "created_at",
+    "pillar",
+    "action_type",
+    "note",
+    "minutes",
+    "prompt_id",
+    "prompt",
+    "answer",
+)
+
+_INSERT = (
+    f"INSERT OR IGNORE INTO entry ({', '.join(ENTRY_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in ENTRY_COLUMNS)})"
+)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "entries: practice and reflections in one table, with indexes for reports",
+        (
+            """CREATE TABLE entry (
+                id VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                day VARCHAR NOT NULL,
+                created_at VARCHAR NOT NULL,
+                pillar VARCHAR NOT NULL,
+                action_type VARCHAR,
+                note VARCHAR,
+                minutes INTEGER,
+                prompt_id VARCHAR,
+                prompt VARCHAR,
+                answer VARCHAR,
+                PRIMARY KEY (id),
+                CONSTRAINT entry_kind CHECK (kind IN ('practice', 'reflection'))
+            )""",
+            "CREATE INDEX ix_entry_kind_day ON entry (kind, day, pillar, action_type)",
+            "CREATE INDEX ix_entry_kind_pillar_day ON entry (kind, pillar, day)",
+            "CREATE INDEX ix_entry_kind_type_day ON entry (kind, action_type, day)",
+            "CREATE INDEX ix_entry_day_created ON entry (day, created_at)",
+        ),
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+@dataclass(frozen=True)
+class Store:
+    """Where the database lives and how long a writer waits for the lock."""
+
+    path: Path
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    migrations: Sequence[Migration] = field(default=MIGRATIONS)
+
+    # -- opening -------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def connect(self, *, write: bool) -> sqlite3.Connection:
+        """A connection to an ally database at the current schema version.
+
+        For writing, the file (and its folder) is created if missing, and migrated if old.
+        For reading, a missing file gives an empty in-memory database, so that reading
+        commands never create files.
+        """
+        if not write and not self.exists():
+            conn = _connect(":memory:", self.busy_timeout)
+            _migrate(conn, self.migrations, backup_to=None)
+            return conn
+        inspect_file(self.path)
+        if write:
+            _create_private(self.path)
+        with translate_errors(self.path):
+            conn = _connect(self.path, self.busy_timeout, read_only=not write)
+            try:
+                version = _check_ours(conn, self.path, self.latest)
+                if version < self.latest:
+                    if not write:
+                        conn.close()
+                        conn = _connect(self.path, self.busy_timeout)
+                    self._upgrade(conn, version)
+            except BaseException:
+                conn.close()
+                raise
+        return conn
+
+    @property
+    def latest(self) -> int:
+        return self.migrations[-1].version
+
+    def _upgrade(self, conn: sqlite3.Connection, version: int) -> None:
+        backup_to = None
+        if version > 0:
+            backup_to = self.path.with_name(f"{self.path.name}.v{version}.bak")
+            n = 1
+            while backup_to.exists():
+                n += 1
+                backup_to = self.path.with_name(f"{self.path.name}.v{version}.{n}.bak")
+        _migrate(conn, self.migrations, backup_to=backup_to)
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction under the database's write lock (BEGIN IMMEDIATE)."""
+        conn = self.connect(write=True)
+        try:
+            with translate_errors(self.path):
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                    raise
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        conn = self.connect(write=False)
+        try:
+            with translate_errors(self.path):
+                yield conn
+        finally:
+            conn.close()
+
+    # -- writes --------------------------------------------------------------------------
+
+    def insert(self, rows: Iterable[Sequence[object]]) -> int:
+        """Insert rows (in ENTRY_COLUMNS order); an id already present is skipped."""
+        with self.writing() as conn:
+            before = conn.total_changes
+            conn.executemany(_INSERT, rows)
+            return conn.total_changes - before
+
+    def insert_and_streak(self, row: Sequence[object], today: date) -> int:
+        """Insert one entry and return the current streak, in one transaction."""
+        from allycli.insights import current_streak_from_recent
+
+        with self.writing() as conn:
+            conn.execute(_INSERT, row)
+            days = conn.execute(
+                "SELECT DISTINCT day FROM entry WHERE kind = 'practice' AND day <= ? "
+                "ORDER BY day DESC",
+                (today.isoformat(),),
+            )
+            return current_streak_from_recent((date.fromisoformat(d) for (d,) in days), today)
+
+    def delete(self, id_prefix: str) -> tuple[str, str, str]:
+        """Remove the one entry whose id starts with `id_prefix`; returns (id, kind, day).
+
+        secure_delete overwrites the freed content, and the checkpoint afterwards copies
+        that into the main file and truncates the WAL, so no copy of the text remains.
+        """
+        prefix = id_prefix.strip().lower()
+        if len(prefix) < 4 or any(c not in "0123456789abcdef-" for c in prefix):
+            raise UsageError(
+                "An entry id is the hex id shown by `ally list` (at least its first 4 "
+                "characters)."
+            )
+        with self.writing() as conn:
+            found = conn.execute(
+                "SELECT id, kind, day FROM entry WHERE id >= ? AND id < ? LIMIT 2",
+                (prefix, prefix + "\uffff"),
+            ).fetchall()
+            if not found:
+                raise NotFoundError(f"No entry has the id {prefix}; `ally list` shows the ids.")
+            if len(found) > 1:
+                raise UsageError(
+                    f"More than one entry id starts with {prefix}; give more of the id."
+                )
+            conn.execute("DELETE FROM entry WHERE id = ?", (found[0][0],))
+        self.checkpoint()
+        return found[0]
+
+    def checkpoint(self) -> None:
+        conn = self.connect(write=True)
+        try:
+            with translate_errors(self.path):
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            conn.close()
+
+    def backup(self, dest: Path) -> None:
+        """A consistent snapshot of the live database, written for the user alone."""
+        if dest.exists():
+            raise StorageError(f"{dest} already exists; choose a new file for the backup.")
+        with self.reading() as conn:
+            _vacuum_into(conn, dest)
+
+    def schema_version(self) -> int:
+        with self.reading() as conn:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _connect(
+    target: str | Path, busy_timeout: float, *, read_only: bool = False
+) -> sqlite3.Connection:
+    if read_only:
+        uri = Path(target).resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None)
+    else:
+        conn = sqlite3.connect(target, timeout=busy_timeout, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    if not read_only:
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA secure_delete = ON")
+    return conn
+
+
+def inspect_file(path: Path) -> None:
+    """Refuse, without touching it, a file that cannot be an ally database."""
+    try:
+        if path.is_dir():
+            raise StorageError(f"{path} is a folder; ALLY_DB must name a file.")
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except PermissionError:
+        raise StorageError(
+            f"The database {path} cannot be read: permission denied. Check its owner and mode."
+        ) from None
+    if head and head != SQLITE_HEADER:
+        raise StorageError(
+            f"{path} is not an ally database (it is not a SQLite file); "
+            "point ALLY_DB at another file or move this one aside."
+        )
+
+
+def _check_ours(conn: sqlite3.Connection, path: Path, latest: int) -> int:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id != APP_ID:
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != 0 or version != 0 or tables:
+            raise StorageError(
+                f"{path} is a SQLite database that ally did not create; "
+                "point ALLY_DB at another file or move this one aside."
+            )
+    if version > latest:
+        raise StorageError(
+            f"The database {path} was written by a newer ally (schema {version}, this one "
+            f"knows {latest}); upgrade ally to use it. It was left as it is."
+        )
+    return int(version)
+
+
+def _migrate(
+    conn: sqlite3.Connection, migrations: Sequence[Migration], backup_to: Path | None
+) -> None:
+    """Apply each pending step in its own transaction, re-checked under the write lock."""
+    if backup_to is not None:
+        _vacuum_into(conn, backup_to)
+    for step in migrations:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current >= step.version:  # another process got here first
+                conn.execute("ROLLBACK")
+                continue
+            for statement in step.statements:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA application_id = {APP_ID}")
+            conn.execute(f"PRAGMA user_version = {step.version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode not in ("wal", "memory"):
+        conn.execute("PRAGMA journal_mode = WAL")
+
+
+def _vacuum_into(conn: sqlite3.Connection, dest: Path) -> None:
+    _create_private(dest)
+    try:
+        conn.execute("VACUUM INTO ?", (str(dest),))
+    except sqlite3.Error:
+        with contextlib.suppress(OSError):
+            if dest.stat().st_size == 0:
+                dest.unlink()
+        raise
+
+
+def _create_private(path: Path) -> None:
+    """Create the folder (0700) and an empty file (0600) if they do not exist yet."""
+    folder = path.parent
+    if not folder.exists():
+        try:
+            folder.mkdir(mode=0o700, parents=True)
+        except OSError as exc:
+            raise StorageError(f"Cannot create the folder {folder}: {exc.strerror}.") from None
+    if path.exists():
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StorageError(f"Cannot create {path}: {exc.strerror}.") from None
+    os.close(fd)
+
+
+@contextlib.contextmanager
+def translate_errors(path: Path) -> Iterator[None]:
+    """Turn sqlite3's errors into one sentence about the file, without any bound values."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise storage_error(path, exc) from None
+
+
+def storage_error(path: Path, exc: BaseException) -> StorageError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            f"The database {path} stayed locked by another program for too long; "
+            "nothing was saved. Try again in a moment."
+        )
+    if "full" in text or "disk i/o" in text or "too large" in text:
+        return StorageError(
+            f"The database {path} could not be written: the disk is full or the file is "
+            "too large. Free some space and try again; earlier entries are intact."
+        )
+    if "readonly" in text or "read-only" in text:
+        return StorageError(
+            f"The database {path} is read-only; reading commands still work, but to record "
+            "anything make the file and its folder writable."
+        )
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return StorageError(
+            f"The database {path} is damaged. Restore a backup (`ally doctor` lists them) "
+            "or move it aside to start a new one; ally left it as it is."
+        )
+    if "unable to open" in text:
+        return StorageError(
+            f"The database {path} cannot be opened; check that its folder exists and is "
+            "yours."
+        )
+    return StorageError(f"The database {path} could not be used ({_first_words(exc)}).")
+
+
+def _first_words(exc: BaseException) -> str:
+    # sqlite3 messages name the failing operation, never bound values.
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+

@@ -1,0 +1,163 @@
+"""Pillars, action types and the words people use for them. Pure: no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allycli.errors import UsageError
+
+PILLARS: tuple[str, ...] = ("action", "listening", "learning", "yielding")
+
+PILLAR_MEANINGS: dict[str, str] = {
+    "action": "constant, committed acts of support and solidarity with marginalized groups",
+    "listening": "respectfully listening to marginalized persons and groups; "
+    "building mutual trust and consent",
+    "learning": "researching privilege, positionality, historical and contemporary struggles; "
+    "challenging one's own assumptions and narratives",
+    "yielding": "not monopolizing, overtaking, speaking for, patronizing, romanticizing "
+    "or agenda-setting",
+}
+
+# key -> default pillar, in the order of DESIGN.md
+ACTION_TYPES: dict[str, str] = {
+    "protest": "action",
+    "advocacy": "action",
+    "interrupting": "action",
+    "volunteering": "action",
+    "voting": "action",
+    "learning": "learning",
+    "children": "action",
+    "money": "action",
+}
+
+ACTION_TYPE_MEANINGS: dict[str, str] = {
+    "protest": "joining a protest, supplying protesters, helping organizers",
+    "advocacy": "circulating learning materials and news of movements; "
+    "amplifying marginalized voices",
+    "interrupting": "speaking out when people or organizations act in oppressive ways",
+    "volunteering": "giving time to an organization or community group doing "
+    "anti-oppression work",
+    "voting": "voting; campaigning, fundraising or volunteering for candidates with "
+    "anti-oppression aims",
+    "learning": "attending, supporting or coordinating anti-oppression trainings, "
+    "workshops, conferences",
+    "children": "taking children or students to events and exhibits; books and media with "
+    "empowered protagonists from equity-seeking groups",
+    "money": "donating or raising money for anti-oppression groups and movements",
+}
+
+# Friendly words -> (kind, key). kind is "type" or "pillar".
+ALIASES: dict[str, str] = {
+    "rally": "protest",
+    "march": "protest",
+    "demo": "protest",
+    "demonstration": "protest",
+    "strike": "protest",
+    "picket": "protest",
+    "advocate": "advocacy",
+    "amplify": "advocacy",
+    "share": "advocacy",
+    "interrupt": "interrupting",
+    "speakup": "interrupting",
+    "speak-up": "interrupting",
+    "volunteer": "volunteering",
+    "vote": "voting",
+    "campaign": "voting",
+    "canvass": "voting",
+    "workshop": "learning",
+    "training": "learning",
+    "conference": "learning",
+    "kids": "children",
+    "child": "children",
+    "students": "children",
+    "donate": "money",
+    "donation": "money",
+    "give": "money",
+    "fundraise": "money",
+    "listen": "listening",
+    "yield": "yielding",
+    "learn": "learning",
+    "act": "action",
+}
+
+PILLAR_ALIASES: dict[str, str] = {
+    "listen": "listening",
+    "yield": "yielding",
+    "learn": "learning",
+    "act": "action",
+}
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What `ally log ACTIVITY` resolved to: a pillar, and an action type or None."""
+
+    pillar: str
+    action_type: str | None
+
+
+def _normalise(word: str) -> str:
+    return word.strip().lower().replace("_", "-")
+
+
+def _resolve(word: str, keys: tuple[str, ...], aliases: dict[str, str], what: str) -> str | None:
+    """The key `word` names, None when it names nothing; ambiguous prefixes are an error."""
+    w = _normalise(word)
+    if not w:
+        return None
+    if w in keys:
+        return w
+    if w in aliases:
+        return aliases[w]
+    matches = {k for k in keys if k.startswith(w)} | {
+        v for a, v in aliases.items() if a.startswith(w)
+    }
+    if len(matches) == 1:
+        return matches.pop()
+    if len(matches) > 1:
+        options = " or ".join(k for k in keys if k in matches)
+        raise UsageError(
+            f"The {what} '{shown(word)}' could be {options}; type a few more letters."
+        )
+    return None
+
+
+def resolve_activity(word: str) -> Activity:
+    """An action type, a pillar, an alias of either, or an unambiguous prefix.
+
+    `learning` is both a pillar and an action type (trainings, workshops); as an
+    activity it means the action type, whose default pillar is learning.
+    """
+    keys = tuple(ACTION_TYPES) + tuple(p for p in PILLARS if p not in ACTION_TYPES)
+    key = _resolve(word, keys, ALIASES, "activity")
+    if key is None:
+        raise UsageError(
+            f"No activity '{shown(word)}'. Choose an action type "
+            f"({', '.join(ACTION_TYPES)}) or a pillar ({', '.join(PILLARS)})."
+        )
+    if key in ACTION_TYPES:
+        return Activity(pillar=ACTION_TYPES[key], action_type=key)
+    return Activity(pillar=key, action_type=None)
+
+
+def resolve_pillar(word: str) -> str:
+    key = _resolve(word, PILLARS, PILLAR_ALIASES, "pillar")
+    if key is None:
+        raise UsageError(f"No pillar '{shown(word)}'. Choose one of: {', '.join(PILLARS)}.")
+    return key
+
+
+def resolve_action_type(word: str) -> str:
+    aliases = {a: v for a, v in ALIASES.items() if v in ACTION_TYPES}
+    key = _resolve(word, tuple(ACTION_TYPES), aliases, "action type")
+    if key is None:
+        raise UsageError(
+            f"No action type '{shown(word)}'. Choose one of: {', '.join(ACTION_TYPES)}."
+        )
+    return key
+
+
+def shown(word: str, limit: int = 40) -> str:
+    """A user-typed word, safe to echo in one line: printable and short."""
+    clean = "".join(ch if ch.isprintable() else "?" for ch in word)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
