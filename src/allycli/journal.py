@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from allycli import insights, prompts, taxonomy
 from allycli.dates import Period
@@ -209,8 +209,12 @@ class Report:
                 for p in self.prompts
             ],
             "buckets": [
-                {"label": b.label, "start": b.start.isoformat(), "end": b.end.isoformat(),
-                 "by_pillar": dict(b.by_pillar)}
+                {
+                    "label": b.label,
+                    "start": b.start.isoformat(),
+                    "end": b.end.isoformat(),
+                    "by_pillar": dict(b.by_pillar),
+                }
                 for b in self.buckets
             ],
         }
@@ -266,5 +270,94 @@ def delete(ctx: Context, entry_id: str) -> tuple[str, str, str]:
     return ctx.store.delete(entry_id)
 
 
-__all__ = ["AllyError", "Context", "Logged", "Report", "delete", "entries", "log", "reflect",
-           "report", "todays_prompt"]
+# -- export and import ---------------------------------------------------------------------
+
+
+def export(ctx: Context, fmt: str, output: Path | None, stdout: IO[str]) -> int:
+    """Stream every entry, oldest first, to stdout or to a new private file."""
+    from allycli import exchange
+    from allycli.queries import Filters
+
+    records = entries(ctx, Filters(newest_first=False))
+    if output is None:
+        return exchange.write(records, fmt, stdout)
+    target = output.expanduser()
+    db = ctx.store.path.resolve()
+    if target.resolve() in {db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")}:
+        raise UsageError("The export would overwrite the database itself; choose another file.")
+    if target.is_dir():
+        raise UsageError(f"{target} is a folder; --output needs a file name.")
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise StorageError(f"Cannot write {target}: {exc.strerror}.") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            count = exchange.write(records, fmt, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise StorageError(f"Cannot write {target}: {exc.strerror}.") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return count
+
+
+@dataclass(frozen=True)
+class Imported:
+    read: int
+    added: int
+
+    @property
+    def skipped(self) -> int:
+        return self.read - self.added
+
+
+def import_file(
+    ctx: Context, path: Path, progress: Callable[[int, int], None] | None = None
+) -> Imported:
+    """Validate the whole file first; then add its entries in one transaction."""
+    from allycli import exchange
+    from allycli.errors import DataFileError
+
+    try:
+        with path.open("rb") as fh:
+            lines = list(_decoded_lines(fh, path))
+    except FileNotFoundError:
+        raise DataFileError(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise DataFileError(f"{path} is a folder; give a jsonl file.") from None
+    except OSError as exc:
+        raise DataFileError(f"Cannot read {path}: {exc.strerror}.") from None
+    records = [r.row() for r in exchange.read_jsonl(lines, str(path))]
+    added = ctx.store.insert(records, progress=progress)
+    return Imported(read=len(records), added=added)
+
+
+def _decoded_lines(fh: IO[bytes], path: Path) -> Iterator[str]:
+    from allycli.errors import DataFileError
+
+    for number, raw in enumerate(fh, start=1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DataFileError(
+                f"{path}, line {number} is not UTF-8 text; nothing was imported."
+            ) from None
+
+
+__all__ = [
+    "AllyError",
+    "Context",
+    "Logged",
+    "Report",
+    "delete",
+    "entries",
+    "log",
+    "reflect",
+    "report",
+    "todays_prompt",
+]

@@ -66,9 +66,7 @@ def load_file(path: Path) -> list[Prompt]:
     if data is None:
         return []
     if not isinstance(items, list):
-        raise DataFileError(
-            f"The prompts file {path} must hold a list under the key 'prompts'."
-        )
+        raise DataFileError(f"The prompts file {path} must hold a list under the key 'prompts'.")
     prompts: list[Prompt] = []
     seen: set[str] = set()
     for number, item in enumerate(items, start=1):
@@ -149,9 +147,7 @@ def prompt_of_the_day(
     return _pick(_of(reflections, pillar), rng, set(recently_answered))
 
 
-def another(
-    prompts: Sequence[Prompt], exclude: str, seed: int | None = None
-) -> Prompt:
+def another(prompts: Sequence[Prompt], exclude: str, seed: int | None = None) -> Prompt:
     """Any reflection prompt but `exclude`, for `ally reflect --another`."""
     pool = sorted(
         (p for p in prompts if p.kind == "reflection" and p.id != exclude), key=lambda p: p.id

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -162,11 +162,22 @@ class Store:
 
     # -- writes --------------------------------------------------------------------------
 
-    def insert(self, rows: Iterable[Sequence[object]]) -> int:
-        """Insert rows (in ENTRY_COLUMNS order); an id already present is skipped."""
+    def insert(
+        self,
+        rows: Sequence[Sequence[object]],
+        progress: Callable[[int, int], None] | None = None,
+        chunk: int = 5000,
+    ) -> int:
+        """Insert rows (in ENTRY_COLUMNS order) in one transaction; returns how many were new.
+
+        An id already present is skipped, which makes importing the same file twice safe.
+        """
         with self.writing() as conn:
             before = conn.total_changes
-            conn.executemany(_INSERT, rows)
+            for start in range(0, len(rows), chunk):
+                conn.executemany(_INSERT, rows[start : start + chunk])
+                if progress is not None:
+                    progress(min(start + chunk, len(rows)), len(rows))
             return conn.total_changes - before
 
     def insert_and_streak(self, row: Sequence[object], today: date) -> int:
@@ -191,8 +202,7 @@ class Store:
         prefix = id_prefix.strip().lower()
         if len(prefix) < 4 or any(c not in "0123456789abcdef-" for c in prefix):
             raise UsageError(
-                "An entry id is the hex id shown by `ally list` (at least its first 4 "
-                "characters)."
+                "An entry id is the hex id shown by `ally list` (at least its first 4 characters)."
             )
         with self.writing() as conn:
             found = conn.execute(
@@ -375,8 +385,7 @@ def storage_error(path: Path, exc: BaseException) -> StorageError:
         )
     if "unable to open" in text:
         return StorageError(
-            f"The database {path} cannot be opened; check that its folder exists and is "
-            "yours."
+            f"The database {path} cannot be opened; check that its folder exists and is yours."
         )
     return StorageError(f"The database {path} could not be used ({_first_words(exc)}).")
 
@@ -384,4 +393,3 @@ def storage_error(path: Path, exc: BaseException) -> StorageError:
 def _first_words(exc: BaseException) -> str:
     # sqlite3 messages name the failing operation, never bound values.
     return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-

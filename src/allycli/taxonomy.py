@@ -35,8 +35,7 @@ ACTION_TYPE_MEANINGS: dict[str, str] = {
     "advocacy": "circulating learning materials and news of movements; "
     "amplifying marginalized voices",
     "interrupting": "speaking out when people or organizations act in oppressive ways",
-    "volunteering": "giving time to an organization or community group doing "
-    "anti-oppression work",
+    "volunteering": "giving time to an organization or community group doing anti-oppression work",
     "voting": "voting; campaigning, fundraising or volunteering for candidates with "
     "anti-oppression aims",
     "learning": "attending, supporting or coordinating anti-oppression trainings, "
@@ -116,9 +115,7 @@ def _resolve(word: str, keys: tuple[str, ...], aliases: dict[str, str], what: st
         return matches.pop()
     if len(matches) > 1:
         options = " or ".join(k for k in keys if k in matches)
-        raise UsageError(
-            f"The {what} '{shown(word)}' could be {options}; type a few more letters."
-        )
+        raise UsageError(f"The {what} '{shown(word)}' could be {options}; type a few more letters.")
     return None
 
 

@@ -1,0 +1,443 @@
+"""The command line: one thin function per command, and the one error boundary.
+
+Only this module reads the clock, the environment and the terminal. It imports
+nothing heavy at module level, so `--help`, `--version` and TAB completion stay fast:
+SQLModel, SQLAlchemy, YAML and Rich's renderables load inside the commands that use them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from allycli import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from allycli.journal import Context
+
+
+class _Boundary(TyperGroup):
+    """Where domain errors and usage errors become one sentence on stderr and an exit code."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        from allycli.errors import AllyError
+
+        try:
+            code = super().main(*args, **kwargs)
+        except AllyError as exc:
+            _fail(exc.message, exc.exit_code)
+        except typer.Abort:
+            _fail("Stopped; nothing was changed.", 130)
+        except typer.TyperException as exc:  # click's usage errors, vendored by Typer
+            message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+            code = getattr(exc, "exit_code", 1)
+            hint = " Run 'ally --help' for the commands and their options." if code == 2 else ""
+            _fail(f"{message.rstrip('.')}.{hint}", code)
+        except KeyboardInterrupt:
+            _fail("Stopped; nothing more was changed.", 130)
+        except BrokenPipeError:
+            # the reader (head, less) went away: stop quietly, as other Unix tools do
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
+        except Exception as exc:  # the last resort: a bug, said in one line, no locals
+            if os.environ.get("ALLY_DEBUG"):
+                raise
+            _fail(
+                f"Something went wrong inside ally ({type(exc).__name__}); nothing was lost. "
+                "Run again with ALLY_DEBUG=1 to see the details, and report them.",
+                1,
+            )
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    sys.stderr.write(f"ally: {message}\n")
+    sys.exit(code)
+
+
+app = typer.Typer(
+    cls=_Boundary,
+    name="ally",
+    help="Practice allyship daily: log what you do, reflect on a prompt, and review your "
+    "practice, its streaks and its gaps. Everything stays on this machine.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ally {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Show the version and exit.", callback=_version, is_eager=True
+    ),
+) -> None:
+    """Practice allyship daily: log, reflect, review. Everything stays on this machine."""
+
+
+# -- the shell's side: environment, clock, terminal ----------------------------------------
+
+
+def _db_path() -> Path:
+    named = os.environ.get("ALLY_DB")
+    if named:
+        return Path(named).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("ally") / "ally.db"
+
+
+def _prompt_paths() -> tuple[Path, ...]:
+    from allycli.errors import DataFileError
+    from allycli.prompts import builtin_path
+
+    named = os.environ.get("ALLY_PROMPTS")
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise DataFileError(f"ALLY_PROMPTS names {path}, which is not a file.")
+        return (builtin_path(), path)
+    import platformdirs
+
+    user = platformdirs.user_config_path("ally") / "prompts.yaml"
+    return (builtin_path(), user) if user.is_file() else (builtin_path(),)
+
+
+def _context() -> Context:
+    from allycli.journal import Context
+    from allycli.store import DEFAULT_BUSY_TIMEOUT, Store
+
+    os.umask(0o077)  # everything ally creates is for the user alone
+    timeout = os.environ.get("ALLY_BUSY_TIMEOUT")  # seconds; for tests of lock waits
+    now = datetime.now().astimezone()
+    return Context(
+        store=Store(_db_path(), busy_timeout=float(timeout) if timeout else DEFAULT_BUSY_TIMEOUT),
+        today=now.date(),
+        now=now,
+        prompt_paths=_prompt_paths(),
+    )
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _date(text: str | None, today: date) -> date | None:
+    from allycli.dates import parse_date
+
+    return None if text is None else parse_date(text, today)
+
+
+def _complete_activity(incomplete: str) -> list[str]:
+    from allycli.taxonomy import ACTION_TYPES, ALIASES, PILLARS
+
+    words = [*ACTION_TYPES, *(p for p in PILLARS if p not in ACTION_TYPES), *ALIASES]
+    return [w for w in words if w.startswith(incomplete.lower())]
+
+
+def _complete_pillar(incomplete: str) -> list[str]:
+    from allycli.taxonomy import PILLARS
+
+    return [p for p in PILLARS if p.startswith(incomplete.lower())]
+
+
+def _complete_type(incomplete: str) -> list[str]:
+    from allycli.taxonomy import ACTION_TYPES
+
+    return [t for t in ACTION_TYPES if t.startswith(incomplete.lower())]
+
+
+def _read_stdin() -> str:
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, bytes):
+        from allycli.errors import UsageError
+
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError("Standard input is not UTF-8 text; nothing was saved.") from None
+    return data.removesuffix("\n").removesuffix("\r")
+
+
+DATE_HELP = "YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
+
+# -- commands ------------------------------------------------------------------------------
+
+
+@app.command(
+    epilog="Example: ally log protest --note 'Joined the housing march' --minutes 90",
+)
+def log(
+    activity: str = typer.Argument(
+        ...,
+        help="An action type (protest, advocacy, interrupting, volunteering, voting, learning, "
+        "children, money), a pillar (listening, yielding, ...), an alias or a prefix.",
+        autocompletion=_complete_activity,
+        show_default=False,
+    ),
+    note: str | None = typer.Option(
+        None, "--note", "-n", help="What you did, in a few words; '-' reads it from stdin."
+    ),
+    day: str | None = typer.Option(None, "--date", "-d", help=f"The day it happened: {DATE_HELP}"),
+    pillar: str | None = typer.Option(
+        None,
+        "--pillar",
+        "-p",
+        help="Override the action type's pillar.",
+        autocompletion=_complete_pillar,
+    ),
+    minutes: int | None = typer.Option(None, "--minutes", help="How long, in minutes.", min=1),
+) -> None:
+    """Record a practice entry."""
+    from allycli import journal, render
+
+    ctx = _context()
+    text = _read_stdin() if note == "-" else note
+    result = journal.log(
+        ctx, activity, note=text, day=_date(day, ctx.today), pillar=pillar, minutes=minutes
+    )
+    _console().print(render.logged(result))
+
+
+@app.command(
+    epilog="Examples: ally reflect   |   ally reflect --answer 'They asked for funds, not "
+    "advice.'   |   ally reflect --list",
+)
+def reflect(
+    answer: str | None = typer.Option(
+        None, "--answer", "-a", help="Your answer, for scripts; '-' reads it from stdin."
+    ),
+    day: str | None = typer.Option(None, "--date", "-d", help=f"The day: {DATE_HELP}"),
+    prompt_id: str | None = typer.Option(None, "--prompt", help="Answer this prompt id."),
+    another: bool = typer.Option(False, "--another", help="Offer a different prompt."),
+    show_list: bool = typer.Option(False, "--list", help="Show past reflections."),
+    show_prompts: bool = typer.Option(False, "--prompts", help="List every prompt and its id."),
+    limit: int = typer.Option(20, "--limit", min=1, help="How many reflections --list shows."),
+) -> None:
+    """Answer today's reflection prompt (the same prompt all day)."""
+    from allycli import journal, render
+
+    ctx = _context()
+    console = _console()
+    if show_prompts:
+        console.print(render.prompt_table(ctx.load_prompts()))
+        return
+    if show_list:
+        from allycli.queries import Filters
+
+        found = list(journal.entries(ctx, Filters(kind="reflection", limit=limit)))
+        if not found:
+            console.print("No reflections recorded yet. `ally reflect` asks today's prompt.")
+            return
+        console.print(render.reflections(found))
+        return
+    on = _date(day, ctx.today)
+    prompt = journal.todays_prompt(ctx, day=on, prompt_id=prompt_id, another=another)
+    if answer == "-" or (answer is None and not sys.stdin.isatty()):
+        text = _read_stdin()
+    elif answer is not None:
+        text = answer
+    else:
+        console.print(render.prompt(prompt))
+        console.print(
+            "[dim]Write your answer; finish with Ctrl-D (or a line with just a dot). "
+            "An empty answer records nothing.[/dim]"
+        )
+        text = _ask_multiline()
+    recorded = journal.reflect(ctx, prompt, text, day=on)
+    if recorded is None:
+        console.print("Nothing recorded: the answer was empty.")
+    else:
+        console.print(f"Reflection recorded for {recorded.day} (prompt {prompt.id}).")
+
+
+def _ask_multiline() -> str:
+    lines: list[str] = []
+    while True:
+        try:
+            line = input()
+        except EOFError:
+            break
+        if line.strip() == ".":
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@app.command(
+    epilog="Examples: ally report   |   ally report --month   |   "
+    "ally report --since 2026-01-01 --until 2026-03-31 --json",
+)
+def report(
+    week: bool = typer.Option(False, "--week", help="This calendar week, Monday to Sunday."),
+    month: bool = typer.Option(False, "--month", help="This calendar month."),
+    year: bool = typer.Option(False, "--year", help="This calendar year."),
+    since: str | None = typer.Option(None, "--since", help=f"Start of a range: {DATE_HELP}"),
+    until: str | None = typer.Option(None, "--until", help="End of the range (default today)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Review a period: counts, streaks, gaps and learning prompts (default: this week)."""
+    from allycli import dates, journal
+    from allycli.errors import UsageError
+
+    ctx = _context()
+    if sum((week, month, year, since is not None)) > 1:
+        raise UsageError("Choose one of --week, --month, --year or --since.")
+    if until is not None and since is None:
+        raise UsageError("--until goes with --since; add --since DATE.")
+    if since is not None:
+        start = _date(since, ctx.today)
+        end = _date(until, ctx.today) if until else ctx.today
+        assert start is not None and end is not None
+        period = dates.explicit_range(start, end)
+    elif month:
+        period = dates.month_of(ctx.today)
+    elif year:
+        period = dates.year_of(ctx.today)
+    else:
+        period = dates.week_of(ctx.today)
+    result = journal.report(ctx, period)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    from allycli import render
+
+    _console().print(render.report(result))
+
+
+def _print_json(obj: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command(
+    "list",
+    epilog="Examples: ally list --since monday   |   ally list --type voting --json",
+)
+def list_entries(
+    since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
+    until: str | None = typer.Option(None, "--until", help="Up to this day."),
+    pillar: str | None = typer.Option(
+        None, "--pillar", "-p", help="Only this pillar.", autocompletion=_complete_pillar
+    ),
+    action_type: str | None = typer.Option(
+        None, "--type", "-t", help="Only this action type.", autocompletion=_complete_type
+    ),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """Show entries, newest first, with their ids."""
+    from allycli import journal, taxonomy
+    from allycli.dates import explicit_range
+    from allycli.queries import Filters
+
+    ctx = _context()
+    start, end = _date(since, ctx.today), _date(until, ctx.today)
+    if start and end:
+        explicit_range(start, end)
+    filters = Filters(
+        since=start,
+        until=end,
+        pillar=taxonomy.resolve_pillar(pillar) if pillar else None,
+        action_type=taxonomy.resolve_action_type(action_type) if action_type else None,
+        limit=limit,
+    )
+    found = journal.entries(ctx, filters)
+    if as_json:
+        _print_json([r.to_json() for r in found])
+        return
+    from allycli import render
+
+    rows = list(found)
+    if not rows:
+        _console().print("No entries match. `ally log` records one.")
+        return
+    _console().print(render.entries_table(rows))
+
+
+@app.command(epilog="Example: ally delete 3f2a9c1e")
+def delete(
+    entry_id: str = typer.Argument(..., metavar="ID", help="The id shown by `ally list`."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask first."),
+) -> None:
+    """Remove one entry, leaving no copy of its text in the database."""
+    from allycli import journal
+
+    ctx = _context()
+    if not yes and sys.stdin.isatty():
+        typer.confirm(f"Delete entry {entry_id}? This cannot be undone", abort=True)
+    removed_id, kind, day = journal.delete(ctx, entry_id)
+    typer.echo(f"Deleted the {kind} entry {removed_id[:8]} from {day}.")
+
+
+@app.command(
+    "export",
+    epilog="Examples: ally export > ally.jsonl   |   ally export --format md --output journal.md",
+)
+def export(
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (lossless), csv or md."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file (mode 0600) instead of stdout."
+    ),
+) -> None:
+    """Write every entry, oldest first: jsonl is lossless, csv for spreadsheets, md to read."""
+    from allycli import exchange, journal
+
+    if fmt not in exchange.FORMATS:
+        from allycli.errors import UsageError
+
+        raise UsageError(f"No export format '{fmt[:20]}'. Choose jsonl, csv or md.")
+    ctx = _context()
+    count = journal.export(ctx, fmt, output, sys.stdout)
+    if output is not None:
+        typer.echo(f"Exported {count} entries to {output}.", err=True)
+
+
+@app.command(
+    "import",
+    epilog="Example: ally import ally-2026.jsonl",
+)
+def import_(
+    file: Path = typer.Argument(..., help="A file written by `ally export --format jsonl`."),
+) -> None:
+    """Add the entries of a jsonl export; entries already present are skipped."""
+    from allycli import journal
+
+    ctx = _context()
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(console=_console(stderr=True), transient=True) as bar:
+            task = bar.add_task("Importing", total=None)
+            result = journal.import_file(
+                ctx, file, lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    else:
+        result = journal.import_file(ctx, file)
+    typer.echo(
+        f"Imported {result.added} entries from {file}; {result.skipped} were already present."
+    )
+
+
+def main() -> None:
+    app(prog_name="ally")

@@ -1,0 +1,173 @@
+"""Export and import: jsonl (lossless), csv and a readable markdown journal.
+
+Export streams entries oldest first; import reads a whole jsonl file, validates every
+line, and only then writes, in one transaction, so a bad file is refused whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from typing import IO, Any
+
+from allycli.errors import DataFileError
+from allycli.records import Record
+from allycli.taxonomy import ACTION_TYPES, PILLARS
+
+FORMATS = ("jsonl", "csv", "md")
+CSV_COLUMNS = (
+    "id", "kind", "date", "created_at", "pillar", "action_type", "minutes", "note",
+    "prompt_id", "prompt", "answer",
+)  # fmt: skip
+
+_PRACTICE_KEYS = {"id", "kind", "date", "created_at", "pillar", "action_type", "note", "minutes"}
+_REFLECTION_KEYS = {"id", "kind", "date", "created_at", "prompt_id", "prompt", "pillar", "answer"}
+
+
+def write(records: Iterable[Record], fmt: str, out: IO[str]) -> int:
+    """Write records in a format; returns how many were written."""
+    writer = {"jsonl": _jsonl, "csv": _csv, "md": _markdown}[fmt]
+    return writer(records, out)
+
+
+def _jsonl(records: Iterable[Record], out: IO[str]) -> int:
+    n = 0
+    for n, record in enumerate(records, start=1):  # noqa: B007 - n is the count afterwards
+        out.write(json.dumps(record.to_json(), ensure_ascii=False))
+        out.write("\n")
+    return n
+
+
+def _csv(records: Iterable[Record], out: IO[str]) -> int:
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    n = 0
+    for n, r in enumerate(records, start=1):  # noqa: B007
+        w.writerow(
+            (r.id, r.kind, r.day, r.created_at, r.pillar, r.action_type or "",
+             "" if r.minutes is None else r.minutes, r.note or "", r.prompt_id or "",
+             r.prompt or "", r.answer or "")
+        )  # fmt: skip
+    return n
+
+
+def _markdown(records: Iterable[Record], out: IO[str]) -> int:
+    out.write("# ally journal\n")
+    current: str | None = None
+    n = 0
+    for n, r in enumerate(records, start=1):  # noqa: B007
+        if r.day != current:
+            current = r.day
+            out.write(f"\n## {date.fromisoformat(r.day).strftime('%A %d %B %Y')}\n\n")
+        if r.kind == "practice":
+            what = r.action_type or r.pillar
+            extra = f" ({r.pillar})" if r.action_type else ""
+            minutes = f", {r.minutes} min" if r.minutes else ""
+            line = f"- **{what}**{extra}{minutes}"
+            out.write(line + (": " + _indent(r.note) if r.note else "") + "\n")
+        else:
+            out.write(f"- *Reflection on {r.pillar}*: {r.prompt}\n\n")
+            out.write("".join(f"  > {ln}\n" for ln in (r.answer or "").splitlines()) + "\n")
+    return n
+
+
+def _indent(text: str) -> str:
+    return "\n  ".join(text.splitlines())
+
+
+# -- import --------------------------------------------------------------------------------
+
+
+def read_jsonl(lines: Iterable[str], name: str) -> Iterator[Record]:
+    """Parse and validate each line; raises DataFileError naming the first bad line."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}, line {number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            raise DataFileError(f"{where} is not valid JSON; nothing was imported.") from None
+        yield _record(obj, where)
+
+
+def _record(obj: Any, where: str) -> Record:
+    def bad(why: str) -> DataFileError:
+        return DataFileError(f"{where}: {why}; nothing was imported.")
+
+    if not isinstance(obj, dict):
+        raise bad("expected an object as written by `ally export --format jsonl`")
+    kind = obj.get("kind")
+    if kind not in ("practice", "reflection"):
+        raise bad('\'kind\' must be "practice" or "reflection"')
+    allowed = _PRACTICE_KEYS if kind == "practice" else _REFLECTION_KEYS
+    missing = allowed - set(obj)
+    if missing:
+        raise bad(f"missing {', '.join(sorted(missing))}")
+    unknown = set(obj) - allowed
+    if unknown:
+        raise bad(f"unknown field {', '.join(sorted(map(str, unknown)))}")
+    try:
+        entry_id = str(uuid.UUID(_text(obj["id"])))
+    except (ValueError, TypeError):
+        raise bad("'id' must be a UUID") from None
+    if entry_id != obj["id"].lower():
+        raise bad("'id' must be a UUID in its usual form")
+    day = _text(obj["date"])
+    try:
+        if day is None or len(day) != 10:
+            raise ValueError
+        date.fromisoformat(day)
+    except ValueError:
+        raise bad("'date' must be YYYY-MM-DD") from None
+    created = _text(obj["created_at"])
+    try:
+        if created is None or datetime.fromisoformat(created).utcoffset() is None:
+            raise ValueError
+    except ValueError:
+        raise bad("'created_at' must be an ISO 8601 time with an offset") from None
+    pillar = obj["pillar"]
+    if pillar not in PILLARS:
+        raise bad(f"'pillar' must be one of {', '.join(PILLARS)}")
+    texts = {}
+    for key in ("note", "prompt_id", "prompt", "answer"):
+        if key in allowed:
+            value = obj[key]
+            if value is not None and not isinstance(value, str):
+                raise bad(f"'{key}' must be text or null")
+            if value is not None and not _storable(value):
+                raise bad(f"'{key}' holds characters that cannot be stored (a lone surrogate)")
+            texts[key] = value
+    if kind == "practice":
+        action_type = obj["action_type"]
+        if action_type is not None and action_type not in ACTION_TYPES:
+            raise bad(f"'action_type' must be null or one of {', '.join(ACTION_TYPES)}")
+        minutes = obj["minutes"]
+        if minutes is not None and (
+            not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 0
+        ):
+            raise bad("'minutes' must be a whole number or null")
+        return Record(entry_id, kind, day, created, pillar, action_type,
+                      texts["note"], minutes)  # fmt: skip
+    if not texts["answer"]:
+        raise bad("a reflection needs an 'answer'")
+    return Record(entry_id, kind, day, created, pillar, prompt_id=texts["prompt_id"],
+                  prompt=texts["prompt"], answer=texts["answer"])  # fmt: skip
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _storable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+Progress = Callable[[int], None]
