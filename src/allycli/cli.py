@@ -127,12 +127,23 @@ def _context() -> Context:
     os.umask(0o077)  # everything ally creates is for the user alone
     timeout = os.environ.get("ALLY_BUSY_TIMEOUT")  # seconds; for tests of lock waits
     now = datetime.now().astimezone()
+    db = _db_path()
+    _warn_if_shared(db)
     return Context(
-        store=Store(_db_path(), busy_timeout=float(timeout) if timeout else DEFAULT_BUSY_TIMEOUT),
+        store=Store(db, busy_timeout=float(timeout) if timeout else DEFAULT_BUSY_TIMEOUT),
         today=now.date(),
         now=now,
         prompt_paths=_prompt_paths(),
     )
+
+
+def _warn_if_shared(db: Path) -> None:
+    try:
+        shared = db.stat().st_mode & 0o077
+    except OSError:
+        return
+    if shared:
+        sys.stderr.write(f"ally: warning: {db} can be read by other users; run `chmod 600 {db}`.\n")
 
 
 def _console(stderr: bool = False) -> Console:
@@ -437,6 +448,52 @@ def import_(
     typer.echo(
         f"Imported {result.added} entries from {file}; {result.skipped} were already present."
     )
+
+
+@app.command(epilog="Example: ally backup --output ~/ally-2026-11-25.db")
+def backup(
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="The new file (default: a dated file in backups/)."
+    ),
+) -> None:
+    """Write a consistent snapshot of the database, even while ally is in use."""
+    ctx = _context()
+    if not ctx.store.exists():
+        from allycli.errors import StorageError
+
+        raise StorageError(f"There is no database at {ctx.store.path} yet; nothing to back up.")
+    if output is None:
+        folder = ctx.store.path.parent / "backups"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        output = folder / f"ally-{ctx.now.strftime('%Y%m%d-%H%M%S')}.db"
+    ctx.store.backup(output.expanduser())
+    typer.echo(f"Backed up {ctx.store.path} to {output}.")
+
+
+@app.command(epilog="Example: ally doctor")
+def doctor() -> None:
+    """Check the database, its file modes, the prompts files and the backups."""
+    from allycli.doctor import checkup
+    from allycli.store import Store
+
+    db = _db_path()
+    timeout = os.environ.get("ALLY_BUSY_TIMEOUT")
+    store = Store(db, busy_timeout=float(timeout) if timeout else 30.0)
+    try:
+        paths = _prompt_paths()
+    except Exception:  # noqa: BLE001 - a bad ALLY_PROMPTS is one of the findings
+        from allycli.prompts import builtin_path
+
+        paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
+    checks = checkup(store, paths)
+    width = max(len(c.name) for c in checks)
+    for c in checks:
+        mark = "ok " if c.ok else "!! "
+        line = f"{mark}{c.name.ljust(width)}  {c.detail}"
+        typer.echo(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
+    problems = [c for c in checks if not c.ok]
+    if problems:
+        _fail(f"{len(problems)} problem(s) found; see the fixes above.", 1)
 
 
 def main() -> None:

@@ -1,0 +1,132 @@
+"""`ally doctor`: what ally uses, and whether it is healthy, with a fix for each problem."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from allycli.errors import AllyError
+from allycli.store import APP_ID, Store, inspect_file
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def loose_mode(path: Path) -> bool:
+    """True when group or others may read or write the file."""
+    try:
+        return bool(path.stat().st_mode & 0o077)
+    except OSError:
+        return False
+
+
+def backups_of(store: Store) -> list[Path]:
+    db = store.path
+    found = list(db.parent.glob(f"{db.name}.v*.bak"))
+    folder = db.parent / "backups"
+    if folder.is_dir():
+        found += list(folder.glob("*.db"))
+    return sorted(found)
+
+
+def checkup(store: Store, prompt_paths: Sequence[Path]) -> list[Check]:
+    from allycli import prompts
+
+    checks: list[Check] = []
+    db = store.path
+    checks.append(Check("database", True, str(db)))
+    if not db.exists():
+        checks.append(Check("file", True, "not created yet; `ally log` creates it"))
+    else:
+        checks += _database_checks(store)
+    for path in prompt_paths:
+        try:
+            n = len(prompts.load_file(path))
+            checks.append(Check("prompts", True, f"{path} ({n} prompts)"))
+        except AllyError as exc:
+            checks.append(Check("prompts", False, exc.message, "fix or move aside that file"))
+    found = backups_of(store)
+    checks.append(
+        Check(
+            "backups",
+            True,
+            ", ".join(str(p) for p in found) if found else "none yet; `ally backup` writes one",
+        )
+    )
+    return checks
+
+
+def _database_checks(store: Store) -> list[Check]:
+    db = store.path
+    out: list[Check] = []
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        if path.exists():
+            mode = stat.S_IMODE(path.stat().st_mode)
+            ok = not loose_mode(path)
+            out.append(
+                Check(f"mode {path.name}", ok, oct(mode), "" if ok else f"run: chmod 600 {path}")
+            )
+    folder_mode = stat.S_IMODE(db.parent.stat().st_mode)
+    out.append(
+        Check(
+            "folder mode",
+            not folder_mode & 0o077,
+            f"{db.parent} {oct(folder_mode)}",
+            f"run: chmod 700 {db.parent}" if folder_mode & 0o077 else "",
+        )
+    )
+    try:
+        inspect_file(db)
+    except AllyError as exc:
+        out.append(Check("format", False, exc.message, "move the file aside"))
+        return out
+    uri = db.resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=store.busy_timeout)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            count = conn.execute("SELECT count(*) FROM entry").fetchone()[0] if version else 0
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        out.append(
+            Check(
+                "integrity",
+                False,
+                f"cannot be read ({str(exc).splitlines()[0][:80]})",
+                "restore a backup listed below, or move the file aside",
+            )
+        )
+        return out
+    out.append(Check("owner", app_id == APP_ID, "ally" if app_id == APP_ID else hex(app_id),
+                     "" if app_id == APP_ID else "this file was not created by ally"))  # fmt: skip
+    latest = store.latest
+    out.append(
+        Check(
+            "schema",
+            version <= latest,
+            f"version {version} (this ally writes {latest})",
+            "" if version <= latest else "upgrade ally",
+        )
+    )
+    ok = integrity == ["ok"]
+    out.append(
+        Check(
+            "integrity",
+            ok,
+            "ok" if ok else "; ".join(integrity[:3]),
+            "" if ok else "restore a backup listed below, or export what can be read",
+        )
+    )
+    out.append(Check("entries", True, str(count)))
+    return out

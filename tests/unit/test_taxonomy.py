@@ -1,0 +1,358 @@
+"""Pillars, action types, aliases and prefixes: what `ally log ACTIVITY` understands."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from allycli.errors import UsageError
+from allycli.taxonomy import (
+    ACTION_TYPE_MEANINGS,
+    ACTION_TYPES,
+    PILLAR_MEANINGS,
+    PILLARS,
+    Activity,
+    resolve_action_type,
+    resolve_activity,
+    resolve_pillar,
+    shown,
+)
+
+# --- the vocabulary itself (DESIGN.md tables, in order) -------------------------------------
+
+
+def test_pillars_are_the_design_vocabulary_in_order() -> None:
+    assert PILLARS == ("action", "listening", "learning", "yielding")
+
+
+def test_action_types_and_default_pillars_are_the_design_vocabulary_in_order() -> None:
+    assert list(ACTION_TYPES.items()) == [
+        ("protest", "action"),
+        ("advocacy", "action"),
+        ("interrupting", "action"),
+        ("volunteering", "action"),
+        ("voting", "action"),
+        ("learning", "learning"),
+        ("children", "action"),
+        ("money", "action"),
+    ]
+
+
+def test_every_key_has_a_meaning() -> None:
+    assert set(PILLAR_MEANINGS) == set(PILLARS)
+    assert set(ACTION_TYPE_MEANINGS) == set(ACTION_TYPES)
+
+
+# --- resolve_activity: keys ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("protest", Activity("action", "protest")),
+        ("advocacy", Activity("action", "advocacy")),
+        ("interrupting", Activity("action", "interrupting")),
+        ("volunteering", Activity("action", "volunteering")),
+        ("voting", Activity("action", "voting")),
+        ("learning", Activity("learning", "learning")),
+        ("children", Activity("action", "children")),
+        ("money", Activity("action", "money")),
+        ("action", Activity("action", None)),
+        ("listening", Activity("listening", None)),
+        ("yielding", Activity("yielding", None)),
+    ],
+)
+def test_every_key_resolves_to_itself(word: str, expected: Activity) -> None:
+    assert resolve_activity(word) == expected
+
+
+@pytest.mark.parametrize("key", list(ACTION_TYPES))
+def test_every_action_type_resolves_with_its_default_pillar(key: str) -> None:
+    assert resolve_activity(key) == Activity(ACTION_TYPES[key], key)
+
+
+def test_learning_is_the_action_type_with_pillar_learning() -> None:
+    activity = resolve_activity("learning")
+    assert activity.action_type == "learning"
+    assert activity.pillar == "learning"
+
+
+# --- resolve_activity: aliases --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("vote", Activity("action", "voting")),
+        ("campaign", Activity("action", "voting")),
+        ("canvass", Activity("action", "voting")),
+        ("donate", Activity("action", "money")),
+        ("donation", Activity("action", "money")),
+        ("fundraise", Activity("action", "money")),
+        ("give", Activity("action", "money")),
+        ("kids", Activity("action", "children")),
+        ("child", Activity("action", "children")),
+        ("students", Activity("action", "children")),
+        ("interrupt", Activity("action", "interrupting")),
+        ("speakup", Activity("action", "interrupting")),
+        ("speak-up", Activity("action", "interrupting")),
+        ("speak_up", Activity("action", "interrupting")),
+        ("volunteer", Activity("action", "volunteering")),
+        ("rally", Activity("action", "protest")),
+        ("march", Activity("action", "protest")),
+        ("demo", Activity("action", "protest")),
+        ("strike", Activity("action", "protest")),
+        ("picket", Activity("action", "protest")),
+        ("amplify", Activity("action", "advocacy")),
+        ("advocate", Activity("action", "advocacy")),
+        ("workshop", Activity("learning", "learning")),
+        ("training", Activity("learning", "learning")),
+        ("learn", Activity("learning", "learning")),
+        ("listen", Activity("listening", None)),
+        ("yield", Activity("yielding", None)),
+        ("act", Activity("action", None)),
+    ],
+)
+def test_aliases_resolve(word: str, expected: Activity) -> None:
+    assert resolve_activity(word) == expected
+
+
+# --- resolve_activity: prefixes ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("pro", Activity("action", "protest")),
+        ("p", Activity("action", "protest")),
+        ("mon", Activity("action", "money")),
+        ("yie", Activity("yielding", None)),
+        ("y", Activity("yielding", None)),
+        ("lis", Activity("listening", None)),
+        ("li", Activity("listening", None)),
+        ("le", Activity("learning", "learning")),
+        ("int", Activity("action", "interrupting")),
+        ("vol", Activity("action", "volunteering")),
+        ("vot", Activity("action", "voting")),
+        ("adv", Activity("action", "advocacy")),
+        ("chi", Activity("action", "children")),
+        ("ki", Activity("action", "children")),
+        ("don", Activity("action", "money")),
+        ("ral", Activity("action", "protest")),
+    ],
+)
+def test_unambiguous_prefixes_resolve(word: str, expected: Activity) -> None:
+    assert resolve_activity(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "message"),
+    [
+        ("vo", "The activity 'vo' could be volunteering or voting; type a few more letters."),
+        ("l", "The activity 'l' could be learning or listening; type a few more letters."),
+        ("a", "The activity 'a' could be advocacy or action; type a few more letters."),
+        ("d", "The activity 'd' could be protest or money; type a few more letters."),
+        ("m", "The activity 'm' could be protest or money; type a few more letters."),
+        (
+            "c",
+            "The activity 'c' could be voting or learning or children; type a few more letters.",
+        ),
+        ("VO", "The activity 'VO' could be volunteering or voting; type a few more letters."),
+    ],
+)
+def test_ambiguous_prefixes_are_usage_errors_listing_the_candidates(
+    word: str, message: str
+) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve_activity(word)
+    assert caught.value.exit_code == 2
+    assert caught.value.message == message
+    assert str(caught.value) == message
+
+
+UNKNOWN_ACTIVITY = (
+    "Choose an action type (protest, advocacy, interrupting, volunteering, voting, "
+    "learning, children, money) or a pillar (action, listening, learning, yielding)."
+)
+
+
+@pytest.mark.parametrize(
+    ("word", "named"),
+    [
+        ("sleeping", "sleeping"),
+        ("", ""),
+        ("   ", "   "),
+        ("protests", "protests"),
+        ("xyz", "xyz"),
+        ("voter", "voter"),
+    ],
+)
+def test_unknown_words_are_usage_errors_listing_valid_keys(word: str, named: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve_activity(word)
+    assert caught.value.exit_code == 2
+    assert caught.value.message == f"No activity '{named}'. {UNKNOWN_ACTIVITY}"
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("PROTEST", Activity("action", "protest")),
+        ("  Vote  ", Activity("action", "voting")),
+        ("\tKids\n", Activity("action", "children")),
+        ("LiStEn", Activity("listening", None)),
+        (" Mon ", Activity("action", "money")),
+        ("Learning", Activity("learning", "learning")),
+    ],
+)
+def test_resolution_ignores_case_and_surrounding_whitespace(word: str, expected: Activity) -> None:
+    assert resolve_activity(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "echoed"),
+    [
+        ("\x1b[31mred", "?[31mred"),
+        ("bad\x07word", "bad?word"),
+        ("nul\x00", "nul?"),
+        ("two\nlines", "two?lines"),
+    ],
+)
+def test_control_characters_are_not_echoed_raw(word: str, echoed: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve_activity(word)
+    message = caught.value.message
+    assert message == f"No activity '{echoed}'. {UNKNOWN_ACTIVITY}"
+    assert all(ch.isprintable() for ch in message)
+
+
+def test_a_long_unknown_word_is_shortened_in_the_message() -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve_activity("z" * 100)
+    assert caught.value.message == f"No activity '{'z' * 39}…'. {UNKNOWN_ACTIVITY}"
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("plain", "plain"),
+        ("", ""),
+        ("a\tb", "a?b"),
+        ("\x1b", "?"),
+        ("x" * 40, "x" * 40),
+        ("x" * 41, "x" * 39 + "…"),
+    ],
+)
+def test_shown(word: str, expected: str) -> None:
+    assert shown(word) == expected
+
+
+@given(st.text(max_size=200))
+def test_shown_is_always_printable_and_short(word: str) -> None:
+    result = shown(word)
+    assert all(ch.isprintable() for ch in result)
+    assert len(result) <= 40
+
+
+@given(st.text(max_size=30))
+def test_resolve_activity_returns_a_valid_activity_or_a_printable_usage_error(word: str) -> None:
+    try:
+        activity = resolve_activity(word)
+    except UsageError as exc:
+        assert exc.exit_code == 2
+        assert all(ch.isprintable() for ch in exc.message)
+    else:
+        assert activity.pillar in PILLARS
+        assert activity.action_type is None or activity.action_type in ACTION_TYPES
+        if activity.action_type is not None:
+            assert activity.pillar == ACTION_TYPES[activity.action_type]
+
+
+# --- resolve_pillar ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("action", "action"),
+        ("listening", "listening"),
+        ("learning", "learning"),
+        ("yielding", "yielding"),
+        ("act", "action"),
+        ("listen", "listening"),
+        ("learn", "learning"),
+        ("yield", "yielding"),
+        ("a", "action"),
+        ("lis", "listening"),
+        ("lea", "learning"),
+        ("yie", "yielding"),
+        (" YIELDING ", "yielding"),
+    ],
+)
+def test_resolve_pillar(word: str, expected: str) -> None:
+    assert resolve_pillar(word) == expected
+
+
+def test_resolve_pillar_ambiguous_prefix() -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve_pillar("l")
+    assert caught.value.exit_code == 2
+    assert caught.value.message == (
+        "The pillar 'l' could be listening or learning; type a few more letters."
+    )
+
+
+@pytest.mark.parametrize("word", ["protest", "vote", "kids", "", "x", "money"])
+def test_resolve_pillar_rejects_non_pillars(word: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve_pillar(word)
+    assert caught.value.exit_code == 2
+    assert caught.value.message == (
+        f"No pillar '{word}'. Choose one of: action, listening, learning, yielding."
+    )
+
+
+# --- resolve_action_type ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        *[(key, key) for key in ACTION_TYPES],
+        ("vote", "voting"),
+        ("donate", "money"),
+        ("kids", "children"),
+        ("interrupt", "interrupting"),
+        ("volunteer", "volunteering"),
+        ("rally", "protest"),
+        ("workshop", "learning"),
+        ("learn", "learning"),
+        ("pro", "protest"),
+        ("mon", "money"),
+        ("l", "learning"),  # listening is a pillar, not an action type
+        (" Money ", "money"),
+    ],
+)
+def test_resolve_action_type(word: str, expected: str) -> None:
+    assert resolve_action_type(word) == expected
+
+
+def test_resolve_action_type_ambiguous_prefix() -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve_action_type("vo")
+    assert caught.value.exit_code == 2
+    assert caught.value.message == (
+        "The action type 'vo' could be volunteering or voting; type a few more letters."
+    )
+
+
+@pytest.mark.parametrize("word", ["listening", "listen", "yielding", "yield", "action", "act", ""])
+def test_resolve_action_type_rejects_pillar_only_words(word: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve_action_type(word)
+    assert caught.value.exit_code == 2
+    assert caught.value.message == (
+        f"No action type '{word}'. Choose one of: protest, advocacy, interrupting, "
+        "volunteering, voting, learning, children, money."
+    )
