@@ -474,6 +474,7 @@ def backup(
 def doctor() -> None:
     """Check the database, its file modes, the prompts files and the backups."""
     from allycli.doctor import checkup
+    from allycli.errors import AllyError
     from allycli.store import Store
 
     db = _db_path()
@@ -481,7 +482,7 @@ def doctor() -> None:
     store = Store(db, busy_timeout=float(timeout) if timeout else 30.0)
     try:
         paths = _prompt_paths()
-    except Exception:  # noqa: BLE001 - a bad ALLY_PROMPTS is one of the findings
+    except AllyError:  # a missing ALLY_PROMPTS file is one of the findings
         from allycli.prompts import builtin_path
 
         paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
