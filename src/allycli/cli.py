@@ -40,7 +40,9 @@ class _Boundary(TyperGroup):
         except typer.TyperException as exc:  # click's usage errors, vendored by Typer
             message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
             code = getattr(exc, "exit_code", 1)
-            hint = " Run 'ally --help' for the commands and their options." if code == 2 else ""
+            ctx = getattr(exc, "ctx", None)
+            where = ctx.command_path if ctx is not None else "ally"
+            hint = f" Run '{where} --help' to see the options." if code == 2 else ""
             _fail(f"{message.rstrip('.')}.{hint}", code)
         except KeyboardInterrupt:
             _fail("Stopped; nothing more was changed.", 130)

@@ -98,7 +98,9 @@ def _validate(item: object, where: str) -> Prompt:
     if item["pillar"] not in PILLARS:
         raise DataFileError(f"{where}: pillar must be one of {', '.join(PILLARS)}.")
     action_type = item.get("action_type")
-    if action_type is not None and action_type not in ACTION_TYPES:
+    if action_type is not None and (
+        not isinstance(action_type, str) or action_type not in ACTION_TYPES
+    ):
         raise DataFileError(f"{where}: action_type must be one of {', '.join(ACTION_TYPES)}.")
     return Prompt(
         id=pid,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import distinct, func
+from sqlalchemy import func
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col, select
 
@@ -133,7 +133,9 @@ def last_practiced(conn: Connection, until: date) -> tuple[dict[str, date], dict
 
 def answered_prompts(conn: Connection, since: date, before: date) -> set[str]:
     rows = conn.execute(
-        select(distinct(Entry.prompt_id)).where(
+        select(Entry.prompt_id)
+        .distinct()
+        .where(
             (col(Entry.kind) == "reflection")
             & (col(Entry.day) >= since.isoformat())
             & (col(Entry.day) < before.isoformat())
