@@ -149,7 +149,7 @@ def todays_prompt(
 
 def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = None) -> Record | None:
     """Record an answer to a prompt; an empty answer records nothing."""
-    answer = check_text(answer, "answer").strip("\n")
+    answer = check_text(answer, "answer").strip("\r\n")
     if not answer.strip():
         return None
     record = Record(

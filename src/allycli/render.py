@@ -43,7 +43,6 @@ _KIND_NAMES = {"pillar": "pillar", "action_type": "action type"}
 # Beyond this many slices the overview turns on its side so it still fits 80 columns.
 _MAX_COLUMNS = 14
 ZERO = "·"
-_SMALL = {"title_justify": "left", "box": box.SIMPLE_HEAD, "pad_edge": False, "show_edge": False}
 
 
 # -- user text -----------------------------------------------------------------------------
@@ -99,7 +98,9 @@ def logged(result: Logged) -> Text:
     """One line confirming a practice entry, with the current streak."""
     record = result.record
     day = date.fromisoformat(record.day)
-    what = record.pillar if record.action_type is None else f"{record.action_type} ({record.pillar})"
+    what = record.pillar
+    if record.action_type is not None:
+        what = f"{record.action_type} ({record.pillar})"
     extras = []
     if record.minutes:
         extras.append(_plural(record.minutes, "minute"))
@@ -122,6 +123,10 @@ def logged(result: Logged) -> Text:
 
 def _heading(text: str) -> Text:
     return Text(text, style="bold")
+
+
+def _indent(renderable: RenderableType) -> Padding:
+    return Padding(renderable, (0, 0, 0, 2), expand=False)
 
 
 def period_title(r: Report) -> str:
@@ -206,7 +211,7 @@ def _overview(r: Report) -> list[RenderableType]:
     table.add_column("Total", justify="right", no_wrap=True)
     for pillar in PILLARS:
         counts = [b.by_pillar.get(pillar, 0) for b in buckets]
-        cells = [_cell(n, b, r.today) for n, b in zip(counts, buckets)]
+        cells = [_cell(n, b, r.today) for n, b in zip(counts, buckets, strict=True)]
         table.add_row(pillar, *cells, str(sum(counts)))
     table.add_section()
     totals = [_cell(b.total, b, r.today) for b in buckets]
@@ -228,9 +233,15 @@ def _overview_rows(r: Report, unit: str) -> Table:
     return table
 
 
+def _titled(title: str) -> Table:
+    return Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
+    )
+
+
 def _counts(r: Report) -> Table:
     live = r.today in r.period
-    by_pillar = Table(title="By pillar", **_SMALL)
+    by_pillar = _titled("By pillar")
     by_pillar.add_column("Pillar", no_wrap=True)
     by_pillar.add_column("Entries", justify="right", no_wrap=True)
     by_pillar.add_column("Current" if live else "At end", justify="right", no_wrap=True)
@@ -238,10 +249,8 @@ def _counts(r: Report) -> Table:
     for pillar in PILLARS:
         streak = r.pillar_streaks.get(pillar)
         current, longest = (streak.current, streak.longest) if streak else (0, 0)
-        by_pillar.add_row(
-            pillar, str(r.by_pillar.get(pillar, 0)), _days(current), _days(longest)
-        )
-    by_type = Table(title="By action type", **_SMALL)
+        by_pillar.add_row(pillar, str(r.by_pillar.get(pillar, 0)), _days(current), _days(longest))
+    by_type = _titled("By action type")
     by_type.add_column("Action type", no_wrap=True)
     by_type.add_column("Entries", justify="right", no_wrap=True)
     for action_type in ACTION_TYPES:
@@ -257,9 +266,7 @@ def _streak_line(r: Report) -> Text:
         now = f"{_days(s.current)} now" if s.current else "none now (today is still open)"
         return Text(f"Streak (days in a row with practice): {now}, longest {_days(s.longest)}.")
     end = _day(r.period.end)
-    return Text(
-        f"Streak on {end}: {_days(s.current)}, longest up to then {_days(s.longest)}."
-    )
+    return Text(f"Streak on {end}: {_days(s.current)}, longest up to then {_days(s.longest)}.")
 
 
 def gap_words(gap: Gap, r: Report) -> str:
@@ -283,7 +290,7 @@ def _gaps(r: Report) -> list[RenderableType]:
     table.add_column()
     for gap in r.gaps:
         table.add_row(gap.category, _KIND_NAMES.get(gap.kind, gap.kind), gap_words(gap, r))
-    return [_heading(f"Gaps: {_period_words(r)}"), Padding(table, (0, 0, 0, 2), expand=False)]
+    return [_heading(f"Gaps: {_period_words(r)}"), _indent(table)]
 
 
 def _learning(r: Report) -> list[RenderableType]:
@@ -294,7 +301,7 @@ def _learning(r: Report) -> list[RenderableType]:
     for p in r.prompts:
         kind = "pillar" if p.action_type is None else "action type"
         table.add_row(user_text(p.action_type or p.pillar), kind, user_text(p.text))
-    return [_heading("Learning prompts for the biggest gaps"), Padding(table, (0, 0, 0, 2), expand=False)]
+    return [_heading("Learning prompts for the biggest gaps"), _indent(table)]
 
 
 # -- list, reflections, prompts ------------------------------------------------------------
@@ -372,7 +379,7 @@ def prompt_table(ps: Iterable[Prompt]) -> Table:
     table.add_column("Kind", no_wrap=True)
     table.add_column("Pillar", no_wrap=True)
     table.add_column("Action type", no_wrap=True)
-    table.add_column("Text", ratio=1, min_width=20)
+    table.add_column("Text", min_width=20)
     for p in ps:
         table.add_row(
             user_text(p.id),

@@ -1,0 +1,279 @@
+"""DATE words and calendar periods, all relative to a fixed `today`."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from allycli.dates import (
+    DATE_HINT,
+    WEEKDAYS,
+    Period,
+    days_between,
+    explicit_range,
+    month_of,
+    parse_date,
+    week_of,
+    year_of,
+)
+from allycli.errors import UsageError
+
+TODAY = date(2026, 11, 25)  # a Wednesday
+
+
+def test_today_is_a_wednesday() -> None:
+    assert TODAY.weekday() == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-25", date(2026, 11, 25)),
+        ("2026-11-24", date(2026, 11, 24)),
+        ("2024-02-29", date(2024, 2, 29)),
+        ("1999-12-31", date(1999, 12, 31)),
+        ("today", date(2026, 11, 25)),
+        ("yesterday", date(2026, 11, 24)),
+        ("0 days ago", date(2026, 11, 25)),
+        ("1 day ago", date(2026, 11, 24)),
+        ("1 days ago", date(2026, 11, 24)),
+        ("3 days ago", date(2026, 11, 22)),
+        ("30 days ago", date(2026, 10, 26)),
+        ("365 days ago", date(2025, 11, 25)),
+        # weekday names: the most recent such day, today excluded
+        ("monday", date(2026, 11, 23)),
+        ("tuesday", date(2026, 11, 24)),
+        ("wednesday", date(2026, 11, 18)),
+        ("thursday", date(2026, 11, 19)),
+        ("friday", date(2026, 11, 20)),
+        ("saturday", date(2026, 11, 21)),
+        ("sunday", date(2026, 11, 22)),
+        # three-letter (or longer) prefixes
+        ("mon", date(2026, 11, 23)),
+        ("tue", date(2026, 11, 24)),
+        ("wed", date(2026, 11, 18)),
+        ("thu", date(2026, 11, 19)),
+        ("thurs", date(2026, 11, 19)),
+        ("fri", date(2026, 11, 20)),
+        ("sat", date(2026, 11, 21)),
+        ("sun", date(2026, 11, 22)),
+        # case and whitespace
+        ("  Today ", date(2026, 11, 25)),
+        ("YESTERDAY", date(2026, 11, 24)),
+        ("Friday", date(2026, 11, 20)),
+        ("  3   days\tago ", date(2026, 11, 22)),
+        (" 2026-11-01\n", date(2026, 11, 1)),
+    ],
+)
+def test_parse_date(text: str, expected: date) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "word", "expected"),
+    [
+        (date(2026, 11, 23), "monday", date(2026, 11, 16)),  # on a Monday: a week back
+        (date(2026, 11, 23), "sunday", date(2026, 11, 22)),
+        (date(2026, 11, 22), "sunday", date(2026, 11, 15)),
+        (date(2026, 11, 22), "monday", date(2026, 11, 16)),
+        (date(2026, 1, 1), "wednesday", date(2025, 12, 31)),  # across a year boundary
+        (date(2026, 1, 1), "thursday", date(2025, 12, 25)),
+        (date(2026, 3, 1), "saturday", date(2026, 2, 28)),
+        (date(2026, 1, 1), "yesterday", date(2025, 12, 31)),
+        (date(2028, 3, 1), "1 day ago", date(2028, 2, 29)),
+    ],
+)
+def test_parse_date_relative_to_other_days(today: date, word: str, expected: date) -> None:
+    assert parse_date(word, today) == expected
+
+
+@given(today=st.dates(min_value=date(1900, 1, 1)), index=st.integers(0, 6))
+def test_weekday_is_the_most_recent_such_day_before_today(today: date, index: int) -> None:
+    day = parse_date(WEEKDAYS[index], today)
+    assert day.weekday() == index
+    assert 1 <= (today - day).days <= 7
+
+
+@given(today=st.dates(min_value=date(1900, 1, 1)), n=st.integers(0, 9999))
+def test_n_days_ago(today: date, n: int) -> None:
+    assert parse_date(f"{n} days ago", today) == today - timedelta(days=n)
+
+
+@given(st.dates(max_value=TODAY))
+def test_iso_dates_round_trip(day: date) -> None:
+    assert parse_date(day.isoformat(), TODAY) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_day"),
+    [
+        ("2026-11-26", "2026-11-26"),
+        ("2027-01-01", "2027-01-01"),
+    ],
+)
+def test_future_dates_are_usage_errors(text: str, expected_day: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_date(text, TODAY)
+    assert caught.value.exit_code == 2
+    assert caught.value.message == (
+        f"{expected_day} is in the future; practice can be recorded up to today."
+    )
+
+
+def test_future_dates_are_allowed_when_asked() -> None:
+    assert parse_date("2026-12-01", TODAY, allow_future=True) == date(2026, 12, 1)
+
+
+@given(st.dates(min_value=TODAY + timedelta(days=1)))
+def test_every_future_iso_date_is_refused(day: date) -> None:
+    with pytest.raises(UsageError, match="is in the future"):
+        parse_date(day.isoformat(), TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("2026-02-30", "2026-02-30"),
+        ("2026-13-01", "2026-13-01"),
+        ("2026-00-10", "2026-00-10"),
+        ("2026-1-5", "2026-1-5"),
+        ("26-11-25", "26-11-25"),
+        ("2026/11/25", "2026/11/25"),
+        ("soon", "soon"),
+        ("", ""),
+        ("   ", "   "),
+        ("tomorrow", "tomorrow"),
+        ("days ago", "days ago"),
+        ("-1 days ago", "-1 days ago"),
+        ("three days ago", "three days ago"),
+        ("123456 days ago", "123456 days ago"),
+        ("mo", "mo"),  # too short for a weekday prefix
+        ("t", "t"),
+        ("mondays", "mondays"),
+        ("\x1b[2Jnow", "?[2Jnow"),
+        ("x" * 60, "x" * 40),
+    ],
+)
+def test_invalid_dates_are_usage_errors_with_a_hint(text: str, named: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_date(text, TODAY)
+    assert caught.value.exit_code == 2
+    assert caught.value.message == f"'{named}' is not a date. {DATE_HINT}"
+    assert DATE_HINT == "Use YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
+
+
+# --- periods --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "end"),
+    [
+        (date(2026, 11, 25), date(2026, 11, 23), date(2026, 11, 29)),
+        (date(2026, 11, 23), date(2026, 11, 23), date(2026, 11, 29)),  # a Monday
+        (date(2026, 11, 29), date(2026, 11, 23), date(2026, 11, 29)),  # a Sunday
+        (date(2026, 1, 1), date(2025, 12, 29), date(2026, 1, 4)),  # a Thursday, across years
+        (date(2025, 12, 31), date(2025, 12, 29), date(2026, 1, 4)),
+        (date(2026, 4, 30), date(2026, 4, 27), date(2026, 5, 3)),  # across months
+        (date(2028, 2, 29), date(2028, 2, 28), date(2028, 3, 5)),
+        (date(2026, 6, 10), date(2026, 6, 8), date(2026, 6, 14)),
+    ],
+)
+def test_week_of_is_monday_to_sunday(day: date, start: date, end: date) -> None:
+    assert week_of(day) == Period(start, end, "week")
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(9999, 12, 1)))
+def test_week_of_properties(day: date) -> None:
+    week = week_of(day)
+    assert week.start.weekday() == 0
+    assert week.end.weekday() == 6
+    assert week.days == 7
+    assert day in week
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "end"),
+    [
+        (date(2026, 11, 25), date(2026, 11, 1), date(2026, 11, 30)),
+        (date(2028, 2, 10), date(2028, 2, 1), date(2028, 2, 29)),  # leap year
+        (date(2026, 2, 28), date(2026, 2, 1), date(2026, 2, 28)),
+        (date(2026, 12, 31), date(2026, 12, 1), date(2026, 12, 31)),
+        (date(2026, 12, 1), date(2026, 12, 1), date(2026, 12, 31)),
+        (date(2026, 1, 31), date(2026, 1, 1), date(2026, 1, 31)),
+        (date(2026, 4, 15), date(2026, 4, 1), date(2026, 4, 30)),
+    ],
+)
+def test_month_of(day: date, start: date, end: date) -> None:
+    assert month_of(day) == Period(start, end, "month")
+
+
+@given(st.dates(max_value=date(9999, 11, 30)))
+def test_month_of_properties(day: date) -> None:
+    month = month_of(day)
+    assert month.start == day.replace(day=1)
+    assert month.end.month == day.month
+    assert (month.end + timedelta(days=1)).day == 1
+    assert day in month
+
+
+@pytest.mark.parametrize(
+    ("day", "days"),
+    [(date(2026, 11, 25), 365), (date(2028, 7, 1), 366), (date(2026, 1, 1), 365)],
+)
+def test_year_of(day: date, days: int) -> None:
+    period = year_of(day)
+    assert period == Period(date(day.year, 1, 1), date(day.year, 12, 31), "year")
+    assert period.days == days
+
+
+def test_explicit_range() -> None:
+    period = explicit_range(date(2026, 6, 8), date(2026, 6, 14))
+    assert period == Period(date(2026, 6, 8), date(2026, 6, 14), "range")
+    assert period.days == 7
+
+
+def test_explicit_range_of_one_day() -> None:
+    period = explicit_range(date(2026, 6, 8), date(2026, 6, 8))
+    assert period.days == 1
+    assert date(2026, 6, 8) in period
+
+
+def test_explicit_range_with_since_after_until_is_a_usage_error() -> None:
+    with pytest.raises(UsageError) as caught:
+        explicit_range(date(2026, 6, 15), date(2026, 6, 14))
+    assert caught.value.exit_code == 2
+    assert caught.value.message == (
+        "--since 2026-06-15 is after --until 2026-06-14; give the earlier date first."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "inside"),
+    [
+        (date(2026, 6, 7), False),
+        (date(2026, 6, 8), True),
+        (date(2026, 6, 11), True),
+        (date(2026, 6, 14), True),
+        (date(2026, 6, 15), False),
+        ("2026-06-10", False),  # not a date
+        (None, False),
+    ],
+)
+def test_period_contains_only_days_in_range(value: object, inside: bool) -> None:
+    assert (value in Period(date(2026, 6, 8), date(2026, 6, 14), "range")) is inside
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "expected"),
+    [
+        (date(2026, 6, 7), date(2026, 6, 14), 7),
+        (date(2026, 6, 14), date(2026, 6, 14), 0),
+        (date(2025, 12, 31), date(2026, 1, 1), 1),
+        (date(2028, 2, 28), date(2028, 3, 1), 2),
+    ],
+)
+def test_days_between(earlier: date, later: date, expected: int) -> None:
+    assert days_between(earlier, later) == expected

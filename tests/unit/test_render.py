@@ -1,0 +1,443 @@
+"""render: results as terminal text that fits 80 columns, reads without colour and is safe."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import pytest
+from rich.console import Console, RenderableType
+
+from allycli import dates, insights, journal, render
+from allycli.dates import Period
+from allycli.prompts import Prompt
+from allycli.records import Record
+from allycli.taxonomy import ACTION_TYPES, PILLARS
+
+TODAY = date(2026, 11, 25)  # a Wednesday
+FORBIDDEN = ("failed", "failure", "good ally", "great job", "well done", "you missed")
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+HOSTILE = "[/i] [bold]loud \x1b[31mred\x1b]0;title\x07 back\x08\r\nnext \x9b2J"
+
+
+def show(renderable: RenderableType, **console: object) -> str:
+    options: dict[str, object] = {"width": 80, "color_system": None, "no_color": True}
+    options.update(console)
+    out = Console(file=io.StringIO(), **options)  # type: ignore[arg-type]
+    out.print(renderable)
+    return out.file.getvalue()  # type: ignore[attr-defined]
+
+
+def lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.splitlines()]
+
+
+def row(text: str, first: str) -> list[str]:
+    """The words of the first line that starts with `first`."""
+    return next(line.split() for line in lines(text) if line.startswith(first + " "))
+
+
+def cells(line: str) -> list[str]:
+    """A table line's cells: text between runs of two or more spaces."""
+    return re.split(r"\s{2,}", line.strip())
+
+
+def make_report(
+    period: Period,
+    entries: Iterable[tuple[date, str, str | None]] = (),
+    *,
+    today: date = TODAY,
+    last_pillar: dict[str, date] | None = None,
+    last_type: dict[str, date] | None = None,
+    reflections: int = 0,
+    prompts: tuple[Prompt, ...] = (),
+    streak: insights.Streak = insights.Streak(0, 0),
+) -> journal.Report:
+    daily: dict[tuple[date, str], int] = {}
+    by_type = dict.fromkeys(ACTION_TYPES, 0)
+    for day, pillar, action_type in (e for e in entries if e[0] in period):
+        daily[(day, pillar)] = daily.get((day, pillar), 0) + 1
+        if action_type:
+            by_type[action_type] += 1
+    by_pillar = dict.fromkeys(PILLARS, 0)
+    for (_, pillar), n in daily.items():
+        by_pillar[pillar] += n
+    as_of = min(period.end, today)
+    return journal.Report(
+        period=period,
+        today=today,
+        entries=sum(daily.values()),
+        reflections=reflections,
+        by_pillar=by_pillar,
+        by_action_type=by_type,
+        streak=streak,
+        pillar_streaks={p: insights.Streak(0, 0) for p in PILLARS} | {"action": streak},
+        gaps=insights.gaps(by_pillar, by_type, last_pillar or {}, last_type or {}, as_of),
+        prompts=prompts,
+        buckets=insights.buckets(period, daily),
+    )
+
+
+SOME = [
+    (date(2026, 11, 23), "action", "protest"),
+    (date(2026, 11, 25), "action", "advocacy"),
+    (date(2026, 11, 25), "action", "advocacy"),
+    (date(2026, 11, 24), "listening", None),
+    (date(2026, 3, 2), "learning", "learning"),
+]
+LEARNING = (
+    Prompt("yielding-02", "learning", "yielding", None, "Read how [i]speaking for[/i] differs."),
+    Prompt("voting-01", "learning", "action", "voting", "Find out who is on your local ballot."),
+)
+PERIODS = {
+    "week": dates.week_of(TODAY),
+    "past week": dates.week_of(TODAY - timedelta(days=14)),
+    "month": dates.month_of(TODAY),
+    "year": dates.year_of(TODAY),
+    "14 days": dates.explicit_range(TODAY - timedelta(days=13), TODAY),
+    "13 weeks": dates.explicit_range(TODAY - timedelta(days=92), TODAY),
+    "26 months": dates.explicit_range(date(2024, 10, 1), TODAY),
+}
+
+
+def full_report(period: Period) -> journal.Report:
+    return make_report(
+        period,
+        SOME,
+        last_pillar={"yielding": date(2026, 11, 13)},
+        last_type={"voting": date(2026, 11, 13)},
+        reflections=2,
+        prompts=LEARNING,
+        streak=insights.Streak(3, 12),
+    )
+
+
+# -- clean and user_text -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("plain words", "plain words"),
+        ("tab\there\nnew line", "tab\there\nnew line"),
+        ("windows\r\nline", "windows\nline"),
+        ("carriage\rreturn", "carriage\ufffdreturn"),
+        ("\x1b[31mred", "\ufffd[31mred"),
+        ("bell\x07 back\x08 del\x7f", "bell\ufffd back\ufffd del\ufffd"),
+        ("c1 csi\x9b2J nel\x85", "c1 csi\ufffd2J nel\ufffd"),
+        ("\x00\x0b\x0c\x1f", "\ufffd" * 4),
+        ("[/i] [bold]", "[/i] [bold]"),
+        ("élan \u2013 日本 \u2067rtl\u2069", "élan \u2013 日本 \u2067rtl\u2069"),
+    ],
+)
+def test_clean_makes_controls_visible_and_keeps_text(raw: str, shown: str) -> None:
+    assert render.clean(raw) == shown
+
+
+def test_user_text_is_literal_and_escape_free() -> None:
+    out = show(render.user_text(HOSTILE, "italic"))
+    assert "[/i] [bold]loud" in out
+    assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
+    assert out.splitlines()[1] == "next \ufffd2J"
+
+
+def test_hostile_note_in_colour_emits_only_rich_styles() -> None:
+    record = Record(
+        "abcdef12-0000", "practice", "2026-11-25", "x", "action", "protest", HOSTILE, None
+    )
+    for renderable in (
+        render.entries_table([record]),
+        render.logged(journal.Logged(record, 1, TODAY)),
+        render.user_text(HOSTILE, "bold red"),
+    ):
+        out = show(renderable, color_system="truecolor", no_color=False, force_terminal=True)
+        assert "\x1b[" in out  # colour is on: Rich's own styles are there
+        assert "\x1b" not in SGR.sub("", out)
+        assert "\x07" not in out and "title\x07" not in out
+
+
+# -- log -----------------------------------------------------------------------------------
+
+
+def practice(day: date, pillar: str, action_type: str | None = None, **kw: object) -> Record:
+    return Record(
+        id="3f2a9c1e-1111-2222-3333-444455556666",
+        kind="practice",
+        day=day.isoformat(),
+        created_at=f"{day.isoformat()}T09:00:00+00:00",
+        pillar=pillar,
+        action_type=action_type,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(
+    ("record", "streak", "line"),
+    [
+        (
+            practice(TODAY, "action", "protest"),
+            4,
+            "Logged protest (action) for today, Wed 25 Nov. Current streak: 4 days.",
+        ),
+        (
+            practice(TODAY - timedelta(days=1), "listening"),
+            1,
+            "Logged listening for yesterday, Tue 24 Nov. Current streak: 1 day.",
+        ),
+        (
+            practice(date(2026, 11, 13), "action", "voting", minutes=45, note="private words"),
+            0,
+            "Logged voting (action) for Fri 13 Nov (12 days ago): 45 minutes, with a note. "
+            "No current streak yet; today is still open.",
+        ),
+        (
+            practice(date(2025, 12, 30), "listening", "learning", minutes=1),
+            2,
+            "Logged learning (listening) for Tue 30 Dec 2025 (330 days ago): 1 minute. "
+            "Current streak: 2 days.",
+        ),
+    ],
+)
+def test_logged_line(record: Record, streak: int, line: str) -> None:
+    text = render.logged(journal.Logged(record, streak, TODAY))
+    assert text.plain == line
+    assert "private words" not in show(text)
+
+
+def reflection(entry_id: str, day: str, prompt: str, answer: str) -> Record:
+    return Record(
+        id=entry_id,
+        kind="reflection",
+        day=day,
+        created_at=f"{day}T21:00:00+00:00",
+        pillar="yielding",
+        prompt_id="yielding-03",
+        prompt=prompt,
+        answer=answer,
+    )
+
+
+# -- report --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(PERIODS))
+def test_report_fits_80_columns(name: str) -> None:
+    out = show(render.report(full_report(PERIODS[name])))
+    too_long = [line for line in out.splitlines() if len(line) > 80]
+    assert too_long == []
+    assert "…" not in out  # nothing had to be cut to fit
+
+
+def test_narrow_columns_keep_every_label_whole() -> None:
+    out = show(render.report(full_report(PERIODS["14 days"])))
+    heads = lines(out)[4:6]
+    assert heads[0].split() == ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"] * 2
+    assert heads[1].split() == [str(d) for d in range(12, 26)] + ["Total"]
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("week", "This week, Mon 23 Nov to Sun 29 Nov 2026"),
+        ("past week", "Week of Mon 9 Nov to Sun 15 Nov 2026"),
+        ("month", "November 2026"),
+        ("year", "2026"),
+        ("14 days", "12 Nov 2026 to 25 Nov 2026"),
+    ],
+)
+def test_report_header_names_the_period(name: str, title: str) -> None:
+    out = lines(show(render.report(full_report(PERIODS[name]))))
+    assert out[0] == title
+
+
+def test_week_overview_counts_zeros_and_days_not_yet_come() -> None:
+    out = show(render.report(full_report(PERIODS["week"])))
+    # Mon, Tue, Wed, then Thu to Sun are blank (not yet), then the total.
+    assert row(out, "action") == ["action", "1", "·", "2", "3"]
+    assert row(out, "listening") == ["listening", "·", "1", "·", "1"]
+    assert row(out, "yielding") == ["yielding", "·", "·", "·", "0"]
+    assert row(out, "total") == ["total", "1", "1", "2", "4"]
+    assert "4 practice entries and 2 reflections." in out
+
+
+def test_year_overview_has_every_month() -> None:
+    out = show(render.report(full_report(PERIODS["year"])))
+    months = [*(date(2026, m, 1).strftime("%b") for m in range(1, 13)), "Total"]
+    assert months in [line.split() for line in lines(out)]
+    assert row(out, "learning") == ["learning", "·", "·", "1", *["·"] * 8, "1"]  # Dec not yet
+
+
+def test_long_range_turns_the_overview_on_its_side() -> None:
+    out = show(render.report(full_report(PERIODS["26 months"])))
+    assert ["Month", *PILLARS, "Total"] in [line.split() for line in lines(out)]
+    assert row(out, "Mar 26") == ["Mar", "26", "·", "·", "1", "·", "1"]
+    assert row(out, "Oct 24") == ["Oct", "24", "·", "·", "·", "·", "0"]
+    assert row(out, "Nov 26") == ["Nov", "26", "3", "1", "·", "·", "4"]
+
+
+def test_counts_and_streaks_show_every_pillar_and_action_type_with_zeros() -> None:
+    out = lines(show(render.report(full_report(PERIODS["week"]))))
+    start = out.index(next(line for line in out if line.startswith("By pillar")))
+    assert cells(out[start]) == ["By pillar", "By action type"]
+    assert cells(out[start + 1]) == [
+        "Pillar", "Entries", "Current", "Longest", "Action type", "Entries",
+    ]  # fmt: skip
+    assert [cells(line) for line in out[start + 3 : start + 11]] == [
+        ["action", "3", "3 days", "12 days", "protest", "1"],
+        ["listening", "1", "0 days", "0 days", "advocacy", "2"],
+        ["learning", "0", "0 days", "0 days", "interrupting", "0"],
+        ["yielding", "0", "0 days", "0 days", "volunteering", "0"],
+        ["voting", "0"],
+        ["learning", "0"],
+        ["children", "0"],
+        ["money", "0"],
+    ]
+    assert "Streak (days in a row with practice): 3 days now, longest 12 days." in out
+
+
+def test_gaps_while_the_period_runs() -> None:
+    out = lines(show(render.report(full_report(PERIODS["week"]))))
+    start = out.index("Gaps: not yet this week")
+    assert [cells(line) for line in out[start + 1 : start + 10]] == [
+        ["learning", "pillar", "never recorded"],
+        ["interrupting", "action type", "never recorded"],
+        ["volunteering", "action type", "never recorded"],
+        ["learning", "action type", "never recorded"],
+        ["children", "action type", "never recorded"],
+        ["money", "action type", "never recorded"],
+        ["yielding", "pillar", "last practiced 12 days ago (2026-11-13)"],
+        ["voting", "action type", "last practiced 12 days ago (2026-11-13)"],
+        [""],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("month", "Gaps: not yet this month"),
+        ("year", "Gaps: not yet this year"),
+        ("14 days", "Gaps: not yet in this period"),
+        ("past week", "Gaps: unrecorded that week"),
+    ],
+)
+def test_gap_heading_follows_the_period(name: str, words: str) -> None:
+    assert words in lines(show(render.report(full_report(PERIODS[name]))))
+
+
+def test_gaps_of_a_past_week_count_days_to_its_end() -> None:
+    out = show(render.report(full_report(PERIODS["past week"])))
+    assert "last practiced 2026-11-13, 2 days before Sun 15 Nov" in out
+    assert "Streak on Sun 15 Nov: 3 days, longest up to then 12 days." in out
+
+
+def test_no_gaps_is_said_plainly() -> None:
+    everything = [(TODAY, "listening", None), (TODAY, "yielding", None)]
+    everything += [(TODAY, ACTION_TYPES[t], t) for t in ACTION_TYPES]
+    report = make_report(PERIODS["week"], everything, streak=insights.Streak(1, 1))
+    out = show(render.report(report))
+    assert report.gaps == ()
+    assert "Every pillar and action type has entries in this period." in out
+    assert "Gaps:" not in out
+
+
+def test_learning_prompts_show_their_category_literally() -> None:
+    out = lines(show(render.report(full_report(PERIODS["week"]))))
+    start = out.index("Learning prompts for the biggest gaps")
+    assert [cells(line) for line in out[start + 1 :]] == [
+        ["yielding", "pillar", "Read how [i]speaking for[/i] differs."],
+        ["voting", "action type", "Find out who is on your local ballot."],
+    ]
+
+
+def test_empty_journal_still_reads_as_a_report() -> None:
+    report = make_report(PERIODS["week"])
+    out = show(render.report(report))
+    assert "0 practice entries and 0 reflections." in out
+    assert row(out, "total") == ["total", "·", "·", "·", "0"]
+    assert out.count("never recorded") == len(PILLARS) + len(ACTION_TYPES) == 12
+    assert "Streak (days in a row with practice): none now (today is still open)" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_no_output_praises_or_shames() -> None:
+    record = practice(TODAY, "action", "protest", note="n")
+    answer = reflection("9" * 36, "2026-11-24", "Where did you take up space?", "a")
+    outputs = [show(render.report(full_report(p))) for p in PERIODS.values()]
+    outputs += [show(render.report(make_report(PERIODS["week"])))]
+    outputs += [show(render.logged(journal.Logged(record, s, TODAY))) for s in (0, 1, 30)]
+    outputs += [show(render.entries_table([record, answer]))]
+    outputs += [show(render.reflections([answer]))]
+    for out in outputs:
+        for word in FORBIDDEN:
+            assert word not in out.lower()
+
+
+# -- list, reflections, prompts ------------------------------------------------------------
+
+
+def test_entries_table_shows_short_ids_and_first_lines() -> None:
+    long_note = "Spoke up when a colleague's joke punched down; " * 4 + "\nsecond line"
+    records = [
+        practice(TODAY, "action", "interrupting", minutes=20, note=long_note),
+        practice(TODAY, "listening", note="one [bold]line[/bold]\r\nsecret second"),
+        reflection("0a1b2c3d-aaaa", "2026-11-20", "Where?", "In the meeting."),
+    ]
+    out = lines(show(render.entries_table(records)))
+    assert out[0].split() == ["ID", "Date", "What", "Min", "Note", "or", "answer"]
+    assert cells(out[2])[:4] == ["3f2a9c1e", "2026-11-25", "interrupting (action)", "20"]
+    assert cells(out[2])[4].startswith("Spoke up when")
+    assert out[2].endswith("…") and len(out[2]) == 80
+    assert cells(out[3]) == ["3f2a9c1e", "2026-11-25", "listening", "one [bold]line[/bold] …"]
+    assert cells(out[4]) == ["0a1b2c3d", "2026-11-20", "reflection yielding-03", "In the meeting."]
+    assert "secret second" not in "\n".join(out)
+    assert len(out) == 5
+
+
+def test_reflections_show_prompt_and_whole_answer() -> None:
+    answers = ["In the meeting.\nI talked over Sam.\n\nNext time: wait.", "Less \x1b[2J."]
+    records = [
+        reflection(f"{i}" * 8, f"2026-11-2{i}", "Where did you take up space?", a)
+        for i, a in enumerate(answers, start=4)
+    ]
+    records.insert(1, practice(TODAY, "action", "protest", note="not a reflection"))
+    out = lines(show(render.reflections(records)))
+    assert out == [
+        "Tue 24 Nov 2026 · yielding (yielding-03)",
+        "Where did you take up space?",
+        "In the meeting.",
+        "I talked over Sam.",
+        "",
+        "Next time: wait.",
+        "",
+        "Wed 25 Nov 2026 · yielding (yielding-03)",
+        "Where did you take up space?",
+        "Less \ufffd[2J.",
+    ]
+    assert lines(show(render.reflections([]))) == ["No reflections recorded yet."]
+
+
+def test_prompt_and_prompt_table() -> None:
+    p = Prompt("listening-01", "reflection", "listening", None, "Whose voice [b]did[/b] you hear?")
+    q = Prompt("voting-01", "learning", "action", "voting", "Who is on the local ballot? " * 4)
+    assert render.prompt(p).plain == "Listening: Whose voice [b]did[/b] you hear?"
+    out = lines(show(render.prompt_table([p, q])))
+    assert out[0].split() == ["ID", "Kind", "Pillar", "Action", "type", "Text"]
+    assert cells(out[2])[:4] == ["listening-01", "reflection", "listening", "—"]
+    voting = next(line for line in out if line.startswith("voting-01"))
+    assert cells(voting)[:4] == ["voting-01", "learning", "action", "voting"]
+    assert max(len(line) for line in out) <= 80
+    assert " ".join(" ".join(out).split()).count("Who is on the local ballot?") == 4
+
+
+def test_render_imports_no_database_or_yaml() -> None:
+    code = (
+        "import sys, allycli.render; "
+        "bad = [m for m in ('sqlmodel', 'sqlalchemy', 'yaml', 'allycli.store', 'allycli.journal')"
+        " if m in sys.modules]; print(bad)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
