@@ -1,74 +1,23 @@
-"""The command line: one thin function per command, and the one error boundary.
+"""The command line: one thin function per command.
 
-Only this module reads the clock, the environment and the terminal. It imports
-nothing heavy at module level, so `--help`, `--version` and TAB completion stay fast:
-SQLModel, SQLAlchemy, YAML and Rich's renderables load inside the commands that use them.
+Commands parse flags, call a use case in journal.py and hand its result to render.py.
+shell.py holds the error boundary and what reads the environment, clock and terminal.
+Nothing heavy is imported at module level, so `--help`, `--version` and TAB completion
+stay fast: SQLModel, SQLAlchemy, YAML and Rich load inside the commands that use them.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
 
-from allycli import __version__
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from allycli.journal import Context
-
-
-class _Boundary(TyperGroup):
-    """Where domain errors and usage errors become one sentence on stderr and an exit code."""
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        kwargs["standalone_mode"] = False
-        from allycli.errors import AllyError
-
-        try:
-            code = super().main(*args, **kwargs)
-        except AllyError as exc:
-            _fail(exc.message, exc.exit_code)
-        except typer.Abort:
-            _fail("Stopped; nothing was changed.", 130)
-        except typer.TyperException as exc:  # click's usage errors, vendored by Typer
-            message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-            code = getattr(exc, "exit_code", 1)
-            ctx = getattr(exc, "ctx", None)
-            where = ctx.command_path if ctx is not None else "ally"
-            hint = f" Run '{where} --help' to see the options." if code == 2 else ""
-            _fail(f"{message.rstrip('.')}.{hint}", code)
-        except KeyboardInterrupt:
-            _fail("Stopped; nothing more was changed.", 130)
-        except BrokenPipeError:
-            # the reader (head, less) went away: stop quietly, as other Unix tools do
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(1)
-        except Exception as exc:  # the last resort: a bug, said in one line, no locals
-            if os.environ.get("ALLY_DEBUG"):
-                raise
-            _fail(
-                f"Something went wrong inside ally ({type(exc).__name__}); nothing was lost. "
-                "Run again with ALLY_DEBUG=1 to see the details, and report them.",
-                1,
-            )
-        sys.exit(code if isinstance(code, int) else 0)
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(f"ally: {message}\n")
-    sys.exit(code)
-
+from allycli import __version__, shell
 
 app = typer.Typer(
-    cls=_Boundary,
+    cls=shell.Boundary,
     name="ally",
     help="Practice allyship daily: log what you do, reflect on a prompt, and review your "
     "practice, its streaks and its gaps. Everything stays on this machine.",
@@ -94,103 +43,6 @@ def _root(
     """Practice allyship daily: log, reflect, review. Everything stays on this machine."""
 
 
-# -- the shell's side: environment, clock, terminal ----------------------------------------
-
-
-def _db_path() -> Path:
-    named = os.environ.get("ALLY_DB")
-    if named:
-        return Path(named).expanduser()
-    import platformdirs
-
-    return platformdirs.user_data_path("ally") / "ally.db"
-
-
-def _prompt_paths() -> tuple[Path, ...]:
-    from allycli.errors import DataFileError
-    from allycli.prompts import builtin_path
-
-    named = os.environ.get("ALLY_PROMPTS")
-    if named:
-        path = Path(named).expanduser()
-        if not path.is_file():
-            raise DataFileError(f"ALLY_PROMPTS names {path}, which is not a file.")
-        return (builtin_path(), path)
-    import platformdirs
-
-    user = platformdirs.user_config_path("ally") / "prompts.yaml"
-    return (builtin_path(), user) if user.is_file() else (builtin_path(),)
-
-
-def _context() -> Context:
-    from allycli.journal import Context
-    from allycli.store import DEFAULT_BUSY_TIMEOUT, Store
-
-    os.umask(0o077)  # everything ally creates is for the user alone
-    timeout = os.environ.get("ALLY_BUSY_TIMEOUT")  # seconds; for tests of lock waits
-    now = datetime.now().astimezone()
-    db = _db_path()
-    _warn_if_shared(db)
-    return Context(
-        store=Store(db, busy_timeout=float(timeout) if timeout else DEFAULT_BUSY_TIMEOUT),
-        today=now.date(),
-        now=now,
-        prompt_paths=_prompt_paths(),
-    )
-
-
-def _warn_if_shared(db: Path) -> None:
-    try:
-        shared = db.stat().st_mode & 0o077
-    except OSError:
-        return
-    if shared:
-        sys.stderr.write(f"ally: warning: {db} can be read by other users; run `chmod 600 {db}`.\n")
-
-
-def _console(stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
-
-
-def _date(text: str | None, today: date) -> date | None:
-    from allycli.dates import parse_date
-
-    return None if text is None else parse_date(text, today)
-
-
-def _complete_activity(incomplete: str) -> list[str]:
-    from allycli.taxonomy import ACTION_TYPES, ALIASES, PILLARS
-
-    words = [*ACTION_TYPES, *(p for p in PILLARS if p not in ACTION_TYPES), *ALIASES]
-    return [w for w in words if w.startswith(incomplete.lower())]
-
-
-def _complete_pillar(incomplete: str) -> list[str]:
-    from allycli.taxonomy import PILLARS
-
-    return [p for p in PILLARS if p.startswith(incomplete.lower())]
-
-
-def _complete_type(incomplete: str) -> list[str]:
-    from allycli.taxonomy import ACTION_TYPES
-
-    return [t for t in ACTION_TYPES if t.startswith(incomplete.lower())]
-
-
-def _read_stdin() -> str:
-    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
-    if isinstance(data, bytes):
-        from allycli.errors import UsageError
-
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise UsageError("Standard input is not UTF-8 text; nothing was saved.") from None
-    return data.removesuffix("\n").removesuffix("\r")
-
-
 DATE_HELP = "YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
 
 # -- commands ------------------------------------------------------------------------------
@@ -204,7 +56,7 @@ def log(
         ...,
         help="An action type (protest, advocacy, interrupting, volunteering, voting, learning, "
         "children, money), a pillar (listening, yielding, ...), an alias or a prefix.",
-        autocompletion=_complete_activity,
+        autocompletion=shell.complete_activity,
         show_default=False,
     ),
     note: str | None = typer.Option(
@@ -216,19 +68,24 @@ def log(
         "--pillar",
         "-p",
         help="Override the action type's pillar.",
-        autocompletion=_complete_pillar,
+        autocompletion=shell.complete_pillar,
     ),
     minutes: int | None = typer.Option(None, "--minutes", help="How long, in minutes.", min=1),
 ) -> None:
     """Record a practice entry."""
     from allycli import journal, render
 
-    ctx = _context()
-    text = _read_stdin() if note == "-" else note
+    ctx = shell.context()
+    text = shell.read_stdin() if note == "-" else note
     result = journal.log(
-        ctx, activity, note=text, day=_date(day, ctx.today), pillar=pillar, minutes=minutes
+        ctx,
+        activity,
+        note=text,
+        day=shell.parse_day(day, ctx.today),
+        pillar=pillar,
+        minutes=minutes,
     )
-    _console().print(render.logged(result))
+    shell.console().print(render.logged(result), soft_wrap=True)
 
 
 @app.command(
@@ -249,8 +106,8 @@ def reflect(
     """Answer today's reflection prompt (the same prompt all day)."""
     from allycli import journal, render
 
-    ctx = _context()
-    console = _console()
+    ctx = shell.context()
+    console = shell.console()
     if show_prompts:
         console.print(render.prompt_table(ctx.load_prompts()))
         return
@@ -263,10 +120,10 @@ def reflect(
             return
         console.print(render.reflections(found))
         return
-    on = _date(day, ctx.today)
+    on = shell.parse_day(day, ctx.today)
     prompt = journal.todays_prompt(ctx, day=on, prompt_id=prompt_id, another=another)
     if answer == "-" or (answer is None and not sys.stdin.isatty()):
-        text = _read_stdin()
+        text = shell.read_stdin()
     elif answer is not None:
         text = answer
     else:
@@ -312,14 +169,14 @@ def report(
     from allycli import dates, journal
     from allycli.errors import UsageError
 
-    ctx = _context()
+    ctx = shell.context()
     if sum((week, month, year, since is not None)) > 1:
         raise UsageError("Choose one of --week, --month, --year or --since.")
     if until is not None and since is None:
         raise UsageError("--until goes with --since; add --since DATE.")
     if since is not None:
-        start = _date(since, ctx.today)
-        end = _date(until, ctx.today) if until else ctx.today
+        start = shell.parse_day(since, ctx.today)
+        end = shell.parse_day(until, ctx.today) if until else ctx.today
         assert start is not None and end is not None
         period = dates.explicit_range(start, end)
     elif month:
@@ -334,7 +191,7 @@ def report(
         return
     from allycli import render
 
-    _console().print(render.report(result))
+    shell.console().print(render.report(result))
 
 
 def _print_json(obj: object) -> None:
@@ -351,10 +208,10 @@ def list_entries(
     since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
     until: str | None = typer.Option(None, "--until", help="Up to this day."),
     pillar: str | None = typer.Option(
-        None, "--pillar", "-p", help="Only this pillar.", autocompletion=_complete_pillar
+        None, "--pillar", "-p", help="Only this pillar.", autocompletion=shell.complete_pillar
     ),
     action_type: str | None = typer.Option(
-        None, "--type", "-t", help="Only this action type.", autocompletion=_complete_type
+        None, "--type", "-t", help="Only this action type.", autocompletion=shell.complete_type
     ),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
@@ -364,8 +221,8 @@ def list_entries(
     from allycli.dates import explicit_range
     from allycli.queries import Filters
 
-    ctx = _context()
-    start, end = _date(since, ctx.today), _date(until, ctx.today)
+    ctx = shell.context()
+    start, end = shell.parse_day(since, ctx.today), shell.parse_day(until, ctx.today)
     if start and end:
         explicit_range(start, end)
     filters = Filters(
@@ -383,9 +240,9 @@ def list_entries(
 
     rows = list(found)
     if not rows:
-        _console().print("No entries match. `ally log` records one.")
+        shell.console().print("No entries match. `ally log` records one.")
         return
-    _console().print(render.entries_table(rows))
+    shell.console().print(render.entries_table(rows))
 
 
 @app.command(epilog="Example: ally delete 3f2a9c1e")
@@ -396,7 +253,7 @@ def delete(
     """Remove one entry, leaving no copy of its text in the database."""
     from allycli import journal
 
-    ctx = _context()
+    ctx = shell.context()
     if not yes and sys.stdin.isatty():
         typer.confirm(f"Delete entry {entry_id}? This cannot be undone", abort=True)
     removed_id, kind, day = journal.delete(ctx, entry_id)
@@ -420,7 +277,7 @@ def export(
         from allycli.errors import UsageError
 
         raise UsageError(f"No export format '{fmt[:20]}'. Choose jsonl, csv or md.")
-    ctx = _context()
+    ctx = shell.context()
     count = journal.export(ctx, fmt, output, sys.stdout)
     if output is not None:
         typer.echo(f"Exported {count} entries to {output}.", err=True)
@@ -436,11 +293,11 @@ def import_(
     """Add the entries of a jsonl export; entries already present are skipped."""
     from allycli import journal
 
-    ctx = _context()
+    ctx = shell.context()
     if sys.stderr.isatty():
         from rich.progress import Progress
 
-        with Progress(console=_console(stderr=True), transient=True) as bar:
+        with Progress(console=shell.console(stderr=True), transient=True) as bar:
             task = bar.add_task("Importing", total=None)
             result = journal.import_file(
                 ctx, file, lambda done, total: bar.update(task, completed=done, total=total)
@@ -459,7 +316,7 @@ def backup(
     ),
 ) -> None:
     """Write a consistent snapshot of the database, even while ally is in use."""
-    ctx = _context()
+    ctx = shell.context()
     if not ctx.store.exists():
         from allycli.errors import StorageError
 
@@ -479,11 +336,11 @@ def doctor() -> None:
     from allycli.errors import AllyError
     from allycli.store import Store
 
-    db = _db_path()
+    db = shell.db_path()
     timeout = os.environ.get("ALLY_BUSY_TIMEOUT")
     store = Store(db, busy_timeout=float(timeout) if timeout else 30.0)
     try:
-        paths = _prompt_paths()
+        paths = shell.prompt_paths()
     except AllyError:  # a missing ALLY_PROMPTS file is one of the findings
         from allycli.prompts import builtin_path
 
@@ -496,7 +353,7 @@ def doctor() -> None:
         typer.echo(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
     problems = [c for c in checks if not c.ok]
     if problems:
-        _fail(f"{len(problems)} problem(s) found; see the fixes above.", 1)
+        shell.fail(f"{len(problems)} problem(s) found; see the fixes above.", 1)
 
 
 def main() -> None:
