@@ -1,0 +1,242 @@
+"""Behaviour guards for issue 4 ("Instant to use"): what loads, and how the report reads.
+
+Timing belongs to bench/run; these tests pin the causes instead. A shell completion
+re-runs ally on every TAB, so `--help`, `--version` and completion must not load the
+heavy modules; `ally log` writes through sqlite3 alone; the report's queries search
+their indexes instead of scanning the entries table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import sqlite3
+import subprocess
+import sys
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from allycli.records import Record
+from allycli.store import Store
+
+HEAVY = ("sqlmodel", "sqlalchemy", "yaml")
+
+# Runs allycli.cli.main() in a fresh interpreter with the given argv (or, for null, only
+# imports allycli.cli), then writes the exit code and the heavy modules that were loaded
+# to a file: stdout belongs to the command.
+PROBE = """
+import json, sys
+report, heavy, argv = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+code = 0
+if argv is None:  # only import the module
+    import allycli.cli
+else:
+    sys.argv = argv
+    from allycli.cli import main
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+sys.stdout.flush()
+loaded = sorted({m.split(".")[0] for m in sys.modules} & set(heavy))
+with open(report, "w") as fh:
+    json.dump({"code": code, "loaded": loaded}, fh)
+"""
+
+
+def probe(
+    tmp_path: Path,
+    argv: list[str] | None,
+    env: dict[str, str] | None = None,
+    heavy: tuple[str, ...] = HEAVY,
+) -> tuple[Any, list[str], str]:
+    report = tmp_path / "probe.json"
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(report), json.dumps(heavy), json.dumps(argv)],
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert report.exists(), done.stderr
+    result = json.loads(report.read_text())
+    return result["code"], result["loaded"], done.stdout
+
+
+def test_importing_the_cli_loads_nothing_heavy(tmp_path: Path) -> None:
+    code, loaded, _ = probe(tmp_path, None)
+    assert code == 0
+    assert loaded == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "expected"),
+    [
+        (["ally", "--help"], {}, "log"),
+        (["ally", "--version"], {}, "ally "),
+        (
+            ["ally"],
+            {"_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally lo", "COMP_CWORD": "1"},
+            "log",
+        ),
+        (
+            ["ally"],
+            {"_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally log pro", "COMP_CWORD": "2"},
+            "protest",
+        ),
+    ],
+    ids=["help", "version", "complete-command", "complete-activity"],
+)
+def test_help_version_and_completion_load_nothing_heavy(
+    tmp_path: Path, argv: list[str], env: dict[str, str], expected: str
+) -> None:
+    code, loaded, out = probe(tmp_path, argv, env)
+    assert code in (0, None)
+    assert expected in out.split() or expected in out
+    assert loaded == [], f"{argv} {env} loaded {loaded}"
+
+
+def test_logging_does_not_load_sqlmodel_or_sqlalchemy(tmp_path: Path, db_path: Path) -> None:
+    Store(db_path).insert([_record(random.Random(1), date.today())])  # an existing database
+    code, loaded, out = probe(tmp_path, ["ally", "log", "protest", "--note", "Joined the march"])
+    assert code in (0, None)
+    assert "protest" in out
+    assert [m for m in loaded if m in ("sqlmodel", "sqlalchemy")] == []
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM entry").fetchone()[0] == 2
+
+
+def _typer_needs_pydantic() -> bool:
+    from importlib.metadata import requires
+
+    names = [re.split(r"[\s;<>=!~\[(]", r, maxsplit=1)[0] for r in requires("typer") or ()]
+    return "pydantic" in (n.lower() for n in names)
+
+
+@pytest.mark.xfail(
+    _typer_needs_pydantic(),
+    reason="Typer 0.29 coerces every parameter it processes through a pydantic TypeAdapter "
+    "(typer/core.py _TyperParameter.process_value -> _coercion.build_runtime_param -> "
+    "typer/_adapters.py imports pydantic), even a flag whose value is None during "
+    "completion; that alone costs about 70 ms per TAB and per `ally log` (issue 4). "
+    "Typer 0.28 does not; this guard applies once typer is pinned below 0.29.",
+    strict=True,
+)
+@pytest.mark.parametrize(
+    ("argv", "env"),
+    [
+        (["ally"], {"_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally lo", "COMP_CWORD": "1"}),
+        (["ally", "log", "protest", "--note", "Joined the march"], {}),
+    ],
+    ids=["complete", "log"],
+)
+def test_completion_and_logging_do_not_load_pydantic(
+    tmp_path: Path, argv: list[str], env: dict[str, str]
+) -> None:
+    code, loaded, _ = probe(tmp_path, argv, env, heavy=("pydantic",))
+    assert code in (0, None)
+    assert loaded == []
+
+
+# -- the report's queries and their plans --------------------------------------------------
+
+
+def _record(rng: random.Random, day: date) -> tuple[object, ...]:
+    common = {
+        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "day": day.isoformat(),
+        "created_at": f"{day.isoformat()}T{rng.randint(7, 22):02d}:00:00+00:00",
+    }
+    if rng.random() < 0.1:
+        pillar = rng.choice(("action", "listening", "learning", "yielding"))
+        return Record(kind="reflection", pillar=pillar, prompt_id=f"{pillar}-01",
+                      prompt="A question?", answer="An answer.", **common).row()  # fmt: skip
+    action_type = rng.choice(("protest", "money", "learning", None, None))
+    pillar = {"protest": "action", "money": "action", "learning": "learning"}.get(
+        action_type or "", rng.choice(("listening", "yielding"))
+    )
+    return Record(kind="practice", pillar=pillar, action_type=action_type, note="n",
+                  **common).row()  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def populated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three years of entries, without ANALYZE: the planner sees what a user's file shows."""
+    db = tmp_path_factory.mktemp("plans") / "ally.db"
+    rng = random.Random(4)
+    today = date.today()
+    rows = [_record(rng, today - timedelta(days=rng.randrange(3 * 365))) for _ in range(3000)]
+    Store(db).insert(rows)
+    return db
+
+
+def _captured(db: Path) -> list[tuple[str, str, tuple[Any, ...]]]:
+    """(query name, SQL, parameters) of every statement the report's queries send."""
+    from sqlalchemy import event
+
+    from allycli import queries
+
+    today = date.today()
+    week = today - timedelta(days=today.weekday())
+    year = date(today.year, 1, 1)
+    calls = {
+        "period_counts (week)": lambda c: queries.period_counts(c, week, week + timedelta(6)),
+        "period_counts (year)": lambda c: queries.period_counts(c, year, date(today.year, 12, 31)),
+        "practice_days": lambda c: queries.practice_days(c, today),
+        "last_practiced": lambda c: queries.last_practiced(c, today),
+        "answered_prompts": lambda c: queries.answered_prompts(c, today - timedelta(30), today),
+        "records (since, until)": lambda c: list(
+            queries.records(c, queries.Filters(since=week, until=today))
+        ),
+        "records (kind, limit)": lambda c: list(
+            queries.records(c, queries.Filters(kind="reflection", limit=20))
+        ),
+    }
+    seen: list[tuple[str, str, tuple[Any, ...]]] = []
+    current = [""]
+
+    def listen(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        seen.append((current[0], statement, tuple(params or ())))
+
+    with queries.reading(Store(db)) as conn:
+        event.listen(conn, "before_cursor_execute", listen)
+        for name, call in calls.items():
+            current[0] = name
+            call(conn)
+    return [s for s in seen if "entry" in s[1]]
+
+
+def _plan(db: Path, sql: str, params: tuple[Any, ...]) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+
+
+def test_every_report_query_is_captured(populated: Path) -> None:
+    names = {name for name, _, _ in _captured(populated)}
+    assert names == {
+        "period_counts (week)",
+        "period_counts (year)",
+        "practice_days",
+        "last_practiced",
+        "answered_prompts",
+        "records (since, until)",
+        "records (kind, limit)",
+    }
+
+
+def test_report_queries_use_an_index(populated: Path) -> None:
+    full_scans = []
+    for name, sql, params in _captured(populated):
+        plan = _plan(populated, sql, params)
+        for line in plan:
+            if line.startswith("SCAN entry") and "INDEX" not in line:
+                full_scans.append(f"{name}: {line} | {' '.join(sql.split())}")
+    assert full_scans == []
