@@ -137,9 +137,10 @@ def period_title(r: Report) -> str:
         span = f"{_day(start, year=start.year != end.year)} to {_day(end, year=True)}"
         return f"This week, {span}" if r.today in period else f"Week of {span}"
     if period.kind == "month":
-        return f"{_MONTH_NAMES[start.month - 1]} {start.year}"
+        name = f"This month, {_MONTH_NAMES[start.month - 1]} {start.year}"
+        return f"{name}: {_day(start)} to {_day(end)}"
     if period.kind == "year":
-        return str(start.year)
+        return f"This year, {start.year}: {_short(start)} to {_short(end)}"
     return f"{_short(start)} to {_short(end)}"
 
 

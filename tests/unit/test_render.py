@@ -244,8 +244,8 @@ def test_narrow_columns_keep_every_label_whole() -> None:
     [
         ("week", "This week, Mon 23 Nov to Sun 29 Nov 2026"),
         ("past week", "Week of Mon 9 Nov to Sun 15 Nov 2026"),
-        ("month", "November 2026"),
-        ("year", "2026"),
+        ("month", "This month, November 2026: Sun 1 Nov to Mon 30 Nov"),
+        ("year", "This year, 2026: 1 Jan 2026 to 31 Dec 2026"),
         ("14 days", "12 Nov 2026 to 25 Nov 2026"),
     ],
 )
