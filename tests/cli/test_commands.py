@@ -230,10 +230,11 @@ def test_reflect_from_stdin_and_empty_answer(run, export):
 def test_reflect_another_and_prompt_and_list(run, export):
     run("reflect", "--answer", "a")
     run("reflect", "--another", "--answer", "b")
-    a, b = export()
+    by_answer = {e["answer"]: e for e in export()}
+    a, b = by_answer["a"], by_answer["b"]
     assert a["prompt_id"] != b["prompt_id"]
-    run("reflect", "--prompt", a["prompt_id"], "--answer", "c")
-    assert export()[-1]["prompt_id"] == a["prompt_id"]
+    run("reflect", "--prompt", b["prompt_id"], "--answer", "c")
+    assert {e["answer"]: e for e in export()}["c"]["prompt_id"] == b["prompt_id"]
     listing = run("reflect", "--list").stdout
     assert "c" in listing and a["prompt"][:20] in listing.replace("\n", " ")
 
