@@ -255,7 +255,11 @@ def delete(
 
     ctx = shell.context()
     if not yes and sys.stdin.isatty():
-        typer.confirm(f"Delete entry {entry_id}? This cannot be undone", abort=True)
+        found_id, kind, day = ctx.store.find(entry_id)
+        question = f"Delete the {kind} entry {found_id[:8]} from {day}? It cannot be undone"
+        if not typer.confirm(question):
+            typer.echo("Nothing was deleted.")
+            return
     removed_id, kind, day = journal.delete(ctx, entry_id)
     typer.echo(f"Deleted the {kind} entry {removed_id[:8]} from {day}.")
 

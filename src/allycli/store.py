@@ -193,31 +193,22 @@ class Store:
             )
             return current_streak_from_recent((date.fromisoformat(d) for (d,) in days), today)
 
+    def find(self, id_prefix: str) -> tuple[str, str, str]:
+        """(id, kind, day) of the one entry whose id starts with `id_prefix`."""
+        with self.reading() as conn:
+            return _match(conn, id_prefix)
+
     def delete(self, id_prefix: str) -> tuple[str, str, str]:
         """Remove the one entry whose id starts with `id_prefix`; returns (id, kind, day).
 
         secure_delete overwrites the freed content, and the checkpoint afterwards copies
         that into the main file and truncates the WAL, so no copy of the text remains.
         """
-        prefix = id_prefix.strip().lower()
-        if len(prefix) < 4 or any(c not in "0123456789abcdef-" for c in prefix):
-            raise UsageError(
-                "An entry id is the hex id shown by `ally list` (at least its first 4 characters)."
-            )
         with self.writing() as conn:
-            found = conn.execute(
-                "SELECT id, kind, day FROM entry WHERE id >= ? AND id < ? LIMIT 2",
-                (prefix, prefix + "\uffff"),
-            ).fetchall()
-            if not found:
-                raise NotFoundError(f"No entry has the id {prefix}; `ally list` shows the ids.")
-            if len(found) > 1:
-                raise UsageError(
-                    f"More than one entry id starts with {prefix}; give more of the id."
-                )
-            conn.execute("DELETE FROM entry WHERE id = ?", (found[0][0],))
+            found = _match(conn, id_prefix)
+            conn.execute("DELETE FROM entry WHERE id = ?", (found[0],))
         self.checkpoint()
-        return found[0]
+        return found
 
     def checkpoint(self) -> None:
         conn = self.connect(write=True)
@@ -240,6 +231,23 @@ class Store:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _match(conn: sqlite3.Connection, id_prefix: str) -> tuple[str, str, str]:
+    prefix = id_prefix.strip().lower()
+    if len(prefix) < 4 or any(c not in "0123456789abcdef-" for c in prefix):
+        raise UsageError(
+            "An entry id is the hex id shown by `ally list` (at least its first 4 characters)."
+        )
+    found = conn.execute(
+        "SELECT id, kind, day FROM entry WHERE id >= ? AND id < ? LIMIT 2",
+        (prefix, prefix + "\uffff"),
+    ).fetchall()
+    if not found:
+        raise NotFoundError(f"No entry has the id {prefix}; `ally list` shows the ids.")
+    if len(found) > 1:
+        raise UsageError(f"More than one entry id starts with {prefix}; give more of the id.")
+    return found[0]
 
 
 def _connect(
