@@ -23,9 +23,7 @@ def _indexes(conn: sqlite3.Connection) -> dict[str, list[str]]:
             "AND name NOT LIKE 'sqlite_autoindex%'"
         )
     ]
-    return {
-        n: [r[2] for r in conn.execute(f"PRAGMA index_info({n})")] for n in sorted(names)
-    }
+    return {n: [r[2] for r in conn.execute(f"PRAGMA index_info({n})")] for n in sorted(names)}
 
 
 def test_insert_columns_are_the_sqlmodel_columns() -> None:
