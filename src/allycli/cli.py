@@ -308,8 +308,11 @@ def import_(
             )
     else:
         result = journal.import_file(ctx, file)
+    entries = "entry" if result.added == 1 else "entries"
+    present = "was" if result.skipped == 1 else "were"
     typer.echo(
-        f"Imported {result.added} entries from {file}; {result.skipped} were already present."
+        f"Imported {result.added} {entries} from {file}; {result.skipped} {present} "
+        "already present."
     )
 
 

@@ -108,11 +108,15 @@ def context() -> Context:
 
 
 def warn_if_shared(db: Path) -> None:
+    from allycli.store import SQLITE_HEADER
+
     try:
         shared = db.stat().st_mode & 0o077
+        with db.open("rb") as fh:
+            ours = fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError:
         return
-    if shared:
+    if shared and ours:
         sys.stderr.write(f"ally: warning: {db} can be read by other users; run `chmod 600 {db}`.\n")
 
 
