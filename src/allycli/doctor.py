@@ -44,7 +44,14 @@ def checkup(store: Store, prompt_paths: Sequence[Path]) -> list[Check]:
     db = store.path
     checks.append(Check("database", True, str(db)))
     if not db.exists():
-        checks.append(Check("file", True, "not created yet; `ally log` creates it"))
+        blocker = next((p for p in db.parents if p.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            checks.append(
+                Check("file", False, f"cannot be created: {blocker} is a file, not a folder",
+                      "point ALLY_DB at a file in a folder")
+            )  # fmt: skip
+        else:
+            checks.append(Check("file", True, "not created yet; `ally log` creates it"))
     else:
         checks += _database_checks(store)
     for path in prompt_paths:

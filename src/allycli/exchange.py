@@ -89,7 +89,7 @@ def read_jsonl(lines: Iterable[str], name: str) -> Iterator[Record]:
         where = f"{name}, line {number}"
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # bad JSON, absurd numbers, absurd nesting
             raise DataFileError(f"{where} is not valid JSON; nothing was imported.") from None
         yield _record(obj, where)
 
@@ -147,9 +147,9 @@ def _record(obj: Any, where: str) -> Record:
             raise bad(f"'action_type' must be null or one of {', '.join(ACTION_TYPES)}")
         minutes = obj["minutes"]
         if minutes is not None and (
-            not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 0
+            not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 < minutes <= 1440
         ):
-            raise bad("'minutes' must be a whole number or null")
+            raise bad("'minutes' must be a whole number from 1 to 1440, or null")
         return Record(entry_id, kind, day, created, pillar, action_type,
                       texts["note"], minutes)  # fmt: skip
     if not texts["answer"]:

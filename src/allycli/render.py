@@ -317,8 +317,9 @@ def _what(record: Record) -> Text:
 
 
 def _first_line(text: str | None) -> Text:
-    lines = clean(text or "").strip("\n").split("\n")
-    first = lines[0] + (" …" if len(lines) > 1 else "")
+    head = (text or "").strip("\r\n")
+    more = "\n" in head or "\r" in head or len(head) > 300
+    first = clean(head.replace("\r", "\n").split("\n", 1)[0][:300]) + (" …" if more else "")
     return Text(first, no_wrap=True, overflow="ellipsis")
 
 
@@ -374,19 +375,12 @@ def prompt(p: Prompt) -> Text:
     return line
 
 
-def prompt_table(ps: Iterable[Prompt]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Pillar", no_wrap=True)
-    table.add_column("Action type", no_wrap=True)
-    table.add_column("Text", min_width=20)
+def prompt_table(ps: Iterable[Prompt]) -> RenderableType:
+    """Every prompt: its id and what it is for on one line, its text indented below."""
+    parts: list[RenderableType] = []
     for p in ps:
-        table.add_row(
-            user_text(p.id),
-            user_text(p.kind),
-            user_text(p.pillar),
-            user_text(p.action_type) if p.action_type else Text("—", style="dim"),
-            user_text(p.text),
-        )
-    return table
+        topic = f"{p.kind}, {p.pillar}" + (f", {p.action_type}" if p.action_type else "")
+        head = user_text(p.id, "bold")
+        head.append_text(user_text(f"  ({topic})", "dim"))
+        parts += [head, _indent(user_text(p.text))]
+    return Group(*parts) if parts else Text("No prompts.")

@@ -272,8 +272,8 @@ def inspect_file(path: Path) -> None:
             raise StorageError(f"{path} is a folder; ALLY_DB must name a file.")
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_HEADER))
-    except FileNotFoundError:
-        return
+    except (FileNotFoundError, NotADirectoryError):
+        return  # _create_private says what is wrong when a write needs the file
     except PermissionError:
         raise StorageError(
             f"The database {path} cannot be read: permission denied. Check its owner and mode."
