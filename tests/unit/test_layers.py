@@ -1,0 +1,104 @@
+"""Imports flow down: the shell on top, pure modules at the bottom (STYLE.md, Layout)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import allycli
+
+SRC = Path(allycli.__file__).parent
+PURE = ("taxonomy", "dates", "insights", "prompts", "records", "errors")
+FORBIDDEN = {
+    # module: what it may never import, at any depth of its own code
+    **{
+        m: {
+            "sqlite3",
+            "sqlmodel",
+            "sqlalchemy",
+            "typer",
+            "rich",
+            "allycli.store",
+            "allycli.queries",
+            "allycli.journal",
+            "allycli.cli",
+            "allycli.shell",
+            "allycli.render",
+        }
+        for m in PURE
+    },
+    "store": {
+        "sqlmodel",
+        "sqlalchemy",
+        "typer",
+        "rich",
+        "allycli.queries",
+        "allycli.models",
+        "allycli.journal",
+        "allycli.cli",
+        "allycli.shell",
+        "allycli.render",
+    },
+    "render": {
+        "sqlite3",
+        "sqlmodel",
+        "sqlalchemy",
+        "typer",
+        "allycli.store",
+        "allycli.queries",
+        "allycli.cli",
+        "allycli.shell",
+    },
+    "journal": {"typer", "allycli.cli", "allycli.shell", "allycli.render"},
+    "exchange": {"typer", "rich", "sqlite3", "allycli.cli", "allycli.shell", "allycli.store"},
+}
+# Only the shell reads the clock, the environment and the terminal.
+SHELL_ONLY = ("datetime.now", "date.today", "os.environ", "os.getenv", "sys.stdin", "isatty")
+
+
+def _imports(tree: ast.AST) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+    return found
+
+
+def _runtime_tree(path: Path) -> ast.Module:
+    """The module without its `if TYPE_CHECKING:` blocks (those imports never run)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        for field in ("body", "orelse"):
+            body = getattr(node, field, None)
+            if isinstance(body, list):
+                body[:] = [
+                    n
+                    for n in body
+                    if not (isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
+                ]
+    return tree
+
+
+@pytest.mark.parametrize("module", sorted(FORBIDDEN))
+def test_imports_flow_down(module: str) -> None:
+    imported = _imports(_runtime_tree(SRC / f"{module}.py"))
+    bad = {
+        name
+        for name in imported
+        for banned in FORBIDDEN[module]
+        if name == banned or name.startswith(banned + ".")
+    }
+    assert not bad, f"{module}.py imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for p in SRC.glob("*.py") if p.stem not in ("cli", "shell")), ids=str
+)
+def test_only_the_shell_reads_clock_environment_and_terminal(path: Path) -> None:
+    source = ast.unparse(ast.parse(path.read_text(encoding="utf-8")))
+    assert [word for word in SHELL_ONLY if word in source] == []
