@@ -132,7 +132,16 @@ class Store:
             while backup_to.exists():
                 n += 1
                 backup_to = self.path.with_name(f"{self.path.name}.v{version}.{n}.bak")
-        _migrate(conn, self.migrations, backup_to=backup_to)
+        try:
+            _migrate(conn, self.migrations, backup_to=backup_to)
+        except sqlite3.Error as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise
+            copy = f"; a copy from before is at {backup_to}" if backup_to else ""
+            raise StorageError(
+                f"Upgrading the database {self.path} to schema {self.latest} failed "
+                f"({_first_words(exc)}); it was left as it was{copy}."
+            ) from None
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
