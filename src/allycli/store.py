@@ -109,12 +109,21 @@ class Store:
         with translate_errors(self.path):
             conn = _connect(self.path, self.busy_timeout, read_only=not write)
             try:
-                version = _check_ours(conn, self.path, self.latest)
+                try:
+                    version = _check_ours(conn, self.path, self.latest)
+                except sqlite3.OperationalError as exc:
+                    if write or not _unchangeable(self.path, exc):
+                        raise
+                    conn.close()
+                    conn = _connect(self.path, self.busy_timeout, read_only=True, immutable=True)
+                    version = _check_ours(conn, self.path, self.latest)
                 if version < self.latest:
                     if not write:
                         conn.close()
                         conn = _connect(self.path, self.busy_timeout)
                     self._upgrade(conn, version)
+                elif write:
+                    _ensure_wal(conn)
             except BaseException:
                 conn.close()
                 raise
@@ -125,19 +134,14 @@ class Store:
         return self.migrations[-1].version
 
     def _upgrade(self, conn: sqlite3.Connection, version: int) -> None:
-        backup_to = None
-        if version > 0:
-            backup_to = self.path.with_name(f"{self.path.name}.v{version}.bak")
-            n = 1
-            while backup_to.exists():
-                n += 1
-                backup_to = self.path.with_name(f"{self.path.name}.v{version}.{n}.bak")
+        backup_to = _claim_backup(self.path, version) if version > 0 else None
         try:
-            _migrate(conn, self.migrations, backup_to=backup_to)
+            _migrate(conn, self.migrations, backup_to=backup_to, from_version=version)
         except sqlite3.Error as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise
-            copy = f"; a copy from before is at {backup_to}" if backup_to else ""
+            kept = backup_to is not None and backup_to.exists()
+            copy = f"; a copy from before is at {backup_to}" if kept else ""
             raise StorageError(
                 f"Upgrading the database {self.path} to schema {self.latest} failed "
                 f"({_first_words(exc)}); it was left as it was{copy}."
@@ -260,10 +264,12 @@ def _match(conn: sqlite3.Connection, id_prefix: str) -> tuple[str, str, str]:
 
 
 def _connect(
-    target: str | Path, busy_timeout: float, *, read_only: bool = False
+    target: str | Path, busy_timeout: float, *, read_only: bool = False, immutable: bool = False
 ) -> sqlite3.Connection:
     if read_only:
-        uri = Path(target).resolve().as_uri() + "?mode=ro"
+        uri = Path(target).resolve().as_uri() + (
+            "?mode=ro&immutable=1" if immutable else "?mode=ro"
+        )
         conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None)
     else:
         conn = sqlite3.connect(target, timeout=busy_timeout, isolation_level=None)
@@ -272,6 +278,14 @@ def _connect(
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA secure_delete = ON")
     return conn
+
+
+def _unchangeable(path: Path, exc: sqlite3.Error) -> bool:
+    """A WAL database that SQLite will not read because it cannot create the -shm beside it
+    (a read-only folder), and with no -wal file: no process can change it, so reading it as
+    an immutable file is safe, and is how SQLite allows reading it at all."""
+    wal = path.with_name(path.name + "-wal")
+    return "readonly" in str(exc).lower() and not wal.exists()
 
 
 def inspect_file(path: Path) -> None:
@@ -295,15 +309,17 @@ def inspect_file(path: Path) -> None:
 
 
 def _check_ours(conn: sqlite3.Connection, path: Path, latest: int) -> int:
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if app_id != APP_ID:
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if app_id != 0 or version != 0 or tables:
-            raise StorageError(
-                f"{path} is a SQLite database that ally did not create; "
-                "point ALLY_DB at another file or move this one aside."
-            )
+    # One statement, so one snapshot: read apart, a process creating the schema at the
+    # same moment could be seen with its tables but not yet its application_id.
+    app_id, version, tables = conn.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id), "
+        "(SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
+    if app_id != APP_ID and (app_id != 0 or version != 0 or tables):
+        raise StorageError(
+            f"{path} is a SQLite database that ally did not create; "
+            "point ALLY_DB at another file or move this one aside."
+        )
     if version > latest:
         raise StorageError(
             f"The database {path} was written by a newer ally (schema {version}, this one "
@@ -313,11 +329,15 @@ def _check_ours(conn: sqlite3.Connection, path: Path, latest: int) -> int:
 
 
 def _migrate(
-    conn: sqlite3.Connection, migrations: Sequence[Migration], backup_to: Path | None
+    conn: sqlite3.Connection,
+    migrations: Sequence[Migration],
+    backup_to: Path | None,
+    from_version: int = 0,
 ) -> None:
     """Apply each pending step in its own transaction, re-checked under the write lock."""
     if backup_to is not None:
         _vacuum_into(conn, backup_to)
+    applied_from: int | None = None  # the version this process found when it began to apply
     for step in migrations:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -325,6 +345,8 @@ def _migrate(
             if current >= step.version:  # another process got here first
                 conn.execute("ROLLBACK")
                 continue
+            if applied_from is None:
+                applied_from = current
             for statement in step.statements:
                 conn.execute(statement)
             conn.execute(f"PRAGMA application_id = {APP_ID}")
@@ -334,9 +356,49 @@ def _migrate(
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
             raise
-    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-    if mode not in ("wal", "memory"):
+    if backup_to is not None and applied_from != from_version:
+        # Another process upgraded first, perhaps while this one copied: the copy may hold
+        # a later schema than its name says, and that process kept its own copy from before.
+        with contextlib.suppress(OSError):
+            backup_to.unlink()
+    _ensure_wal(conn)
+
+
+def _ensure_wal(conn: sqlite3.Connection) -> None:
+    """WAL mode, set once: it is stored in the file, so this changes something only for a
+    new database, or one whose creator was killed between its schema and this switch.
+
+    Switching needs the database to itself; when another process has it open at that
+    moment, the next write does it instead.
+    """
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] in ("wal", "memory"):
+        return
+    with contextlib.suppress(sqlite3.OperationalError):
         conn.execute("PRAGMA journal_mode = WAL")
+
+
+def _claim_backup(db: Path, version: int) -> Path:
+    """A new, empty file (0600) for the copy taken before an upgrade.
+
+    O_EXCL makes the name this process's alone: two processes upgrading at once must
+    never write into one backup file together.
+    """
+    n = 1
+    while True:
+        suffix = f".v{version}.bak" if n == 1 else f".v{version}.{n}.bak"
+        path = db.with_name(db.name + suffix)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            n += 1
+            continue
+        except OSError as exc:
+            raise StorageError(
+                f"Cannot write {path}, the copy kept before upgrading the database: "
+                f"{exc.strerror}. The database was left as it was."
+            ) from None
+        os.close(fd)
+        return path
 
 
 def _vacuum_into(conn: sqlite3.Connection, dest: Path) -> None:
@@ -355,7 +417,7 @@ def _create_private(path: Path) -> None:
     folder = path.parent
     if not folder.exists():
         try:
-            folder.mkdir(mode=0o700, parents=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # a racing process
         except OSError as exc:
             raise StorageError(f"Cannot create the folder {folder}: {exc.strerror}.") from None
     if path.exists():
