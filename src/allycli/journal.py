@@ -111,10 +111,14 @@ def save_draft(ctx: Context, record: Record) -> Path | None:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             path = folder / f"draft-{record.id}.jsonl"
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError:
+            continue
+        try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
             return path
         except OSError:
+            path.unlink(missing_ok=True)  # never leave half a private note behind
             continue
     return None
 

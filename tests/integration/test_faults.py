@@ -366,11 +366,6 @@ def test_a_full_disk_refuses_clearly_and_keeps_earlier_entries(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="journal.save_draft leaves a truncated draft holding the note when the draft "
-    "itself cannot be written; it should remove the partial file",
-)
 def test_a_full_disk_leaves_no_partial_draft(
     full_disk: tuple[Path, dict[str, str], list[str]],
 ) -> None:
