@@ -33,3 +33,37 @@ class StorageError(AllyError):
 
 class DataFileError(AllyError):
     """An import file or a prompts file is malformed."""
+
+
+def storage_error(path: object, exc: BaseException) -> StorageError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            f"The database {path} stayed locked by another program for too long; "
+            "nothing was saved. Try again in a moment."
+        )
+    if "full" in text or "disk i/o" in text or "too large" in text:
+        return StorageError(
+            f"The database {path} could not be written: the disk is full or the file is "
+            "too large. Free some space and try again; earlier entries are intact."
+        )
+    if "readonly" in text or "read-only" in text:
+        return StorageError(
+            f"The database {path} is read-only; reading commands still work, but to record "
+            "anything make the file and its folder writable."
+        )
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return StorageError(
+            f"The database {path} is damaged. Restore a backup (`ally doctor` lists them) "
+            "or move it aside to start a new one; ally left it as it is."
+        )
+    if "unable to open" in text:
+        return StorageError(
+            f"The database {path} cannot be opened; check that its folder exists and is yours."
+        )
+    return StorageError(f"The database {path} could not be used ({first_words(exc)}).")
+
+
+def first_words(exc: BaseException) -> str:
+    # sqlite3 messages name the failing operation, never bound values.
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__

@@ -16,67 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from allycli.errors import NotFoundError, StorageError, UsageError
+from allycli.errors import NotFoundError, StorageError, UsageError, first_words, storage_error
+from allycli.schema import ENTRY_COLUMNS, MIGRATIONS, SCHEMA_VERSION, Migration  # noqa: F401 - re-exported
 
 APP_ID = 0x616C6C79  # "ally": marks a SQLite file as ours
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT = 30.0
 
-ENTRY_COLUMNS: tuple[str, ...] = (
-    "id",
-    "kind",
-    "day",
-    "created_at",
-    "pillar",
-    "action_type",
-    "note",
-    "minutes",
-    "prompt_id",
-    "prompt",
-    "answer",
-)
-
 _INSERT = (
     f"INSERT OR IGNORE INTO entry ({', '.join(ENTRY_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in ENTRY_COLUMNS)})"
 )
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    description: str
-    statements: tuple[str, ...]
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(
-        1,
-        "entries: practice and reflections in one table, with indexes for reports",
-        (
-            """CREATE TABLE entry (
-                id VARCHAR NOT NULL,
-                kind VARCHAR NOT NULL,
-                day VARCHAR NOT NULL,
-                created_at VARCHAR NOT NULL,
-                pillar VARCHAR NOT NULL,
-                action_type VARCHAR,
-                note VARCHAR,
-                minutes INTEGER,
-                prompt_id VARCHAR,
-                prompt VARCHAR,
-                answer VARCHAR,
-                PRIMARY KEY (id),
-                CONSTRAINT entry_kind CHECK (kind IN ('practice', 'reflection'))
-            )""",
-            "CREATE INDEX ix_entry_kind_day ON entry (kind, day, pillar, action_type)",
-            "CREATE INDEX ix_entry_kind_pillar_day ON entry (kind, pillar, day)",
-            "CREATE INDEX ix_entry_kind_type_day ON entry (kind, action_type, day)",
-            "CREATE INDEX ix_entry_day_created ON entry (day, created_at)",
-        ),
-    ),
-)
-SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
 @dataclass(frozen=True)
@@ -144,7 +94,7 @@ class Store:
             copy = f"; a copy from before is at {backup_to}" if kept else ""
             raise StorageError(
                 f"Upgrading the database {self.path} to schema {self.latest} failed "
-                f"({_first_words(exc)}); it was left as it was{copy}."
+                f"({first_words(exc)}); it was left as it was{copy}."
             ) from None
 
     @contextlib.contextmanager
@@ -438,37 +388,3 @@ def translate_errors(path: Path) -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise storage_error(path, exc) from None
-
-
-def storage_error(path: Path, exc: BaseException) -> StorageError:
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return StorageError(
-            f"The database {path} stayed locked by another program for too long; "
-            "nothing was saved. Try again in a moment."
-        )
-    if "full" in text or "disk i/o" in text or "too large" in text:
-        return StorageError(
-            f"The database {path} could not be written: the disk is full or the file is "
-            "too large. Free some space and try again; earlier entries are intact."
-        )
-    if "readonly" in text or "read-only" in text:
-        return StorageError(
-            f"The database {path} is read-only; reading commands still work, but to record "
-            "anything make the file and its folder writable."
-        )
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return StorageError(
-            f"The database {path} is damaged. Restore a backup (`ally doctor` lists them) "
-            "or move it aside to start a new one; ally left it as it is."
-        )
-    if "unable to open" in text:
-        return StorageError(
-            f"The database {path} cannot be opened; check that its folder exists and is yours."
-        )
-    return StorageError(f"The database {path} could not be used ({_first_words(exc)}).")
-
-
-def _first_words(exc: BaseException) -> str:
-    # sqlite3 messages name the failing operation, never bound values.
-    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
