@@ -54,7 +54,7 @@ DATE_HELP = "YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
 def log(
     activity: str = typer.Argument(
         ...,
-        help="An action type (protest, advocacy, interrupting, volunteering, voting, learning, "
+        help="An action type (protest, advocacy, interrupting, volunteering, voting, training, "
         "children, money), a pillar (listening, yielding, ...), an alias or a prefix.",
         autocompletion=shell.complete_activity,
         show_default=False,

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from allycli.errors import DataFileError
 from allycli.records import Record
-from allycli.taxonomy import ACTION_TYPES, PILLARS
+from allycli.taxonomy import ACTION_TYPES, LEGACY_ACTION_TYPES, PILLARS
 
 FORMATS = ("jsonl", "csv", "md")
 CSV_COLUMNS = (
@@ -142,7 +142,7 @@ def _record(obj: Any, where: str) -> Record:
                 raise bad(f"'{key}' holds characters that cannot be stored (a lone surrogate)")
             texts[key] = value
     if kind == "practice":
-        action_type = obj["action_type"]
+        action_type = LEGACY_ACTION_TYPES.get(obj["action_type"], obj["action_type"])
         if action_type is not None and action_type not in ACTION_TYPES:
             raise bad(f"'action_type' must be null or one of {', '.join(ACTION_TYPES)}")
         minutes = obj["minutes"]

@@ -25,7 +25,7 @@ ACTION_TYPES: dict[str, str] = {
     "interrupting": "action",
     "volunteering": "action",
     "voting": "action",
-    "learning": "learning",
+    "training": "learning",
     "children": "action",
     "money": "action",
 }
@@ -34,11 +34,12 @@ ACTION_TYPE_MEANINGS: dict[str, str] = {
     "protest": "joining a protest, supplying protesters, helping organizers",
     "advocacy": "circulating learning materials and news of movements; "
     "amplifying marginalized voices",
-    "interrupting": "speaking out when people or organizations act in oppressive ways",
+    "interrupting": "speaking out when people or organizations act in racist, sexist, "
+    "homophobic, transphobic, xenophobic, ableist, ageist or misogynist ways",
     "volunteering": "giving time to an organization or community group doing anti-oppression work",
     "voting": "voting; campaigning, fundraising or volunteering for candidates with "
     "anti-oppression aims",
-    "learning": "attending, supporting or coordinating anti-oppression trainings, "
+    "training": "attending, supporting or coordinating anti-oppression trainings, "
     "workshops, conferences",
     "children": "taking children or students to events and exhibits; books and media with "
     "empowered protagonists from equity-seeking groups",
@@ -63,9 +64,11 @@ ALIASES: dict[str, str] = {
     "vote": "voting",
     "campaign": "voting",
     "canvass": "voting",
-    "workshop": "learning",
-    "training": "learning",
-    "conference": "learning",
+    "workshop": "training",
+    "trainings": "training",
+    "conference": "training",
+    "course": "training",
+    "seminar": "training",
     "kids": "children",
     "child": "children",
     "students": "children",
@@ -78,6 +81,9 @@ ALIASES: dict[str, str] = {
     "learn": "learning",
     "act": "action",
 }
+
+# Until release 1 the trainings action type was keyed `learning`; files from then say so.
+LEGACY_ACTION_TYPES: dict[str, str] = {"learning": "training"}
 
 PILLAR_ALIASES: dict[str, str] = {
     "listen": "listening",
@@ -122,8 +128,8 @@ def _resolve(word: str, keys: tuple[str, ...], aliases: dict[str, str], what: st
 def resolve_activity(word: str) -> Activity:
     """An action type, a pillar, an alias of either, or an unambiguous prefix.
 
-    `learning` is both a pillar and an action type (trainings, workshops); as an
-    activity it means the action type, whose default pillar is learning.
+    `learning` is only ever the pillar (reading and research of one's own); trainings and
+    workshops are the action type `training`, whose default pillar is learning.
     """
     keys = tuple(ACTION_TYPES) + tuple(p for p in PILLARS if p not in ACTION_TYPES)
     key = _resolve(word, keys, ALIASES, "activity")

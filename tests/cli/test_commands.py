@@ -59,7 +59,8 @@ def test_log_confirms_with_streak(run, export):
         ("rally", "action", "protest"),
         ("volunteer", "action", "volunteering"),
         ("adv", "action", "advocacy"),
-        ("learning", "learning", "learning"),
+        ("learning", "learning", None),
+        ("workshop", "learning", "training"),
         ("listening", "listening", None),
         ("yield", "yielding", None),
     ],
@@ -133,7 +134,7 @@ def test_report_json_has_the_design_shape(run):
     assert data["by_pillar"] == {"action": 1, "listening": 1, "learning": 0, "yielding": 0}
     assert data["by_action_type"] == {
         "protest": 1, "advocacy": 0, "interrupting": 0, "volunteering": 0, "voting": 0,
-        "learning": 0, "children": 0, "money": 0,
+        "training": 0, "children": 0, "money": 0,
     }  # fmt: skip
     assert data["streak"] == {"current": 2, "longest": 2}
     assert data["pillar_streaks"]["action"] == {"current": 0, "longest": 1}

@@ -192,7 +192,7 @@ def test_design_example() -> None:
         "interrupting": 0,
         "volunteering": 1,
         "voting": 0,
-        "learning": 1,
+        "training": 1,
         "children": 0,
         "money": 1,
     }
@@ -223,7 +223,7 @@ def test_nothing_ever_practiced_lists_everything_in_vocabulary_order() -> None:
         Gap("action_type", "interrupting", None, None),
         Gap("action_type", "volunteering", None, None),
         Gap("action_type", "voting", None, None),
-        Gap("action_type", "learning", None, None),
+        Gap("action_type", "training", None, None),
         Gap("action_type", "children", None, None),
         Gap("action_type", "money", None, None),
     )
@@ -249,7 +249,7 @@ def test_never_first_then_most_days_since_then_pillars_before_types() -> None:
 
 
 def test_ties_keep_vocabulary_order_among_action_types() -> None:
-    by_type = {**dict.fromkeys(ACTION_TYPES, 0), "learning": 1}
+    by_type = {**dict.fromkeys(ACTION_TYPES, 0), "training": 1}
     last_type = dict.fromkeys(ACTION_TYPES, ago(5))
     result = gaps(dict.fromkeys(PILLARS, 1), by_type, {}, last_type, TODAY)
     assert [g.category for g in result] == [

@@ -42,7 +42,7 @@ LEARNING = (
     learning("l-learning", "learning"),
     learning("l-yielding", "yielding"),
     learning("t-voting", "action", "voting"),
-    learning("t-learning", "learning", "learning"),
+    learning("t-training", "learning", "training"),
     learning("t-money-1", "action", "money"),
     learning("t-money-2", "action", "money"),
     learning("t-money-3", "action", "money"),
@@ -165,13 +165,13 @@ ITEM_OK = "  - {id: ok, kind: reflection, pillar: action, text: Fine}\n"
          ": pillar must be one of action, listening, learning, yielding."),
         ("{id: x, kind: learning, pillar: action, action_type: sleeping, text: T}",
          ": action_type must be one of protest, advocacy, interrupting, volunteering, voting, "
-         "learning, children, money."),
+         "training, children, money."),
         ("{id: x, kind: learning, pillar: action, action_type: [voting], text: T}",
          ": action_type must be one of protest, advocacy, interrupting, volunteering, voting, "
-         "learning, children, money."),
+         "training, children, money."),
         ("{id: x, kind: learning, pillar: action, action_type: 3, text: T}",
          ": action_type must be one of protest, advocacy, interrupting, volunteering, voting, "
-         "learning, children, money."),
+         "training, children, money."),
         ("{id: x, kind: reflection, pillar: action, text: T, colour: red}",
          " has unknown fields: colour."),
         ("{id: x, kind: reflection, pillar: action, text: T, b: 1, a: 2}",
@@ -480,8 +480,8 @@ def test_learning_for_picks_pillar_prompts_for_pillars_and_type_prompts_for_type
 
 
 def test_learning_for_the_learning_action_type() -> None:
-    assert prompts.learning_for(ALL, [("action_type", "learning")], seed=1) == (
-        learning("t-learning", "learning", "learning"),
+    assert prompts.learning_for(ALL, [("action_type", "training")], seed=1) == (
+        learning("t-training", "learning", "training"),
     )
 
 

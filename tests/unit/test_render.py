@@ -87,7 +87,7 @@ SOME = [
     (date(2026, 11, 25), "action", "advocacy"),
     (date(2026, 11, 25), "action", "advocacy"),
     (date(2026, 11, 24), "listening", None),
-    (date(2026, 3, 2), "learning", "learning"),
+    (date(2026, 3, 2), "learning", "training"),
 ]
 LEARNING = (
     Prompt("yielding-02", "learning", "yielding", None, "Read how [i]speaking for[/i] differs."),
@@ -195,9 +195,9 @@ def practice(day: date, pillar: str, action_type: str | None = None, **kw: objec
             "No current streak yet; today is still open.",
         ),
         (
-            practice(date(2025, 12, 30), "listening", "learning", minutes=1),
+            practice(date(2025, 12, 30), "listening", "training", minutes=1),
             2,
-            "Logged learning (listening) for Tue 30 Dec 2025 (330 days ago): 1 minute. "
+            "Logged training (listening) for Tue 30 Dec 2025 (330 days ago): 1 minute. "
             "Current streak: 2 days.",
         ),
     ],
@@ -292,7 +292,7 @@ def test_counts_and_streaks_show_every_pillar_and_action_type_with_zeros() -> No
         ["learning", "0", "0 days", "0 days", "interrupting", "0"],
         ["yielding", "0", "0 days", "0 days", "volunteering", "0"],
         ["voting", "0"],
-        ["learning", "0"],
+        ["training", "0"],
         ["children", "0"],
         ["money", "0"],
     ]
@@ -306,7 +306,7 @@ def test_gaps_while_the_period_runs() -> None:
         ["learning", "pillar", "never recorded"],
         ["interrupting", "action type", "never recorded"],
         ["volunteering", "action type", "never recorded"],
-        ["learning", "action type", "never recorded"],
+        ["training", "action type", "never recorded"],
         ["children", "action type", "never recorded"],
         ["money", "action type", "never recorded"],
         ["yielding", "pillar", "last practiced 12 days ago (2026-11-13)"],

@@ -33,7 +33,7 @@ def test_action_types_and_default_pillars_are_the_design_vocabulary_in_order() -
         ("interrupting", "action"),
         ("volunteering", "action"),
         ("voting", "action"),
-        ("learning", "learning"),
+        ("training", "learning"),
         ("children", "action"),
         ("money", "action"),
     ]
@@ -55,7 +55,8 @@ def test_every_key_has_a_meaning() -> None:
         ("interrupting", Activity("action", "interrupting")),
         ("volunteering", Activity("action", "volunteering")),
         ("voting", Activity("action", "voting")),
-        ("learning", Activity("learning", "learning")),
+        ("training", Activity("learning", "training")),
+        ("learning", Activity("learning", None)),
         ("children", Activity("action", "children")),
         ("money", Activity("action", "money")),
         ("action", Activity("action", None)),
@@ -72,10 +73,9 @@ def test_every_action_type_resolves_with_its_default_pillar(key: str) -> None:
     assert resolve_activity(key) == Activity(ACTION_TYPES[key], key)
 
 
-def test_learning_is_the_action_type_with_pillar_learning() -> None:
-    activity = resolve_activity("learning")
-    assert activity.action_type == "learning"
-    assert activity.pillar == "learning"
+def test_learning_is_only_ever_the_pillar() -> None:
+    assert resolve_activity("learning") == Activity("learning", None)
+    assert resolve_activity("training") == Activity("learning", "training")
 
 
 # --- resolve_activity: aliases --------------------------------------------------------------
@@ -106,9 +106,9 @@ def test_learning_is_the_action_type_with_pillar_learning() -> None:
         ("picket", Activity("action", "protest")),
         ("amplify", Activity("action", "advocacy")),
         ("advocate", Activity("action", "advocacy")),
-        ("workshop", Activity("learning", "learning")),
-        ("training", Activity("learning", "learning")),
-        ("learn", Activity("learning", "learning")),
+        ("workshop", Activity("learning", "training")),
+        ("conference", Activity("learning", "training")),
+        ("learn", Activity("learning", None)),
         ("listen", Activity("listening", None)),
         ("yield", Activity("yielding", None)),
         ("act", Activity("action", None)),
@@ -131,7 +131,8 @@ def test_aliases_resolve(word: str, expected: Activity) -> None:
         ("y", Activity("yielding", None)),
         ("lis", Activity("listening", None)),
         ("li", Activity("listening", None)),
-        ("le", Activity("learning", "learning")),
+        ("le", Activity("learning", None)),
+        ("tr", Activity("learning", "training")),
         ("int", Activity("action", "interrupting")),
         ("vol", Activity("action", "volunteering")),
         ("vot", Activity("action", "voting")),
@@ -150,13 +151,13 @@ def test_unambiguous_prefixes_resolve(word: str, expected: Activity) -> None:
     ("word", "message"),
     [
         ("vo", "The activity 'vo' could be volunteering or voting; type a few more letters."),
-        ("l", "The activity 'l' could be learning or listening; type a few more letters."),
+        ("l", "The activity 'l' could be listening or learning; type a few more letters."),
         ("a", "The activity 'a' could be advocacy or action; type a few more letters."),
         ("d", "The activity 'd' could be protest or money; type a few more letters."),
         ("m", "The activity 'm' could be protest or money; type a few more letters."),
         (
             "c",
-            "The activity 'c' could be voting or learning or children; type a few more letters.",
+            "The activity 'c' could be voting or training or children; type a few more letters.",
         ),
         ("VO", "The activity 'VO' could be volunteering or voting; type a few more letters."),
     ],
@@ -173,7 +174,7 @@ def test_ambiguous_prefixes_are_usage_errors_listing_the_candidates(
 
 UNKNOWN_ACTIVITY = (
     "Choose an action type (protest, advocacy, interrupting, volunteering, voting, "
-    "learning, children, money) or a pillar (action, listening, learning, yielding)."
+    "training, children, money) or a pillar (action, listening, learning, yielding)."
 )
 
 
@@ -203,7 +204,7 @@ def test_unknown_words_are_usage_errors_listing_valid_keys(word: str, named: str
         ("\tKids\n", Activity("action", "children")),
         ("LiStEn", Activity("listening", None)),
         (" Mon ", Activity("action", "money")),
-        ("Learning", Activity("learning", "learning")),
+        ("Learning", Activity("learning", None)),
     ],
 )
 def test_resolution_ignores_case_and_surrounding_whitespace(word: str, expected: Activity) -> None:
@@ -326,11 +327,11 @@ def test_resolve_pillar_rejects_non_pillars(word: str) -> None:
         ("interrupt", "interrupting"),
         ("volunteer", "volunteering"),
         ("rally", "protest"),
-        ("workshop", "learning"),
-        ("learn", "learning"),
+        ("workshop", "training"),
+        ("conference", "training"),
         ("pro", "protest"),
         ("mon", "money"),
-        ("l", "learning"),  # listening is a pillar, not an action type
+        ("t", "training"),
         (" Money ", "money"),
     ],
 )
@@ -347,12 +348,14 @@ def test_resolve_action_type_ambiguous_prefix() -> None:
     )
 
 
-@pytest.mark.parametrize("word", ["listening", "listen", "yielding", "yield", "action", "act", ""])
+@pytest.mark.parametrize(
+    "word", ["listening", "listen", "yielding", "yield", "action", "act", "learning", "learn", ""]
+)
 def test_resolve_action_type_rejects_pillar_only_words(word: str) -> None:
     with pytest.raises(UsageError) as caught:
         resolve_action_type(word)
     assert caught.value.exit_code == 2
     assert caught.value.message == (
         f"No action type '{word}'. Choose one of: protest, advocacy, interrupting, "
-        "volunteering, voting, learning, children, money."
+        "volunteering, voting, training, children, money."
     )
