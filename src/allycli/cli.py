@@ -245,23 +245,31 @@ def list_entries(
     shell.console().print(render.entries_table(rows))
 
 
-@app.command(epilog="Example: ally delete 3f2a9c1e")
+@app.command(epilog="Examples: ally delete 3f2a9c1e   |   ally delete --last")
 def delete(
-    entry_id: str = typer.Argument(..., metavar="ID", help="The id shown by `ally list`."),
+    entry_id: str | None = typer.Argument(
+        None, metavar="[ID]", help="The id shown by `ally list` (4 or more characters)."
+    ),
+    last: bool = typer.Option(False, "--last", help="The entry created most recently."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask first."),
 ) -> None:
     """Remove one entry, leaving no copy of its text in the database."""
-    from allycli import journal
+    from allycli import editing, render_entry
+    from allycli.cli_entries import ask_or_refuse
+    from allycli.errors import UsageError
 
+    if (entry_id is None) == (not last):
+        raise UsageError("Give an entry's ID, or --last for the most recent one (not both).")
     ctx = shell.context()
-    if not yes and sys.stdin.isatty():
-        found_id, kind, day = ctx.store.find(entry_id)
-        question = f"Delete the {kind} entry {found_id[:8]} from {day}? It cannot be undone"
-        if not typer.confirm(question):
-            typer.echo("Nothing was deleted.")
-            return
-    removed_id, kind, day = journal.delete(ctx, entry_id)
-    typer.echo(f"Deleted the {kind} entry {removed_id[:8]} from {day}.")
+    record = editing.find(ctx, entry_id)
+    if last:
+        typer.echo(f"The most recent entry is {render_entry.name(record)}.")
+    question = f"Delete {render_entry.name(record)}? It cannot be undone"
+    if not ask_or_refuse(question, yes):
+        typer.echo("Nothing was deleted.")
+        return
+    editing.delete(ctx, record)
+    typer.echo(f"Deleted {render_entry.name(record)}.")
 
 
 @app.command(
@@ -273,47 +281,56 @@ def export(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file (mode 0600) instead of stdout."
     ),
+    since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
+    until: str | None = typer.Option(None, "--until", help="Up to this day."),
+    kind: str | None = typer.Option(None, "--kind", help="Only practice or only reflection."),
 ) -> None:
     """Write every entry, oldest first: jsonl is lossless, csv for spreadsheets, md to read."""
     from allycli import exchange, journal
+    from allycli.cli_entries import _filters
 
     if fmt not in exchange.FORMATS:
         from allycli.errors import UsageError
 
         raise UsageError(f"No export format '{fmt[:20]}'. Choose jsonl, csv or md.")
     ctx = shell.context()
-    count = journal.export(ctx, fmt, output, sys.stdout)
+    filters = _filters(ctx, since, until, None, None, kind, None, newest_first=False)
+    count = journal.export(ctx, fmt, output, sys.stdout, filters)
     if output is not None:
         typer.echo(f"Exported {count} entries to {output}.", err=True)
 
 
 @app.command(
     "import",
-    epilog="Example: ally import ally-2026.jsonl",
+    epilog="Examples: ally import ally-2026.jsonl   |   ally import --dry-run laptop.jsonl   |   "
+    "ssh laptop ally export | ally import -",
 )
 def import_(
-    file: Path = typer.Argument(..., help="A file written by `ally export --format jsonl`."),
+    file: str = typer.Argument(
+        ..., metavar="FILE", help="A file written by `ally export --format jsonl`; '-' for stdin."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Say what the import would do, and change nothing."
+    ),
 ) -> None:
-    """Add the entries of a jsonl export; entries already present are skipped."""
-    from allycli import journal
+    """Merge a jsonl export by id: new entries are added, later versions win."""
+    from allycli import importing, render_entry
 
     ctx = shell.context()
-    if sys.stderr.isatty():
+    path = None if file == "-" else Path(file).expanduser()
+    records = importing.read(ctx, path, sys.stdin.buffer if path is None else None)
+    source = importing.STDIN if path is None else str(path)
+    if sys.stderr.isatty() and not dry_run:
         from rich.progress import Progress
 
         with Progress(console=shell.console(stderr=True), transient=True) as bar:
             task = bar.add_task("Importing", total=None)
-            result = journal.import_file(
-                ctx, file, lambda done, total: bar.update(task, completed=done, total=total)
+            result = importing.merge_into(
+                ctx, records, source, progress=lambda d, t: bar.update(task, completed=d, total=t)
             )
     else:
-        result = journal.import_file(ctx, file)
-    entries = "entry" if result.added == 1 else "entries"
-    present = "was" if result.skipped == 1 else "were"
-    typer.echo(
-        f"Imported {result.added} {entries} from {file}; {result.skipped} {present} "
-        "already present."
-    )
+        result = importing.merge_into(ctx, records, source, dry_run=dry_run)
+    typer.echo(render_entry.merged(result))
 
 
 @app.command(epilog="Example: ally backup --output ~/ally-2026-11-25.db")
@@ -365,3 +382,6 @@ def doctor() -> None:
 
 def main() -> None:
     app(prog_name="ally")
+
+
+from allycli import cli_entries  # noqa: E402, F401 - registers show, edit, search, restore

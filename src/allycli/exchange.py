@@ -81,8 +81,12 @@ def _indent(text: str) -> str:
 # -- import --------------------------------------------------------------------------------
 
 
-def read_jsonl(lines: Iterable[str], name: str) -> Iterator[Record]:
-    """Parse and validate each line; raises DataFileError naming the first bad line."""
+def read_jsonl(lines: Iterable[str], name: str, latest: date | None = None) -> Iterator[Record]:
+    """Parse and validate each line; raises DataFileError naming the first bad line.
+
+    `latest` is the last day an entry may have (import takes dates up to tomorrow).
+    """
+    first = True
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -90,8 +94,21 @@ def read_jsonl(lines: Iterable[str], name: str) -> Iterator[Record]:
         try:
             obj = json.loads(line)
         except (ValueError, RecursionError):  # bad JSON, absurd numbers, absurd nesting
+            if first:  # a csv or md export, or something else altogether
+                raise DataFileError(
+                    f"{name} is not jsonl (line {number} is not a JSON object): import reads "
+                    "what `ally export --format jsonl` writes, one JSON object a line, and "
+                    "not csv or md; nothing was imported."
+                ) from None
             raise DataFileError(f"{where} is not valid JSON; nothing was imported.") from None
-        yield _record(obj, where)
+        first = False
+        record = _record(obj, where)
+        if latest is not None and record.day > latest.isoformat():
+            raise DataFileError(
+                f"{where}: 'date' {record.day} is later than tomorrow ({latest.isoformat()}); "
+                "ally takes dates up to tomorrow. Nothing was imported."
+            )
+        yield record
 
 
 def _record(obj: Any, where: str) -> Record:

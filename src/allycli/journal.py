@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -282,12 +282,15 @@ def delete(ctx: Context, entry_id: str) -> tuple[str, str, str]:
 # -- export and import ---------------------------------------------------------------------
 
 
-def export(ctx: Context, fmt: str, output: Path | None, stdout: IO[str]) -> int:
-    """Stream every entry, oldest first, to stdout or to a new private file."""
+def export(
+    ctx: Context, fmt: str, output: Path | None, stdout: IO[str], filters: Any = None
+) -> int:
+    """Stream the entries (all, or those the filters pick), oldest first, to stdout or to a
+    new private file."""
     from allycli import exchange
     from allycli.queries import Filters
 
-    records = entries(ctx, Filters(newest_first=False))
+    records = entries(ctx, filters or Filters(newest_first=False))
     if output is None:
         return exchange.write(records, fmt, stdout)
     target = output.expanduser()
@@ -313,49 +316,6 @@ def export(ctx: Context, fmt: str, output: Path | None, stdout: IO[str]) -> int:
         if tmp.exists():
             tmp.unlink()
     return count
-
-
-@dataclass(frozen=True)
-class Imported:
-    read: int
-    added: int
-
-    @property
-    def skipped(self) -> int:
-        return self.read - self.added
-
-
-def import_file(
-    ctx: Context, path: Path, progress: Callable[[int, int], None] | None = None
-) -> Imported:
-    """Validate the whole file first; then add its entries in one transaction."""
-    from allycli import exchange
-    from allycli.errors import DataFileError
-
-    try:
-        with path.open("rb") as fh:
-            lines = list(_decoded_lines(fh, path))
-    except FileNotFoundError:
-        raise DataFileError(f"There is no file {path}.") from None
-    except IsADirectoryError:
-        raise DataFileError(f"{path} is a folder; give a jsonl file.") from None
-    except OSError as exc:
-        raise DataFileError(f"Cannot read {path}: {exc.strerror}.") from None
-    records = [r.row() for r in exchange.read_jsonl(lines, str(path))]
-    added = ctx.store.insert(records, progress=progress)
-    return Imported(read=len(records), added=added)
-
-
-def _decoded_lines(fh: IO[bytes], path: Path) -> Iterator[str]:
-    from allycli.errors import DataFileError
-
-    for number, raw in enumerate(fh, start=1):
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise DataFileError(
-                f"{path}, line {number} is not UTF-8 text; nothing was imported."
-            ) from None
 
 
 __all__ = [

@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col, select
 
+from allycli.filters import Filters  # re-exported: the commands import it from here
 from allycli.models import Entry
 from allycli.records import Record
 from allycli.store import Store, storage_error
@@ -143,17 +144,6 @@ def answered_prompts(conn: Connection, since: date, before: date) -> set[str]:
         )
     )
     return {r for (r,) in rows if r}
-
-
-@dataclass(frozen=True)
-class Filters:
-    since: date | None = None
-    until: date | None = None
-    kind: str | None = None
-    pillar: str | None = None
-    action_type: str | None = None
-    limit: int | None = None
-    newest_first: bool = True
 
 
 def records(conn: Connection, f: Filters) -> Iterator[Record]:

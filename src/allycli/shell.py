@@ -126,6 +126,21 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+def interactive() -> bool:
+    """Whether a person is at the keyboard: standard input is a terminal."""
+    return sys.stdin.isatty()
+
+
+def confirm(question: str) -> bool:
+    """Ask on the terminal; `y` or `yes`, in any case, confirms and anything else declines."""
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        sys.stdout.write("\n")
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
 def parse_day(text: str | None, today: date) -> date | None:
     from allycli.dates import parse_date
 

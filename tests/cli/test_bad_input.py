@@ -237,7 +237,7 @@ CASES = [
     c("delete-punctuation", ("delete", "aaaa%"), 2, "hex id"),
     c("delete-ambiguous", "delete aaaa --yes", 2, "More than one entry id starts with aaaa"),
     c("delete-unknown", "delete abcdef12 --yes", 1, "No entry has the id abcdef12"),
-    c("delete-missing-id", "delete", 2, "Missing argument"),
+    c("delete-missing-id", "delete", 2, "Give an entry's ID, or --last"),
     # -- export
     c("export-unknown-format", "export --format xml", 2, "No export format 'xml'"),
     c("export-empty-format", ("export", "--format", ""), 2, "No export format ''"),

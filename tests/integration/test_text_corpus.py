@@ -115,7 +115,8 @@ def test_text_round_trips_in_process(name: str, isolated: Path) -> None:
 
     fresh = {"ALLY_DB": str(isolated / "fresh.db")}
     assert invoke("import", str(_write(isolated / "out.jsonl", first)), env=fresh).stdout == (
-        f"Imported {len(listed)} entries from {isolated / 'out.jsonl'}; 0 were already present.\n"
+        f"Imported {len(listed)} entries from {isolated / 'out.jsonl'}; "
+        "0 updated, 0 already present, 0 kept in a conflict.\n"
     )
     assert exported(fresh) == first
 
