@@ -253,7 +253,10 @@ def test_export_import_round_trip(run, export, tmp_path, monkeypatch):
     assert "Imported 3 entries" in out
     assert export() == original
     out = run("import", str(dump)).stdout
-    assert "Imported 0 entries" in out and "; 0 updated, 3 already present, 0 kept in a conflict." in out
+    assert (
+        "Imported 0 entries" in out
+        and "; 0 updated, 3 already present, 0 kept in a conflict." in out
+    )
     assert export() == original
 
 
