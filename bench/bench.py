@@ -37,6 +37,7 @@ REPO = BENCH.parent
 ENV_DIR = BENCH / ".env"
 DATA_DIR = BENCH / ".data"
 NOTE = "Joined the housing march; brought water for the marshals"
+SEARCH_WORD = "redlining"  # in one of the 24 notes: about 3,400 of 100,000 entries hold it
 
 # -- the environment -----------------------------------------------------------------------
 
@@ -131,6 +132,10 @@ def figures(tools: Tools, data: Data) -> list[Figure]:
             ((data.small_jrnl, work / "journal.txt"),),
             _journal_has(work / "journal.txt", NOTE, data.small + 1),
         )
+    probe_id = _first_id(data.big_jsonl)
+    show = ("show", probe_id[:8])
+    edit = ("edit", probe_id[:8], "--note", NOTE)
+    search = ("search", SEARCH_WORD)
     return [
         Figure("--help vs import typer", Case((*ally, "--help"), env, check=_has("log")),
                typer_ref, "<= 1.3x", max_ratio=1.3),
@@ -156,6 +161,14 @@ def figures(tools: Tools, data: Data) -> list[Figure]:
         Figure(f"export jsonl ({big})",
                on(data.big_db, "export", "--format", "jsonl", check=_lines(data.big)),
                None, "< 3 s", max_value=3.0),
+        Figure(f"search {SEARCH_WORD} ({big}) vs (empty)",
+               on(data.big_db, *search, check=_has(SEARCH_WORD.capitalize())),
+               on(data.empty_db, *search, check=_has("No entry")), "<= 1.3x", max_ratio=1.3),
+        Figure(f"show ({big}) vs log ({big})", on(data.big_db, *show, check=_has(probe_id)),
+               on(data.big_db, *log, check=_has("protest")), "<= 1.2x", max_ratio=1.2),
+        Figure(f"edit --note ({big}) vs log ({big})",
+               on(data.big_db, *edit, check=_has("note")),
+               on(data.big_db, *log, check=_has("protest")), "<= 1.2x", max_ratio=1.2),
         Figure(f"export RSS ({big}) vs ({small})",
                on(data.big_db, "export", "--format", "jsonl", check=_lines(data.big)),
                on(data.small_db, "export", "--format", "jsonl", check=_lines(data.small)),
@@ -163,6 +176,11 @@ def figures(tools: Tools, data: Data) -> list[Figure]:
         Figure(f"report --year RSS ({big}) vs (empty)", on(data.big_db, *year),
                on(data.empty_db, *year), "<= 100 MiB", max_value=100.0, memory=True),
     ]  # fmt: skip
+
+
+def _first_id(jsonl: Path) -> str:
+    with jsonl.open(encoding="utf-8") as fh:
+        return str(json.loads(fh.readline())["id"])
 
 
 def _has(text: str) -> Callable[[str], str | None]:
@@ -218,6 +236,8 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--small", type=int, help="entries in the small dataset (default 1,000)")
     p.add_argument("--data", type=Path, default=None, help=f"datasets folder (default {DATA_DIR})")
     p.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    p.add_argument("--only", action="append", default=[], metavar="TEXT",
+                   help="measure only the figures whose name holds TEXT (repeatable)")  # fmt: skip
     p.add_argument("--in-env", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.runs is not None and args.runs < 1:
@@ -255,7 +275,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
     rows = []
-    for figure in figures(tools, data):
+    chosen = [
+        f for f in figures(tools, data) if not args.only or any(t in f.name for t in args.only)
+    ]
+    for figure in chosen:
         _step(f"measuring {figure.name}")
         rows.append(measure(figure, runs, warmup, data.work))
     print(table(rows), end="\n\n")

@@ -23,8 +23,9 @@ def _examples() -> list[str]:
 def test_readme_has_examples_of_every_command() -> None:
     commands = {cmd.split("|")[-1].split()[1] for cmd in _examples()}
     assert commands >= {"log", "reflect", "report", "list", "export", "import", "backup",
-                        "doctor", "--version", "--help"}  # fmt: skip
-    assert "ally delete " in README
+                        "doctor", "--version", "--help", "search", "restore"}  # fmt: skip
+    for command in ("ally delete ", "ally show ", "ally edit "):
+        assert command in README
 
 
 def test_readme_examples_run(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ restore, export filters, and the order of entries (issue 7)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import pty
@@ -356,3 +357,36 @@ def test_dates_in_edit_are_days_not_futures(env: dict[str, str]) -> None:
     tomorrow = date.fromordinal(date.today().toordinal() + 1).isoformat()
     assert one_line_error(ally(env, "edit", entry, "--date", tomorrow), 2)
     ok(ally(env, "edit", entry, "--date", "yesterday"))
+
+
+# -- edit in the editor (branch `input` provides allycli.editor) ----------------------------
+
+HAS_EDITOR = importlib.util.find_spec("allycli.editor") is not None
+
+
+@pytest.mark.skipif(not HAS_EDITOR, reason="allycli.editor (branch input) is not merged here")
+@pytest.mark.parametrize(
+    ("body", "expected", "said"),
+    [
+        ("printf 'Fixed in the editor\\n' > \"$1\"", "Fixed in the editor", "Changed the"),
+        (': > "$1"', "typo'd note", "Nothing changed: the text from the editor was empty."),
+    ],
+)
+def test_edit_with_no_field_opens_the_editor_on_the_text(
+    env: dict[str, str], tmp_path: Path, body: str, expected: str, said: str
+) -> None:
+    entry = str(logged(env, "log", "money", "--note", "typo'd note")["id"])
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f"#!/bin/sh\n{body}\n")
+    editor.chmod(0o700)
+    code, out = _on_terminal({**env, "VISUAL": str(editor)}, ["edit", entry[:6]], b"")
+    assert code == 0, out
+    assert said in out
+    assert export_objects(env)[0]["note"] == expected
+
+
+def test_edit_with_no_field_on_a_terminal_never_guesses(env: dict[str, str]) -> None:
+    entry = str(logged(env, "log", "money", "--note", "kept")["id"])
+    code, out = _on_terminal({**env, "VISUAL": "false"}, ["edit", entry[:6]], b"")
+    assert code != 0, out
+    assert export_objects(env)[0]["note"] == "kept"
