@@ -114,6 +114,30 @@ def test_logging_does_not_load_sqlmodel_or_sqlalchemy(tmp_path: Path, db_path: P
         assert conn.execute("SELECT count(*) FROM entry").fetchone()[0] == 2
 
 
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["show", "{id}"], "{id}"),
+        (["edit", "{id}", "--note", "Joined the rent strike"], "Changed the practice entry"),
+        (["search", "march"], "{short}"),
+        (["delete", "{id}", "--yes"], "Deleted the practice entry"),
+    ],
+    ids=["show", "edit", "search", "delete"],
+)
+def test_show_edit_search_delete_do_not_load_sqlmodel_or_yaml(
+    tmp_path: Path, db_path: Path, argv: list[str], expected: str
+) -> None:
+    day = date.today().isoformat()
+    record = Record(str(uuid.UUID(int=7)), "practice", day, f"{day}T09:00:00+00:00", "action",
+                    "protest", "Joined the march")  # fmt: skip
+    Store(db_path).insert([record.row()])
+    fill = {"id": record.id, "short": record.id[:8]}
+    code, loaded, out = probe(tmp_path, ["ally", *(a.format(**fill) for a in argv)])
+    assert code in (0, None)
+    assert expected.format(**fill) in out
+    assert loaded == []
+
+
 def _typer_needs_pydantic() -> bool:
     from importlib.metadata import requires
 
