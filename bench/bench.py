@@ -162,7 +162,7 @@ def figures(tools: Tools, data: Data) -> list[Figure]:
                on(data.big_db, "export", "--format", "jsonl", check=_lines(data.big)),
                None, "< 3 s", max_value=3.0),
         Figure(f"search {SEARCH_WORD} ({big}) vs (empty)",
-               on(data.big_db, *search, check=_has(SEARCH_WORD.capitalize())),
+               on(data.big_db, *search, check=_has(SEARCH_WORD)),
                on(data.empty_db, *search, check=_has("No entry")), "<= 1.3x", max_ratio=1.3),
         Figure(f"show ({big}) vs log ({big})", on(data.big_db, *show, check=_has(probe_id)),
                on(data.big_db, *log, check=_has("protest")), "<= 1.2x", max_ratio=1.2),

@@ -22,6 +22,7 @@ _UPSERT = (
     f"VALUES ({', '.join('?' for _ in ENTRY_COLUMNS)}) "
     f"ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in ENTRY_COLUMNS[1:])
 )
+_MMAP = 256 * 1024 * 1024
 _ORDER_NEWEST = " ORDER BY day DESC, created_us DESC, id DESC"
 
 
@@ -86,9 +87,14 @@ def search(conn: sqlite3.Connection, words: Sequence[str], f: Filters) -> Iterat
         if value is not None:
             where.append(clause)
             params.append(value)
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + _ORDER_NEWEST
+    # `+day`: sort the few matches rather than walk the day index over every row, which
+    # visits the table in index order (twice as slow on 100,000 entries)
+    order = _ORDER_NEWEST.replace("day DESC", "+day DESC")
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + order
     if f.limit is not None:
         sql += " LIMIT ?"
         params.append(f.limit)
+    # the scan reads every page once: mapped, they need not be copied into the page cache
+    conn.execute(f"PRAGMA mmap_size = {_MMAP}")
     for row in conn.execute(sql, params):
         yield Record(*row)

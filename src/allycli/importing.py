@@ -110,9 +110,11 @@ def _merge(
     winners: dict[str, Record] = {}  # what this import writes, by id
     counts = dict.fromkeys(("added", "updated", "present", "conflicts", "deleted_here"), 0)
     for record in records:
-        incoming = merge.of_object(record.to_json())
         local = _local(record.id, winners, local_times, local_rows, buried)
-        outcome = merge.decide(local, incoming)
+        if local is None:  # the common case of a first import: no content to compare
+            outcome = merge.Outcome.ADDED
+        else:
+            outcome = merge.decide(local, merge.of_object(record.to_json()))
         if outcome.conflict:
             counts["conflicts"] += 1
         elif outcome is merge.Outcome.ADDED or (outcome.takes_incoming and local and local.deleted):

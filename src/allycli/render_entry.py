@@ -112,7 +112,7 @@ def hits_plain(records: Iterable[Record]) -> Iterable[str]:
         texts = [record.prompt, record.answer] if record.kind == "reflection" else [record.note]
         for text in texts:
             if text:
-                yield "".join(f"  {line}\n" for line in clean(text).split("\n"))
+                yield "  " + clean(text).replace("\n", "\n  ") + "\n"
 
 
 def merged(m: Merged) -> str:
