@@ -390,3 +390,11 @@ def test_edit_with_no_field_on_a_terminal_never_guesses(env: dict[str, str]) -> 
     code, out = _on_terminal({**env, "VISUAL": "false"}, ["edit", entry[:6]], b"")
     assert code != 0, out
     assert export_objects(env)[0]["note"] == "kept"
+
+
+def test_search_highlights_the_words_on_a_terminal(env: dict[str, str]) -> None:
+    ok(ally(env, "log", "money", "--note", "Café fundraiser; the CAFE was full"))
+    colour = {k: v for k, v in env.items() if k != "NO_COLOR"} | {"TERM": "xterm"}
+    code, out = _on_terminal(colour, ["search", "cafe"], b"")
+    assert code == 0, out
+    assert "\x1b[1;7mCafé\x1b[0m fundraiser; the \x1b[1;7mCAFE\x1b[0m was full" in out
