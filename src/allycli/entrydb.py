@@ -75,7 +75,10 @@ def unbury(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
 
 def search(conn: sqlite3.Connection, words: Sequence[str], f: Filters) -> Iterator[Record]:
     """Entries whose folded text contains every (folded) word, newest first."""
-    where = ["instr(folded, ?) > 0" for _ in words]
+    # The words are looked for in the folded index (a covering scan of the folded copy,
+    # about a third of the table's bytes); only the matches are read from the table.
+    found = " AND ".join("instr(folded, ?) > 0" for _ in words)
+    where = [f"rowid IN (SELECT rowid FROM entry INDEXED BY ix_entry_folded WHERE {found})"]
     params: list[object] = list(words)
     for clause, value in (
         ("day >= ?", f.since.isoformat() if f.since else None),

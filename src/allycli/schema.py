@@ -127,5 +127,10 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        3,
+        "search: an index of the folded text, so `ally search` scans it instead of the table",
+        ("CREATE INDEX ix_entry_folded ON entry (folded)",),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from allycli.schema import SCHEMA_VERSION
 from tests.integration.helpers import (
     ALLY,
     ally,
@@ -345,7 +346,7 @@ def test_restore_of_a_release_1_backup_migrates_it(env: dict[str, str], tmp_path
     ok(ally(env, "log", "money"))
     ok(ally(env, "restore", str(fixtures / "ally-v1.db"), "--yes"))
     conn = sqlite3.connect(tmp_path / "ally.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
     assert len(export_objects(env)) == len(
         (fixtures / "ally-v1.jsonl").read_text(encoding="utf-8").splitlines()

@@ -416,7 +416,7 @@ def _roots_overwritten(db: Path, rng: random.Random) -> None:
     ]
     page = conn.execute("PRAGMA page_size").fetchone()[0]
     conn.close()
-    assert len(roots) == 7  # the entry table, its primary key and five indexes
+    assert len(roots) == 8  # the entry table, its primary key and six indexes
     with db.open("r+b") as fh:
         for root in roots:
             fh.seek((root - 1) * page)

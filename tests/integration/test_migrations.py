@@ -35,7 +35,7 @@ from .helpers import (
 )
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-INDEXES = ["ix_entry_created_us", "ix_entry_day_created", "ix_entry_kind_day",
+INDEXES = ["ix_entry_created_us", "ix_entry_day_created", "ix_entry_folded", "ix_entry_kind_day",
            "ix_entry_kind_pillar_day", "ix_entry_kind_type_day"]  # fmt: skip
 TABLES = ["entry", "pause", "rhythm", "setting", "tombstone"]
 EXTRA = Migration(SCHEMA_VERSION + 1, "extra: a table for the test", ("CREATE TABLE extra (a)",))
