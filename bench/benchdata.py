@@ -135,6 +135,20 @@ def practice_records(n: int, seed: int, today: date) -> list[Any]:
     return records
 
 
+NEEDLE = "quillwort"  # in exactly one entry of the big dataset, for `ally search`
+NEEDLE_NOTE = "Helped the Quillwort Street tenants' union fold flyers"
+
+
+def plant_needle(records: list[Any]) -> list[Any]:
+    """The records with one practice note, near the middle, holding NEEDLE (and no other)."""
+    import dataclasses
+
+    middle = len(records) // 2
+    at = next(i for i in range(middle, len(records)) if records[i].kind == "practice")
+    records[at] = dataclasses.replace(records[at], note=NEEDLE_NOTE)
+    return records
+
+
 def _reflection_prompts() -> list[tuple[str, str, str]]:
     """The shipped reflection prompts when there are any; stand-ins otherwise."""
     try:
@@ -242,7 +256,7 @@ def generate(data: Data, today: date, with_jrnl: bool) -> str:
     for folder in (data.root, data.work, data.home):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     began = time.perf_counter()
-    big = practice_records(data.big, SEED, today)
+    big = plant_needle(practice_records(data.big, SEED, today))
     write_ally_db(data.big_db, big)
     write_jsonl(data.big_jsonl, big)
     write_ally_db(data.small_db, practice_records(data.small, SEED + 1, today))

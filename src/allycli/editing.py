@@ -179,4 +179,4 @@ def search_words(words: list[str]) -> tuple[str, ...]:
 
 def search(ctx: Context, words: tuple[str, ...], filters: Filters) -> list[Record]:
     with ctx.store.reading() as conn:
-        return list(entrydb.search(conn, words, filters))
+        return entrydb.search(conn, words, filters)

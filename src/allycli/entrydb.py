@@ -8,7 +8,7 @@ person feels, and SQLModel's import alone costs more than these queries.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 from allycli.filters import Filters
 from allycli.records import Record
@@ -23,7 +23,6 @@ _UPSERT = (
     f"ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in ENTRY_COLUMNS[1:])
 )
 _MMAP = 256 * 1024 * 1024
-_ORDER_NEWEST = " ORDER BY day DESC, created_us DESC, id DESC"
 
 
 def get(conn: sqlite3.Connection, id_prefix: str) -> Record:
@@ -73,7 +72,7 @@ def unbury(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
     conn.executemany("DELETE FROM tombstone WHERE id = ?", ((i,) for i in ids))
 
 
-def search(conn: sqlite3.Connection, words: Sequence[str], f: Filters) -> Iterator[Record]:
+def search(conn: sqlite3.Connection, words: Sequence[str], f: Filters) -> list[Record]:
     """Entries whose folded text contains every (folded) word, newest first."""
     # The words are looked for in the folded index (a covering scan of the folded copy,
     # about a third of the table's bytes); only the matches are read from the table.
@@ -90,14 +89,13 @@ def search(conn: sqlite3.Connection, words: Sequence[str], f: Filters) -> Iterat
         if value is not None:
             where.append(clause)
             params.append(value)
-    # `+day`: sort the few matches rather than walk the day index over every row, which
-    # visits the table in index order (twice as slow on 100,000 entries)
-    order = _ORDER_NEWEST.replace("day DESC", "+day DESC")
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + order
-    if f.limit is not None:
-        sql += " LIMIT ?"
-        params.append(f.limit)
     # the scan reads every page once: mapped, they need not be copied into the page cache
     conn.execute(f"PRAGMA mmap_size = {_MMAP}")
-    for row in conn.execute(sql, params):
-        yield Record(*row)
+    rows = conn.execute(
+        f"SELECT {', '.join(RECORD_COLUMNS)}, created_us FROM entry WHERE {' AND '.join(where)}",
+        params,
+    ).fetchall()
+    # newest first: day, then the instant it was made, then the id (as list and export);
+    # sorted here, the matches cost a third of what SQLite's sorter takes over whole rows
+    rows.sort(key=lambda r: (r[2], r[12], r[0]), reverse=True)
+    return [Record(*r[:12]) for r in rows[: f.limit]]
