@@ -399,3 +399,23 @@ def test_search_highlights_the_words_on_a_terminal(env: dict[str, str]) -> None:
     code, out = _on_terminal(colour, ["search", "cafe"], b"")
     assert code == 0, out
     assert "\x1b[1;7mCafé\x1b[0m fundraiser; the \x1b[1;7mCAFE\x1b[0m was full" in out
+
+
+def test_an_edit_the_database_refuses_is_kept_as_a_draft_that_import_applies(
+    tmp_path: Path,
+) -> None:
+    from tests.integration.test_faults import write_lock_held
+
+    db = tmp_path / "ally.db"
+    env = cli_env(tmp_path, db, ALLY_BUSY_TIMEOUT="1")
+    entry = str(logged(env, "log", "money", "--note", "first words")["id"])
+    with write_lock_held(db):
+        line = one_line_error(ally(env, "edit", entry, "--note", "better words"))
+    assert "first words" not in line and "better words" not in line
+    assert export_objects(env)[0]["note"] == "first words"
+    (draft,) = (tmp_path / "drafts").glob("draft-*.jsonl")
+    assert f"your entry was kept in {draft}" in line
+    out = ok(ally(env, "import", str(draft))).stdout
+    assert out.startswith("Imported 0 entries") and "; 1 updated," in out
+    (after,) = export_objects(env)
+    assert after["note"] == "better words" and after["updated_at"] > after["created_at"]
