@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 import typer
 
 from allycli import __version__, shell
+from allycli.taxonomy import ACTION_TYPE_MEANINGS, PILLARS
 
 app = typer.Typer(
     cls=shell.Boundary,
@@ -45,10 +47,31 @@ def _root(
 
 DATE_HELP = "YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
 
+
+def _meanings_help() -> str:
+    """The action types and what each covers, kept as written (\\b stops click rewrapping)."""
+    import textwrap
+
+    lines = ["\b", "Action types, and what each covers:"]
+    for key, meaning in ACTION_TYPE_MEANINGS.items():
+        lines += textwrap.wrap(
+            meaning,
+            76,
+            initial_indent=f"  {key:<13}",
+            subsequent_indent=" " * 15,
+            break_on_hyphens=False,
+        )
+    lines.append(f"Or log a pillar directly: {', '.join(PILLARS)}.")
+    return "\n".join(lines)
+
+
+LOG_HELP = "Record a practice entry.\n\n" + _meanings_help()
+
 # -- commands ------------------------------------------------------------------------------
 
 
 @app.command(
+    help=LOG_HELP,
     epilog="Example: ally log protest --note 'Joined the housing march' --minutes 90",
 )
 def log(
@@ -90,7 +113,7 @@ def log(
 
 @app.command(
     epilog="Examples: ally reflect   |   ally reflect --answer 'They asked for funds, not "
-    "advice.'   |   ally reflect --list",
+    "advice.'   |   ally reflect --list   |   ally reflect --prompts --type voting",
 )
 def reflect(
     answer: str | None = typer.Option(
@@ -101,6 +124,20 @@ def reflect(
     another: bool = typer.Option(False, "--another", help="Offer a different prompt."),
     show_list: bool = typer.Option(False, "--list", help="Show past reflections."),
     show_prompts: bool = typer.Option(False, "--prompts", help="List every prompt and its id."),
+    pillar: str | None = typer.Option(
+        None,
+        "--pillar",
+        "-p",
+        help="With --prompts: only this pillar's prompts.",
+        autocompletion=shell.complete_pillar,
+    ),
+    action_type: str | None = typer.Option(
+        None,
+        "--type",
+        "-t",
+        help="With --prompts: only this action type's prompts.",
+        autocompletion=shell.complete_type,
+    ),
     limit: int = typer.Option(20, "--limit", min=1, help="How many reflections --list shows."),
 ) -> None:
     """Answer today's reflection prompt (the same prompt all day)."""
@@ -109,8 +146,13 @@ def reflect(
     ctx = shell.context()
     console = shell.console()
     if show_prompts:
-        console.print(render.prompt_table(ctx.load_prompts()))
+        chosen = journal.prompts_for(ctx.load_prompts(), pillar=pillar, action_type=action_type)
+        console.print(render.prompt_table(chosen))
         return
+    if pillar is not None or action_type is not None:
+        from allycli.errors import UsageError
+
+        raise UsageError("--pillar and --type go with --prompts; add --prompts.")
     if show_list:
         from allycli.queries import Filters
 
@@ -137,7 +179,18 @@ def reflect(
     if recorded is None:
         console.print("Nothing recorded: the answer was empty.")
     else:
-        console.print(f"Reflection recorded for {recorded.day} (prompt {prompt.id}).")
+        when = _spoken(recorded.day, ctx.today)
+        console.print(f"Reflection recorded for {when} (prompt {prompt.id}).")
+
+
+def _spoken(day: str, today: date) -> str:
+    """A stored YYYY-MM-DD day as every confirmation names days ("today, Wed 25 Nov")."""
+    from allycli.dates import spoken
+
+    try:
+        return spoken(date.fromisoformat(day), today)
+    except ValueError:
+        return day
 
 
 def _ask_multiline() -> str:
@@ -256,12 +309,13 @@ def delete(
     ctx = shell.context()
     if not yes and sys.stdin.isatty():
         found_id, kind, day = ctx.store.find(entry_id)
-        question = f"Delete the {kind} entry {found_id[:8]} from {day}? It cannot be undone"
+        when = _spoken(day, ctx.today)
+        question = f"Delete the {kind} entry {found_id[:8]} from {when}? It cannot be undone"
         if not typer.confirm(question):
             typer.echo("Nothing was deleted.")
             return
     removed_id, kind, day = journal.delete(ctx, entry_id)
-    typer.echo(f"Deleted the {kind} entry {removed_id[:8]} from {day}.")
+    typer.echo(f"Deleted the {kind} entry {removed_id[:8]} from {_spoken(day, ctx.today)}.")
 
 
 @app.command(
@@ -284,7 +338,8 @@ def export(
     ctx = shell.context()
     count = journal.export(ctx, fmt, output, sys.stdout)
     if output is not None:
-        typer.echo(f"Exported {count} entries to {output}.", err=True)
+        entries = "entry" if count == 1 else "entries"
+        typer.echo(f"Exported {count} {entries} to {output}.", err=True)
 
 
 @app.command(
@@ -360,7 +415,9 @@ def doctor() -> None:
         typer.echo(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
     problems = [c for c in checks if not c.ok]
     if problems:
-        shell.fail(f"{len(problems)} problem(s) found; see the fixes above.", 1)
+        n = len(problems)
+        found = "1 problem found; see the fix" if n == 1 else f"{n} problems found; see the fixes"
+        shell.fail(f"{found} above.", 1)
 
 
 def main() -> None:

@@ -42,7 +42,15 @@ def storage_error(path: object, exc: BaseException) -> StorageError:
             f"The database {path} stayed locked by another program for too long; "
             "nothing was saved. Try again in a moment."
         )
-    if "full" in text or "disk i/o" in text or "too large" in text:
+    if (
+        "disk i/o" in text
+    ):  # SQLITE_IOERR: a failing, removed or unreachable disk, rarely a full one
+        return StorageError(
+            f"The database {path} could not be read or written: the system reported an "
+            "input/output error. Check that the disk or network folder it is on is connected "
+            "and healthy, then try again; `ally doctor` checks the file."
+        )
+    if "full" in text or "too large" in text:
         return StorageError(
             f"The database {path} could not be written: the disk is full or the file is "
             "too large. Free some space and try again; earlier entries are intact."

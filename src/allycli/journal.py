@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -149,6 +149,20 @@ def todays_prompt(
     if another:
         return prompts.another(all_prompts, exclude=chosen.id)
     return chosen
+
+
+def prompts_for(
+    all_prompts: Sequence[Prompt], *, pillar: str | None = None, action_type: str | None = None
+) -> tuple[Prompt, ...]:
+    """The prompts `reflect --prompts` lists: all, or one pillar's, or one action type's."""
+    wanted_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
+    wanted_type = taxonomy.resolve_action_type(action_type) if action_type else None
+    return tuple(
+        p
+        for p in all_prompts
+        if (wanted_pillar is None or p.pillar == wanted_pillar)
+        and (wanted_type is None or p.action_type == wanted_type)
+    )
 
 
 def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = None) -> Record | None:

@@ -53,8 +53,9 @@ class Boundary(TyperGroup):
             if os.environ.get("ALLY_DEBUG"):
                 raise
             fail(
-                f"Something went wrong inside ally ({type(exc).__name__}); nothing was lost. "
-                "Run again with ALLY_DEBUG=1 to see the details, and report them.",
+                f"Something went wrong inside ally ({type(exc).__name__}), so what it was "
+                "doing may not have finished; `ally list` shows what is stored. Run again with "
+                "ALLY_DEBUG=1 to see the details, and report them.",
                 1,
             )
         sys.exit(code if isinstance(code, int) else 0)

@@ -632,9 +632,12 @@ def test_a_database_others_can_read_gets_a_warning_and_doctor_says_how_to_fix(
     assert mode(wal) == 0o644
     sick = ally(env, "doctor")
     assert sick.returncode == 1
-    assert sick.stderr == "ally: 2 problem(s) found; see the fixes above.\n"
+    assert sick.stderr == "ally: 2 problems found; see the fixes above.\n"
     problems = [ln.split() for ln in sick.stdout.splitlines() if ln.startswith("!!")]
-    assert problems == [["!!", "mode", "ally.db", "0o644"], ["!!", "mode", "ally.db-wal", "0o644"]]
+    assert problems == [
+        ["!!", "mode", "ally.db", "644", "(other", "users", "can", "open", "it", "too)"],
+        ["!!", "mode", "ally.db-wal", "644", "(other", "users", "can", "open", "it", "too)"],
+    ]
     fixes = [ln.split("fix: ")[1] for ln in sick.stdout.splitlines() if "fix: " in ln]
     assert fixes == [f"run: chmod 600 {db}", f"run: chmod 600 {wal}"]
 
