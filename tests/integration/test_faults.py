@@ -353,9 +353,11 @@ def test_a_full_disk_refuses_clearly_and_keeps_earlier_entries(
 ) -> None:
     db, env, before = full_disk
     result = _log_big_note(env)
-    assert one_line_error(result) == (
-        f"ally: The database {db} could not be written: the disk is full or the file is too "
-        "large. Free some space and try again; earlier entries are intact."
+    assert one_line_error(result) == (  # a file-size limit reaches SQLite as a disk I/O error
+        f"ally: The database {db} could not be written or read: the system reported an "
+        "input/output error, which happens when the disk is full, the file reaches a size limit, "
+        "or the disk or network folder fails. Free some space or check the disk, then try again; "
+        "`ally doctor` checks the file."
     )
     assert export_jsonl(env) == before
     assert integrity(db) == ["ok"]

@@ -16,9 +16,10 @@ DB = "/home/sam/.local/share/ally/ally.db"
     [
         (
             "disk I/O error",
-            f"The database {DB} could not be read or written: the system reported an "
-            "input/output error. Check that the disk or network folder it is on is connected "
-            "and healthy, then try again; `ally doctor` checks the file.",
+            f"The database {DB} could not be written or read: the system reported an "
+            "input/output error, which happens when the disk is full, the file reaches a size "
+            "limit, or the disk or network folder fails. Free some space or check the disk, "
+            "then try again; `ally doctor` checks the file.",
         ),
         (
             "database or disk is full",
@@ -37,6 +38,7 @@ def test_storage_errors_name_the_cause_sqlite_gave(sqlite_message: str, expected
     assert (error.message, error.exit_code) == (expected, 1)
 
 
-def test_an_input_output_error_is_not_called_a_full_disk() -> None:
+def test_an_input_output_error_is_not_called_only_a_full_disk() -> None:
     message = storage_error(DB, sqlite3.OperationalError("disk I/O error")).message
-    assert "full" not in message
+    assert "the disk is full or the file is too large" not in message
+    assert "intact" not in message  # a failing disk is no promise that earlier entries are
