@@ -360,7 +360,8 @@ def reflections(records: Iterable[Record]) -> RenderableType:
 
 def prompt(p: Prompt) -> Text:
     """The prompt to reflect on, as shown before asking."""
-    line = user_text(p.pillar.capitalize(), "bold")
+    topic = p.pillar.capitalize() + (f" ({p.action_type})" if p.action_type else "")
+    line = user_text(topic, "bold")
     line.append(": ")
     line.append_text(user_text(p.text))
     return line

@@ -424,6 +424,7 @@ def test_prompt_and_prompt_table() -> None:
     p = Prompt("listening-01", "reflection", "listening", None, "Whose voice [b]did[/b] you hear?")
     q = Prompt("voting-01", "learning", "action", "voting", "Who is on the local ballot? " * 4)
     assert render.prompt(p).plain == "Listening: Whose voice [b]did[/b] you hear?"
+    assert render.prompt(q).plain.startswith("Action (voting): Who is on the local ballot?")
     out = lines(show(render.prompt_table([p, q])))
     assert cells(out[0]) == ["ID (kind, pillar, type)", "Prompt"]
     assert cells(out[2]) == ["listening-01", "Whose voice [b]did[/b] you hear?"]
