@@ -16,7 +16,7 @@ from pathlib import Path
 import typer
 
 from allycli import __version__, shell
-from allycli.taxonomy import ACTION_TYPE_MEANINGS, PILLARS
+from allycli.taxonomy import action_types_help
 
 app = typer.Typer(
     cls=shell.Boundary,
@@ -48,24 +48,7 @@ def _root(
 DATE_HELP = "YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
 
 
-def _meanings_help() -> str:
-    """The action types and what each covers, kept as written (\\b stops click rewrapping)."""
-    import textwrap
-
-    lines = ["\b", "Action types, and what each covers:"]
-    for key, meaning in ACTION_TYPE_MEANINGS.items():
-        lines += textwrap.wrap(
-            meaning,
-            76,
-            initial_indent=f"  {key:<13}",
-            subsequent_indent=" " * 15,
-            break_on_hyphens=False,
-        )
-    lines.append(f"Or log a pillar directly: {', '.join(PILLARS)}.")
-    return "\n".join(lines)
-
-
-LOG_HELP = "Record a practice entry.\n\n" + _meanings_help()
+LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
 
 # -- commands ------------------------------------------------------------------------------
 

@@ -53,6 +53,25 @@ CHOOSE_ACTIVITY = (
     + f"; or a pillar: {', '.join(PILLARS)}."
 )
 
+
+def action_types_help(width: int = 76) -> str:
+    """The action types and what each covers, for `ally log --help`: a block that click
+    prints as written (its first line, \\b, stops click from rewrapping it)."""
+    import textwrap
+
+    lines = ["\b", "Action types, and what each covers:"]
+    for key, meaning in ACTION_TYPE_MEANINGS.items():
+        lines += textwrap.wrap(
+            meaning,
+            width,
+            initial_indent=f"  {key:<13}",
+            subsequent_indent=" " * 15,
+            break_on_hyphens=False,
+        )
+    lines.append(f"Or log a pillar directly: {', '.join(PILLARS)}.")
+    return "\n".join(lines)
+
+
 # Friendly words -> (kind, key). kind is "type" or "pillar".
 ALIASES: dict[str, str] = {
     "rally": "protest",
