@@ -374,8 +374,10 @@ def test_no_builtin_prompt_assumes_it_is_asked_on_a_day_of_practice(
 # Near-duplicates: prompts are short, so they share generic words (group, people, led); a
 # copy-edited twin shares most of its words with the other. Two prompts are near-duplicates
 # when half or more of the shorter one's content words (stop words dropped, simple suffixes
-# stripped) appear in the other. The release-1 file had two such pairs (OLD_TWINS below); the
-# closest pair in the current file shares 44%.
+# stripped) appear in the other. The release-1 file had two such pairs at exactly half: the
+# consent twins in OLD_TWINS below, and reflect-action-01 with type-advocacy-03 (both "asked ...
+# marginalized group"); the closest pair in the current file shares 44%. Lexical overlap cannot
+# see paraphrase, so the themes the issue names as repeated are counted by MOTIFS as well.
 _STOP_WORDS = (
     "a an the and or of to in on for with by at from as is are was were be been it its this "
     "that these those you your yours their them they he she we our us i me my what which who "
