@@ -125,4 +125,4 @@ def _private_file(folder: Path, name: str, content: str) -> Path:
 
 def _short(word: str) -> str:
     shown = "".join(ch if ch.isprintable() else "?" for ch in word)
-    return shown if len(shown) <= 60 else shown[:57] + "..."
+    return shown if len(shown) <= 200 else shown[:197] + "..."
