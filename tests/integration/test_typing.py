@@ -20,7 +20,8 @@ import pytest
 from tests.integration.helpers import ally, cli_env, export_objects, ok
 
 LEFT, RIGHT, UP, DOWN = "\x1b[D", "\x1b[C", "\x1b[A", "\x1b[B"
-HOME, END = "\x1b[H", "\x1b[F"
+HOME, END, DELETE, F5 = "\x1b[H", "\x1b[F", "\x1b[3~", "\x1b[15~"
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"  # a paste, as a terminal brackets it
 CTRL_C, CTRL_D, ENTER = "\x03", "\x04", "\r"
 READY = "\x1b[?2004h"  # prompt_toolkit turns on bracketed paste once it reads keys
 ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|[()][A-Z0-9]|[=>])")
@@ -78,9 +79,11 @@ def notes(env: dict[str, str]) -> list[str | None]:
         (["one", ENTER, "two", ENTER, ".", ENTER], "one\ntwo"),
         (["  indented\tand tabbed", ENTER, " . not a dot line", ENTER, ".", ENTER],
          "  indented\tand tabbed\n . not a dot line"),
+        (["abxc", LEFT, LEFT, DELETE, F5, CTRL_D], "abc"),
+        ([PASTE_START, "pasted\r\n.\r\nlines", PASTE_END, CTRL_D], "pasted\n.\nlines"),
     ],
     ids=["left-arrow", "home-end", "right-arrow", "up-down", "ctrl-d-partial", "dot-line",
-         "spaces-tabs"],
+         "spaces-tabs", "delete-f5", "bracketed-paste"],
 )  # fmt: skip
 def test_reflect_stores_exactly_what_was_typed(
     env: dict[str, str], keys: list[str], stored: str
