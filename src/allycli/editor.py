@@ -43,7 +43,7 @@ def edit(
     argv = shlex.split(command)
     if not argv:
         raise UsageError("The editor command is empty; set VISUAL or EDITOR to your editor.")
-    guide = [*GUIDE, *(f"# {line}" for line in about)]
+    guide = [*GUIDE, *(f"# {_printable(line)}" for line in about)]
     body = initial if initial.endswith("\n") or not initial else initial + "\n"
     path = _private_file(folder, name, body + "\n" + "\n".join(guide) + "\n")
     try:
@@ -123,6 +123,11 @@ def _private_file(folder: Path, name: str, content: str) -> Path:
     return path
 
 
+def _printable(text: str) -> str:
+    """Text without control characters (a prompt from a file may hold escape sequences)."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
 def _short(word: str) -> str:
-    shown = "".join(ch if ch.isprintable() else "?" for ch in word)
+    shown = _printable(word)
     return shown if len(shown) <= 200 else shown[:197] + "..."

@@ -193,3 +193,21 @@ def test_the_editing_folder_is_made_private_again(tmp_path: Path, seen: Path) ->
     ok(ally(env, "log", "protest", "--edit"))
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert (seen / "folder_mode").read_text().strip() == "700"
+
+
+def test_a_prompt_from_a_file_reaches_the_editor_without_control_characters(
+    tmp_path: Path, seen: Path
+) -> None:
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text(
+        "prompts:\n  - id: mine-01\n    kind: reflection\n    pillar: yielding\n"
+        '    text: "Whose \\e[31mred\\e[0m voice \\e]0;title\\a was missing?"\n',
+        encoding="utf-8",
+    )
+    editor = stand_in(tmp_path, seen, "above", WRITES_ABOVE_GUIDE)
+    env = env_with(tmp_path, EDITOR=str(editor), ALLY_PROMPTS=str(prompts))
+    ok(ally(env, "reflect", "--prompt", "mine-01", "--edit"))
+    *_, text = given(seen)
+    assert "# Yielding (mine-01): Whose ?[31mred?[0m voice ?]0;title? was missing?\n" in text
+    assert "\x1b" not in text and "\x07" not in text
+    assert [o["answer"] for o in export_objects(env)] == ["Their plan, their timing."]
