@@ -174,10 +174,9 @@ def ask_text(lead: str) -> str:
     """
     from allycli import reader
 
-    terminal = sys.stdout if sys.stdout.isatty() else sys.stderr
-    terminal.write(lead + "\n")
-    terminal.flush()
-    return reader.read_text(terminal)
+    on_stdout = sys.stdout.isatty()
+    console(stderr=not on_stdout).print(lead, style="dim", markup=False)  # wrapped at words
+    return reader.read_text(sys.stdout if on_stdout else sys.stderr)
 
 
 def editor_command() -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -175,3 +176,22 @@ def test_answer_dash_at_a_terminal_uses_the_reader(env: dict[str, str]) -> None:
     code, _ = typed(env, ["reflect", "--answer", "-"], ["typed", LEFT, "x", CTRL_D])
     assert code == 0
     assert answers(env) == ["typexd"]
+
+
+def test_with_stdout_redirected_the_reader_draws_on_stderr(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "out.txt"
+    screen = io.StringIO()
+    command = f"{shlex.quote(sys.executable)} -m allycli log protest --note - > {out}"
+    child = pexpect.spawn("sh", ["-c", command], env=env, encoding="utf-8", timeout=30)
+    child.logfile_read = screen
+    child.expect_exact(READY)
+    child.send("to a file" + LEFT + "X" + CTRL_D)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert f"Write your note; {FINISH}." in " ".join(visible(screen.getvalue()).split())
+    assert out.read_text(encoding="utf-8").startswith("Logged protest (action) for today")
+    assert "\x1b" not in out.read_text(encoding="utf-8")
+    assert notes(env) == ["to a filXe"]
