@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from allycli import shell
-from allycli.cli import DATE_HELP, _print_json, app
+from allycli.cli import DATE_HELP, HOW, _print_json, app
 
 if TYPE_CHECKING:
     from allycli.journal import Context
@@ -77,8 +77,8 @@ def edit(
     if note == "-" and answer == "-":
         raise UsageError("Only one of --note and --answer can read standard input.")
     changes = editing.Changes(
-        note=shell.read_stdin() if note == "-" else note,
-        answer=shell.read_stdin() if answer == "-" else answer,
+        note=_stdin("note") if note == "-" else note,
+        answer=_stdin("answer") if answer == "-" else answer,
         day=shell.parse_day(day, ctx.today),
         action_type=action_type,
         pillar=pillar,
@@ -98,25 +98,27 @@ def edit(
         changes = editing.with_text(record, text)
     edited = editing.edit(ctx, entry_id, changes)
     if not edited.changed:
-        typer.echo(f"Nothing changed: {render_entry.name(edited.before)} is already so.")
+        named = render_entry.name(edited.before, ctx.today)
+        typer.echo(f"Nothing changed: {named} is already so.")
         return
-    typer.echo(f"Changed {render_entry.name(edited.after)}: {', '.join(edited.changed)}.")
+    named = render_entry.name(edited.after, ctx.today)
+    typer.echo(f"Changed {named}: {', '.join(edited.changed)}.")
 
 
 def _in_editor(ctx: Context, record: Record) -> str | None:
-    """The entry's text after the person's editor (branch `input` provides the editor)."""
-    from allycli import editing
-    from allycli.errors import UsageError
+    """The entry's text after the person's editor (None when they left it empty)."""
+    from allycli import editing, render_entry
 
-    try:
-        from allycli.shell import edit_text  # type: ignore[attr-defined]
-    except ImportError:
-        raise UsageError(
-            "This ally cannot open an editor; give the new text with --note or --answer."
-        ) from None
-    about = (f"Editing the {record.kind} entry {record.id[:8]} of {record.day}.",)
-    text: str | None = edit_text(editing.text_of(record), about=about, name=record.kind)
-    return text
+    about = (f"Editing {render_entry.name(record, ctx.today)}.",)
+    name = "note" if record.kind == "practice" else "answer"
+    return shell.edit_text(editing.text_of(record), about=about, name=name)
+
+
+def _stdin(what: str) -> str:
+    """`-`: piped text, or at a terminal the same line reader as `ally log --note -`."""
+    if shell.interactive():
+        return shell.ask_text(f"Write the new {what}; {HOW}.")
+    return shell.read_stdin()
 
 
 @app.command(

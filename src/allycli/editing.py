@@ -15,7 +15,8 @@ from allycli import entrydb, taxonomy
 from allycli.errors import UsageError
 from allycli.filters import Filters
 from allycli.folding import fold
-from allycli.journal import Context, _save, check_text, stamp
+from allycli.intake import storable
+from allycli.journal import Context, _save, stamp
 from allycli.records import Record
 from allycli.store import bury
 
@@ -49,11 +50,8 @@ def show(ctx: Context, id_prefix: str) -> Record:
 
 
 def clean_text(text: str, what: str) -> str:
-    """Text as stored: valid UTF-8, no NUL, line ends as LF."""
-    text = check_text(text, what)
-    if "\x00" in text:
-        raise UsageError(f"The {what} contains a NUL character, which ally does not store.")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """Text as stored: the input rules every command follows (intake.storable)."""
+    return storable(text, what)
 
 
 def apply(record: Record, changes: Changes, updated_at: str) -> Edited:

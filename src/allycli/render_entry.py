@@ -15,6 +15,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from allycli.dates import spoken
 from allycli.highlight import spans
 from allycli.records import Record
 from allycli.render import _day, clean, user_text
@@ -41,9 +42,19 @@ def what(record: Record) -> str:
     return record.pillar
 
 
-def name(record: Record) -> str:
-    """How a confirmation names an entry: kind, short id, what and day."""
-    return f"the {record.kind} entry {record.id[:8]} ({clean(what(record))}, {day_words(record)})"
+def name(record: Record, today: date) -> str:
+    """How a confirmation names an entry, as `log` and `reflect` name days:
+    "the practice entry 3f2a9c1e from yesterday, Tue 24 Nov"."""
+    try:
+        when = spoken(date.fromisoformat(record.day), today)
+    except ValueError:
+        when = clean(record.day)
+    return f"the {record.kind} entry {record.id[:8]} from {when}"
+
+
+def summary(record: Record) -> str:
+    """What an entry is, in a few words: "protest (action)", "reflection on yielding"."""
+    return clean(what(record))
 
 
 def marked(text: str, words: Sequence[str]) -> Text:

@@ -3,7 +3,6 @@ restore, export filters, and the order of entries (issue 7)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import pty
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from allycli.dates import spoken
 from allycli.schema import SCHEMA_VERSION
 from tests.integration.helpers import (
     ALLY,
@@ -70,10 +70,8 @@ def test_edit_changes_fields_and_updated_at_and_the_search_copy(env: dict[str, s
     entry = logged(env, "log", "protest", "--note", "Marched for tenants", "-d", "2026-11-20")
     short = str(entry["id"])[:8]
     out = ok(ally(env, "edit", short[:5], "--note", "Joined the Café sit-in", "--type", "money"))
-    assert out.stdout == (
-        f"Changed the practice entry {short} (money (action), Fri 20 Nov 2026): "
-        "note, action type.\n"
-    )
+    when = spoken(date(2026, 11, 20), date.today())
+    assert out.stdout == f"Changed the practice entry {short} from {when}: note, action type.\n"
     (after,) = export_objects(env)
     assert after["note"] == "Joined the Café sit-in"
     assert after["action_type"] == "money" and after["pillar"] == "action"
@@ -136,8 +134,8 @@ def test_delete_last_names_the_newest_entry_first(env: dict[str, str]) -> None:
     ok(ally(env, "log", "money", "--date", "2026-11-24"))
     newest = str(logged(env, "log", "protest", "--date", "2026-11-01")["id"])
     out = ok(ally(env, "delete", "--last", "--yes")).stdout
-    name = f"the practice entry {newest[:8]} (protest (action), Sun 1 Nov 2026)"
-    assert out == f"The most recent entry is {name}.\nDeleted {name}.\n"
+    name = f"the practice entry {newest[:8]} from {spoken(date(2026, 11, 1), date.today())}"
+    assert out == f"The most recent entry is {name}: protest (action).\nDeleted {name}.\n"
     assert [o["action_type"] for o in export_objects(env)] == ["money"]
     assert "not both" in one_line_error(ally(env, "delete", newest, "--last", "--yes"), 2)
 
@@ -360,12 +358,9 @@ def test_dates_in_edit_are_days_not_futures(env: dict[str, str]) -> None:
     ok(ally(env, "edit", entry, "--date", "yesterday"))
 
 
-# -- edit in the editor (branch `input` provides allycli.editor) ----------------------------
-
-HAS_EDITOR = importlib.util.find_spec("allycli.editor") is not None
+# -- edit in the editor --------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not HAS_EDITOR, reason="allycli.editor (branch input) is not merged here")
 @pytest.mark.parametrize(
     ("body", "expected", "said"),
     [
