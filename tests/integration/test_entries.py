@@ -414,3 +414,14 @@ def test_an_edit_the_database_refuses_is_kept_as_a_draft_that_import_applies(
     assert out.startswith("Imported 0 entries") and "; 1 updated," in out
     (after,) = export_objects(env)
     assert after["note"] == "better words" and after["updated_at"] > after["created_at"]
+
+
+def test_search_words_are_literal_text_not_patterns(env: dict[str, str]) -> None:
+    star = str(logged(env, "log", "money", "--note", "5* review? [sic] 100% a_b")["id"])
+    logged(env, "log", "money", "--note", "plain words 5 review")
+    for word in ("5*", "review?", "[sic]", "100%", "a_b", "[", "]"):
+        found = json.loads(ok(ally(env, "search", word, "--json")).stdout)
+        assert [o["id"] for o in found] == [star], word
+    assert json.loads(ok(ally(env, "search", "*", "--json")).stdout)[0]["id"] == star
+    assert json.loads(ok(ally(env, "search", "?", "--json")).stdout)[0]["id"] == star
+    assert len(json.loads(ok(ally(env, "search", "review", "--json")).stdout)) == 2
