@@ -18,7 +18,6 @@ from allycli.folding import fold
 from allycli.intake import storable
 from allycli.journal import Context, _save, stamp
 from allycli.records import Record
-from allycli.store import bury
 
 
 @dataclass(frozen=True)
@@ -155,11 +154,7 @@ def find(ctx: Context, id_prefix: str | None) -> Record:
 
 def delete(ctx: Context, record: Record) -> Record:
     """Remove one entry, leaving a tombstone and no copy of its text in the file."""
-    with ctx.store.writing() as conn:
-        entrydb.get(conn, record.id)
-        conn.execute("DELETE FROM entry WHERE id = ?", (record.id,))
-        bury(conn, record.id, "entry", stamp(ctx.now))
-    ctx.store.checkpoint()
+    ctx.store.delete(record.id, deleted_at=stamp(ctx.now))
     return record
 
 

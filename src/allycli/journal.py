@@ -284,7 +284,7 @@ def report(ctx: Context, period: Period) -> Report:
     )
 
 
-# -- list and delete -----------------------------------------------------------------------
+# -- list -----------------------------------------------------------------------------------
 
 
 def entries(ctx: Context, filters: Any) -> Iterator[Record]:
@@ -292,10 +292,6 @@ def entries(ctx: Context, filters: Any) -> Iterator[Record]:
 
     with queries.reading(ctx.store) as conn:
         yield from queries.records(conn, filters)
-
-
-def delete(ctx: Context, entry_id: str) -> tuple[str, str, str]:
-    return ctx.store.delete(entry_id, deleted_at=stamp(ctx.now))
 
 
 # -- export and import ---------------------------------------------------------------------
@@ -342,7 +338,6 @@ __all__ = [
     "Context",
     "Logged",
     "Report",
-    "delete",
     "entries",
     "log",
     "reflect",

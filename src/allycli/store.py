@@ -157,11 +157,6 @@ class Store:
             )
             return current_streak_from_recent((date.fromisoformat(d) for (d,) in days), today)
 
-    def find(self, id_prefix: str) -> tuple[str, str, str]:
-        """(id, kind, day) of the one entry whose id starts with `id_prefix`."""
-        with self.reading() as conn:
-            return _match(conn, id_prefix)
-
     def delete(self, id_prefix: str, deleted_at: str) -> tuple[str, str, str]:
         """Remove the one entry whose id starts with `id_prefix`; returns (id, kind, day).
 
