@@ -115,11 +115,16 @@ def hits(records: Iterable[Record], words: Sequence[str]) -> RenderableType:
 def hits_plain(records: Iterable[Record]) -> Iterable[str]:
     """Search results for a pipe or a file: the same blocks, no styles, texts whole."""
     first = True
+    heads: dict[tuple[str, str, str | None, str], str] = {}  # days and kinds repeat
     for record in records:
         if not first:
             yield "\n"
         first = False
-        yield f"{record.id[:8]}  {day_words(record)}  {clean(what(record))}\n"
+        key = (record.kind, record.pillar, record.action_type, record.day)
+        head = heads.get(key)
+        if head is None:
+            head = heads[key] = f"  {day_words(record)}  {clean(what(record))}\n"
+        yield record.id[:8] + head
         texts = [record.prompt, record.answer] if record.kind == "reflection" else [record.note]
         for text in texts:
             if text:
