@@ -194,6 +194,70 @@ def report(
     shell.console().print(render.report(result))
 
 
+@app.command(
+    epilog="Examples: ally calendar   |   ally calendar 2025 --pillar listening   |   "
+    "ally calendar --svg practice.svg",
+)
+def calendar(
+    year: int | None = typer.Argument(
+        None, help="A calendar year (default: this year).", show_default=False
+    ),
+    since: str | None = typer.Option(None, "--since", help=f"Start of a range: {DATE_HELP}"),
+    until: str | None = typer.Option(None, "--until", help="End of the range (default today)."),
+    pillar: str | None = typer.Option(
+        None, "--pillar", "-p", help="Only this pillar.", autocompletion=shell.complete_pillar
+    ),
+    action_type: str | None = typer.Option(
+        None, "--type", "-t", help="Only this action type.", autocompletion=shell.complete_type
+    ),
+    svg: Path | None = typer.Option(None, "--svg", help="Write the picture to an SVG file."),
+    html: Path | None = typer.Option(None, "--html", help="Write the picture to an HTML file."),
+) -> None:
+    """A year of practice as a grid of days, shaded by how many entries each holds."""
+    from datetime import date
+
+    from allycli import journal, picture, taxonomy
+    from allycli.dates import explicit_range
+    from allycli.errors import UsageError
+
+    ctx = shell.context()
+    if pillar and action_type:
+        raise UsageError("Choose --pillar or --type, not both.")
+    if year is not None and since is not None:
+        raise UsageError("Give a YEAR or --since, not both.")
+    if until is not None and since is None:
+        raise UsageError("--until goes with --since; add --since DATE.")
+    if since is not None:
+        start = shell.parse_since(since, ctx.today)
+        end = shell.parse_until(until, ctx.today) if until else ctx.today
+        explicit_range(start, end)
+    else:
+        chosen = ctx.today.year if year is None else year
+        if not 1900 <= chosen <= 9998:
+            raise UsageError(f"{chosen} is not a year ally can show; give one like 2026.")
+        start, end = date(chosen, 1, 1), date(chosen, 12, 31)
+    key_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
+    key_type = taxonomy.resolve_action_type(action_type) if action_type else None
+    # Pauses (issue 9) are not on main yet: no day is marked paused until they are.
+    cal = journal.calendar(ctx, start, end, pillar=key_pillar, action_type=key_type)
+    what = key_pillar or key_type or "practice"
+    view = picture.CalendarView(cal, picture.title(cal, None if since else start.year, what), what)
+    _show_picture(view, svg, html, width=120)
+
+
+def _show_picture(view: object, svg: Path | None, html: Path | None, width: int) -> None:
+    """Print the picture, or write it to the files asked for (and say so on stderr)."""
+    from allycli import picture
+
+    if svg is None and html is None:
+        shell.console().print(view)
+        return
+    for fmt, path in (("svg", svg), ("html", html)):
+        if path is not None:
+            written = picture.save(view, path, fmt, width)
+            typer.echo(f"Wrote the picture to {written}.", err=True)
+
+
 def _print_json(obj: object) -> None:
     import json
 
@@ -239,10 +303,12 @@ def list_entries(
     from allycli import render
 
     rows = list(found)
+    console = shell.console()
     if not rows:
-        shell.console().print("No entries match. `ally log` records one.")
+        console.print("No entries match. `ally log` records one.")
         return
-    shell.console().print(render.entries_table(rows))
+    piped = not console.is_terminal
+    console.print(render.entries_table(rows, piped=piped), soft_wrap=piped, crop=not piped)
 
 
 @app.command(epilog="Example: ally delete 3f2a9c1e")
@@ -364,4 +430,5 @@ def doctor() -> None:
 
 
 def main() -> None:
+    shell.prepare_streams()
     app(prog_name="ally")

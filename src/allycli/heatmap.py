@@ -96,7 +96,9 @@ def layout(
             else:
                 row.append(None)
             day += timedelta(days=1)
-        week_totals.append((week_total, max(first + timedelta(weeks=len(weeks)), start), len(weeks)))
+        week_totals.append(
+            (week_total, max(first + timedelta(weeks=len(weeks)), start), len(weeks))
+        )
         weeks.append(tuple(row))
     as_of = min(end, today)
     busiest = None

@@ -6,6 +6,7 @@ Nothing here reads the clock, the environment or the terminal: `Context` carries
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import uuid
@@ -186,6 +187,8 @@ class Report:
     gaps: tuple[insights.Gap, ...]
     prompts: tuple[Prompt, ...]
     buckets: tuple[insights.Bucket, ...]
+    minutes_by_pillar: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    minutes_by_action_type: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -221,6 +224,10 @@ class Report:
                 }
                 for b in self.buckets
             ],
+            "minutes_by_pillar": {p: self.minutes_by_pillar.get(p, 0) for p in taxonomy.PILLARS},
+            "minutes_by_action_type": {
+                t: self.minutes_by_action_type.get(t, 0) for t in taxonomy.ACTION_TYPES
+            },
         }
 
 
@@ -233,6 +240,7 @@ def report(ctx: Context, period: Period) -> Report:
         counts = queries.period_counts(conn, period.start, period.end)
         days, days_by_pillar = queries.practice_days(conn, as_of)
         last_pillar, last_type = queries.last_practiced(conn, as_of)
+        minutes_pillar, minutes_type = queries.period_minutes(conn, period.start, period.end)
     by_pillar = dict.fromkeys(taxonomy.PILLARS, 0)
     for (_, pillar), n in counts.daily.items():
         if pillar in by_pillar:
@@ -257,7 +265,29 @@ def report(ctx: Context, period: Period) -> Report:
         gaps=gaps,
         prompts=chosen,
         buckets=insights.buckets(period, counts.daily),
+        minutes_by_pillar=minutes_pillar,
+        minutes_by_action_type=minutes_type,
     )
+
+
+def calendar(
+    ctx: Context,
+    start: date,
+    end: date,
+    *,
+    pillar: str | None = None,
+    action_type: str | None = None,
+    paused: frozenset[date] = frozenset(),
+) -> Any:
+    """The practice calendar of `start`..`end` (heatmap.Calendar), filtered by pillar or type."""
+    from allycli import heatmap, queries
+
+    kinds = {"pillar": pillar, "action_type": action_type}
+    as_of = min(end, ctx.today)
+    with queries.reading(ctx.store) as conn:
+        counts = queries.day_counts(conn, start, end, **kinds)
+        history = queries.practiced_days(conn, min(as_of, start - timedelta(days=1)), **kinds)
+    return heatmap.layout(counts, start, end, ctx.today, history=history, paused=paused)
 
 
 # -- list and delete -----------------------------------------------------------------------

@@ -123,13 +123,79 @@ def warn_if_shared(db: Path) -> None:
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
+    stream = sys.stderr if stderr else sys.stdout
+    if not unicode_ok(stream):
+        return Console(file=AsciiStream(stream), highlight=False, soft_wrap=False)  # type: ignore[arg-type]
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def unicode_ok(stream: Any) -> bool:
+    return (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").startswith("utf")
+
+
+def prepare_streams() -> None:
+    """Under a locale that cannot show every character (LC_ALL=C, PYTHONUTF8=0), replace
+    what the terminal cannot show instead of failing (DESIGN.md, output that cannot harm)."""
+    for stream in (sys.stdout, sys.stderr):
+        if not unicode_ok(stream) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+class AsciiStream:
+    """A text stream for a terminal without Unicode: ally's own glyphs become ASCII look-alikes;
+    Rich sees an ASCII encoding and draws its tables with ASCII boxes."""
+
+    GLYPHS = str.maketrans(
+        {"\N{MIDDLE DOT}": ".", "\N{HORIZONTAL ELLIPSIS}": "...", "\N{EM DASH}": "-",
+         "\N{EN DASH}": "-", "\N{LIGHT SHADE}": "+", "\N{MEDIUM SHADE}": "*",
+         "\N{FULL BLOCK}": "#", "\N{RIGHT SINGLE QUOTATION MARK}": "'",
+         "\N{LEFT DOUBLE QUOTATION MARK}": '"', "\N{RIGHT DOUBLE QUOTATION MARK}": '"',
+         "\N{RIGHTWARDS ARROW}": "->", "\N{REPLACEMENT CHARACTER}": "?",
+         "\N{PILCROW SIGN}": "|"}
+    )  # fmt: skip
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+        self.encoding = "ascii"
+
+    def write(self, text: str) -> int:
+        return int(self._raw.write(text.translate(self.GLYPHS)))
+
+    def flush(self) -> None:
+        self._raw.flush()
+
+    def isatty(self) -> bool:
+        return bool(self._raw.isatty())
+
+    def fileno(self) -> int:
+        return int(self._raw.fileno())
 
 
 def parse_day(text: str | None, today: date) -> date | None:
     from allycli.dates import parse_date
 
     return None if text is None else parse_date(text, today)
+
+
+def parse_since(text: str, today: date) -> date:
+    """A range's first day: a day up to today."""
+    from allycli.dates import parse_date
+    from allycli.errors import UsageError
+
+    day = parse_date(text, today, allow_future=True)
+    if day > today:
+        raise UsageError(
+            f"--since {day.isoformat()} is in the future; a range starts on a day up to today "
+            f"({today.isoformat()})."
+        )
+    return day
+
+
+def parse_until(text: str, today: date) -> date:
+    """A range's last day: any day (the days after today are shown as not yet lived)."""
+    from allycli.dates import parse_date
+
+    return parse_date(text, today, allow_future=True)
 
 
 def complete_activity(incomplete: str) -> list[str]:
