@@ -21,7 +21,17 @@ app = typer.Typer(
     name="ally",
     help="Practice allyship daily: log what you do, reflect on a prompt, and review your "
     "practice, its streaks and its gaps. Everything stays on this machine.",
-    no_args_is_help=True,
+    invoke_without_command=True,
+    epilog=(
+        "\b\nExamples:\n"
+        '  ally log listening --note "Heard out a colleague"\n'
+        "  ally log protest --minutes 90\n"
+        "  ally reflect\n"
+        "  ally report --month\n"
+        "  ally calendar\n"
+        "\n"
+        "Run 'ally COMMAND --help' for a command's options and an example."
+    ),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -36,11 +46,27 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", help="Show the version and exit.", callback=_version, is_eager=True
     ),
 ) -> None:
     """Practice allyship daily: log, reflect, review. Everything stays on this machine."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(OVERVIEW)
+
+
+OVERVIEW = """\
+ally: practice allyship daily, and see where your practice has gaps.
+Everything stays on this machine.
+
+Start with:
+  ally log listening --note "..."   record what you did (or protest, money, ...)
+  ally reflect                      answer today's reflection prompt
+  ally report                       review this week: counts, streaks, gaps
+
+Then: ally calendar shows your year at a glance, ally list your entries,
+and ally --help every command."""
 
 
 DATE_HELP = "YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
@@ -164,6 +190,8 @@ def report(
     since: str | None = typer.Option(None, "--since", help=f"Start of a range: {DATE_HELP}"),
     until: str | None = typer.Option(None, "--until", help="End of the range (default today)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    svg: Path | None = typer.Option(None, "--svg", help="Write the report to an SVG file."),
+    html: Path | None = typer.Option(None, "--html", help="Write the report to an HTML file."),
 ) -> None:
     """Review a period: counts, streaks, gaps and learning prompts (default: this week)."""
     from allycli import dates, journal
@@ -175,9 +203,8 @@ def report(
     if until is not None and since is None:
         raise UsageError("--until goes with --since; add --since DATE.")
     if since is not None:
-        start = shell.parse_day(since, ctx.today)
-        end = shell.parse_day(until, ctx.today) if until else ctx.today
-        assert start is not None and end is not None
+        start = shell.parse_since(since, ctx.today)
+        end = shell.parse_until(until, ctx.today) if until else ctx.today
         period = dates.explicit_range(start, end)
     elif month:
         period = dates.month_of(ctx.today)
@@ -191,7 +218,7 @@ def report(
         return
     from allycli import render
 
-    shell.console().print(render.report(result))
+    _show_picture(render.report(result), svg, html, width=100)
 
 
 @app.command(

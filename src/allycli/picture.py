@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +30,10 @@ if TYPE_CHECKING:
 SHADES = ("·", "░", "▒", "█")
 ASCII_SHADES = (".", "+", "*", "#")
 PAUSED = "~"
-STYLES = ("dim", "green", "green", "bold green")
+STYLES = ("dim", "green4", "green3", "bold bright_green")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LABEL = 4  # "Mon "
+_REMOTE_FONT = re.compile(r',\s*url\("https?://[^"]*"\)\s*format\("[^"]*"\)')
 STACK_BELOW = 60  # DESIGN.md: below 60 columns the two half-years stack
 
 
@@ -102,9 +104,9 @@ class CalendarView:
             now = f"{_days(s.current)} now" if s.current else "none now (today is still open)"
         else:
             now = f"{_days(s.current)} on {_short(cal.as_of)}"
+        ever = "all time" if cal.as_of == cal.today else "up to then"
         yield Text(
-            f"Streak (days in a row with {self.what}): {now}; longest {_days(s.longest)}, "
-            f"over all time up to {_short(cal.as_of)}."
+            f"Streak (days in a row with {self.what}): {now}; longest {_days(s.longest)} ({ever})."
         )
         if cal.paused_days:
             yield Text(f"Paused: {_days(cal.paused_days)}, passed over by the streak.")
@@ -184,7 +186,9 @@ def save(renderable: RenderableType, path: Path, fmt: str, width: int) -> Path:
     )
     console.print(renderable)
     if fmt == "svg":
-        text = console.export_svg(title="ally")
+        # Rich's SVG asks a CDN for its font: keep the local font only, so that opening
+        # the picture tells no one anything (DESIGN.md: private by default).
+        text = _REMOTE_FONT.sub("", console.export_svg(title="ally"))
     else:
         text = console.export_html(inline_styles=True)
     target = path.expanduser()

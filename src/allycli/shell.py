@@ -29,19 +29,20 @@ class Boundary(TyperGroup):
         kwargs["standalone_mode"] = False
         from allycli.errors import AllyError
 
+        argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
         try:
             code = super().main(*args, **kwargs)
         except AllyError as exc:
-            fail(exc.message, exc.exit_code)
+            hint = ""
+            if exc.exit_code == 2 and "--help" not in exc.message:
+                command = self._command_in(argv)
+                hint = f" See 'ally {command} --help'." if command else ""
+            fail(exc.message + hint, exc.exit_code)
         except typer.Abort:
             fail("Stopped; nothing was changed.", 130)
         except typer.TyperException as exc:  # click's usage errors, vendored by Typer
-            message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
             code = getattr(exc, "exit_code", 1)
-            ctx = getattr(exc, "ctx", None)
-            where = ctx.command_path if ctx is not None else "ally"
-            hint = f" Run '{where} --help' to see the options." if code == 2 else ""
-            fail(f"{message.rstrip('.')}.{hint}", code)
+            fail(usage_message(exc), code)
         except KeyboardInterrupt:
             fail("Stopped; nothing more was changed.", 130)
         except BrokenPipeError:
@@ -58,6 +59,56 @@ class Boundary(TyperGroup):
                 1,
             )
         sys.exit(code if isinstance(code, int) else 0)
+
+    def _command_in(self, argv: list[str]) -> str | None:
+        return next((a for a in argv if a in self.commands), None)
+
+
+# What to type, for options that take a number.
+NUMBER_EXAMPLES = {
+    "minutes": "a whole number of minutes, such as --minutes 90 (for an hour and a half)",
+    "limit": "a whole number, such as --limit 20",
+    "year": "a year, such as 2026",
+}
+
+
+def usage_message(exc: Exception) -> str:
+    """One sentence for a usage error from the command-line parser, saying what to type.
+
+    Never repeats more of an argument than a short, sanitized excerpt (a stray word may be
+    the start of a note).
+    """
+    from allycli.taxonomy import shown
+
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    code = getattr(exc, "exit_code", 1)
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "ally"
+    param = getattr(exc, "param", None)
+    kind = getattr(getattr(param, "type", None), "name", "")
+    if param is not None and kind in ("int", "int range") and "is not a valid" in message:
+        opts = getattr(param, "opts", None) or [param.name]
+        name = opts[0] if opts[0].startswith("-") else opts[0].upper()
+        wanted = NUMBER_EXAMPLES.get(param.name or "", "a whole number")
+        given = message.split("'")[-2] if message.count("'") >= 2 else ""
+        return (
+            f"{name} takes {wanted}; '{shown(given, 12)}' is not one. "
+            f"Run '{where} --help' to see the options."
+        )
+    if message.startswith("Got unexpected extra argument"):
+        if where.endswith(" log"):
+            activity = (ctx.params.get("activity") if ctx is not None else None) or "ACTIVITY"
+            return (
+                f"ally log takes one activity; put the rest in a note, in quotes: "
+                f'ally log {shown(activity, 20)} --note "...".'
+            )
+        return f"{where} was given more words than it takes. Run '{where} --help' to see its usage."
+    end = "" if message.endswith((".", "?", "!")) else "."
+    if code != 2:
+        return message + end
+    if ctx is None or ctx.parent is None:  # an unknown command, or a wrong top-level option
+        return f"{message}{end} Run 'ally --help' to see the commands."
+    return f"{message}{end} Run '{where} --help' to see the options."
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -192,10 +243,17 @@ def parse_since(text: str, today: date) -> date:
 
 
 def parse_until(text: str, today: date) -> date:
-    """A range's last day: any day (the days after today are shown as not yet lived)."""
+    """A range's last day: a day up to today (DESIGN.md: a future DATE is an error)."""
     from allycli.dates import parse_date
+    from allycli.errors import UsageError
 
-    return parse_date(text, today, allow_future=True)
+    day = parse_date(text, today, allow_future=True)
+    if day > today:
+        raise UsageError(
+            f"--until {day.isoformat()} is in the future; a range ends on a day up to today "
+            f"({today.isoformat()}). Leave --until out to end today."
+        )
+    return day
 
 
 def complete_activity(incomplete: str) -> list[str]:

@@ -135,7 +135,7 @@ def resolve_activity(word: str) -> Activity:
     key = _resolve(word, keys, ALIASES, "activity")
     if key is None:
         raise UsageError(
-            f"No activity '{shown(word)}'. Choose an action type "
+            f"No activity '{shown(word)}'.{suggest(word, keys, ALIASES)} Choose an action type "
             f"({', '.join(ACTION_TYPES)}) or a pillar ({', '.join(PILLARS)})."
         )
     if key in ACTION_TYPES:
@@ -146,7 +146,10 @@ def resolve_activity(word: str) -> Activity:
 def resolve_pillar(word: str) -> str:
     key = _resolve(word, PILLARS, PILLAR_ALIASES, "pillar")
     if key is None:
-        raise UsageError(f"No pillar '{shown(word)}'. Choose one of: {', '.join(PILLARS)}.")
+        raise UsageError(
+            f"No pillar '{shown(word)}'.{suggest(word, PILLARS, PILLAR_ALIASES)} "
+            f"Choose one of: {', '.join(PILLARS)}."
+        )
     return key
 
 
@@ -155,9 +158,23 @@ def resolve_action_type(word: str) -> str:
     key = _resolve(word, tuple(ACTION_TYPES), aliases, "action type")
     if key is None:
         raise UsageError(
-            f"No action type '{shown(word)}'. Choose one of: {', '.join(ACTION_TYPES)}."
+            f"No action type '{shown(word)}'.{suggest(word, tuple(ACTION_TYPES), aliases)} "
+            f"Choose one of: {', '.join(ACTION_TYPES)}."
         )
     return key
+
+
+def suggest(word: str, keys: tuple[str, ...], aliases: dict[str, str]) -> str:
+    """ " Did you mean 'protest'?" for a near miss (a key, or the key of a near alias), or ""."""
+    import difflib
+
+    w = _normalise(word)
+    close = difflib.get_close_matches(w, [*keys, *aliases], n=1, cutoff=0.75)
+    if not close:
+        return ""
+    if close[0] in aliases:
+        return f" Did you mean '{close[0]}' ({aliases[close[0]]})?"
+    return f" Did you mean '{close[0]}'?"
 
 
 def shown(word: str, limit: int = 40) -> str:

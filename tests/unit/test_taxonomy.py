@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -179,21 +181,42 @@ UNKNOWN_ACTIVITY = (
 
 
 @pytest.mark.parametrize(
-    ("word", "named"),
+    ("word", "named", "hint"),
     [
-        ("sleeping", "sleeping"),
-        ("", ""),
-        ("   ", "   "),
-        ("protests", "protests"),
-        ("xyz", "xyz"),
-        ("voter", "voter"),
+        ("sleeping", "sleeping", ""),
+        ("", "", ""),
+        ("   ", "   ", ""),
+        ("protests", "protests", "Did you mean 'protest'? "),
+        ("protst", "protst", "Did you mean 'protest'? "),
+        ("yeilding", "yeilding", "Did you mean 'yielding'? "),
+        ("lisening", "lisening", "Did you mean 'listening'? "),
+        ("xyz", "xyz", ""),
+        ("voter", "voter", "Did you mean 'vote' (voting)? "),
     ],
 )
-def test_unknown_words_are_usage_errors_listing_valid_keys(word: str, named: str) -> None:
+def test_unknown_words_are_usage_errors_listing_valid_keys(
+    word: str, named: str, hint: str
+) -> None:
     with pytest.raises(UsageError) as caught:
         resolve_activity(word)
     assert caught.value.exit_code == 2
-    assert caught.value.message == f"No activity '{named}'. {UNKNOWN_ACTIVITY}"
+    assert caught.value.message == f"No activity '{named}'. {hint}{UNKNOWN_ACTIVITY}"
+
+
+@pytest.mark.parametrize(
+    ("resolve", "word", "hint"),
+    [
+        (resolve_pillar, "lisening", "Did you mean 'listening'?"),
+        (resolve_pillar, "yeild", "Did you mean 'yield' (yielding)?"),
+        (resolve_action_type, "votign", "Did you mean 'voting'?"),
+        (resolve_action_type, "mony", "Did you mean 'money'?"),
+    ],
+)
+def test_pillars_and_types_suggest_the_closest_key(resolve: Any, word: str, hint: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve(word)
+    assert hint in caught.value.message
+    assert caught.value.message.count("?") == 1
 
 
 @pytest.mark.parametrize(
