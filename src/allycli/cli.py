@@ -69,6 +69,7 @@ Then: ally calendar shows your year at a glance, ally list your entries,
 and ally --help every command."""
 
 
+DATES = shell.complete_date
 DATE_HELP = "YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
 
 # -- commands ------------------------------------------------------------------------------
@@ -88,7 +89,9 @@ def log(
     note: str | None = typer.Option(
         None, "--note", "-n", help="What you did, in a few words; '-' reads it from stdin."
     ),
-    day: str | None = typer.Option(None, "--date", "-d", help=f"The day it happened: {DATE_HELP}"),
+    day: str | None = typer.Option(
+        None, "--date", "-d", help=f"The day it happened: {DATE_HELP}", autocompletion=DATES
+    ),
     pillar: str | None = typer.Option(
         None,
         "--pillar",
@@ -122,8 +125,12 @@ def reflect(
     answer: str | None = typer.Option(
         None, "--answer", "-a", help="Your answer, for scripts; '-' reads it from stdin."
     ),
-    day: str | None = typer.Option(None, "--date", "-d", help=f"The day: {DATE_HELP}"),
-    prompt_id: str | None = typer.Option(None, "--prompt", help="Answer this prompt id."),
+    day: str | None = typer.Option(
+        None, "--date", "-d", help=f"The day: {DATE_HELP}", autocompletion=DATES
+    ),
+    prompt_id: str | None = typer.Option(
+        None, "--prompt", help="Answer this prompt id.", autocompletion=shell.complete_prompt
+    ),
     another: bool = typer.Option(False, "--another", help="Offer a different prompt."),
     show_list: bool = typer.Option(False, "--list", help="Show past reflections."),
     show_prompts: bool = typer.Option(False, "--prompts", help="List every prompt and its id."),
@@ -187,8 +194,12 @@ def report(
     week: bool = typer.Option(False, "--week", help="This calendar week, Monday to Sunday."),
     month: bool = typer.Option(False, "--month", help="This calendar month."),
     year: bool = typer.Option(False, "--year", help="This calendar year."),
-    since: str | None = typer.Option(None, "--since", help=f"Start of a range: {DATE_HELP}"),
-    until: str | None = typer.Option(None, "--until", help="End of the range (default today)."),
+    since: str | None = typer.Option(
+        None, "--since", help=f"Start of a range: {DATE_HELP}", autocompletion=DATES
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="End of the range (default today).", autocompletion=DATES
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
     svg: Path | None = typer.Option(None, "--svg", help="Write the report to an SVG file."),
     html: Path | None = typer.Option(None, "--html", help="Write the report to an HTML file."),
@@ -229,8 +240,12 @@ def calendar(
     year: int | None = typer.Argument(
         None, help="A calendar year (default: this year).", show_default=False
     ),
-    since: str | None = typer.Option(None, "--since", help=f"Start of a range: {DATE_HELP}"),
-    until: str | None = typer.Option(None, "--until", help="End of the range (default today)."),
+    since: str | None = typer.Option(
+        None, "--since", help=f"Start of a range: {DATE_HELP}", autocompletion=DATES
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="End of the range (default today).", autocompletion=DATES
+    ),
     pillar: str | None = typer.Option(
         None, "--pillar", "-p", help="Only this pillar.", autocompletion=shell.complete_pillar
     ),
@@ -296,8 +311,10 @@ def _print_json(obj: object) -> None:
     epilog="Examples: ally list --since monday   |   ally list --type voting --json",
 )
 def list_entries(
-    since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
-    until: str | None = typer.Option(None, "--until", help="Up to this day."),
+    since: str | None = typer.Option(
+        None, "--since", help=f"From this day: {DATE_HELP}", autocompletion=DATES
+    ),
+    until: str | None = typer.Option(None, "--until", help="Up to this day.", autocompletion=DATES),
     pillar: str | None = typer.Option(
         None, "--pillar", "-p", help="Only this pillar.", autocompletion=shell.complete_pillar
     ),
@@ -340,7 +357,12 @@ def list_entries(
 
 @app.command(epilog="Example: ally delete 3f2a9c1e")
 def delete(
-    entry_id: str = typer.Argument(..., metavar="ID", help="The id shown by `ally list`."),
+    entry_id: str = typer.Argument(
+        ...,
+        metavar="ID",
+        help="The id shown by `ally list` (or its first characters).",
+        autocompletion=shell.complete_entry_id,
+    ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask first."),
 ) -> None:
     """Remove one entry, leaving no copy of its text in the database."""
@@ -362,7 +384,13 @@ def delete(
     epilog="Examples: ally export > ally.jsonl   |   ally export --format md --output journal.md",
 )
 def export(
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (lossless), csv or md."),
+    fmt: str = typer.Option(
+        "jsonl",
+        "--format",
+        "-f",
+        help="jsonl (lossless), csv or md.",
+        autocompletion=shell.complete_format,
+    ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file (mode 0600) instead of stdout."
     ),

@@ -30,6 +30,14 @@ class Boundary(TyperGroup):
         from allycli.errors import AllyError
 
         argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
+        from allycli import completion
+
+        shell_option = completion.shell_option(argv)
+        if shell_option is not None and "_ALLY_COMPLETE" not in os.environ:
+            try:
+                sys.exit(completion.handle_shell_option(*shell_option))
+            except AllyError as exc:
+                fail(exc.message, exc.exit_code)
         try:
             code = super().main(*args, **kwargs)
         except AllyError as exc:
@@ -273,6 +281,42 @@ def complete_type(incomplete: str) -> list[str]:
     from allycli.taxonomy import ACTION_TYPES
 
     return [t for t in ACTION_TYPES if t.startswith(incomplete.lower())]
+
+
+def complete_date(incomplete: str) -> list[str]:
+    from allycli.completion import dates
+
+    return dates(incomplete)
+
+
+def complete_format(incomplete: str) -> list[tuple[str, str]]:
+    from allycli.completion import formats
+
+    return formats(incomplete)
+
+
+def complete_prompt(incomplete: str) -> list[tuple[str, str]]:
+    from allycli.completion import prompt_ids
+    from allycli.errors import AllyError
+
+    try:
+        paths = prompt_paths()
+    except AllyError:
+        return []
+    return prompt_ids(incomplete, paths)
+
+
+def complete_entry_id(incomplete: str) -> list[tuple[str, str]]:
+    """Entry ids for `delete` (and `show`, `edit`): `autocompletion=shell.complete_entry_id`."""
+    from allycli.completion import entry_ids
+
+    return entry_ids(incomplete, db_path())
+
+
+def complete_rhythm_spec(incomplete: str) -> list[tuple[str, str]]:
+    from allycli.completion import rhythm_specs
+
+    return rhythm_specs(incomplete)
 
 
 def read_stdin() -> str:
