@@ -92,7 +92,7 @@ def shell_env(tmp_path: Path, db_path: Path) -> dict[str, str]:
                 pillar="action",
                 action_type="protest",
             ).row(),
-        ]  # fmt: skip
+        ]
     )
     home = tmp_path / "home"
     env = {

@@ -76,7 +76,7 @@ def test_entry_ids_newest_first_with_what_they_are(db_path: Path) -> None:
                 prompt_id="reflect-yielding-02",
                 answer="a",
             ),
-        ]  # fmt: skip
+        ]
     )
     assert completion.entry_ids("", db_path) == [
         ("0000aa02-0000-4000-8000-000000000000", "2026-11-24 listening"),
