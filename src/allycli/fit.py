@@ -34,9 +34,15 @@ ASCII_BOX = box.Box("    \n    \n -- \n    \n    \n -- \n    \n    \n", ascii=Tr
 
 
 def narrowest(console: Console, options: ConsoleOptions, renderable: RenderableType) -> int:
-    """The fewest columns `renderable` needs without cutting anything."""
+    """The fewest columns `renderable` needs without cutting anything.
+
+    Rich measures a column's minimum by its longest word even when the column may not
+    wrap, so a table counts at its natural width; a `Room` (a table whose wrapping columns
+    may wrap) at its minimum plus the room it asks for.
+    """
     wide = options.update(width=UNBOUNDED)
-    return Measurement.get(console, wide, renderable).minimum
+    measured = Measurement.get(console, wide, renderable)
+    return measured.minimum if isinstance(renderable, Room) else measured.maximum
 
 
 class Fit:

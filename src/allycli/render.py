@@ -365,7 +365,7 @@ def _gaps(r: Report) -> list[RenderableType]:
         kind = _KIND_NAMES.get(gap.kind, gap.kind)
         table.add_row(gap.category, kind, gap_words(gap, r))
         lines.append(Text(f"{gap.category} ({kind}): {gap_words(gap, r)}"))
-    return [_heading(f"Gaps: {_period_words(r)}"), _indent(Fit(Room(table, 16), Group(*lines)))]
+    return [_heading(f"Gaps: {_period_words(r)}"), _indent(Fit(Room(table, 21), Group(*lines)))]
 
 
 def _learning(r: Report) -> list[RenderableType]:
@@ -382,7 +382,7 @@ def _learning(r: Report) -> list[RenderableType]:
         lines += [head, _indent(user_text(p.text))]
     return [
         _heading("Learning prompts for the biggest gaps"),
-        _indent(Fit(Room(table, 16), Group(*lines))),
+        _indent(Fit(Room(table, 21), Group(*lines))),
     ]
 
 
