@@ -72,15 +72,15 @@ def entry_ids(incomplete: str, db: Path) -> list[tuple[str, str]]:
         return []
     import sqlite3
 
-    prefix = incomplete.lower().replace("%", "").replace("_", "")
+    prefix = incomplete.lower()
     uri = db.resolve().as_uri() + "?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=0.5)
         try:
             rows = conn.execute(
                 "SELECT id, day, kind, pillar, action_type, prompt_id FROM entry "
-                "WHERE id LIKE ? ORDER BY day DESC, created_at DESC LIMIT ?",
-                (prefix + "%", ENTRY_IDS_SHOWN),
+                "WHERE id >= ? AND id < ? ORDER BY day DESC, created_at DESC LIMIT ?",
+                (prefix, prefix + "\U0010ffff", ENTRY_IDS_SHOWN),
             ).fetchall()
         finally:
             conn.close()

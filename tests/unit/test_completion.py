@@ -87,8 +87,9 @@ def test_entry_ids_newest_first_with_what_they_are(db_path: Path) -> None:
         "0000aa02-0000-4000-8000-000000000000",
         "0000aa01-0000-4000-8000-000000000000",
     ]
-    # LIKE wildcards typed by the user match nothing special
-    assert completion.entry_ids("%", db_path) == completion.entry_ids("", db_path)
+    # wildcards typed by the user are plain characters
+    assert completion.entry_ids("%", db_path) == []
+    assert completion.entry_ids("0000aa0_", db_path) == []
 
 
 def test_entry_ids_create_no_file(tmp_path: Path, db_path: Path) -> None:
