@@ -91,6 +91,8 @@ class CalendarView:
         if self.cal.paused_days:
             legend.append(PAUSED, style="cyan")
             legend.append(" paused  ")
+        if any(c is not None and c.future for w in self.cal.weeks for c in w):
+            legend.append("blank: to come")
         legend.rstrip()
         return legend
 
