@@ -280,7 +280,6 @@ def calendar(
         start, end = date(chosen, 1, 1), date(chosen, 12, 31)
     key_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
     key_type = taxonomy.resolve_action_type(action_type) if action_type else None
-    # Pauses (issue 9) are not on main yet: no day is marked paused until they are.
     cal = journal.calendar(ctx, start, end, pillar=key_pillar, action_type=key_type)
     what = key_pillar or key_type or "practice"
     view = picture.CalendarView(cal, picture.title(cal, None if since else start.year, what), what)

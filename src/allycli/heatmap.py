@@ -141,5 +141,21 @@ def streak_through_pauses(
                   anchor if as_of == today else never)  # fmt: skip
 
 
+def paused_days(
+    pauses: Iterable[tuple[date, date, Iterable[str] | None]], category: str, start: date, end: date
+) -> frozenset[date]:
+    """The days from `start` to `end` that a pause covers for `category` ("practice", a pillar
+    or an action type). A pause naming no category covers every one (DESIGN.md, pauses)."""
+    days: set[date] = set()
+    for since, until, categories in pauses:
+        if categories is not None and category not in set(categories):
+            continue
+        day = max(since, start)
+        while day <= min(until, end):
+            days.add(day)
+            day += timedelta(days=1)
+    return frozenset(days)
+
+
 def month_name(month: int) -> str:
     return _MONTHS[month - 1]

@@ -282,9 +282,9 @@ def calendar(
     *,
     pillar: str | None = None,
     action_type: str | None = None,
-    paused: frozenset[date] = frozenset(),
 ) -> Any:
-    """The practice calendar of `start`..`end` (heatmap.Calendar), filtered by pillar or type."""
+    """The practice calendar of `start`..`end` (heatmap.Calendar), filtered by pillar or type,
+    with the days paused for that category (or for all practice) marked."""
     from allycli import heatmap, queries
 
     kinds = {"pillar": pillar, "action_type": action_type}
@@ -292,6 +292,11 @@ def calendar(
     with queries.reading(ctx.store) as conn:
         counts = queries.day_counts(conn, start, end, **kinds)
         history = queries.practiced_days(conn, min(as_of, start - timedelta(days=1)), **kinds)
+        # the streak looks back before `start`, so pauses before it count too
+        rests = queries.pauses(conn, date.min, end)
+    category = pillar or action_type or "practice"
+    first = min([start, *history]) if history else start
+    paused = heatmap.paused_days(rests, category, first, end)
     return heatmap.layout(counts, start, end, ctx.today, history=history, paused=paused)
 
 

@@ -276,3 +276,31 @@ def test_usage_errors_say_what_to_type(
     assert err.count("\n") == 1
     assert "?." not in err and ".." not in err.replace('"..."', "")
     assert "march" not in err  # never echo what may be a note
+
+
+def test_paused_days_are_marked_and_passed_over(env: dict[str, str], db_path: Path) -> None:
+    import sqlite3
+
+    # practice 6-7 Jan and 11-12 Jan 2025; 8-10 Jan paused for all practice; a pause of
+    # listening alone (20-26 Jan) does not touch the practice calendar
+    days = [date(2025, 1, d) for d in (6, 7, 11, 12)]
+    Store(db_path).insert([entry(d, 0) for d in days])
+    with sqlite3.connect(db_path) as conn:
+        conn.executemany(
+            "INSERT INTO pause (id, since, until, categories, note, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, NULL, '2025-01-01T00:00:00+00:00', '2025-01-01T00:00:00+00:00')",
+            [("p1", "2025-01-08", "2025-01-10", None),
+             ("p2", "2025-01-20", "2025-01-26", '["listening"]')],
+        )  # fmt: skip
+    conn.close()
+    out = ally(env, "calendar", "2025").stdout
+    lines = out.splitlines()
+    assert lines[5].startswith("Wed ·~")  # 8 Jan
+    assert lines[7].startswith("Fri ·~")  # 10 Jan
+    assert lines[3].startswith("Mon  ░·")  # 20 Jan (listening's pause) is a plain day
+    assert "~ paused" in out
+    below = " ".join(line.strip() for line in lines[12:])
+    assert "Paused: 3 days, passed over by the streak." in below
+    assert "longest 4 days (up to then)" in below  # 2 without the pause
+    listening = ally(env, "calendar", "2025", "--pillar", "listening").stdout
+    assert "Paused: 10 days" in " ".join(listening.split())  # its own 7 and the 3 of all
