@@ -117,3 +117,22 @@ def test_every_day_of_the_range_appears_once_in_order(
     assert cal.total == sum(counts.values())
     assert cal.streak.longest <= len(counts)
     assert cal.streak.current <= cal.streak.longest
+
+
+def test_paused_days_cover_the_named_categories_or_all() -> None:
+    rests = [
+        (D(2026, 5, 1), D(2026, 5, 3), None),
+        (D(2026, 5, 10), D(2026, 5, 11), ("listening",)),
+        (D(2026, 4, 28), D(2026, 5, 1), ("protest", "money")),
+    ]
+    assert heatmap.paused_days(rests, "practice", D(2026, 5, 2), D(2026, 5, 31)) == {
+        D(2026, 5, 2), D(2026, 5, 3),
+    }  # fmt: skip
+    assert heatmap.paused_days(rests, "listening", D(2026, 5, 1), D(2026, 5, 31)) == {
+        D(2026, 5, 1), D(2026, 5, 2), D(2026, 5, 3), D(2026, 5, 10), D(2026, 5, 11),
+    }  # fmt: skip
+    # pausing an action type does not pause its pillar
+    assert heatmap.paused_days(rests, "action", D(2026, 4, 1), D(2026, 4, 30)) == frozenset()
+    assert heatmap.paused_days(rests, "money", D(2026, 4, 1), D(2026, 4, 30)) == {
+        D(2026, 4, 28), D(2026, 4, 29), D(2026, 4, 30),
+    }  # fmt: skip
