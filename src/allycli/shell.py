@@ -40,12 +40,8 @@ class Boundary(TyperGroup):
                 fail(exc.message, exc.exit_code)
         try:
             code = super().main(*args, **kwargs)
-        except AllyError as exc:
-            hint = ""
-            if exc.exit_code == 2 and "--help" not in exc.message:
-                command = self._command_in(argv)
-                hint = f" See 'ally {command} --help'." if command else ""
-            fail(exc.message + hint, exc.exit_code)
+        except AllyError as exc:  # its message already says what to type
+            fail(exc.message, exc.exit_code)
         except typer.Abort:
             fail("Stopped; nothing was changed.", 130)
         except typer.TyperException as exc:  # click's usage errors, vendored by Typer
@@ -67,9 +63,6 @@ class Boundary(TyperGroup):
                 1,
             )
         sys.exit(code if isinstance(code, int) else 0)
-
-    def _command_in(self, argv: list[str]) -> str | None:
-        return next((a for a in argv if a in self.commands), None)
 
 
 # What to type, for options that take a number.
