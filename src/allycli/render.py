@@ -424,7 +424,8 @@ def entries_table(records: Iterable[Record], *, piped: bool = False) -> Renderab
             user_text(record.id[:8]), user_text(record.day), _what(record), minutes,
             Text(_note(record)),
         )  # fmt: skip
-        head = user_text(f"{record.id[:8]}  {record.day}  ")
+        head = user_text(record.id[:8], "dim")
+        head.append_text(user_text(f"  {record.day}  "))
         head.append_text(_what(record))
         if minutes:
             head.append(f"  {minutes} min")
