@@ -74,12 +74,16 @@ def entry_ids(incomplete: str, db: Path) -> list[tuple[str, str]]:
 
     prefix = incomplete.lower()
     uri = db.resolve().as_uri() + "?mode=ro"
+    # A short prefix matches many entries: walk the (day, created_at) index from the newest
+    # and stop at the 40th match. A longer one matches few: take them by the primary key.
+    column = "+id" if len(prefix) < 2 else "id"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=0.5)
         try:
             rows = conn.execute(
                 "SELECT id, day, kind, pillar, action_type, prompt_id FROM entry "
-                "WHERE id >= ? AND id < ? ORDER BY day DESC, created_at DESC LIMIT ?",
+                f"WHERE {column} >= ? AND {column} < ? "
+                "ORDER BY day DESC, created_at DESC LIMIT ?",
                 (prefix, prefix + "\U0010ffff", ENTRY_IDS_SHOWN),
             ).fetchall()
         finally:
