@@ -57,16 +57,16 @@ def _root(
 
 
 OVERVIEW = """\
-ally: practice allyship daily, and see where your practice has gaps.
+ally: practice allyship daily, and see where it has gaps.
 Everything stays on this machine.
 
 Start with:
-  ally log listening --note "..."   record what you did (or protest, money, ...)
-  ally reflect                      answer today's reflection prompt
-  ally report                       review this week: counts, streaks, gaps
+  ally log listening --note "..."   record what you did
+  ally reflect                      answer today's prompt
+  ally report                       review this week
 
-Then: ally calendar shows your year at a glance, ally list your entries,
-and ally --help every command."""
+Then: ally calendar (your year at a glance), ally list,
+and ally --help for every command."""
 
 
 DATES = shell.complete_date

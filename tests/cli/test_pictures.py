@@ -207,7 +207,7 @@ def test_bare_ally_is_a_short_overview(env: dict[str, str]) -> None:
     done = ally(env)
     assert done.stderr == ""
     lines = done.stdout.splitlines()
-    assert len(lines) <= 12 and max(len(line) for line in lines) <= 80
+    assert len(lines) <= 12 and max(len(line) for line in lines) <= 60
     for command in ('ally log listening --note "..."', "ally reflect", "ally report"):
         assert any(line.strip().startswith(command) for line in lines), command
     assert "Usage" not in done.stdout
