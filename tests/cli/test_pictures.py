@@ -300,3 +300,35 @@ def test_paused_days_are_marked_and_passed_over(env: dict[str, str], db_path: Pa
     assert "longest 4 days (up to then)" in below  # 2 without the pause
     listening = ally(env, "calendar", "2025", "--pillar", "listening").stdout
     assert "Paused: 10 days" in " ".join(listening.split())  # its own 7 and the 3 of all
+
+
+# -- completion scripts --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("shell", "mark"),
+    [("bash", "complete -o default -F _ally_completion ally"),
+     ("zsh", "compdef _ally_completion ally"),
+     ("fish", "complete --command ally --no-files")],
+)  # fmt: skip
+def test_each_shell_gets_its_own_script(env: dict[str, str], shell: str, mark: str) -> None:
+    out = ally(env, "--show-completion", shell).stdout
+    assert mark in out
+    others = {"bash": "complete -o default", "zsh": "compdef", "fish": "--no-files"}
+    assert [s for s, m in others.items() if s != shell and m in out] == []
+
+
+def test_installing_for_an_unknown_shell_is_refused_and_writes_nothing(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    home = tmp_path / "home-for-completion"
+    home.mkdir()
+    err = ally({**env, "HOME": str(home)}, "--install-completion", "tcsh", code=2).stderr
+    assert err == (
+        "ally: ally has no completion for 'tcsh'; it completes in bash, zsh and fish (and "
+        "PowerShell). Run 'ally --show-completion bash' (or zsh, fish).\n"
+    )
+    assert list(home.iterdir()) == []
+    out = ally({**env, "HOME": str(home)}, "--install-completion", "bash").stdout
+    assert out.startswith(f"bash completion installed in {home}/.bash_completions/ally.sh")
+    assert "source" in (home / ".bashrc").read_text()
