@@ -182,3 +182,19 @@ def test_ascii_under_a_non_utf8_locale(env: dict[str, str], args: tuple[str, ...
         assert re.search(r"^-{20,}", raw, re.M)  # the tables' rules, in ASCII
     if args == ("calendar",):
         assert ". none  + 1  * 2  # 3 or more" in raw
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_prompts_and_reflections_are_whole_at_every_width(
+    env: dict[str, str], columns: int
+) -> None:
+    import yaml
+
+    from allycli.prompts import builtin_path
+
+    data = yaml.safe_load(builtin_path().read_text(encoding="utf-8"))
+    ids = {p["id"] for p in data["prompts"]}
+    out = on_terminal(env, "reflect", "--prompts", columns=columns)
+    _check(out, columns, ids)
+    out = on_terminal(env, "reflect", "--list", columns=columns)
+    _check(out, columns, {"planning", "meeting", "reflect-yielding-02"})
