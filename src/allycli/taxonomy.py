@@ -46,11 +46,24 @@ ACTION_TYPE_MEANINGS: dict[str, str] = {
     "money": "donating or raising money for anti-oppression groups and movements",
 }
 
-# What `ally log` says when it does not know a word: every action type with its meaning.
+# A few words on each action type, short enough for one line of an error message;
+# ACTION_TYPE_MEANINGS, in `ally log --help`, says it in full.
+ACTION_TYPE_GLOSSES: dict[str, str] = {
+    "protest": "marches, supplies, helping organizers",
+    "advocacy": "sharing movements' news, amplifying voices",
+    "interrupting": "speaking out against oppression",
+    "volunteering": "giving time to a group",
+    "voting": "voting, campaigns",
+    "training": "workshops, conferences",
+    "children": "taking young people to learn",
+    "money": "donating, fundraising",
+}
+
+# What `ally log` says when it does not know a word: every action type, in a few words.
 CHOOSE_ACTIVITY = (
     "Choose an action type: "
-    + "; ".join(f"{k} ({v.replace('; ', ', ')})" for k, v in ACTION_TYPE_MEANINGS.items())
-    + f"; or a pillar: {', '.join(PILLARS)}."
+    + "; ".join(f"{k} ({v})" for k, v in ACTION_TYPE_GLOSSES.items())
+    + f"; or a pillar: {', '.join(PILLARS)}. `ally log --help` says what each covers."
 )
 
 

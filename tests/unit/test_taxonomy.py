@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from allycli.errors import UsageError
 from allycli.taxonomy import (
+    ACTION_TYPE_GLOSSES,
     ACTION_TYPE_MEANINGS,
     ACTION_TYPES,
     PILLAR_MEANINGS,
@@ -44,6 +45,7 @@ def test_action_types_and_default_pillars_are_the_design_vocabulary_in_order() -
 def test_every_key_has_a_meaning() -> None:
     assert set(PILLAR_MEANINGS) == set(PILLARS)
     assert set(ACTION_TYPE_MEANINGS) == set(ACTION_TYPES)
+    assert list(ACTION_TYPE_GLOSSES) == list(ACTION_TYPES)
 
 
 # --- resolve_activity: keys ---------------------------------------------------------------
@@ -175,17 +177,11 @@ def test_ambiguous_prefixes_are_usage_errors_listing_the_candidates(
 
 
 UNKNOWN_ACTIVITY = (
-    "Choose an action type: protest (joining a protest, supplying protesters, helping "
-    "organizers); advocacy (circulating learning materials and news of movements, amplifying "
-    "marginalized voices); interrupting (speaking out when people or organizations act in "
-    "racist, sexist, homophobic, transphobic, xenophobic, ableist, ageist or misogynist ways); "
-    "volunteering (giving time to an organization or community group doing anti-oppression "
-    "work); voting (voting, campaigning, fundraising or volunteering for candidates with "
-    "anti-oppression aims); training (attending, supporting or coordinating anti-oppression "
-    "trainings, workshops, conferences); children (taking children or students to events and "
-    "exhibits, books and media with empowered protagonists from equity-seeking groups); money "
-    "(donating or raising money for anti-oppression groups and movements); or a pillar: "
-    "action, listening, learning, yielding."
+    "Choose an action type: protest (marches, supplies, helping organizers); advocacy (sharing "
+    "movements' news, amplifying voices); interrupting (speaking out against oppression); "
+    "volunteering (giving time to a group); voting (voting, campaigns); training (workshops, "
+    "conferences); children (taking young people to learn); money (donating, fundraising); or "
+    "a pillar: action, listening, learning, yielding. `ally log --help` says what each covers."
 )
 
 
