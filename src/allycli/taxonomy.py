@@ -49,7 +49,7 @@ ACTION_TYPE_MEANINGS: dict[str, str] = {
 # A few words on each action type, short enough for one line of an error message;
 # ACTION_TYPE_MEANINGS, in `ally log --help`, says it in full.
 ACTION_TYPE_GLOSSES: dict[str, str] = {
-    "protest": "marches, supplies, helping organizers",
+    "protest": "rallies, supplying protesters, helping organizers",
     "advocacy": "sharing movements' news, amplifying voices",
     "interrupting": "speaking out against oppression",
     "volunteering": "giving time to a group",

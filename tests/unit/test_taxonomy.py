@@ -177,11 +177,12 @@ def test_ambiguous_prefixes_are_usage_errors_listing_the_candidates(
 
 
 UNKNOWN_ACTIVITY = (
-    "Choose an action type: protest (marches, supplies, helping organizers); advocacy (sharing "
-    "movements' news, amplifying voices); interrupting (speaking out against oppression); "
-    "volunteering (giving time to a group); voting (voting, campaigns); training (workshops, "
-    "conferences); children (taking young people to learn); money (donating, fundraising); or "
-    "a pillar: action, listening, learning, yielding. `ally log --help` says what each covers."
+    "Choose an action type: protest (rallies, supplying protesters, helping organizers); "
+    "advocacy (sharing movements' news, amplifying voices); interrupting (speaking out against "
+    "oppression); volunteering (giving time to a group); voting (voting, campaigns); training "
+    "(workshops, conferences); children (taking young people to learn); money (donating, "
+    "fundraising); or a pillar: action, listening, learning, yielding. `ally log --help` says "
+    "what each covers."
 )
 
 
