@@ -25,7 +25,9 @@ ID_HELP = "The entry's id as `ally list` shows it (4 or more of its first charac
 
 @app.command(epilog="Examples: ally show 3f2a9c1e   |   ally show 3f2a --json")
 def show(
-    entry_id: str = typer.Argument(..., metavar="ID", help=ID_HELP),
+    entry_id: str = typer.Argument(
+        ..., metavar="ID", help=ID_HELP, autocompletion=shell.complete_entry_id
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the entry's JSON object."),
 ) -> None:
     """Show one entry in full: every field, the whole note or answer."""
@@ -49,7 +51,9 @@ def show(
     "ally edit 3f2a --date yesterday --type none --pillar listening",
 )
 def edit(
-    entry_id: str = typer.Argument(..., metavar="ID", help=ID_HELP),
+    entry_id: str = typer.Argument(
+        ..., metavar="ID", help=ID_HELP, autocompletion=shell.complete_entry_id
+    ),
     note: str | None = typer.Option(
         None, "--note", "-n", help="The new note; '' clears it, '-' reads it from stdin."
     ),

@@ -24,6 +24,8 @@ FIGURES = {
     f"log ({BIG}) vs log (empty)": True,
     f"report --year ({BIG}) vs (empty)": True,
     f"report --year --json ({BIG}) vs (empty)": True,
+    f"calendar ({BIG}) vs (empty)": True,
+    f"complete 'ally delete 3' ({BIG}) vs import typer": True,
     f"import ({BIG})": False,
     f"export jsonl ({BIG})": False,
     f"search quillwort ({BIG}, 1 match) vs (empty)": True,
