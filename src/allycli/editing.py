@@ -113,10 +113,25 @@ def edit(ctx: Context, id_prefix: str, changes: Changes) -> Edited:
     """Change an entry and its updated_at; the old text is overwritten in the file."""
     with ctx.store.reading() as conn:
         record = entrydb.get(conn, id_prefix)
-    edited = apply(record, changes, stamp(ctx.now))
+    edited = apply(record, changes, later_than(record.changed_at, stamp(ctx.now)))
     if edited.changed:
         _save(ctx, edited.after, lambda: _write(ctx, edited.after))
     return edited
+
+
+def later_than(previous: str, now: str) -> str:
+    """`now`, or a microsecond after `previous` when this machine's clock is behind the one
+    that made it: an edit is always the later version, so every merge keeps it."""
+    from datetime import datetime, timedelta
+
+    before, at = datetime.fromisoformat(previous), datetime.fromisoformat(now)
+    if at > before:
+        return now
+    return (
+        (before + timedelta(microseconds=1))
+        .astimezone(at.tzinfo)
+        .isoformat(timespec="microseconds")
+    )
 
 
 def _write(ctx: Context, record: Record) -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allycli.editing import Changes, apply
+from allycli.editing import Changes, apply, later_than
 from allycli.errors import UsageError
 from allycli.folding import fold
 from allycli.highlight import spans
@@ -85,3 +85,21 @@ def test_edits_that_do_not_fit_are_usage_errors(
 ) -> None:
     with pytest.raises(UsageError, match=words):
         apply(record, changes, LATER)
+
+
+@pytest.mark.parametrize(
+    ("previous", "now", "expected"),
+    [
+        ("2026-11-20T09:00:00+00:00", "2026-11-21T10:00:00.000000+01:00",
+         "2026-11-21T10:00:00.000000+01:00"),
+        # the entry was made on a machine whose clock runs ahead: still later, in this offset
+        ("2026-11-21T12:00:00+00:00", "2026-11-21T10:00:00.000000+01:00",
+         "2026-11-21T13:00:00.000001+01:00"),
+        ("2026-11-21T09:00:00+00:00", "2026-11-21T10:00:00.000000+01:00",
+         "2026-11-21T10:00:00.000001+01:00"),  # the same instant
+    ],
+)  # fmt: skip
+def test_an_edit_is_always_later_than_the_version_it_replaces(
+    previous: str, now: str, expected: str
+) -> None:
+    assert later_than(previous, now) == expected
