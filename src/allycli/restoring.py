@@ -141,11 +141,18 @@ def _refuse_foreign(path: Path) -> None:
 
 
 def _copy_raw(db: Path, dest: Path) -> None:
+    """The file's bytes as they are, with its write-ahead log beside the copy (what was
+    committed may still be there), for someone who wants to rescue what they can."""
     import os
     import shutil
 
-    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out, db.open("rb") as src:
-        shutil.copyfileobj(src, out)
-        out.flush()
-        os.fsync(out.fileno())
+    wal = db.with_name(db.name + "-wal")
+    pairs = [(db, dest)]
+    if wal.exists() and wal.stat().st_size > 0:
+        pairs.append((wal, dest.with_name(dest.name + "-wal")))
+    for source, target in pairs:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            shutil.copyfileobj(src, out)
+            out.flush()
+            os.fsync(out.fileno())

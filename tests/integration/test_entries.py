@@ -425,3 +425,27 @@ def test_search_words_are_literal_text_not_patterns(env: dict[str, str]) -> None
     assert json.loads(ok(ally(env, "search", "*", "--json")).stdout)[0]["id"] == star
     assert json.loads(ok(ally(env, "search", "?", "--json")).stdout)[0]["id"] == star
     assert len(json.loads(ok(ally(env, "search", "review", "--json")).stdout)) == 2
+
+
+def test_restore_over_a_damaged_journal_keeps_its_bytes(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    db = tmp_path / "ally.db"
+    for n in range(3):
+        ok(ally(env, "log", "money", "--note", f"kept {n}"))
+    ok(ally(env, "backup", "--output", str(tmp_path / "b.db")))
+    before = export_objects(env)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    roots = [r for (r,) in conn.execute("SELECT rootpage FROM sqlite_master WHERE rootpage > 1")]
+    conn.close()
+    damaged = bytearray(db.read_bytes())
+    for root in roots:
+        damaged[(root - 1) * 4096 : root * 4096] = b"\xa5" * 4096
+    db.write_bytes(bytes(damaged))
+    assert "damaged" in one_line_error(ally(env, "list"))
+    out = ok(ally(env, "restore", str(tmp_path / "b.db"), "--yes")).stdout
+    (kept,) = (tmp_path / "backups").glob("*-before-restore.db")
+    assert kept.read_bytes() == bytes(damaged)
+    assert f"kept in {kept}" in out
+    assert export_objects(env) == before
