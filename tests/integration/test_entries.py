@@ -449,3 +449,17 @@ def test_restore_over_a_damaged_journal_keeps_its_bytes(
     assert kept.read_bytes() == bytes(damaged)
     assert f"kept in {kept}" in out
     assert export_objects(env) == before
+
+
+@pytest.mark.parametrize(("typed", "restored"), [(b"no\r", False), (b"Y\r", True)])
+def test_restore_on_a_terminal_asks(
+    env: dict[str, str], tmp_path: Path, typed: bytes, restored: bool
+) -> None:
+    ok(ally(env, "log", "money"))
+    ok(ally(env, "backup", "--output", str(tmp_path / "one.db")))
+    ok(ally(env, "log", "protest"))
+    code, out = _on_terminal(env, ["restore", str(tmp_path / "one.db")], typed)
+    assert code == 0, out
+    assert "(it holds 2 entries) with" in out and "(1 entry)?" in out
+    assert ("Nothing was restored." in out) is not restored
+    assert len(export_objects(env)) == (1 if restored else 2)
