@@ -195,9 +195,7 @@ def report(
 
 
 def _print_json(obj: object) -> None:
-    import json
-
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    shell.print_json(obj)
 
 
 @app.command(
@@ -282,7 +280,8 @@ def export(
 
         raise UsageError(f"No export format '{fmt[:20]}'. Choose jsonl, csv or md.")
     ctx = shell.context()
-    count = journal.export(ctx, fmt, output, sys.stdout)
+    with shell.utf8_stdout() as stdout:
+        count = journal.export(ctx, fmt, output, stdout)
     if output is not None:
         typer.echo(f"Exported {count} entries to {output}.", err=True)
 
@@ -314,6 +313,8 @@ def import_(
         f"Imported {result.added} {entries} from {file}; {result.skipped} {present} "
         "already present."
     )
+    if journal.settle_draft(ctx, file):
+        typer.echo(f"The draft {file} was removed: what it kept is in the journal now.")
 
 
 @app.command(epilog="Example: ally backup --output ~/ally-2026-11-25.db")
@@ -352,7 +353,7 @@ def doctor() -> None:
         from allycli.prompts import builtin_path
 
         paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
-    checks = checkup(store, paths)
+    checks = checkup(store, paths, shell.draft_folders(db))
     width = max(len(c.name) for c in checks)
     for c in checks:
         mark = "ok " if c.ok else "!! "
@@ -364,4 +365,5 @@ def doctor() -> None:
 
 
 def main() -> None:
+    shell.tolerant_streams()
     app(prog_name="ally")

@@ -37,8 +37,10 @@ def backups_of(store: Store) -> list[Path]:
     return sorted(found)
 
 
-def checkup(store: Store, prompt_paths: Sequence[Path]) -> list[Check]:
-    from allycli import prompts
+def checkup(
+    store: Store, prompt_paths: Sequence[Path], draft_folders: Sequence[Path] = ()
+) -> list[Check]:
+    from allycli import drafts, prompts
 
     checks: list[Check] = []
     db = store.path
@@ -60,6 +62,8 @@ def checkup(store: Store, prompt_paths: Sequence[Path]) -> list[Check]:
             checks.append(Check("prompts", True, f"{path} ({n} prompts)"))
         except AllyError as exc:
             checks.append(Check("prompts", False, exc.message, "fix or move aside that file"))
+    for draft in drafts.waiting(draft_folders):
+        checks.append(Check("draft", True, f"{draft} waits to be added: run `ally import {draft}`"))
     found = backups_of(store)
     checks.append(
         Check(

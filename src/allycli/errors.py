@@ -12,9 +12,10 @@ class AllyError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, output: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.output = output  # for standard output, before the message (an unsaved entry)
 
 
 class UsageError(AllyError):

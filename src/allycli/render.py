@@ -8,7 +8,6 @@ reads without colour: styles only emphasise what the words already say.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from allycli.sanitize import REPLACEMENT, for_terminal  # noqa: F401 - REPLACEMENT re-exported
 from allycli.taxonomy import ACTION_TYPES, PILLARS
 
 if TYPE_CHECKING:
@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     from allycli.prompts import Prompt
     from allycli.records import Record
 
-REPLACEMENT = "\ufffd"
-# C0 controls but tab and newline, DEL, and C1 controls (CSI, OSC, ... in 8-bit form).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -49,8 +46,8 @@ ZERO = "·"
 
 
 def clean(text: str) -> str:
-    """`text` with every control character but newline and tab made visible and harmless."""
-    return _CONTROL.sub(REPLACEMENT, text.replace("\r\n", "\n"))
+    """`text` with every control and bidi character but newline and tab made harmless."""
+    return for_terminal(text)
 
 
 def user_text(text: str, style: str = "") -> Text:

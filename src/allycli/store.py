@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +24,7 @@ from allycli.schema import ENTRY_COLUMNS, MIGRATIONS, SCHEMA_VERSION, Migration 
 APP_ID = 0x616C6C79  # "ally": marks a SQLite file as ours
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT = 30.0
+WAIT_NOTICE = 1.0  # seconds of waiting for the write lock before saying so
 
 _INSERT = (
     f"INSERT OR IGNORE INTO entry ({', '.join(ENTRY_COLUMNS)}) "
@@ -37,6 +39,7 @@ class Store:
     path: Path
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     migrations: Sequence[Migration] = field(default=MIGRATIONS)
+    on_wait: Callable[[], None] | None = None  # called once when a write waits for the lock
 
     # -- opening -------------------------------------------------------------------------
 
@@ -100,11 +103,21 @@ class Store:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction under the database's write lock (BEGIN IMMEDIATE)."""
-        conn = self.connect(write=True)
+        """One write transaction under the database's write lock (BEGIN IMMEDIATE).
+
+        Waiting for another process to finish is said after WAIT_NOTICE seconds, not in
+        silence until the busy timeout.
+        """
+        with _notice_after(WAIT_NOTICE, self.on_wait):
+            conn = self.connect(write=True)
+            try:
+                with translate_errors(self.path):
+                    conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                conn.close()
+                raise
         try:
             with translate_errors(self.path):
-                conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield conn
                     conn.execute("COMMIT")
@@ -178,12 +191,13 @@ class Store:
         return found
 
     def checkpoint(self) -> None:
-        conn = self.connect(write=True)
-        try:
-            with translate_errors(self.path):
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-        finally:
-            conn.close()
+        with _notice_after(WAIT_NOTICE, self.on_wait):
+            conn = self.connect(write=True)
+            try:
+                with translate_errors(self.path):
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                conn.close()
 
     def backup(self, dest: Path) -> None:
         """A consistent snapshot of the live database, written for the user alone."""
@@ -198,6 +212,24 @@ class Store:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _notice_after(seconds: float, callback: Callable[[], None] | None) -> Iterator[None]:
+    """Call `callback` once if the block is still running after `seconds` (sqlite3 releases
+    the GIL while its busy handler sleeps, so the timer thread runs)."""
+    if callback is None:
+        yield
+        return
+    import threading
+
+    timer = threading.Timer(seconds, callback)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 def bury(conn: sqlite3.Connection, object_id: str, kind: str, deleted_at: str) -> None:
@@ -254,18 +286,36 @@ def _unchangeable(path: Path, exc: sqlite3.Error) -> bool:
 
 
 def inspect_file(path: Path) -> None:
-    """Refuse, without touching it, a file that cannot be an ally database."""
+    """Refuse, without touching it, a file that cannot be an ally database.
+
+    The file is opened without blocking and checked to be a regular file before anything
+    reads it: a FIFO or a device named by ALLY_DB would otherwise hang or never end.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        if path.is_dir():
-            raise StorageError(f"{path} is a folder; ALLY_DB must name a file.")
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
+        fd = os.open(path, flags)
     except (FileNotFoundError, NotADirectoryError):
         return  # _create_private says what is wrong when a write needs the file
+    except IsADirectoryError:
+        raise StorageError(f"{path} is a folder; ALLY_DB must name a file.") from None
     except PermissionError:
         raise StorageError(
             f"The database {path} cannot be read: permission denied. Check its owner and mode."
         ) from None
+    except OSError as exc:
+        raise StorageError(f"The database {path} cannot be opened: {exc.strerror}.") from None
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISDIR(kind):
+            raise StorageError(f"{path} is a folder; ALLY_DB must name a file.")
+        if not stat.S_ISREG(kind):
+            raise StorageError(
+                f"{path} is not a regular file (a pipe, a device or a socket); "
+                "ALLY_DB must name an ordinary file."
+            )
+        head = os.read(fd, len(SQLITE_HEADER))
+    finally:
+        os.close(fd)
     if head and head != SQLITE_HEADER:
         raise StorageError(
             f"{path} is not an ally database (it is not a SQLite file); "
