@@ -329,12 +329,10 @@ def backup(
         from allycli.errors import StorageError
 
         raise StorageError(f"There is no database at {ctx.store.path} yet; nothing to back up.")
-    if output is None:
-        folder = ctx.store.path.parent / "backups"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        output = folder / f"ally-{ctx.now.strftime('%Y%m%d-%H%M%S')}.db"
-    ctx.store.backup(output.expanduser())
-    typer.echo(f"Backed up {ctx.store.path} to {output}.")
+    written = ctx.store.backup(
+        output.expanduser() if output else None, stamp=ctx.now.strftime("%Y%m%d-%H%M%S")
+    )
+    typer.echo(f"Backed up {ctx.store.path} to {written}.")
 
 
 @app.command(epilog="Example: ally doctor")

@@ -183,9 +183,11 @@ def _unit(buckets: tuple[Bucket, ...]) -> str:
 
 
 def _cell(n: int, bucket: Bucket, today: date) -> Text:
+    if n:  # even a day still to come here: an entry from a zone ahead is counted, so shown
+        return Text(str(n))
     if bucket.start > today:
         return Text("")  # not yet: the day has not come
-    return Text(str(n)) if n else Text(ZERO, style="dim")
+    return Text(ZERO, style="dim")
 
 
 def _overview(r: Report) -> list[RenderableType]:
@@ -226,7 +228,7 @@ def _overview_rows(r: Report, unit: str) -> Table:
     table.add_column("Total", justify="right", no_wrap=True)
     for b in r.buckets:
         cells = [_cell(b.by_pillar.get(p, 0), b, r.today) for p in PILLARS]
-        total = "" if b.start > r.today else str(b.total)
+        total = "" if b.start > r.today and not b.total else str(b.total)
         table.add_row(user_text(b.label), *cells, total)
     return table
 

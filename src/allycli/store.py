@@ -60,17 +60,14 @@ class Store:
         inspect_file(self.path)
         if write:
             _create_private(self.path)
+            _writable_side_files(self.path)
         with translate_errors(self.path):
-            conn = _connect(self.path, self.busy_timeout, read_only=not write)
+            if write:
+                conn = _connect(self.path, self.busy_timeout)
+            else:
+                conn = open_read_only(self.path, self.busy_timeout)
             try:
-                try:
-                    version = _check_ours(conn, self.path, self.latest)
-                except sqlite3.OperationalError as exc:
-                    if write or not _unchangeable(self.path, exc):
-                        raise
-                    conn.close()
-                    conn = _connect(self.path, self.busy_timeout, read_only=True, immutable=True)
-                    version = _check_ours(conn, self.path, self.latest)
+                version = _check_ours(conn, self.path, self.latest)
                 if version < self.latest:
                     if not write:
                         conn.close()
@@ -199,12 +196,35 @@ class Store:
             finally:
                 conn.close()
 
-    def backup(self, dest: Path) -> None:
-        """A consistent snapshot of the live database, written for the user alone."""
-        if dest.exists():
+    def backup(self, dest: Path | None = None, stamp: str = "") -> Path:
+        """A consistent snapshot of the live database, written for the user alone.
+
+        Without `dest`, a new file `backups/ally-STAMP.db` beside the database, claimed with
+        O_EXCL (`ally-STAMP-2.db` and so on when that name is taken, as by a second backup in
+        the same second). Returns the file written.
+        """
+        if dest is None:
+            folder = self.path.parent / "backups"
+            try:
+                folder.mkdir(mode=0o700, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"Cannot create the folder {folder}: {exc.strerror}.") from None
+            dest = _claim_new(folder, f"ally-{stamp}", ".db")
+            claimed = True
+        elif dest.exists():
             raise StorageError(f"{dest} already exists; choose a new file for the backup.")
-        with self.reading() as conn:
-            _vacuum_into(conn, dest)
+        else:
+            claimed = False
+        try:
+            with self.reading() as conn:
+                _vacuum_into(conn, dest)
+        except BaseException:
+            if claimed:
+                with contextlib.suppress(OSError):
+                    if dest.stat().st_size == 0:
+                        dest.unlink()
+            raise
+        return dest
 
     def schema_version(self) -> int:
         with self.reading() as conn:
@@ -275,6 +295,44 @@ def _connect(
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA secure_delete = ON")
     return conn
+
+
+def open_read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """A connection that reads the database and changes nothing, not even file modes.
+
+    A database this user cannot write, with no -wal beside it, cannot change while it is
+    read: it is read as immutable, so SQLite creates no -shm (which it would give the
+    database's read-only mode, leaving the database unwritable once made 0600 again). In a
+    read-only folder SQLite cannot create the -shm at all; see _unchangeable.
+    """
+    sealed = not os.access(path, os.W_OK) and not _side(path, "-wal")
+    conn = _connect(path, busy_timeout, read_only=True, immutable=sealed)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if sealed or not _unchangeable(path, exc):
+            raise
+        conn = _connect(path, busy_timeout, read_only=True, immutable=True)
+    return conn
+
+
+def _side(path: Path, suffix: str) -> bool:
+    return path.with_name(path.name + suffix).exists()
+
+
+def _writable_side_files(path: Path) -> None:
+    """Give back write permission on a -wal or -shm that a read of a read-only database left
+    read-only (ally before release 2 did): the user made the database writable again, and
+    SQLite cannot use a -shm it cannot write."""
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        try:
+            info = side.stat()
+            if info.st_uid == os.getuid() and not info.st_mode & stat.S_IWUSR:
+                side.chmod(0o600)
+        except (OSError, AttributeError):  # absent, not ours to change, or no uids here
+            continue
 
 
 def _unchangeable(path: Path, exc: sqlite3.Error) -> bool:
@@ -414,6 +472,21 @@ def _claim_backup(db: Path, version: int) -> Path:
             ) from None
         os.close(fd)
         return path
+
+
+def _claim_new(folder: Path, stem: str, suffix: str) -> Path:
+    """A new, empty file (0600) whose name no other process holds: STEM.db, STEM-2.db..."""
+    for n in range(1, 1000):
+        path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise StorageError(f"Cannot write the backup {path}: {exc.strerror}.") from None
+        os.close(fd)
+        return path
+    raise StorageError(f"{folder} holds too many backups named {stem}; move some aside.")
 
 
 def _vacuum_into(conn: sqlite3.Connection, dest: Path) -> None:
