@@ -58,7 +58,17 @@ def line(n: int, note: str) -> str:
 def hostile(tmp_path: Path) -> dict[str, str]:
     env = cli_env(tmp_path, tmp_path / "ally.db")
     source = tmp_path / "hostile.jsonl"
-    source.write_text("".join(line(n, t) + "\n" for n, t in enumerate(HOSTILE.values())))
+    reflection = {
+        "id": str(uuid.UUID(int=999)), "kind": "reflection", "date": "2026-11-20",
+        "created_at": "2026-11-20T10:00:00+00:00", "prompt_id": "listening-01",
+        "prompt": "Whom did you \x1b[1mlisten\x1b[0m to?", "pillar": "listening",
+        "answer": "Amal \u202ekiwi\u202c, at the café\n# not a heading",
+    }  # fmt: skip
+    source.write_text(
+        "".join(line(n, t) + "\n" for n, t in enumerate(HOSTILE.values()))
+        + json.dumps(reflection)
+        + "\n"
+    )
     ok(ally(env, "import", str(source)))
     return env
 
@@ -75,7 +85,12 @@ def test_md_export_escapes_markdown_and_shows_control_characters(hostile: dict[s
     # every note line is inside its list item, and none starts a quote, list, fence or code
     items = [ln for ln in body if ln.startswith("- **protest** (action): ")]
     assert len(items) == len(HOSTILE)
-    continued = [ln[2:] for ln in body if ln.startswith("  ")]
+    continued = [ln[2:] for ln in body if ln.startswith("  ") and not ln.startswith("  > ")]
+    assert [ln for ln in body if ln.startswith("  > ")] == [
+        "  > Amal \\u202ekiwi\\u202c, at the café",
+        "  > \\# not a heading",
+    ]
+    assert "- *Reflection on listening*: Whom did you \\x1b\\[1mlisten\\x1b\\[0m to?" in body
     for text in continued:
         assert not re.match(r"[>\-*+`=]|\d+[.)]| {2}|\t", text), text
     for piece in (
@@ -130,7 +145,10 @@ def test_json_escapes_control_and_bidi_characters_and_stays_lossless(
     for escaped in ("\\u001b]52;c;", "\\u202eevil\\u202c", "\\u0000after", "\\u007f", "\\u009b"):
         assert escaped in out, escaped
     objects = [json.loads(x) for x in out.splitlines()] if args == ("export",) else json.loads(out)
-    assert sorted(o["note"] for o in objects) == sorted(HOSTILE.values())
+    notes = [o["note"] for o in objects if o["kind"] == "practice"]
+    assert sorted(notes) == sorted(HOSTILE.values())
+    [answer] = [o["answer"] for o in objects if o["kind"] == "reflection"]
+    assert answer == "Amal \u202ekiwi\u202c, at the café\n# not a heading"
 
 
 @pytest.mark.parametrize("view", [("list",), ("report",), ("reflect", "--list")])
@@ -179,3 +197,5 @@ def test_other_commands_replace_what_the_terminal_cannot_show(
         assert "日本" in result.stdout
     elif view == ("list",):
         assert "Caf?, na?ve" in result.stdout
+    elif view == ("reflect", "--list"):
+        assert "at the caf?" in result.stdout
