@@ -105,14 +105,13 @@ class Store:
         Waiting for another process to finish is said after WAIT_NOTICE seconds, not in
         silence until the busy timeout.
         """
-        with _notice_after(WAIT_NOTICE, self.on_wait):
-            conn = self.connect(write=True)
-            try:
-                with translate_errors(self.path):
-                    conn.execute("BEGIN IMMEDIATE")
-            except BaseException:
-                conn.close()
-                raise
+        conn = self.connect(write=True)
+        try:
+            with translate_errors(self.path):
+                _begin_immediate(conn, self.busy_timeout, self.on_wait)
+        except BaseException:
+            conn.close()
+            raise
         try:
             with translate_errors(self.path):
                 try:
@@ -232,6 +231,29 @@ class Store:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _begin_immediate(
+    conn: sqlite3.Connection, timeout: float, on_wait: Callable[[], None] | None
+) -> None:
+    """BEGIN IMMEDIATE, waiting up to `timeout` for the write lock; when the lock is still
+    taken after WAIT_NOTICE seconds, `on_wait` is told once and the wait goes on."""
+    first = min(WAIT_NOTICE, timeout)
+    if on_wait is None or first >= timeout:
+        conn.execute("BEGIN IMMEDIATE")
+        return
+    conn.execute(f"PRAGMA busy_timeout = {int(first * 1000)}")
+    try:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            on_wait()
+            conn.execute(f"PRAGMA busy_timeout = {int((timeout - first) * 1000)}")
+            conn.execute("BEGIN IMMEDIATE")
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
 
 
 @contextlib.contextmanager
