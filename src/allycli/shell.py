@@ -67,9 +67,9 @@ class Boundary(TyperGroup):
 
 
 def fail(message: str, code: int) -> NoReturn:
-    from allycli.sanitize import visible
+    from allycli.sanitize import one_line
 
-    sys.stderr.write(f"ally: {visible(message)}\n")  # a path or a word may hold anything
+    sys.stderr.write(f"ally: {one_line(message)}\n")  # a path or a word may hold anything
     sys.exit(code)
 
 

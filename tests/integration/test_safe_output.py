@@ -199,3 +199,11 @@ def test_other_commands_replace_what_the_terminal_cannot_show(
         assert "Caf?, na?ve" in result.stdout
     elif view == ("reflect", "--list"):
         assert "at the caf?" in result.stdout
+
+
+def test_an_error_message_shows_a_hostile_path_visibly_on_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "a\x1b]0;owned\x07\nb"
+    folder.mkdir()
+    said = one_line_error(ally(cli_env(tmp_path, folder), "list"))
+    shown = str(tmp_path) + "/a\\x1b]0;owned\\x07\\nb"
+    assert said == f"ally: {shown} is a folder; ALLY_DB must name a file."
