@@ -186,3 +186,26 @@ def test_the_report_grid_shows_each_counted_entry_in_its_day(tmp_path: Path) -> 
     assert (as_json["entries"], as_json["by_pillar"]["listening"]) == (3, 2)
     thursday = next(b for b in as_json["buckets"] if b["start"] == "2026-11-26")
     assert thursday["by_pillar"] == {"action": 1, "listening": 1, "learning": 0, "yielding": 0}
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("enforced")
+def test_a_read_only_shm_left_by_an_older_read_is_made_writable_again(tmp_path: Path) -> None:
+    """What ally before release 2 left after reading a 0400 database: a 0400 -shm (and -wal)
+    beside a database the user has since made 0600 again."""
+    db = tmp_path / "ally.db"
+    env = cli_env(tmp_path, db)
+    ok(ally(env, "log", "voting", "--note", "first"))
+    subprocess.run(  # a reader that ends without closing: -wal and -shm stay behind
+        [sys.executable, "-c", "import os, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+         "c.execute('SELECT count(*) FROM entry').fetchall(); os._exit(0)", str(db)],
+        check=True,
+    )  # fmt: skip
+    shm, wal = db.with_name("ally.db-shm"), db.with_name("ally.db-wal")
+    shm.chmod(0o400)
+    wal.chmod(0o400)
+    ok(limited(env, "log", "protest", "--note", "second"))
+    assert sorted(e["note"] for e in export_objects(env)) == ["first", "second"]
+    assert [mode(p) for p in (db, wal, shm) if p.exists()] == [0o600] * len(
+        [p for p in (db, wal, shm) if p.exists()]
+    )
