@@ -34,6 +34,12 @@ FULL = (
     "The database {db} could not be written: the disk is full or the file is too large. Free "
     "some space and try again; earlier entries are intact"
 )
+IO_ERROR = (  # a file-size limit reaches SQLite as a disk I/O error
+    "The database {db} could not be written or read: the system reported an input/output "
+    "error, which happens when the disk is full, the file reaches a size limit, or the disk or "
+    "network folder fails. Free some space or check the disk, then try again; `ally doctor` "
+    "checks the file"
+)
 ON_STDOUT = (
     "; no draft could be written anywhere, so your entry is printed on standard output as "
     "jsonl, and `ally import -` reads it back."
@@ -174,7 +180,7 @@ def test_when_no_draft_can_be_written_the_entry_goes_to_standard_output(tmp_path
         env, "log", "advocacy", "--note", "-", input=note, preexec_fn=file_size_limit(1_000_000)
     )
     line = one_line_error(result)
-    assert line == "ally: " + FULL.format(db=db) + ON_STDOUT
+    assert line == "ally: " + IO_ERROR.format(db=db) + ON_STDOUT
     [obj] = [json.loads(x) for x in result.stdout.splitlines()]
     assert (obj["kind"], obj["action_type"], obj["note"]) == ("practice", "advocacy", note)
     drafts = [
