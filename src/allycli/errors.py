@@ -28,6 +28,12 @@ class NotFoundError(AllyError):
     """No entry with the given id."""
 
 
+class Interrupted(AllyError):
+    """The person pressed Ctrl-C (while a write waited, say); exit 130 as a shell expects."""
+
+    exit_code = 130
+
+
 class StorageError(AllyError):
     """The database cannot be opened, read or written."""
 

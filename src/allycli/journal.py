@@ -16,7 +16,7 @@ from typing import IO, Any, TypeVar
 
 from allycli import insights, prompts, taxonomy
 from allycli.dates import Period
-from allycli.errors import AllyError, StorageError, UsageError
+from allycli.errors import AllyError, Interrupted, StorageError, UsageError
 from allycli.prompts import Prompt
 from allycli.records import Record
 from allycli.store import Store
@@ -109,6 +109,13 @@ def write_or_draft(
 
     try:
         return write()
+    except KeyboardInterrupt:  # Ctrl-C while waiting for a busy database: keep it anyway
+        draft = drafts.keep(objects, ctx.draft_folders())
+        if draft is None:
+            raise
+        raise Interrupted(
+            f"Stopped; {what} was kept in {draft}, and `ally import {draft}` adds it later."
+        ) from None
     except StorageError as exc:
         said = exc.message.rstrip(".")
         draft = drafts.keep(objects, ctx.draft_folders())

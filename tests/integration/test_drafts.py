@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -266,3 +267,34 @@ def test_a_quick_write_says_nothing_about_waiting(tmp_path: Path) -> None:
     env = cli_env(tmp_path, tmp_path / "ally.db")
     result = ok(ally(env, "log", "protest"))
     assert result.stderr == ""
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_waiting_keeps_the_entry_as_a_draft(tmp_path: Path) -> None:
+    """Told that ally waits, a person may press Ctrl-C: what they wrote is kept all the same."""
+    db = tmp_path / "ally.db"
+    env = cli_env(tmp_path, db, ALLY_BUSY_TIMEOUT="30")
+    ok(ally(env, "log", "listening", "--note", "first"))
+    with write_lock_held(db):
+        proc = subprocess.Popen(
+            [*ALLY, "log", "protest", "--note", "typed-4410"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stderr is not None
+        assert proc.stderr.readline() == WAITING + "\n"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, out) == (130, "")
+    match = re.fullmatch(
+        r"ally: Stopped; your entry was kept in (\S+), and `ally import \1` adds it later\.\n", err
+    )
+    assert match, err
+    draft = Path(match.group(1))
+    assert (draft.parent, mode(draft)) == (tmp_path / "drafts", 0o600)
+    [obj] = [json.loads(x) for x in draft.read_text(encoding="utf-8").splitlines()]
+    assert obj["note"] == "typed-4410"
+    assert [e["note"] for e in export_objects(env)] == ["first"]
