@@ -365,9 +365,7 @@ def _show_picture(view: object, svg: Path | None, html: Path | None, width: int)
 
 
 def _print_json(obj: object) -> None:
-    import json
-
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    shell.print_json(obj)
 
 
 @app.command(
@@ -478,7 +476,8 @@ def export(
         raise UsageError(f"No export format '{fmt[:20]}'. Choose jsonl, csv or md.")
     ctx = shell.context()
     filters = _filters(ctx, since, until, None, None, kind, None, newest_first=False)
-    count = journal.export(ctx, fmt, output, sys.stdout, filters)
+    with shell.utf8_stdout() as stdout:
+        count = journal.export(ctx, fmt, output, stdout, filters)
     if output is not None:
         entries = "entry" if count == 1 else "entries"
         typer.echo(f"Exported {count} {entries} to {output}.", err=True)
@@ -498,7 +497,7 @@ def import_(
     ),
 ) -> None:
     """Merge a jsonl export by id: new entries are added, later versions win."""
-    from allycli import importing, render_entry
+    from allycli import importing, journal, render_entry
 
     ctx = shell.context()
     path = None if file == "-" else Path(file).expanduser()
@@ -515,6 +514,8 @@ def import_(
     else:
         result = importing.merge_into(ctx, records, source, dry_run=dry_run)
     typer.echo(render_entry.merged(result))
+    if path is not None and not dry_run and journal.settle_draft(ctx, path):
+        typer.echo(f"The draft {path} was removed: what it kept is in the journal now.")
 
 
 @app.command(epilog="Example: ally backup --output ~/ally-2026-11-25.db")
@@ -529,12 +530,10 @@ def backup(
         from allycli.errors import StorageError
 
         raise StorageError(f"There is no database at {ctx.store.path} yet; nothing to back up.")
-    if output is None:
-        folder = ctx.store.path.parent / "backups"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        output = folder / f"ally-{ctx.now.strftime('%Y%m%d-%H%M%S')}.db"
-    ctx.store.backup(output.expanduser())
-    typer.echo(f"Backed up {ctx.store.path} to {output}.")
+    written = ctx.store.backup(
+        output.expanduser() if output else None, stamp=ctx.now.strftime("%Y%m%d-%H%M%S")
+    )
+    typer.echo(f"Backed up {ctx.store.path} to {written}.")
 
 
 @app.command(epilog="Example: ally doctor")
@@ -553,7 +552,7 @@ def doctor() -> None:
         from allycli.prompts import builtin_path
 
         paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
-    checks = checkup(store, paths)
+    checks = checkup(store, paths, shell.draft_folders(db))
     width = max(len(c.name) for c in checks)
     for c in checks:
         mark = "ok " if c.ok else "!! "
