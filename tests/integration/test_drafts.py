@@ -105,13 +105,13 @@ def test_a_read_only_folder_keeps_the_draft_in_the_state_folder_and_import_remov
     shutil.copy(draft, copy)
     imported = ok(ally(env, "import", str(draft)))
     assert imported.stdout.splitlines() == [
-        f"Imported 1 entry from {draft}; 0 were already present.",
+        f"Imported 1 entry from {draft}; 0 updated, 0 already present, 0 kept in a conflict.",
         f"The draft {draft} was removed: what it kept is in the journal now.",
     ]
     assert not draft.exists()
     assert sorted(e["note"] for e in export_objects(env)) == ["earlier", "kept-7731"]
     assert ok(ally(env, "import", str(copy))).stdout.splitlines() == [
-        f"Imported 0 entries from {copy}; 1 was already present."
+        f"Imported 0 entries from {copy}; 0 updated, 1 already present, 0 kept in a conflict."
     ]
     assert copy.exists()
     assert "draft" not in ok(ally(env, "doctor")).stdout
