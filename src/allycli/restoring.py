@@ -51,7 +51,7 @@ def check(path: Path, store: Store) -> Backup:
     if head != SQLITE_HEADER:
         raise DataFileError(f"{path} is not a backup of ally (it is not a SQLite file).")
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(_untouched(path), uri=True)
     except sqlite3.Error:
         raise DataFileError(f"{path} cannot be opened as a database.") from None
     try:
@@ -75,6 +75,12 @@ def check(path: Path, store: Store) -> Backup:
     return Backup(path, int(version), int(entries))
 
 
+def _untouched(path: Path) -> str:
+    """A URI that reads a backup as the one file it is: read-only and immutable, so SQLite
+    creates no -wal or -shm beside it (a backup may sit in a folder that is not ours)."""
+    return path.resolve().as_uri() + "?mode=ro&immutable=1"
+
+
 def current_entries(store: Store) -> int | None:
     """How many entries the current database holds (None: none, or it cannot be read)."""
     if not store.exists():
@@ -96,7 +102,7 @@ def restore(store: Store, backup: Backup, keep_as: Path) -> Restored:
         except StorageError:  # a damaged journal, the very reason to restore: keep its bytes
             _copy_raw(store.path, keep_as)
         kept = keep_as
-    source = sqlite3.connect(backup.path.resolve().as_uri() + "?mode=ro", uri=True)
+    source = sqlite3.connect(_untouched(backup.path), uri=True)
     try:
         with translate_errors(store.path):
             from allycli.store import _connect, _create_private, inspect_file

@@ -341,8 +341,10 @@ def test_restore_refuses_what_is_not_a_healthy_ally_backup(
 
 def test_restore_of_a_release_1_backup_migrates_it(env: dict[str, str], tmp_path: Path) -> None:
     fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    files = sorted(fixtures.iterdir())
     ok(ally(env, "log", "money"))
     ok(ally(env, "restore", str(fixtures / "ally-v1.db"), "--yes"))
+    assert sorted(fixtures.iterdir()) == files  # nothing written beside the backup
     conn = sqlite3.connect(tmp_path / "ally.db")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
