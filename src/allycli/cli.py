@@ -363,5 +363,14 @@ def doctor() -> None:
         shell.fail(f"{len(problems)} problem(s) found; see the fixes above.", 1)
 
 
+def _register_more() -> None:
+    from allycli import cli_rhythms
+
+    cli_rhythms.register(app)
+
+
+_register_more()
+
+
 def main() -> None:
     app(prog_name="ally")

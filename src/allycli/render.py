@@ -39,7 +39,8 @@ _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December",
 )  # fmt: skip
-_KIND_NAMES = {"pillar": "pillar", "action_type": "action type"}
+_KIND_NAMES = {"pillar": "pillar", "action_type": "action type", "practice": "all practice"}
+MAX_GAPS = 5  # the most neglected; the rest are counted
 # Beyond this many slices the overview turns on its side so it still fits 80 columns.
 _MAX_COLUMNS = 14
 ZERO = "·"
@@ -111,6 +112,10 @@ def logged(result: Logged) -> Text:
     line.append(f" for {_when(day, result.today)}")
     if extras:
         line.append(": " + ", ".join(extras))
+    if result.progress:
+        from allycli.render_rhythms import progress
+
+        line.append(". " + progress(result.progress))
     if result.streak:
         line.append(f". Current streak: {_days(result.streak)}.")
     else:
@@ -169,6 +174,7 @@ def report(r: Report) -> RenderableType:
         Text(""),
         _counts(r),
         Text(""),
+        *_rhythms(r),
         _streak_line(r),
         Text(""),
         *_gaps(r),
@@ -240,17 +246,29 @@ def _titled(title: str) -> Table:
     )
 
 
+def _rhythms(r: Report) -> list[RenderableType]:
+    """Each rhythm's unit, streak and momentum, in place of the per-pillar daily streaks."""
+    if r.rhythms is None or not r.rhythms.rhythms:
+        return []
+    from allycli.render_rhythms import report_rhythms
+
+    return [report_rhythms(r.rhythms.rhythms, r.today, min(r.period.end, r.today)), Text("")]
+
+
 def _counts(r: Report) -> Table:
     live = r.today in r.period
+    daily = r.rhythms is None  # with rhythms, their streaks are shown instead
     by_pillar = _titled("By pillar")
     by_pillar.add_column("Pillar", no_wrap=True)
     by_pillar.add_column("Entries", justify="right", no_wrap=True)
-    by_pillar.add_column("Current" if live else "At end", justify="right", no_wrap=True)
-    by_pillar.add_column("Longest", justify="right", no_wrap=True)
+    if daily:
+        by_pillar.add_column("Current" if live else "At end", justify="right", no_wrap=True)
+        by_pillar.add_column("Longest", justify="right", no_wrap=True)
     for pillar in PILLARS:
         streak = r.pillar_streaks.get(pillar)
         current, longest = (streak.current, streak.longest) if streak else (0, 0)
-        by_pillar.add_row(pillar, str(r.by_pillar.get(pillar, 0)), _days(current), _days(longest))
+        cells = (_days(current), _days(longest)) if daily else ()
+        by_pillar.add_row(pillar, str(r.by_pillar.get(pillar, 0)), *cells)
     by_type = _titled("By action type")
     by_type.add_column("Action type", no_wrap=True)
     by_type.add_column("Entries", justify="right", no_wrap=True)
@@ -284,13 +302,18 @@ def gap_words(gap: Gap, r: Report) -> str:
 
 def _gaps(r: Report) -> list[RenderableType]:
     if not r.gaps:
+        if r.rhythms is not None:
+            return [Text("No gaps: every rhythm is met or under way, and every other category "
+                         "has entries in this period.")]  # fmt: skip
         return [Text("Every pillar and action type has entries in this period.")]
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="dim")
     table.add_column()
-    for gap in r.gaps:
+    for gap in r.gaps[:MAX_GAPS]:
         table.add_row(gap.category, _KIND_NAMES.get(gap.kind, gap.kind), gap_words(gap, r))
+    if len(r.gaps) > MAX_GAPS:
+        table.add_row(Text(f"and {len(r.gaps) - MAX_GAPS} more", style="dim"), "", "")
     return [_heading(f"Gaps: {_period_words(r)}"), _indent(table)]
 
 

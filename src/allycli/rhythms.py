@@ -11,140 +11,38 @@ is never paused.
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from allycli.errors import UsageError
-from allycli.insights import Streak
-from allycli.taxonomy import ACTION_TYPES, PILLARS
-
-BLOCK_EPOCH = date(1970, 1, 5)  # a Monday: K-day blocks and weeks are counted from it
-_EPOCH = BLOCK_EPOCH.toordinal()
-MAX_BLOCK_DAYS = 366
-MOMENTUM_TOLERANCE = 1e-13  # how far history is followed back: see _scores
-UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
-
-OFF = "off"
-DEFAULT = "default"
-CATEGORIES: tuple[str, ...] = ("practice", *PILLARS, *ACTION_TYPES)
-DEFAULT_RHYTHMS: dict[str, str] = {"practice": "1/day", **dict.fromkeys(PILLARS, "1/week")}
-
-MET, OPEN, NOT_MET, PAUSED = "met", "open", "not met", "paused"
-
-SPEC_HINT = (
-    "Use N/day, N/week, N/month or N/Kd (days with practice, for example 3/week or 2/3d), "
-    "Mmin/week and the like (minutes, for example 90min/week), off or default."
+from allycli.insights import Gap, Streak
+from allycli.rhythm_specs import (  # noqa: F401 - re-exported: rhythms is the one door
+    BLOCK_EPOCH,
+    CATEGORIES,
+    DEFAULT,
+    DEFAULT_RHYTHMS,
+    EPOCH_ORDINAL,
+    MAX_BLOCK_DAYS,
+    MET,
+    NOT_MET,
+    OFF,
+    OPEN,
+    PAUSED,
+    SPEC_HINT,
+    UNIT_DAYS,
+    Spec,
+    effective,
+    kind_of,
+    needed,
+    parse_setting,
+    parse_spec,
+    unit_index,
+    unit_of,
+    unit_span,
 )
-_SPEC = re.compile(r"^(\d{1,7})(min)?/(?:(day|week|month)|(\d{1,7})d)$")
 
-
-def kind_of(category: str) -> str:
-    """`practice`, `pillar` or `action_type`."""
-    if category == "practice":
-        return "practice"
-    return "pillar" if category in PILLARS else "action_type"
-
-
-@dataclass(frozen=True)
-class Spec:
-    """A parsed rhythm: `amount` days with practice (or minutes) in every unit."""
-
-    amount: int
-    unit: str  # day | week | month | block
-    block: int = 0  # K, for blocks
-    minutes: bool = False
-
-    @property
-    def days(self) -> int:
-        """D: the days of the unit as momentum sees them (1, 7, 30 or K)."""
-        return self.block if self.unit == "block" else UNIT_DAYS[self.unit]
-
-    def __str__(self) -> str:
-        per = f"{self.block}d" if self.unit == "block" else self.unit
-        return f"{self.amount}{'min' if self.minutes else ''}/{per}"
-
-
-def parse_spec(text: str) -> Spec:
-    """A spec such as `3/week`, `1/month`, `2/3d` or `90min/week`; refuses anything else."""
-    word = "".join(text.split()).lower()
-    m = _SPEC.match(word)
-    shown = "".join(c if c.isprintable() else "?" for c in text.strip())[:40]
-    if m is None:
-        raise UsageError(f"'{shown}' is not a rhythm. {SPEC_HINT}")
-    amount, minutes, unit, block = int(m[1]), bool(m[2]), m[3], m[4]
-    spec = Spec(amount, unit or "block", int(block) if block else 0, minutes)
-    if block is not None and not 1 <= spec.block <= MAX_BLOCK_DAYS:
-        raise UsageError(
-            f"'{shown}': a block of K days needs K from 1 to {MAX_BLOCK_DAYS}, for example 2/3d."
-        )
-    if minutes:
-        most = 1440 * spec.days
-        if not 1 <= amount <= most:
-            raise UsageError(
-                f"'{shown}': the minutes must be from 1 to {most} for that unit, "
-                "for example 90min/week."
-            )
-    elif not 1 <= amount <= spec.days:
-        per = f"{spec.block} days" if spec.unit == "block" else f"a {spec.unit}"
-        raise UsageError(
-            f"'{shown}': the days with practice in {per} must be from 1 to {spec.days}, "
-            f"for example 1/{str(spec).split('/')[1]}."
-        )
-    return spec
-
-
-def parse_setting(text: str) -> str:
-    """What `ally rhythm CATEGORY SPEC` stores: a canonical spec, `off` or `default`."""
-    word = "".join(text.split()).lower()
-    if word in (OFF, DEFAULT):
-        return word
-    return str(parse_spec(text))
-
-
-def effective(category: str, stored: str | None) -> str | None:
-    """The rhythm in force: the stored setting, else the default (None: no rhythm)."""
-    return stored if stored is not None else DEFAULT_RHYTHMS.get(category)
-
-
-# -- units ---------------------------------------------------------------------------------
-
-
-def unit_index(spec: Spec, ordinal: int) -> int:
-    """Consecutive units have consecutive indexes."""
-    if spec.unit == "day":
-        return ordinal
-    if spec.unit == "month":
-        d = date.fromordinal(ordinal)
-        return d.year * 12 + d.month - 1
-    return (ordinal - _EPOCH) // (7 if spec.unit == "week" else spec.block)
-
-
-def unit_span(spec: Spec, index: int) -> tuple[int, int]:
-    """First and last ordinal of a unit."""
-    if spec.unit == "day":
-        return index, index
-    if spec.unit == "month":
-        year, month = divmod(index, 12)
-        start = date(year, month + 1, 1)
-        nxt = date(year + (month == 11), 1 if month == 11 else month + 2, 1)
-        return start.toordinal(), nxt.toordinal() - 1
-    k = 7 if spec.unit == "week" else spec.block
-    start = _EPOCH + index * k
-    return start, start + k - 1
-
-
-def unit_of(spec: Spec, day: date) -> tuple[date, date]:
-    start, end = unit_span(spec, unit_index(spec, day.toordinal()))
-    return date.fromordinal(start), date.fromordinal(end)
-
-
-def needed(spec: Spec, unpaused: int, length: int) -> int:
-    """Days (or minutes) a unit needs, pro-rated for its paused days."""
-    share = -(-spec.amount * unpaused // length)
-    return share if spec.minutes else min(unpaused, share)
+MOMENTUM_TOLERANCE = 1e-13  # how far history is followed back: see _scores
 
 
 @dataclass(frozen=True)
@@ -241,11 +139,7 @@ def _done_by_unit(spec: Spec, data: _Days) -> dict[int, int]:
     done_by: dict[int, int] = {}
     if spec.unit == "day" and not spec.minutes:
         return dict.fromkeys((o for o, _ in data.counted), 1)
-    if spec.unit == "month":
-        keys = [unit_index(spec, o) for o, _ in data.counted]
-    else:
-        k = {"day": 1, "week": 7}.get(spec.unit, spec.block)
-        keys = [(o - _EPOCH) // k + (_EPOCH if k == 1 else 0) for o, _ in data.counted]
+    keys = [unit_index(spec, o) for o, _ in data.counted]
     for i, (_, v) in zip(keys, data.counted, strict=True):
         done_by[i] = done_by.get(i, 0) + (v if spec.minutes else 1)
     return done_by
@@ -459,3 +353,58 @@ def paused_days(
 def covers(categories: Sequence[str] | None, category: str) -> bool:
     """A pause naming no category covers all of them; otherwise exactly those it names."""
     return categories is None or category in categories
+
+
+def current_streak_desc(days_desc: Iterable[date], paused: Container[date], today: date) -> int:
+    """The current daily streak from distinct practiced days, newest first, reading only as
+    far back as the streak goes (the write path reads them from a cursor)."""
+    count = 0
+    cursor = today
+    for d in days_desc:
+        if d > today:
+            continue
+        while cursor > d:
+            if cursor == today or cursor in paused:  # today is still open; rest is passed over
+                cursor -= timedelta(days=1)
+                continue
+            return count
+        count += 1
+        cursor = d - timedelta(days=1)
+    return count
+
+
+# -- gaps ----------------------------------------------------------------------------------
+
+
+def gaps(
+    in_period: Mapping[str, int],
+    rhythms: Mapping[str, str | None],
+    units: Mapping[str, Unit],
+    last: Mapping[str, date],
+    paused_on_as_of: Container[str],
+    as_of: date,
+) -> tuple[Gap, ...]:
+    """Categories that need attention, most neglected first.
+
+    With a rhythm: its unit is not met, or open with nothing done. Without one: no entry in
+    the period. Never a category whose rhythm is off or that is paused on the as-of day.
+    Never-practiced ones come first, then the longest since; ties keep vocabulary order.
+    """
+    found: list[tuple[int, Gap]] = []
+    for order, category in enumerate(CATEGORIES):
+        rhythm = rhythms.get(category)
+        if rhythm == OFF or category in paused_on_as_of:
+            continue
+        unit = units.get(category)
+        if rhythm is not None and unit is not None:
+            if not (unit.state == NOT_MET or (unit.state == OPEN and unit.done == 0)):
+                continue
+        elif category == "practice" or in_period.get(category, 0):
+            continue
+        when = last.get(category)
+        if when is not None and when > as_of:
+            when = None
+        since = (as_of - when).days if when is not None else None
+        found.append((order, Gap(kind_of(category), category, when, since)))
+    found.sort(key=lambda og: (og[1].days_since is not None, -(og[1].days_since or 0), og[0]))
+    return tuple(g for _, g in found)

@@ -1,0 +1,259 @@
+"""Rhythms and pauses in the database, through the standard library's sqlite3.
+
+Every function takes an open sqlite3 connection (from Store.writing or Store.reading, or
+the driver connection under a SQLAlchemy one), so `ally log` reads a unit's progress on
+its write path without SQLModel. Aggregates happen in SQL: one row a day with the count
+of each category's entries (and, for minutes rhythms, their minutes).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+
+from allycli.errors import NotFoundError, UsageError
+from allycli.exchange_objects import Pause, RhythmSetting, rhythm_id
+from allycli.rhythms import CATEGORIES, DEFAULT, kind_of
+from allycli.taxonomy import ACTION_TYPES, PILLARS
+
+Days = list[tuple[date, int]]
+
+
+# -- rhythms -------------------------------------------------------------------------------
+
+
+def read_rhythms(conn: sqlite3.Connection) -> dict[str, RhythmSetting]:
+    return {
+        category: RhythmSetting(category, spec, updated)
+        for category, spec, updated in conn.execute("SELECT category, spec, updated_at FROM rhythm")
+        if category in CATEGORIES
+    }
+
+
+def write_rhythm(conn: sqlite3.Connection, category: str, setting: str, now: str) -> bool:
+    """Store a canonical spec or `off`; `default` deletes the row and leaves a tombstone.
+
+    Returns whether anything changed.
+    """
+    rid = rhythm_id(category)
+    if setting == DEFAULT:
+        gone = conn.execute("DELETE FROM rhythm WHERE id = ?", (rid,)).rowcount
+        if gone:
+            _tombstone(conn, rid, "rhythm", now)
+        return bool(gone)
+    current = conn.execute("SELECT spec FROM rhythm WHERE id = ?", (rid,)).fetchone()
+    if current is not None and current[0] == setting:
+        return False
+    conn.execute(
+        "INSERT INTO rhythm (id, category, spec, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (category) DO UPDATE SET id = excluded.id, spec = excluded.spec, "
+        "updated_at = excluded.updated_at",
+        (rid, category, setting, now),
+    )
+    conn.execute("DELETE FROM tombstone WHERE id = ?", (rid,))
+    return True
+
+
+def _tombstone(conn: sqlite3.Connection, object_id: str, kind: str, now: str) -> None:
+    conn.execute(
+        "INSERT INTO tombstone (id, kind, deleted_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, deleted_at = excluded.deleted_at",
+        (object_id, kind, now),
+    )
+
+
+# -- pauses --------------------------------------------------------------------------------
+
+_PAUSE_COLUMNS = "id, since, until, categories, note, created_at, updated_at"
+
+
+def _pause(row: Sequence[object]) -> Pause:
+    pid, since, until, categories, note, created, updated = row
+    cats = json.loads(str(categories)) if categories is not None else None
+    return Pause(
+        str(pid),
+        date.fromisoformat(str(since)),
+        date.fromisoformat(str(until)),
+        tuple(cats) if cats is not None else None,
+        None if note is None else str(note),
+        str(created),
+        str(updated),
+    )
+
+
+def read_pauses(
+    conn: sqlite3.Connection, start: date | None = None, end: date | None = None
+) -> list[Pause]:
+    """Pauses overlapping start..end (all when not given), by first day."""
+    sql = f"SELECT {_PAUSE_COLUMNS} FROM pause"
+    args: tuple[str, ...] = ()
+    if start is not None and end is not None:
+        sql += " WHERE since <= ? AND until >= ?"
+        args = (end.isoformat(), start.isoformat())
+    sql += " ORDER BY since, created_at, id"
+    return [_pause(row) for row in conn.execute(sql, args)]
+
+
+def insert_pause(conn: sqlite3.Connection, pause: Pause) -> None:
+    conn.execute(
+        f"INSERT INTO pause ({_PAUSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        _pause_row(pause),
+    )
+
+
+def _pause_row(pause: Pause) -> tuple[object, ...]:
+    cats = json.dumps(list(pause.categories)) if pause.categories is not None else None
+    return (pause.id, pause.since.isoformat(), pause.until.isoformat(), cats, pause.note,
+            pause.created_at, pause.updated_at)  # fmt: skip
+
+
+def find_pause(conn: sqlite3.Connection, id_prefix: str) -> Pause:
+    prefix = id_prefix.strip().lower()
+    if len(prefix) < 4 or any(c not in "0123456789abcdef-" for c in prefix):
+        raise UsageError(
+            "A pause id is the hex id shown by `ally pause --list` (at least its first 4 "
+            "characters)."
+        )
+    rows = conn.execute(
+        f"SELECT {_PAUSE_COLUMNS} FROM pause WHERE id >= ? AND id < ? LIMIT 2",
+        (prefix, prefix + "\uffff"),
+    ).fetchall()
+    if not rows:
+        raise NotFoundError(f"No pause has the id {prefix}; `ally pause --list` shows the ids.")
+    if len(rows) > 1:
+        raise UsageError(f"More than one pause id starts with {prefix}; give more of the id.")
+    return _pause(rows[0])
+
+
+def end_pause(conn: sqlite3.Connection, pause_id: str, until: date, now: str) -> None:
+    conn.execute(
+        "UPDATE pause SET until = ?, updated_at = ? WHERE id = ?",
+        (until.isoformat(), now, pause_id),
+    )
+
+
+def delete_pause(conn: sqlite3.Connection, pause_id: str, now: str) -> None:
+    conn.execute("DELETE FROM pause WHERE id = ?", (pause_id,))
+    _tombstone(conn, pause_id, "pause", now)
+
+
+# -- import --------------------------------------------------------------------------------
+
+
+def add_objects(conn: sqlite3.Connection, objects: Iterable[RhythmSetting | Pause]) -> int:
+    """Add rhythm and pause objects whose id is not present yet; returns how many were new.
+
+    A rhythm whose category already has one is kept as it is here, as entries are.
+    """
+    added = 0
+    for obj in objects:
+        if isinstance(obj, RhythmSetting):
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO rhythm (id, category, spec, updated_at) VALUES (?, ?, ?, ?)",
+                (obj.id, obj.category, obj.rhythm, obj.updated_at),
+            )
+        else:
+            cur = conn.execute(
+                f"INSERT OR IGNORE INTO pause ({_PAUSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                _pause_row(obj),
+            )
+        added += cur.rowcount
+    return added
+
+
+# -- aggregates ----------------------------------------------------------------------------
+
+
+def category_days(
+    conn: sqlite3.Connection, until: date, minutes_for: Iterable[str] = ()
+) -> dict[str, Days]:
+    """Each category's practiced days up to `until`, with their entry counts, oldest first.
+
+    For the categories in `minutes_for` the value is the day's minutes instead (0 when its
+    entries gave none). One scan of the (kind, day, pillar, action_type) index, grouped by
+    day, unless minutes are asked for.
+    """
+    minutes = [c for c in CATEGORIES if c in set(minutes_for)]
+    cols = ["count(*)"]
+    args: list[object] = []
+    for p in PILLARS:
+        cols.append("sum(pillar = ?)")
+        args.append(p)
+    for t in ACTION_TYPES:
+        cols.append("sum(action_type = ?)")
+        args.append(t)
+    for c in minutes:
+        if c == "practice":
+            cols.append("total(minutes)")
+        else:
+            column = "pillar" if kind_of(c) == "pillar" else "action_type"
+            cols.append(f"total(CASE WHEN {column} = ? THEN minutes END)")
+            args.append(c)
+    sql = (
+        f"SELECT day, {', '.join(cols)} FROM entry WHERE kind = 'practice' AND day <= ? "
+        "GROUP BY day ORDER BY day"
+    )
+    args.append(until.isoformat())
+    names = CATEGORIES
+    found: dict[str, Days] = {c: [] for c in names}
+    lists = [found[c] for c in names]
+    minute_cols = [(names.index(c), 1 + len(names) + k) for k, c in enumerate(minutes)]
+    width = len(names)
+    for row in conn.execute(sql, args):
+        day = date.fromisoformat(row[0])
+        for k in range(width):
+            n = row[k + 1]
+            if n:
+                lists[k].append((day, n))
+        for k, col in minute_cols:
+            if row[k + 1]:
+                lists[k][-1] = (day, int(row[col]))
+    return found
+
+
+def unit_days(
+    conn: sqlite3.Connection, category: str, start: date, end: date, minutes: bool
+) -> Days:
+    """One category's practiced days from start to end (the write path's unit)."""
+    where = "kind = 'practice' AND day BETWEEN ? AND ?"
+    args: list[object] = [start.isoformat(), end.isoformat()]
+    if category != "practice":
+        where += f" AND {'pillar' if kind_of(category) == 'pillar' else 'action_type'} = ?"
+        args.append(category)
+    value = "total(minutes)" if minutes else "count(*)"
+    return [
+        (date.fromisoformat(day), int(v))
+        for day, v in conn.execute(
+            f"SELECT day, {value} FROM entry WHERE {where} GROUP BY day ORDER BY day", args
+        )
+    ]
+
+
+def practiced_days_desc(conn: sqlite3.Connection, today: date) -> Iterator[date]:
+    """Distinct practiced days up to today, newest first, read lazily from a cursor."""
+    rows = conn.execute(
+        "SELECT DISTINCT day FROM entry WHERE kind = 'practice' AND day <= ? ORDER BY day DESC",
+        (today.isoformat(),),
+    )
+    return (date.fromisoformat(d) for (d,) in rows)
+
+
+def period_minutes(
+    conn: sqlite3.Connection, start: date, end: date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Minutes in the period by pillar and by action type, every key present."""
+    by_pillar = dict.fromkeys(PILLARS, 0)
+    by_type = dict.fromkeys(ACTION_TYPES, 0)
+    rows = conn.execute(
+        "SELECT pillar, action_type, total(minutes) FROM entry WHERE kind = 'practice' "
+        "AND day BETWEEN ? AND ? AND minutes IS NOT NULL GROUP BY pillar, action_type",
+        (start.isoformat(), end.isoformat()),
+    )
+    for pillar, action_type, total in rows:
+        if pillar in by_pillar:
+            by_pillar[pillar] += int(total)
+        if action_type in by_type:
+            by_type[action_type] += int(total)
+    return by_pillar, by_type
