@@ -38,6 +38,11 @@ class Context:
         return prompts.load(self.prompt_paths)
 
 
+def stamp(now: datetime) -> str:
+    """A time as stored: ISO 8601 with its offset, to the microsecond."""
+    return now.isoformat(timespec="microseconds")
+
+
 # -- log -----------------------------------------------------------------------------------
 
 
@@ -82,7 +87,7 @@ def log(
         id=str(uuid.uuid4()),
         kind="practice",
         day=(day or ctx.today).isoformat(),
-        created_at=ctx.now.isoformat(timespec="seconds"),
+        created_at=stamp(ctx.now),
         pillar=chosen_pillar,
         action_type=resolved.action_type,
         note=note,
@@ -177,7 +182,7 @@ def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = Non
         id=str(uuid.uuid4()),
         kind="reflection",
         day=(day or ctx.today).isoformat(),
-        created_at=ctx.now.isoformat(timespec="seconds"),
+        created_at=stamp(ctx.now),
         pillar=prompt.pillar,
         prompt_id=prompt.id,
         prompt=prompt.text,
@@ -290,7 +295,7 @@ def entries(ctx: Context, filters: Any) -> Iterator[Record]:
 
 
 def delete(ctx: Context, entry_id: str) -> tuple[str, str, str]:
-    return ctx.store.delete(entry_id)
+    return ctx.store.delete(entry_id, deleted_at=stamp(ctx.now))
 
 
 # -- export and import ---------------------------------------------------------------------

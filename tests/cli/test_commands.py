@@ -206,8 +206,8 @@ def test_reflect_records_answer_linked_to_prompt(run, export):
     assert "recorded" in out.lower()
     [entry] = export()
     assert entry["kind"] == "reflection"
-    assert set(entry) == {"id", "kind", "date", "created_at", "prompt_id", "prompt", "pillar",
-                          "answer"}  # fmt: skip
+    assert set(entry) == {"id", "kind", "date", "created_at", "updated_at", "prompt_id",
+                          "prompt", "pillar", "answer"}  # fmt: skip
     assert entry["answer"] == "Who set the agenda: the residents did."
     assert entry["prompt"] and entry["prompt_id"]
 
@@ -276,7 +276,7 @@ def test_export_other_formats(run, fmt):
     out = run("export", "--format", fmt).stdout
     assert "Joined the housing march" in out
     if fmt == "csv":
-        assert out.splitlines()[0].startswith("id,kind,date,created_at,pillar")
+        assert out.splitlines()[0].startswith("id,kind,date,created_at,updated_at,pillar")
     else:
         assert out.startswith("# ally journal")
 
