@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from allycli.exchange_objects import Pause
     from allycli.rhythm_cases import PauseChange, Progress, RhythmChange, RhythmView
 
-_STATE_STYLE = {MET: "green", OPEN: "", NOT_MET: "yellow", PAUSED: "dim"}
+_STATE_STYLE = {MET: "bold", OPEN: "", NOT_MET: "", PAUSED: "dim"}  # no colours: legible anywhere
 _BAR = 8
 _KIND = {"practice": "all practice", "pillar": "pillar", "action_type": "action type"}
 
@@ -32,7 +32,7 @@ _KIND = {"practice": "all practice", "pillar": "pillar", "action_type": "action 
 def momentum_bar(value: float) -> Text:
     """A small bar and a whole percentage, legible without colour: ██████·· 74%."""
     filled = min(_BAR, max(0, round(value * _BAR)))
-    bar = Text("█" * filled, style="cyan")
+    bar = Text("█" * filled)
     bar.append("·" * (_BAR - filled), style="dim")
     bar.append(f" {round(value * 100):>3d}%")
     return bar

@@ -16,6 +16,7 @@ from datetime import date
 from allycli.errors import NotFoundError, UsageError
 from allycli.exchange_objects import Pause, RhythmSetting, rhythm_id
 from allycli.rhythms import CATEGORIES, DEFAULT, kind_of
+from allycli.store import bury
 from allycli.taxonomy import ACTION_TYPES, PILLARS
 
 Days = list[tuple[date, int]]
@@ -41,7 +42,7 @@ def write_rhythm(conn: sqlite3.Connection, category: str, setting: str, now: str
     if setting == DEFAULT:
         gone = conn.execute("DELETE FROM rhythm WHERE id = ?", (rid,)).rowcount
         if gone:
-            _tombstone(conn, rid, "rhythm", now)
+            bury(conn, rid, "rhythm", now)
         return bool(gone)
     current = conn.execute("SELECT spec FROM rhythm WHERE id = ?", (rid,)).fetchone()
     if current is not None and current[0] == setting:
@@ -54,14 +55,6 @@ def write_rhythm(conn: sqlite3.Connection, category: str, setting: str, now: str
     )
     conn.execute("DELETE FROM tombstone WHERE id = ?", (rid,))
     return True
-
-
-def _tombstone(conn: sqlite3.Connection, object_id: str, kind: str, now: str) -> None:
-    conn.execute(
-        "INSERT INTO tombstone (id, kind, deleted_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, deleted_at = excluded.deleted_at",
-        (object_id, kind, now),
-    )
 
 
 # -- pauses --------------------------------------------------------------------------------
@@ -136,7 +129,7 @@ def end_pause(conn: sqlite3.Connection, pause_id: str, until: date, now: str) ->
 
 def delete_pause(conn: sqlite3.Connection, pause_id: str, now: str) -> None:
     conn.execute("DELETE FROM pause WHERE id = ?", (pause_id,))
-    _tombstone(conn, pause_id, "pause", now)
+    bury(conn, pause_id, "pause", now)
 
 
 # -- import --------------------------------------------------------------------------------
