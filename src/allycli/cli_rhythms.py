@@ -88,10 +88,14 @@ def pause(
             console.print(render_rhythms.pause_table(found, ctx.today))
         return
     if end is not None:
-        console.print(render_rhythms.pause_changed(rhythm_cases.end_pause(ctx, end)))
+        console.print(
+            render_rhythms.pause_changed(rhythm_cases.end_pause(ctx, end)), soft_wrap=True
+        )
         return
     if cancel is not None:
-        console.print(render_rhythms.pause_changed(rhythm_cases.cancel_pause(ctx, cancel)))
+        console.print(
+            render_rhythms.pause_changed(rhythm_cases.cancel_pause(ctx, cancel)), soft_wrap=True
+        )
         return
     start = dates.parse_date(since, ctx.today, allow_future=True) if since else None
     stop = dates.parse_date(until, ctx.today, allow_future=True) if until else None
@@ -108,6 +112,8 @@ def _print_json(obj: object) -> None:
 
 def register(app: typer.Typer) -> None:
     app.command(
+        # a spec such as -1min/day is an argument to refuse with a hint, not an option
+        context_settings={"ignore_unknown_options": True},
         epilog="Examples: ally rhythm   |   ally rhythm listening 3/week   |   "
         "ally rhythm money 1/month   |   ally rhythm voting off   |   ally rhythm --json",
     )(rhythm)

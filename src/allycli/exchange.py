@@ -81,8 +81,13 @@ def _indent(text: str) -> str:
 # -- import --------------------------------------------------------------------------------
 
 
-def read_jsonl(lines: Iterable[str], name: str) -> Iterator[Record]:
-    """Parse and validate each line; raises DataFileError naming the first bad line."""
+def read_jsonl(lines: Iterable[str], name: str) -> Iterator[Any]:
+    """Parse and validate each line; raises DataFileError naming the first bad line.
+
+    Yields Records, and rhythm and pause objects (exchange_objects) for their lines.
+    """
+    from allycli.exchange_objects import is_object, parse_object
+
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -91,7 +96,7 @@ def read_jsonl(lines: Iterable[str], name: str) -> Iterator[Record]:
             obj = json.loads(line)
         except (ValueError, RecursionError):  # bad JSON, absurd numbers, absurd nesting
             raise DataFileError(f"{where} is not valid JSON; nothing was imported.") from None
-        yield _record(obj, where)
+        yield parse_object(obj, where) if is_object(obj) else _record(obj, where)
 
 
 def _record(obj: Any, where: str) -> Record:
@@ -102,7 +107,7 @@ def _record(obj: Any, where: str) -> Record:
         raise bad("expected an object as written by `ally export --format jsonl`")
     kind = obj.get("kind")
     if kind not in ("practice", "reflection"):
-        raise bad('\'kind\' must be "practice" or "reflection"')
+        raise bad('\'kind\' must be "practice", "reflection", "rhythm" or "pause"')
     allowed = _PRACTICE_KEYS if kind == "practice" else _REFLECTION_KEYS
     missing = allowed - set(obj)
     if missing:

@@ -6,10 +6,11 @@ Nothing here reads the clock, the environment or the terminal: `Context` carries
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -306,7 +307,11 @@ def export(ctx: Context, fmt: str, output: Path | None, stdout: IO[str]) -> int:
     from allycli import exchange
     from allycli.queries import Filters
 
-    records = entries(ctx, Filters(newest_first=False))
+    records: Iterable[Any] = entries(ctx, Filters(newest_first=False))
+    if fmt == "jsonl":  # the lossless format holds the whole journal: rhythms and pauses too
+        from allycli import rhythm_cases
+
+        records = itertools.chain(records, rhythm_cases.objects(ctx))
     if output is None:
         return exchange.write(records, fmt, stdout)
     target = output.expanduser()
@@ -360,9 +365,17 @@ def import_file(
         raise DataFileError(f"{path} is a folder; give a jsonl file.") from None
     except OSError as exc:
         raise DataFileError(f"Cannot read {path}: {exc.strerror}.") from None
-    records = [r.row() for r in exchange.read_jsonl(lines, str(path))]
+    from allycli.records import Record as Entry
+
+    found = list(exchange.read_jsonl(lines, str(path)))
+    records = [r.row() for r in found if isinstance(r, Entry)]
+    objects = [o for o in found if not isinstance(o, Entry)]
     added = ctx.store.insert(records, progress=progress)
-    return Imported(read=len(records), added=added)
+    if objects:
+        from allycli import rhythm_cases
+
+        added += rhythm_cases.add_objects(ctx, objects)
+    return Imported(read=len(found), added=added)
 
 
 def _decoded_lines(fh: IO[bytes], path: Path) -> Iterator[str]:

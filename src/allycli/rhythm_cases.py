@@ -34,7 +34,7 @@ def resolve_category(word: str) -> str:
         found = taxonomy.resolve_activity(word)
     except UsageError as exc:
         if "could be" in exc.message:
-            raise
+            raise UsageError(exc.message.replace("The activity", "The category", 1)) from None
         found = None
     if found is None:
         raise UsageError(
@@ -229,6 +229,21 @@ def cancel_pause(ctx: Context, id_prefix: str) -> PauseChange:
         pause = rhythm_store.find_pause(conn, id_prefix)
         rhythm_store.delete_pause(conn, pause.id, now)
     return PauseChange(pause, "cancelled")
+
+
+def objects(ctx: Context) -> list[RhythmSetting | Pause]:
+    """The stored rhythms (in category order) and pauses, as export writes them."""
+    with ctx.store.reading() as conn:
+        stored = rhythm_store.read_rhythms(conn)
+        found: list[RhythmSetting | Pause] = [stored[c] for c in CATEGORIES if c in stored]
+        found += rhythm_store.read_pauses(conn)
+    return found
+
+
+def add_objects(ctx: Context, found: Sequence[RhythmSetting | Pause]) -> int:
+    """Import: add rhythm and pause objects whose id is new here; returns how many."""
+    with ctx.store.writing() as conn:
+        return rhythm_store.add_objects(conn, found)
 
 
 def paused_days(ctx: Context, category: str, start: date, end: date) -> list[date]:

@@ -10,7 +10,8 @@ import pytest
 import allycli
 
 SRC = Path(allycli.__file__).parent
-PURE = ("taxonomy", "dates", "insights", "prompts", "records", "errors")
+PURE = ("taxonomy", "dates", "insights", "prompts", "records", "errors", "rhythm_specs",
+        "rhythms", "exchange_objects")  # fmt: skip
 FORBIDDEN = {
     # module: what it may never import, at any depth of its own code
     **{
@@ -52,6 +53,41 @@ FORBIDDEN = {
         "allycli.shell",
     },
     "journal": {"typer", "allycli.cli", "allycli.shell", "allycli.render"},
+    # rhythms and pauses: plain sqlite3 below, use cases above it, rendering apart
+    "rhythm_store": {
+        "sqlmodel",
+        "sqlalchemy",
+        "typer",
+        "rich",
+        "allycli.queries",
+        "allycli.models",
+        "allycli.journal",
+        "allycli.cli",
+        "allycli.shell",
+        "allycli.render",
+    },
+    "rhythm_cases": {
+        "sqlmodel",
+        "sqlalchemy",
+        "typer",
+        "rich",
+        "allycli.queries",
+        "allycli.models",
+        "allycli.cli",
+        "allycli.shell",
+        "allycli.render",
+    },
+    "render_rhythms": {
+        "sqlite3",
+        "sqlmodel",
+        "sqlalchemy",
+        "typer",
+        "allycli.store",
+        "allycli.queries",
+        "allycli.rhythm_store",
+        "allycli.cli",
+        "allycli.shell",
+    },
     "exchange": {"typer", "rich", "sqlite3", "allycli.cli", "allycli.shell", "allycli.store"},
 }
 # Only the shell reads the clock, the environment and the terminal.
