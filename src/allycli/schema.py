@@ -127,5 +127,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        3,
+        "rhythms: the day index covers minutes, so minute sums per day read no table rows",
+        (
+            "DROP INDEX ix_entry_kind_day",
+            "CREATE INDEX ix_entry_kind_day ON entry (kind, day, pillar, action_type, minutes)",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
