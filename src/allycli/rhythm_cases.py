@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from allycli import rhythm_store, rhythms, taxonomy
-from allycli.errors import UsageError
+from allycli.errors import StorageError, UsageError
 from allycli.exchange_objects import Pause, RhythmSetting
 from allycli.insights import Gap, Streak
 from allycli.rhythms import CATEGORIES, OFF, Status, kind_of
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from allycli.journal import Context
 
 MAX_PAUSE_DAYS = 366
+T = TypeVar("T")
 
 
 def resolve_category(word: str) -> str:
@@ -139,11 +140,33 @@ def set_rhythm(ctx: Context, category_word: str, spec_word: str) -> RhythmChange
     category = resolve_category(category_word)
     setting = rhythms.parse_setting(spec_word)
     now = ctx.now.isoformat(timespec="microseconds")
-    with ctx.store.writing() as conn:
-        before = in_force(rhythm_store.read_rhythms(conn))[category]
-        changed = rhythm_store.write_rhythm(conn, category, setting, now)
-        after = in_force(rhythm_store.read_rhythms(conn))[category]
-    return RhythmChange(category, before, after, changed)
+
+    def write() -> RhythmChange:
+        with ctx.store.writing() as conn:
+            before = in_force(rhythm_store.read_rhythms(conn))[category]
+            changed = rhythm_store.write_rhythm(conn, category, setting, now)
+            after = in_force(rhythm_store.read_rhythms(conn))[category]
+        return RhythmChange(category, before, after, changed)
+
+    if setting == rhythms.DEFAULT:
+        return write()  # a return to the default is a delete: there is no object to keep
+    return _kept(ctx, RhythmSetting(category, setting, now), "rhythm", write)
+
+
+def _kept(ctx: Context, obj: RhythmSetting | Pause, what: str, write: Callable[[], T]) -> T:
+    """Run a write; if the database refuses it, keep the object as a draft and say where."""
+    from allycli.journal import save_draft
+
+    try:
+        return write()
+    except StorageError as exc:
+        draft = save_draft(ctx, obj)  # type: ignore[arg-type] - any object with id and to_json
+        if draft is None:
+            raise
+        raise StorageError(
+            f"{exc.message.rstrip('.')}; your {what} was kept in {draft}, and "
+            f"`ally import {draft}` adds it later."
+        ) from None
 
 
 # -- pauses --------------------------------------------------------------------------------
@@ -189,9 +212,13 @@ def add_pause(
             raise UsageError("The note contains a NUL character; nothing was saved.")
     now = ctx.now.isoformat(timespec="microseconds")
     pause = Pause(str(uuid.uuid4()), since, until, categories, note, now, now)
-    with ctx.store.writing() as conn:
-        rhythm_store.insert_pause(conn, pause)
-    return pause
+
+    def write() -> Pause:
+        with ctx.store.writing() as conn:
+            rhythm_store.insert_pause(conn, pause)
+        return pause
+
+    return _kept(ctx, pause, "pause", write)
 
 
 def list_pauses(ctx: Context) -> list[Pause]:

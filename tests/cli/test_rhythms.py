@@ -260,3 +260,20 @@ def test_paused_days_for_pictures(run):
         date(2026, 11, 20), date(2026, 11, 22)
     ]  # fmt: skip
     assert rhythm_cases.paused_days(ctx, "protest", date(2026, 11, 1), date(2026, 11, 30)) == []
+
+
+def test_a_refused_rhythm_or_pause_is_kept_as_a_draft_that_import_adds(run, isolated, monkeypatch):
+    (isolated / "list.txt").write_text("a shopping list, not a database\n", encoding="utf-8")
+    monkeypatch.setenv("ALLY_DB", str(isolated / "list.txt"))
+    for args, what in ((("rhythm", "money", "1/month"), "rhythm"),
+                       (("pause", "--since", "today", "--until", "today"), "pause")):  # fmt: skip
+        result = run(*args, ok=False)
+        assert result.exit_code == 1
+        assert f"your {what} was kept in" in result.stderr
+    drafts = sorted((isolated / "drafts").iterdir())
+    assert len(drafts) == 2
+    monkeypatch.setenv("ALLY_DB", str(isolated / "fresh.db"))
+    for draft in drafts:
+        run("import", str(draft))
+    assert json.loads(run("rhythm", "money", "--json").stdout)[0]["rhythm"] == "1/month"
+    assert len(json.loads(run("pause", "--list", "--json").stdout)) == 1
