@@ -240,3 +240,27 @@ def test_report_queries_use_an_index(populated: Path) -> None:
             if line.startswith("SCAN entry") and "INDEX" not in line:
                 full_scans.append(f"{name}: {line} | {' '.join(sql.split())}")
     assert full_scans == []
+
+
+def test_rhythm_aggregates_read_only_covering_indexes(populated: Path) -> None:
+    """Days per category and minute sums come from an index alone: no table rows are read."""
+    from allycli import rhythm_store
+
+    today = date.today()
+    week = today - timedelta(days=today.weekday())
+    seen: list[str] = []
+    with Store(populated).reading() as conn:
+        conn.set_trace_callback(seen.append)
+        rhythm_store.category_days(conn, today)
+        rhythm_store.category_days(conn, today, ["practice", "learning", "money"])
+        rhythm_store.period_minutes(conn, week, today)
+        for category in ("practice", "listening", "money"):
+            rhythm_store.unit_days(conn, category, week, today, minutes=True)
+        conn.set_trace_callback(None)
+    statements = [s for s in seen if "FROM entry" in s]
+    assert len(statements) == 6
+    with sqlite3.connect(populated) as conn:
+        for sql in statements:
+            plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+            assert any("COVERING INDEX" in line for line in plan), (sql, plan)
+            assert not any(line.startswith("SCAN entry") for line in plan), (sql, plan)

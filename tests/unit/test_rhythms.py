@@ -849,3 +849,59 @@ def test_long_history_agrees_with_the_full_day_by_day_score(text: str) -> None:
     spec = parse_spec(text)
     expected = reference_momentum(spec, days, pauses, TODAY)
     assert momentum(spec, days, pauses, TODAY, LATER) == pytest.approx(expected, abs=1e-12)
+
+
+# --- gaps under rhythms --------------------------------------------------------------------
+
+
+def test_gaps_follow_the_rhythm_rule() -> None:
+    from allycli.insights import Gap
+    from allycli.rhythms import gaps
+
+    week = (date(2026, 11, 23), date(2026, 11, 29))
+    settings = {
+        "practice": "1/day", "action": "1/week", "listening": "3/week", "learning": "1/week",
+        "yielding": "1/week", "money": "1/month", "voting": "off",
+    }  # fmt: skip
+    units = {
+        "practice": Unit(TODAY, TODAY, OPEN, 0, 1),  # open with nothing done: a gap
+        "action": Unit(*week, OPEN, 0, 1),  # likewise
+        "listening": Unit(*week, OPEN, 1, 3),  # open, under way: no gap
+        "learning": Unit(*week, MET, 1, 1),
+        "yielding": Unit(*week, OPEN, 0, 1),  # but paused on the as-of day
+        "money": Unit(date(2026, 10, 1), date(2026, 10, 31), NOT_MET, 0, 1),
+    }
+    last = {"practice": ago(1), "action": ago(9), "money": ago(60), "protest": ago(3)}
+    in_period = {"protest": 0, "advocacy": 2}
+    found = gaps(in_period, settings, units, last, {"yielding"}, TODAY)
+    assert found == (
+        Gap("action_type", "interrupting", None, None),
+        Gap("action_type", "volunteering", None, None),
+        Gap("action_type", "training", None, None),
+        Gap("action_type", "children", None, None),
+        Gap("action_type", "money", ago(60), 60),
+        Gap("pillar", "action", ago(9), 9),
+        Gap("action_type", "protest", ago(3), 3),
+        Gap("practice", "practice", ago(1), 1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "paused", "expected"),
+    [
+        ([], [], 0),
+        ([ago(0), ago(1)], [], 2),
+        ([ago(1), ago(2)], [], 2),  # alive through today
+        ([ago(2), ago(3)], [], 0),
+        ([ago(3), ago(4)], [ago(1), ago(2)], 2),
+        ([ago(0), ago(3)], [ago(1), ago(2)], 2),
+        ([ago(0), ago(3)], [ago(2)], 1),
+        ([ago(3)], [ago(0), ago(1), ago(2)], 1),
+    ],
+)
+def test_current_streak_from_newest_days_passes_over_pauses(days, paused, expected) -> None:
+    from allycli.rhythms import current_streak_desc
+
+    assert current_streak_desc(iter(days), set(paused), TODAY) == expected
+    pauses = [(d, d) for d in paused]
+    assert daily_streak(days, pauses, TODAY, TODAY).current == expected
