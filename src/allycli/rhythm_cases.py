@@ -240,8 +240,9 @@ def end_pause(ctx: Context, id_prefix: str) -> PauseChange:
         pause = rhythm_store.find_pause(conn, id_prefix)
         if pause.since > yesterday:
             raise UsageError(
-                f"The pause {pause.id[:8]} has not begun yet; "
-                f"`ally pause --cancel {pause.id[:8]}` removes it."
+                f"The pause {pause.id[:8]} begins on {pause.since.isoformat()}, so ending it "
+                f"yesterday would leave no day of it; `ally pause --cancel {pause.id[:8]}` "
+                "removes it."
             )
         if pause.until <= yesterday:
             return PauseChange(pause, "unchanged")

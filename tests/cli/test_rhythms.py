@@ -128,7 +128,7 @@ def test_pause_add_list_end_and_cancel(run, db_path):
         ("2026-11-24", "2026-11-25T12:00:00.000000+00:00")
     ]
     ahead = run("pause", "--end", second[:8], ok=False)
-    assert ahead.exit_code == 2 and "has not begun yet" in ahead.stderr
+    assert ahead.exit_code == 2 and "would leave no day of it" in ahead.stderr
     assert "Cancelled the pause" in run("pause", "--cancel", second).stdout
     assert rows(db_path, "SELECT id, kind FROM tombstone") == [(second, "pause")]
     assert "2026-11-23" in run("pause", "--list").stdout
