@@ -116,6 +116,10 @@ def views(
     return tuple(found)
 
 
+def _with_rhythm(settings: Mapping[str, str | None]) -> list[str]:
+    return [c for c, s in settings.items() if s not in (None, OFF)]
+
+
 def _minutes_categories(settings: Mapping[str, str | None]) -> list[str]:
     return [c for c, s in settings.items() if s not in (None, OFF) and "min/" in str(s)]
 
@@ -123,7 +127,9 @@ def _minutes_categories(settings: Mapping[str, str | None]) -> list[str]:
 def list_rhythms(ctx: Context) -> tuple[RhythmView, ...]:
     with ctx.store.reading() as conn:
         settings = in_force(rhythm_store.read_rhythms(conn))
-        days = rhythm_store.category_days(conn, ctx.today, _minutes_categories(settings))
+        days = rhythm_store.category_days(
+            conn, ctx.today, _with_rhythm(settings), _minutes_categories(settings)
+        )
         pauses = rhythm_store.read_pauses(conn)
     return views(settings, days, pauses, ctx.today, ctx.today)
 
@@ -321,7 +327,8 @@ def for_report(
 ) -> RhythmReport:
     """Rhythms, pauses, daily streaks (paused days passed over), gaps and minutes."""
     settings = in_force(rhythm_store.read_rhythms(conn))
-    days = rhythm_store.category_days(conn, as_of, _minutes_categories(settings))
+    needed = {"practice", *taxonomy.PILLARS, *_with_rhythm(settings)}  # streaks need pillars
+    days = rhythm_store.category_days(conn, as_of, needed, _minutes_categories(settings))
     pauses = rhythm_store.read_pauses(conn)
     minutes_by_pillar, minutes_by_type = rhythm_store.period_minutes(conn, start, end)
     all_views = views(settings, days, pauses, as_of, today)
@@ -332,8 +339,9 @@ def for_report(
             (d for d, _ in days[category]), pauses_for(pauses, category), as_of, today
         )
 
-    last = {c: ds[-1][0] for c, ds in days.items() if ds}
-    practiced_on_as_of = {c for c, ds in days.items() if ds and ds[-1][0] == as_of}
+    last = rhythm_store.last_days(conn, as_of, [c for c in CATEGORIES if c not in days])
+    last.update({c: ds[-1][0] for c, ds in days.items() if ds})
+    practiced_on_as_of = {c for c, d in last.items() if d == as_of}
     paused_now = {
         c
         for c in CATEGORIES

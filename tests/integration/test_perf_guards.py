@@ -258,7 +258,7 @@ def test_rhythm_aggregates_read_only_covering_indexes(populated: Path) -> None:
             rhythm_store.unit_days(conn, category, week, today, minutes=True)
         conn.set_trace_callback(None)
     statements = [s for s in seen if "FROM entry" in s]
-    assert len(statements) == 6
+    assert len(statements) == 10
     with sqlite3.connect(populated) as conn:
         for sql in statements:
             plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
