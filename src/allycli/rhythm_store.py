@@ -179,6 +179,9 @@ def category_days(
     minutes = set(minutes_for)
     found: dict[str, Days] = {c: [] for c in CATEGORIES if c in wanted}
     until_text = until.isoformat()
+    from_pillars = "practice" in wanted and all(p in wanted for p in PILLARS)
+    if from_pillars:  # every entry has one pillar: practice is the pillars' days together
+        wanted.discard("practice")
     if "practice" in wanted:
         value = "total(minutes)" if "practice" in minutes else "count(*)"
         found["practice"] = [
@@ -196,7 +199,10 @@ def category_days(
         marks = ", ".join("?" for _ in asked)
         # minutes only when asked: the (kind, pillar, day) and (kind, action_type, day)
         # indexes do not hold them
-        value = "total(minutes)" if any(k in minutes for k in asked) else "0"
+        with_minutes = any(k in minutes for k in asked) or (
+            column == "pillar" and from_pillars and "practice" in minutes
+        )
+        value = "total(minutes)" if with_minutes else "0"
         rows = conn.execute(
             f"SELECT {column}, day, count(*), {value} FROM entry "
             f"WHERE kind = 'practice' AND {column} IN ({marks}) AND day <= ? "
@@ -208,7 +214,17 @@ def category_days(
                 found[key] = [(date.fromisoformat(d), int(m)) for _, d, _, m in group]
             else:
                 found[key] = [(date.fromisoformat(d), n) for _, d, n, _ in group]
+        if column == "pillar" and from_pillars:
+            found["practice"] = _together(rows, "practice" in minutes)
     return found
+
+
+def _together(rows: list[tuple[str, str, int, float]], minutes: bool) -> Days:
+    """Per-day totals of (pillar, day, count, minutes) rows: all practice by day."""
+    by_day: dict[str, int] = {}
+    for _, day, n, m in rows:
+        by_day[day] = by_day.get(day, 0) + (int(m) if minutes else n)
+    return [(date.fromisoformat(d), by_day[d]) for d in sorted(by_day)]
 
 
 def last_days(conn: sqlite3.Connection, until: date, categories: Iterable[str]) -> dict[str, date]:

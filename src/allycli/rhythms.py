@@ -75,15 +75,16 @@ class _Days:
         horizon: date | None = None,
     ) -> None:
         limit = as_of.toordinal()
-        self.values = [(d.toordinal(), v) for d, v in days if d <= as_of]
-        self.values.sort()
-        self.counted = [(o, v) for o, v in self.values if v > 0]
-        practiced = {o for o, _ in self.values}
+        values = [(d.toordinal(), v) for d, v in days if d <= as_of]
+        values.sort()  # linear when sorted already, as the store gives them
+        self.counted = [ov for ov in values if ov[1] > 0]
         last = (horizon or as_of).toordinal()
         paused: set[int] = set()
         for since, until in pauses:
             paused.update(range(since.toordinal(), min(until.toordinal(), last) + 1))
-        self.paused = sorted(paused - practiced)
+        if paused:
+            paused.difference_update(o for o, _ in values)  # practiced days are never paused
+        self.paused = sorted(paused)
         self.as_of = limit
 
     def paused_in(self, first: int, last: int) -> int:

@@ -258,9 +258,20 @@ def test_rhythm_aggregates_read_only_covering_indexes(populated: Path) -> None:
             rhythm_store.unit_days(conn, category, week, today, minutes=True)
         conn.set_trace_callback(None)
     statements = [s for s in seen if "FROM entry" in s]
-    assert len(statements) == 10
+    assert len(statements) == 9
     with sqlite3.connect(populated) as conn:
         for sql in statements:
             plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
             assert any("COVERING INDEX" in line for line in plan), (sql, plan)
             assert not any(line.startswith("SCAN entry") for line in plan), (sql, plan)
+
+
+def test_practice_days_from_the_pillars_equal_their_own_query(populated: Path) -> None:
+    from allycli import rhythm_store
+
+    today = date.today()
+    with Store(populated).reading() as conn:
+        for minutes in ((), ("practice",)):
+            together = rhythm_store.category_days(conn, today, minutes_for=minutes)["practice"]
+            alone = rhythm_store.category_days(conn, today, ["practice"], minutes)["practice"]
+            assert together == alone and len(alone) > 500
