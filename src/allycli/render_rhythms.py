@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -19,13 +20,13 @@ from allycli.render import _day, _days, _plural, user_text
 from allycli.rhythms import MET, NOT_MET, OFF, OPEN, PAUSED, Spec, Unit
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
     from allycli.exchange_objects import Pause
     from allycli.rhythm_cases import PauseChange, Progress, RhythmChange, RhythmView
 
 _STATE_STYLE = {MET: "bold", OPEN: "", NOT_MET: "", PAUSED: "dim"}  # no colours: legible anywhere
-_BAR = 8
+_BAR = 5
 _KIND = {"practice": "all practice", "pillar": "pillar", "action_type": "action type"}
 
 
@@ -34,7 +35,7 @@ def momentum_bar(value: float) -> Text:
     filled = min(_BAR, max(0, round(value * _BAR)))
     bar = Text("█" * filled)
     bar.append("·" * (_BAR - filled), style="dim")
-    bar.append(f" {round(value * 100):>3d}%")
+    bar.append(f"{round(value * 100):>4d}%")
     return bar
 
 
@@ -57,7 +58,7 @@ def done_words(spec: Spec, unit: Unit) -> str:
     if unit.state == PAUSED:
         return "paused"
     if spec.minutes:
-        return f"{unit.done} of {_plural(unit.needed, 'minute')}"
+        return f"{unit.done} of {unit.needed} min"
     return f"{unit.done} of {unit.needed}"
 
 
@@ -69,37 +70,75 @@ def _state(unit: Unit) -> Text:
 
 
 def rhythm_table(views: Sequence[RhythmView]) -> RenderableType:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("Category", no_wrap=True)
-    table.add_column("Rhythm", no_wrap=True)
-    table.add_column("This unit", no_wrap=True)
-    table.add_column("Done", justify="right", no_wrap=True)
-    table.add_column("Streak", justify="right", no_wrap=True)
-    table.add_column("Momentum", no_wrap=True)
-    for v in views:
-        s = v.status
-        if s is None:
-            shown = "off (no gaps)" if v.rhythm == OFF else "none"
-            table.add_row(v.category, Text(shown, style="dim"), "", "", "", "")
-            continue
-        table.add_row(
-            v.category,
-            str(s.spec),
-            _state(s.unit),
-            done_words(s.spec, s.unit),
-            _plural(s.streak.current, _unit_name(s.spec)),
-            momentum_bar(s.momentum),
-        )
     note = Text(
         "Streak: units met in a row (open and paused units neither extend nor break it). "
-        "Momentum: how steadily the rhythm has been kept lately.",
+        "Momentum: how steadily the rhythm has been kept lately. Off: no rhythm and never "
+        "a gap; none: a gap when absent from a report's period.",
         style="dim",
     )
-    return Group(table, note)
+    return Group(_Fit(views, None), note)
 
 
 def _unit_name(spec: Spec) -> str:
     return {"day": "day", "week": "week", "month": "month"}.get(spec.unit, "block")
+
+
+class _Fit:
+    """A table of rhythms as wide as the terminal allows: one row a category, or, where
+    that does not fit, two lines a category, so that no number or word is ever cut."""
+
+    def __init__(self, views: Sequence[RhythmView], title: str | None) -> None:
+        self.views = views
+        self.title = title
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wide = self._wide()
+        needs = Measurement.get(console, options.update_width(10_000), wide).maximum
+        if needs <= options.max_width:
+            yield wide
+        else:
+            yield self._narrow()
+
+    def _wide(self) -> Table:
+        table = Table(title=self.title, title_justify="left", box=box.SIMPLE_HEAD,
+                      pad_edge=False, show_edge=False)  # fmt: skip
+        table.add_column("Category", no_wrap=True)
+        table.add_column("Rhythm", no_wrap=True)
+        table.add_column("Unit", no_wrap=True)
+        table.add_column("Done", justify="right", no_wrap=True)
+        table.add_column("Streak", justify="right", no_wrap=True)
+        table.add_column("Momentum", no_wrap=True)
+        for v in self.views:
+            s = v.status
+            if s is None:
+                if self.title is None:  # `ally rhythm` lists every category
+                    shown = "off" if v.rhythm == OFF else "none"
+                    table.add_row(v.category, Text(shown, style="dim"), "", "", "", "")
+                continue
+            table.add_row(v.category, str(s.spec), _state(s.unit), done_words(s.spec, s.unit),
+                          _plural(s.streak.current, _unit_name(s.spec)),
+                          momentum_bar(s.momentum))  # fmt: skip
+        return table
+
+    def _narrow(self) -> RenderableType:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column()
+        for v in self.views:
+            s = v.status
+            if s is None:
+                if self.title is None:
+                    grid.add_row(Text(f"{v.category}: {'off' if v.rhythm == OFF else 'none'}"))
+                continue
+            line = Text(f"{v.category}: {s.spec}, ")
+            line.append_text(_state(s.unit))
+            line.append(f", {done_words(s.spec, s.unit)}")
+            grid.add_row(line)
+            detail = Text(f"  streak {_plural(s.streak.current, _unit_name(s.spec))}, momentum ")
+            detail.append_text(momentum_bar(s.momentum))
+            grid.add_row(detail)
+        if self.title is None:
+            return grid
+        return Group(Text(self.title, style="bold"), grid)
 
 
 def rhythm_changed(change: RhythmChange) -> Text:
@@ -173,23 +212,7 @@ def progress(found: Sequence[Progress]) -> str:
 
 def report_rhythms(views: Sequence[RhythmView], today: date, as_of: date) -> RenderableType:
     title = "Rhythms" if as_of >= today else f"Rhythms on {_day(as_of)}"
-    table = Table(
-        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
-    )
-    table.add_column("Category", no_wrap=True)
-    table.add_column("Rhythm", no_wrap=True)
-    table.add_column("Unit", no_wrap=True)
-    table.add_column("Done", justify="right", no_wrap=True)
-    table.add_column("Streak", justify="right", no_wrap=True)
-    table.add_column("Momentum", no_wrap=True)
-    for v in views:
-        s = v.status
-        if s is None:
-            continue
-        table.add_row(v.category, str(s.spec), _state(s.unit), done_words(s.spec, s.unit),
-                      _plural(s.streak.current, _unit_name(s.spec)),
-                      momentum_bar(s.momentum))  # fmt: skip
-    return table
+    return _Fit([v for v in views if v.status is not None], title)
 
 
 def more_gaps(hidden: int) -> Text:

@@ -105,7 +105,7 @@ def test_log_confirms_each_touched_units_progress(run):
     assert "money" not in out.split("minutes.")[-1]  # money has no rhythm: nothing to say
     run("rhythm", "money", "60min/month")
     out = run("log", "donate", "--minutes", "15").stdout
-    assert "money: 35 of 60 minutes this month" in out
+    assert "money: 35 of 60 min this month" in out
 
 
 def test_pause_add_list_end_and_cancel(run, db_path):
