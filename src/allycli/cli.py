@@ -71,20 +71,27 @@ def log(
         autocompletion=shell.complete_pillar,
     ),
     minutes: int | None = typer.Option(None, "--minutes", help="How long, in minutes.", min=1),
+    edit: bool = typer.Option(
+        False, "--edit", "-e", help="Write the note in your editor ($VISUAL or $EDITOR)."
+    ),
 ) -> None:
     """Record a practice entry."""
     from allycli import journal, render
 
     ctx = shell.context()
-    text = shell.read_stdin() if note == "-" else note
-    result = journal.log(
-        ctx,
-        activity,
-        note=text,
-        day=shell.parse_day(day, ctx.today),
-        pillar=pillar,
-        minutes=minutes,
-    )
+    on = shell.parse_day(day, ctx.today)
+    if edit:
+        text = _note_from_editor(activity, note, pillar, minutes)
+        if text is None:
+            typer.echo("Nothing recorded: the note was empty.")
+            return
+    elif note == "-":
+        text = (
+            shell.ask_text(f"Write your note; {HOW}.") if sys.stdin.isatty() else shell.read_stdin()
+        )
+    else:
+        text = note
+    result = journal.log(ctx, activity, note=text, day=on, pillar=pillar, minutes=minutes)
     shell.console().print(render.logged(result), soft_wrap=True)
 
 
@@ -102,6 +109,9 @@ def reflect(
     show_list: bool = typer.Option(False, "--list", help="Show past reflections."),
     show_prompts: bool = typer.Option(False, "--prompts", help="List every prompt and its id."),
     limit: int = typer.Option(20, "--limit", min=1, help="How many reflections --list shows."),
+    edit: bool = typer.Option(
+        False, "--edit", "-e", help="Write the answer in your editor ($VISUAL or $EDITOR)."
+    ),
 ) -> None:
     """Answer today's reflection prompt (the same prompt all day)."""
     from allycli import journal, render
@@ -120,37 +130,56 @@ def reflect(
             return
         console.print(render.reflections(found))
         return
-    on = shell.parse_day(day, ctx.today)
+    on = shell.parse_day(day, ctx.today) or ctx.today
+    if edit and answer is not None:
+        from allycli.errors import UsageError
+
+        raise UsageError("Choose --answer or --edit, not both.")
     prompt = journal.todays_prompt(ctx, day=on, prompt_id=prompt_id, another=another)
-    if answer == "-" or (answer is None and not sys.stdin.isatty()):
-        text = shell.read_stdin()
-    elif answer is not None:
-        text = answer
-    else:
+    typed = answer is None or answer == "-"
+    if edit or (typed and sys.stdin.isatty()):
         console.print(render.prompt(prompt))
-        console.print(
-            "[dim]Write your answer; finish with Ctrl-D (or a line with just a dot). "
-            "An empty answer records nothing.[/dim]"
-        )
-        text = _ask_multiline()
-    recorded = journal.reflect(ctx, prompt, text, day=on)
+        console.print(render.user_text(f"(prompt {prompt.id})", "dim"))
+        if prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on):
+            when = "today" if on == ctx.today else f"on {on}"
+            console.print(
+                f"You answered this prompt {when} already; write another answer, or run "
+                "`ally reflect --another` for a different prompt."
+            )
+    if edit:
+        about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
+        text = shell.edit_text("", about=about, name="answer")
+    elif typed and sys.stdin.isatty():
+        text = shell.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
+    elif typed:
+        text = shell.read_stdin()
+    else:
+        text = answer
+    recorded = journal.reflect(ctx, prompt, text or "", day=on)
     if recorded is None:
         console.print("Nothing recorded: the answer was empty.")
     else:
         console.print(f"Reflection recorded for {recorded.day} (prompt {prompt.id}).")
 
 
-def _ask_multiline() -> str:
-    lines: list[str] = []
-    while True:
-        try:
-            line = input()
-        except EOFError:
-            break
-        if line.strip() == ".":
-            break
-        lines.append(line)
-    return "\n".join(lines)
+HOW = "finish with Ctrl-D or a line with just a dot; Ctrl-C stops without saving"
+
+
+def _note_from_editor(
+    activity: str, note: str | None, pillar: str | None, minutes: int | None
+) -> str | None:
+    """The note written in the editor, once the rest of the command is known to be right."""
+    from allycli import taxonomy
+    from allycli.errors import UsageError
+
+    if note is not None:
+        raise UsageError("Choose --note or --edit, not both.")
+    resolved = taxonomy.resolve_activity(activity)  # refused now, not after the writing
+    shown = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
+    if minutes is not None and minutes > 24 * 60:
+        raise UsageError("--minutes must be a whole number from 1 to 1440.")
+    what = f"{resolved.action_type} ({shown})" if resolved.action_type else shown
+    return shell.edit_text("", about=(f"A note on your practice: {what}",), name="note")
 
 
 @app.command(

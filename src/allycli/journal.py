@@ -56,15 +56,10 @@ class Logged:
 
 
 def check_text(text: str, what: str) -> str:
-    """Text must be storable as UTF-8; the message never repeats the text itself."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise UsageError(
-            f"The {what} contains characters that are not valid text (such as a lone "
-            "surrogate); nothing was saved."
-        ) from None
-    return text
+    """Text made storable (CRLF to LF; NUL and lone surrogates refused), never echoed."""
+    from allycli.intake import storable
+
+    return storable(text, what)
 
 
 def log(
@@ -172,6 +167,16 @@ def todays_prompt(
     if another:
         return prompts.another(all_prompts, exclude=chosen.id)
     return chosen
+
+
+def answered_on(ctx: Context, prompt_id: str, day: date) -> bool:
+    """Whether `day` already has a reflection answering `prompt_id`."""
+    from allycli import queries
+
+    if not ctx.store.exists():
+        return False
+    with queries.reading(ctx.store) as conn:
+        return prompt_id in queries.answered_prompts(conn, day, day + timedelta(days=1))
 
 
 def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = None) -> Record | None:

@@ -211,11 +211,9 @@ def add_pause(
         resolved = [resolve_category(w) for w in category_words]
         categories = tuple(c for c in CATEGORIES if c in resolved)
     if note is not None:
-        from allycli.journal import check_text
+        from allycli.intake import storable
 
-        note = check_text(note, "note").replace("\r\n", "\n").strip() or None
-        if note is not None and "\x00" in note:
-            raise UsageError("The note contains a NUL character; nothing was saved.")
+        note = storable(note, "note").strip() or None
     now = ctx.now.isoformat(timespec="microseconds")
     pause = Pause(str(uuid.uuid4()), since, until, categories, note, now, now)
 

@@ -10,8 +10,8 @@ import pytest
 import allycli
 
 SRC = Path(allycli.__file__).parent
-PURE = ("taxonomy", "dates", "insights", "prompts", "records", "errors", "rhythm_specs",
-        "rhythms", "exchange_objects")  # fmt: skip
+PURE = ("taxonomy", "dates", "insights", "prompts", "records", "errors", "intake",
+        "rhythm_specs", "rhythms", "exchange_objects")  # fmt: skip
 FORBIDDEN = {
     # module: what it may never import, at any depth of its own code
     **{
@@ -89,6 +89,24 @@ FORBIDDEN = {
         "allycli.shell",
     },
     "exchange": {"typer", "rich", "sqlite3", "allycli.cli", "allycli.shell", "allycli.store"},
+    # the editor and the line reader are handed what they need (command, folder, terminal)
+    **{
+        m: {
+            "sqlite3",
+            "sqlmodel",
+            "sqlalchemy",
+            "typer",
+            "rich",
+            "platformdirs",
+            "allycli.store",
+            "allycli.queries",
+            "allycli.journal",
+            "allycli.cli",
+            "allycli.shell",
+            "allycli.render",
+        }
+        for m in ("editor", "reader")
+    },
 }
 # Only the shell reads the clock, the environment and the terminal.
 SHELL_ONLY = ("datetime.now", "date.today", "os.environ", "os.getenv", "sys.stdin", "isatty")
