@@ -19,8 +19,8 @@ class Entry(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("kind IN ('practice', 'reflection')", name="entry_kind"),
         Index("ix_entry_kind_day", "kind", "day", "pillar", "action_type", "minutes"),
-        Index("ix_entry_kind_pillar_day", "kind", "pillar", "day"),
-        Index("ix_entry_kind_type_day", "kind", "action_type", "day"),
+        Index("ix_entry_kind_pillar_day", "kind", "pillar", "day", "minutes"),
+        Index("ix_entry_kind_type_day", "kind", "action_type", "day", "minutes"),
         Index("ix_entry_day_created", "day", "created_us", "id"),
         Index("ix_entry_created_us", "created_us"),
     )

@@ -140,7 +140,12 @@ def _done_by_unit(spec: Spec, data: _Days) -> dict[int, int]:
     done_by: dict[int, int] = {}
     if spec.unit == "day" and not spec.minutes:
         return dict.fromkeys((o for o, _ in data.counted), 1)
-    keys = [unit_index(spec, o) for o, _ in data.counted]
+    if spec.unit == "month":
+        keys = [unit_index(spec, o) for o, _ in data.counted]
+    else:  # weeks and blocks: counted from the epoch, as unit_index does
+        k = {"day": 1, "week": 7}.get(spec.unit, spec.block)
+        base = 0 if spec.unit == "day" else EPOCH_ORDINAL
+        keys = [(o - base) // k for o, _ in data.counted]
     for i, (_, v) in zip(keys, data.counted, strict=True):
         done_by[i] = done_by.get(i, 0) + (v if spec.minutes else 1)
     return done_by

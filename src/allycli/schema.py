@@ -129,10 +129,15 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         3,
-        "rhythms: the day index covers minutes, so minute sums per day read no table rows",
+        "rhythms: the day, pillar and action type indexes cover minutes, so days and minute "
+        "sums per category read no table rows and need no sort",
         (
             "DROP INDEX ix_entry_kind_day",
             "CREATE INDEX ix_entry_kind_day ON entry (kind, day, pillar, action_type, minutes)",
+            "DROP INDEX ix_entry_kind_pillar_day",
+            "CREATE INDEX ix_entry_kind_pillar_day ON entry (kind, pillar, day, minutes)",
+            "DROP INDEX ix_entry_kind_type_day",
+            "CREATE INDEX ix_entry_kind_type_day ON entry (kind, action_type, day, minutes)",
         ),
     ),
 )

@@ -695,7 +695,7 @@ FIRST = date(2026, 1, 1)
 offsets = st.lists(st.integers(0, 120), max_size=40)
 spec_texts = st.sampled_from(
     ["1/day", "1/week", "3/week", "7/week", "1/month", "2/month", "2/3d", "1/10d", "3/3d",
-     "30min/day", "90min/week", "100min/month", "45min/4d"]
+     "1/1d", "30min/day", "90min/week", "100min/month", "45min/4d", "20min/1d"]
 )  # fmt: skip
 pause_lists = st.lists(
     st.tuples(st.integers(0, 120), st.integers(0, 15)).map(
