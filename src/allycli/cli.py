@@ -10,18 +10,30 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 import typer
 
 from allycli import __version__, shell
+from allycli.taxonomy import action_types_help
 
 app = typer.Typer(
     cls=shell.Boundary,
     name="ally",
     help="Practice allyship daily: log what you do, reflect on a prompt, and review your "
     "practice, its streaks and its gaps. Everything stays on this machine.",
-    no_args_is_help=True,
+    invoke_without_command=True,
+    epilog=(
+        "\b\nExamples:\n"
+        '  ally log listening --note "Heard out a colleague"\n'
+        "  ally log protest --minutes 90\n"
+        "  ally reflect\n"
+        "  ally report --month\n"
+        "  ally calendar\n"
+        "\n"
+        "Run 'ally COMMAND --help' for a command's options and an example."
+    ),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -36,19 +48,40 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", help="Show the version and exit.", callback=_version, is_eager=True
     ),
 ) -> None:
     """Practice allyship daily: log, reflect, review. Everything stays on this machine."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(OVERVIEW)
 
 
+OVERVIEW = """\
+ally: practice allyship daily, and see where it has gaps.
+Everything stays on this machine.
+
+Start with:
+  ally log listening --note "..."   record what you did
+  ally reflect                      answer today's prompt
+  ally report                       review this week
+
+Then: ally calendar (your year at a glance), ally list,
+and ally --help for every command."""
+
+
+DATES = shell.complete_date
 DATE_HELP = "YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
+
+
+LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
 
 # -- commands ------------------------------------------------------------------------------
 
 
 @app.command(
+    help=LOG_HELP,
     epilog="Example: ally log protest --note 'Joined the housing march' --minutes 90",
 )
 def log(
@@ -62,7 +95,9 @@ def log(
     note: str | None = typer.Option(
         None, "--note", "-n", help="What you did, in a few words; '-' reads it from stdin."
     ),
-    day: str | None = typer.Option(None, "--date", "-d", help=f"The day it happened: {DATE_HELP}"),
+    day: str | None = typer.Option(
+        None, "--date", "-d", help=f"The day it happened: {DATE_HELP}", autocompletion=DATES
+    ),
     pillar: str | None = typer.Option(
         None,
         "--pillar",
@@ -97,17 +132,35 @@ def log(
 
 @app.command(
     epilog="Examples: ally reflect   |   ally reflect --answer 'They asked for funds, not "
-    "advice.'   |   ally reflect --list",
+    "advice.'   |   ally reflect --list   |   ally reflect --prompts --type voting",
 )
 def reflect(
     answer: str | None = typer.Option(
         None, "--answer", "-a", help="Your answer, for scripts; '-' reads it from stdin."
     ),
-    day: str | None = typer.Option(None, "--date", "-d", help=f"The day: {DATE_HELP}"),
-    prompt_id: str | None = typer.Option(None, "--prompt", help="Answer this prompt id."),
+    day: str | None = typer.Option(
+        None, "--date", "-d", help=f"The day: {DATE_HELP}", autocompletion=DATES
+    ),
+    prompt_id: str | None = typer.Option(
+        None, "--prompt", help="Answer this prompt id.", autocompletion=shell.complete_prompt
+    ),
     another: bool = typer.Option(False, "--another", help="Offer a different prompt."),
     show_list: bool = typer.Option(False, "--list", help="Show past reflections."),
     show_prompts: bool = typer.Option(False, "--prompts", help="List every prompt and its id."),
+    pillar: str | None = typer.Option(
+        None,
+        "--pillar",
+        "-p",
+        help="With --prompts: only this pillar's prompts.",
+        autocompletion=shell.complete_pillar,
+    ),
+    action_type: str | None = typer.Option(
+        None,
+        "--type",
+        "-t",
+        help="With --prompts: only this action type's prompts.",
+        autocompletion=shell.complete_type,
+    ),
     limit: int = typer.Option(20, "--limit", min=1, help="How many reflections --list shows."),
     edit: bool = typer.Option(
         False, "--edit", "-e", help="Write the answer in your editor ($VISUAL or $EDITOR)."
@@ -119,8 +172,13 @@ def reflect(
     ctx = shell.context()
     console = shell.console()
     if show_prompts:
-        console.print(render.prompt_table(ctx.load_prompts()))
+        chosen = journal.prompts_for(ctx.load_prompts(), pillar=pillar, action_type=action_type)
+        console.print(render.prompt_table(chosen))
         return
+    if pillar is not None or action_type is not None:
+        from allycli.errors import UsageError
+
+        raise UsageError("--pillar and --type go with --prompts; add --prompts.")
     if show_list:
         from allycli.queries import Filters
 
@@ -141,7 +199,7 @@ def reflect(
         console.print(render.prompt(prompt))
         console.print(render.user_text(f"(prompt {prompt.id})", "dim"))
         if prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on):
-            when = "today" if on == ctx.today else f"on {on}"
+            when = "today" if on == ctx.today else f"for {_spoken(on.isoformat(), ctx.today)}"
             console.print(
                 f"You answered this prompt {when} already; write another answer, or run "
                 "`ally reflect --another` for a different prompt."
@@ -159,7 +217,18 @@ def reflect(
     if recorded is None:
         console.print("Nothing recorded: the answer was empty.")
     else:
-        console.print(f"Reflection recorded for {recorded.day} (prompt {prompt.id}).")
+        when = _spoken(recorded.day, ctx.today)
+        console.print(f"Reflection recorded for {when} (prompt {prompt.id}).")
+
+
+def _spoken(day: str, today: date) -> str:
+    """A stored YYYY-MM-DD day as every confirmation names days ("today, Wed 25 Nov")."""
+    from allycli.dates import spoken
+
+    try:
+        return spoken(date.fromisoformat(day), today)
+    except ValueError:
+        return day
 
 
 HOW = "finish with Ctrl-D or a line with just a dot; Ctrl-C stops without saving"
@@ -190,9 +259,15 @@ def report(
     week: bool = typer.Option(False, "--week", help="This calendar week, Monday to Sunday."),
     month: bool = typer.Option(False, "--month", help="This calendar month."),
     year: bool = typer.Option(False, "--year", help="This calendar year."),
-    since: str | None = typer.Option(None, "--since", help=f"Start of a range: {DATE_HELP}"),
-    until: str | None = typer.Option(None, "--until", help="End of the range (default today)."),
+    since: str | None = typer.Option(
+        None, "--since", help=f"Start of a range: {DATE_HELP}", autocompletion=DATES
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="End of the range (default today).", autocompletion=DATES
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    svg: Path | None = typer.Option(None, "--svg", help="Write the report to an SVG file."),
+    html: Path | None = typer.Option(None, "--html", help="Write the report to an HTML file."),
 ) -> None:
     """Review a period: counts, streaks, gaps and learning prompts (default: this week)."""
     from allycli import dates, journal
@@ -204,9 +279,8 @@ def report(
     if until is not None and since is None:
         raise UsageError("--until goes with --since; add --since DATE.")
     if since is not None:
-        start = shell.parse_day(since, ctx.today)
-        end = shell.parse_day(until, ctx.today) if until else ctx.today
-        assert start is not None and end is not None
+        start = shell.parse_since(since, ctx.today)
+        end = shell.parse_until(until, ctx.today) if until else ctx.today
         period = dates.explicit_range(start, end)
     elif month:
         period = dates.month_of(ctx.today)
@@ -220,7 +294,74 @@ def report(
         return
     from allycli import render
 
-    shell.console().print(render.report(result))
+    _show_picture(render.report(result), svg, html, width=100)
+
+
+@app.command(
+    epilog="Examples: ally calendar   |   ally calendar 2025 --pillar listening   |   "
+    "ally calendar --svg practice.svg",
+)
+def calendar(
+    year: int | None = typer.Argument(
+        None, help="A calendar year (default: this year).", show_default=False
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help=f"Start of a range: {DATE_HELP}", autocompletion=DATES
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="End of the range (default today).", autocompletion=DATES
+    ),
+    pillar: str | None = typer.Option(
+        None, "--pillar", "-p", help="Only this pillar.", autocompletion=shell.complete_pillar
+    ),
+    action_type: str | None = typer.Option(
+        None, "--type", "-t", help="Only this action type.", autocompletion=shell.complete_type
+    ),
+    svg: Path | None = typer.Option(None, "--svg", help="Write the picture to an SVG file."),
+    html: Path | None = typer.Option(None, "--html", help="Write the picture to an HTML file."),
+) -> None:
+    """A year of practice as a grid of days, shaded by how many entries each holds."""
+    from datetime import date
+
+    from allycli import journal, picture, taxonomy
+    from allycli.dates import explicit_range
+    from allycli.errors import UsageError
+
+    ctx = shell.context()
+    if pillar and action_type:
+        raise UsageError("Choose --pillar or --type, not both.")
+    if year is not None and since is not None:
+        raise UsageError("Give a YEAR or --since, not both.")
+    if until is not None and since is None:
+        raise UsageError("--until goes with --since; add --since DATE.")
+    if since is not None:
+        start = shell.parse_since(since, ctx.today)
+        end = shell.parse_until(until, ctx.today) if until else ctx.today
+        explicit_range(start, end)
+    else:
+        chosen = ctx.today.year if year is None else year
+        if not 1900 <= chosen <= 9998:
+            raise UsageError(f"{chosen} is not a year ally can show; give one like 2026.")
+        start, end = date(chosen, 1, 1), date(chosen, 12, 31)
+    key_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
+    key_type = taxonomy.resolve_action_type(action_type) if action_type else None
+    cal = journal.calendar(ctx, start, end, pillar=key_pillar, action_type=key_type)
+    what = key_pillar or key_type or "practice"
+    view = picture.CalendarView(cal, picture.title(cal, None if since else start.year, what), what)
+    _show_picture(view, svg, html, width=120)
+
+
+def _show_picture(view: object, svg: Path | None, html: Path | None, width: int) -> None:
+    """Print the picture, or write it to the files asked for (and say so on stderr)."""
+    from allycli import picture
+
+    if svg is None and html is None:
+        shell.console().print(view)
+        return
+    for fmt, path in (("svg", svg), ("html", html)):
+        if path is not None:
+            written = picture.save(view, path, fmt, width)
+            typer.echo(f"Wrote the picture to {written}.", err=True)
 
 
 def _print_json(obj: object) -> None:
@@ -234,8 +375,10 @@ def _print_json(obj: object) -> None:
     epilog="Examples: ally list --since monday   |   ally list --type voting --json",
 )
 def list_entries(
-    since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
-    until: str | None = typer.Option(None, "--until", help="Up to this day."),
+    since: str | None = typer.Option(
+        None, "--since", help=f"From this day: {DATE_HELP}", autocompletion=DATES
+    ),
+    until: str | None = typer.Option(None, "--until", help="Up to this day.", autocompletion=DATES),
     pillar: str | None = typer.Option(
         None, "--pillar", "-p", help="Only this pillar.", autocompletion=shell.complete_pillar
     ),
@@ -268,15 +411,22 @@ def list_entries(
     from allycli import render
 
     rows = list(found)
+    console = shell.console()
     if not rows:
-        shell.console().print("No entries match. `ally log` records one.")
+        console.print("No entries match. `ally log` records one.")
         return
-    shell.console().print(render.entries_table(rows))
+    piped = not console.is_terminal
+    console.print(render.entries_table(rows, piped=piped), soft_wrap=piped, crop=not piped)
 
 
 @app.command(epilog="Example: ally delete 3f2a9c1e")
 def delete(
-    entry_id: str = typer.Argument(..., metavar="ID", help="The id shown by `ally list`."),
+    entry_id: str = typer.Argument(
+        ...,
+        metavar="ID",
+        help="The id shown by `ally list` (or its first characters).",
+        autocompletion=shell.complete_entry_id,
+    ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask first."),
 ) -> None:
     """Remove one entry, leaving no copy of its text in the database."""
@@ -285,12 +435,13 @@ def delete(
     ctx = shell.context()
     if not yes and sys.stdin.isatty():
         found_id, kind, day = ctx.store.find(entry_id)
-        question = f"Delete the {kind} entry {found_id[:8]} from {day}? It cannot be undone"
+        when = _spoken(day, ctx.today)
+        question = f"Delete the {kind} entry {found_id[:8]} from {when}? It cannot be undone"
         if not typer.confirm(question):
             typer.echo("Nothing was deleted.")
             return
     removed_id, kind, day = journal.delete(ctx, entry_id)
-    typer.echo(f"Deleted the {kind} entry {removed_id[:8]} from {day}.")
+    typer.echo(f"Deleted the {kind} entry {removed_id[:8]} from {_spoken(day, ctx.today)}.")
 
 
 @app.command(
@@ -298,7 +449,13 @@ def delete(
     epilog="Examples: ally export > ally.jsonl   |   ally export --format md --output journal.md",
 )
 def export(
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (lossless), csv or md."),
+    fmt: str = typer.Option(
+        "jsonl",
+        "--format",
+        "-f",
+        help="jsonl (lossless), csv or md.",
+        autocompletion=shell.complete_format,
+    ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file (mode 0600) instead of stdout."
     ),
@@ -313,7 +470,8 @@ def export(
     ctx = shell.context()
     count = journal.export(ctx, fmt, output, sys.stdout)
     if output is not None:
-        typer.echo(f"Exported {count} entries to {output}.", err=True)
+        entries = "entry" if count == 1 else "entries"
+        typer.echo(f"Exported {count} {entries} to {output}.", err=True)
 
 
 @app.command(
@@ -389,7 +547,9 @@ def doctor() -> None:
         typer.echo(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
     problems = [c for c in checks if not c.ok]
     if problems:
-        shell.fail(f"{len(problems)} problem(s) found; see the fixes above.", 1)
+        n = len(problems)
+        found = "1 problem found; see the fix" if n == 1 else f"{n} problems found; see the fixes"
+        shell.fail(f"{found} above.", 1)
 
 
 def _register_more() -> None:
@@ -402,4 +562,5 @@ _register_more()
 
 
 def main() -> None:
+    shell.prepare_streams()
     app(prog_name="ally")

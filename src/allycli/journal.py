@@ -6,11 +6,12 @@ Nothing here reads the clock, the environment or the terminal: `Context` carries
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -169,6 +170,20 @@ def todays_prompt(
     return chosen
 
 
+def prompts_for(
+    all_prompts: Sequence[Prompt], *, pillar: str | None = None, action_type: str | None = None
+) -> tuple[Prompt, ...]:
+    """The prompts `reflect --prompts` lists: all, or one pillar's, or one action type's."""
+    wanted_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
+    wanted_type = taxonomy.resolve_action_type(action_type) if action_type else None
+    return tuple(
+        p
+        for p in all_prompts
+        if (wanted_pillar is None or p.pillar == wanted_pillar)
+        and (wanted_type is None or p.action_type == wanted_type)
+    )
+
+
 def answered_on(ctx: Context, prompt_id: str, day: date) -> bool:
     """Whether `day` already has a reflection answering `prompt_id`."""
     from allycli import queries
@@ -214,6 +229,8 @@ class Report:
     gaps: tuple[insights.Gap, ...]
     prompts: tuple[Prompt, ...]
     buckets: tuple[insights.Bucket, ...]
+    minutes_by_pillar: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    minutes_by_action_type: Mapping[str, int] = dataclasses.field(default_factory=dict)
     rhythms: RhythmReport | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -250,6 +267,10 @@ class Report:
                 }
                 for b in self.buckets
             ],
+            "minutes_by_pillar": {p: self.minutes_by_pillar.get(p, 0) for p in taxonomy.PILLARS},
+            "minutes_by_action_type": {
+                t: self.minutes_by_action_type.get(t, 0) for t in taxonomy.ACTION_TYPES
+            },
             **(self.rhythms.to_json() if self.rhythms is not None else {}),
         }
 
@@ -286,8 +307,35 @@ def report(ctx: Context, period: Period) -> Report:
         gaps=gaps,
         prompts=chosen,
         buckets=insights.buckets(period, counts.daily),
+        minutes_by_pillar=rhythm_part.minutes_by_pillar,
+        minutes_by_action_type=rhythm_part.minutes_by_action_type,
         rhythms=rhythm_part,
     )
+
+
+def calendar(
+    ctx: Context,
+    start: date,
+    end: date,
+    *,
+    pillar: str | None = None,
+    action_type: str | None = None,
+) -> Any:
+    """The practice calendar of `start`..`end` (heatmap.Calendar), filtered by pillar or type,
+    with the days paused for that category (or for all practice) marked."""
+    from allycli import heatmap, queries
+
+    kinds = {"pillar": pillar, "action_type": action_type}
+    as_of = min(end, ctx.today)
+    with queries.reading(ctx.store) as conn:
+        counts = queries.day_counts(conn, start, end, **kinds)
+        history = queries.practiced_days(conn, min(as_of, start - timedelta(days=1)), **kinds)
+        # the streak looks back before `start`, so pauses before it count too
+        rests = queries.pauses(conn, date.min, end)
+    category = pillar or action_type or "practice"
+    first = min([start, *history]) if history else start
+    paused = heatmap.paused_days(rests, category, first, end)
+    return heatmap.layout(counts, start, end, ctx.today, history=history, paused=paused)
 
 
 # -- list and delete -----------------------------------------------------------------------

@@ -13,12 +13,14 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rich import box
 from rich.console import Group
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from allycli import dates
+from allycli.fit import BOX, Fit, Room
+from allycli.fit import table as fit_table
 from allycli.taxonomy import ACTION_TYPES, PILLARS
 
 if TYPE_CHECKING:
@@ -33,8 +35,7 @@ REPLACEMENT = "\ufffd"
 # C0 controls but tab and newline, DEL, and C1 controls (CSI, OSC, ... in 8-bit form).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = dates.MONTH_ABBR
 _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December",
@@ -72,8 +73,7 @@ def _days(n: int) -> str:
 
 def _day(d: date, *, year: bool = False) -> str:
     """Wed 25 Nov, or Wed 25 Nov 2026."""
-    text = f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]}"
-    return f"{text} {d.year}" if year else text
+    return dates.day_name(d, year=year)
 
 
 def _short(d: date) -> str:
@@ -83,13 +83,7 @@ def _short(d: date) -> str:
 
 def _when(d: date, today: date) -> str:
     """How a logged day is named: today, yesterday, or its date and distance."""
-    if d == today:
-        return f"today, {_day(d)}"
-    if d == date.fromordinal(today.toordinal() - 1):
-        return f"yesterday, {_day(d)}"
-    shown = _day(d, year=d.year != today.year)
-    ago = (today - d).days
-    return f"{shown} ({_days(ago)} ago)" if ago > 0 else shown
+    return dates.spoken(d, today)
 
 
 # -- log -----------------------------------------------------------------------------------
@@ -119,7 +113,7 @@ def logged(result: Logged) -> Text:
     if result.streak:
         line.append(f". Current streak: {_days(result.streak)}.")
     else:
-        line.append(". No current streak yet; today is still open.")
+        line.append(". No current streak: nothing is logged for yesterday or today.")
     return line
 
 
@@ -160,6 +154,15 @@ def _period_words(r: Report) -> str:
 
 def report(r: Report) -> RenderableType:
     """The whole report: header, overview, counts and streaks, gaps, learning prompts."""
+    if _empty_journal(r):
+        return Group(
+            _heading(period_title(r)),
+            Text(
+                "Nothing recorded yet. Begin with `ally log listening --note "
+                '"..."` (or any action type, such as protest), or answer today\'s prompt '
+                "with `ally reflect`."
+            ),
+        )
     summary = (
         f"{_plural(r.entries, 'practice entry', 'practice entries')} and "
         f"{_plural(r.reflections, 'reflection')}"
@@ -184,6 +187,16 @@ def report(r: Report) -> RenderableType:
     return Group(*parts)
 
 
+def _empty_journal(r: Report) -> bool:
+    """No practice and no reflection, in the period or ever before its end."""
+    return (
+        r.entries == 0
+        and r.reflections == 0
+        and all(g.last_practiced is None for g in r.gaps)
+        and r.streak.longest == 0  # no practice on any day up to the period's end
+    )
+
+
 def _unit(buckets: tuple[Bucket, ...]) -> str:
     spans = [(b.end - b.start).days for b in buckets]
     if all(s == 0 for s in spans):
@@ -203,11 +216,17 @@ def _overview(r: Report) -> list[RenderableType]:
         return []
     unit = _unit(buckets)
     heading = _heading(f"Practice entries by {unit}")
+    return [heading, Fit(*_overview_columns(r, unit), _overview_rows(r, unit), _overview_lines(r))]
+
+
+def _overview_columns(r: Report, unit: str) -> list[Table]:
+    """One column a slice, when there are few slices (and room for them)."""
+    buckets = r.buckets
     if len(buckets) > _MAX_COLUMNS:
-        return [heading, _overview_rows(r, unit)]
+        return []
     # The box's column divider is a space; a second one where there is room (<= 12 columns).
     padding = (0, 0, 0, 1) if len(buckets) <= 12 else 0
-    table = Table(box=box.SIMPLE_HEAD, padding=padding, pad_edge=False, show_edge=False)
+    table = Table(box=BOX, padding=padding, pad_edge=False, show_edge=False)
     table.add_column("", no_wrap=True)
     for b in buckets:
         if unit == "day":
@@ -223,12 +242,12 @@ def _overview(r: Report) -> list[RenderableType]:
     table.add_section()
     totals = [_cell(b.total, b, r.today) for b in buckets]
     table.add_row("total", *totals, str(sum(b.total for b in buckets)))
-    return [heading, table]
+    return [table]
 
 
 def _overview_rows(r: Report, unit: str) -> Table:
-    """The overview on its side (one row a slice), for long ranges."""
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 0, 0, 1), pad_edge=False, show_edge=False)
+    """The overview on its side (one row a slice), for long ranges or narrow terminals."""
+    table = Table(box=BOX, padding=(0, 0, 0, 1), pad_edge=False, show_edge=False)
     table.add_column(unit.capitalize(), no_wrap=True)
     for pillar in PILLARS:
         table.add_column(pillar, justify="right", no_wrap=True)
@@ -240,10 +259,21 @@ def _overview_rows(r: Report, unit: str) -> Table:
     return table
 
 
-def _titled(title: str) -> Table:
-    return Table(
-        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
-    )
+def _overview_lines(r: Report) -> RenderableType:
+    """The overview as wrapping lines, one a slice, for the narrowest terminals."""
+    lines = []
+    for b in r.buckets:
+        if b.start > r.today:
+            continue
+        label = f"{b.label} {b.start.day}" if b.start == b.end and len(b.label) == 3 else b.label
+        line = user_text(f"{label}: ")
+        if not b.total:
+            line.append("none")
+        else:
+            parts = [f"{p} {b.by_pillar[p]}" for p in PILLARS if b.by_pillar.get(p)]
+            line.append(f"{_plural(b.total, 'entry', 'entries')} ({', '.join(parts)})")
+        lines.append(line)
+    return Group(*lines)
 
 
 def _rhythms(r: Report) -> list[RenderableType]:
@@ -255,49 +285,84 @@ def _rhythms(r: Report) -> list[RenderableType]:
     return [report_rhythms(r.rhythms.rhythms, r.today, min(r.period.end, r.today)), Text("")]
 
 
-def _counts(r: Report) -> Table:
+def _noun(r: Report) -> str:
+    """The period as the counts' headers name it: "this week", "that month", "in range"."""
+    noun = {"week": "week", "month": "month", "year": "year"}.get(r.period.kind)
+    if noun is None:
+        return "in range"
+    return f"this {noun}" if r.today in r.period else f"that {noun}"
+
+
+def _counts(r: Report) -> RenderableType:
+    """Entries and minutes by pillar (with daily streaks) and by action type.
+
+    "Entries" and "Minutes" are the period's; "Longest" is over all time up to the period's
+    end, and the headers say so.
+    """
     live = r.today in r.period
-    daily = r.rhythms is None  # with rhythms, their streaks are shown instead
-    by_pillar = _titled("By pillar")
-    by_pillar.add_column("Pillar", no_wrap=True)
-    by_pillar.add_column("Entries", justify="right", no_wrap=True)
-    if daily:
-        by_pillar.add_column("Current" if live else "At end", justify="right", no_wrap=True)
-        by_pillar.add_column("Longest", justify="right", no_wrap=True)
+    noun = _noun(r)
+    daily = r.rhythms is None  # with rhythms, their units and streaks are shown instead
+    pillar_headers = [
+        "Pillar",
+        f"Entries\n{noun}",
+        f"Minutes\n{noun}",
+        *(("Streak\nnow" if live else "Streak\nat end",
+           "Longest\nall time" if live else "Longest\nto then") if daily else ()),
+    ]  # fmt: skip
+    pillar_rows = []
     for pillar in PILLARS:
         streak = r.pillar_streaks.get(pillar)
         current, longest = (streak.current, streak.longest) if streak else (0, 0)
-        cells = (_days(current), _days(longest)) if daily else ()
-        by_pillar.add_row(pillar, str(r.by_pillar.get(pillar, 0)), *cells)
-    by_type = _titled("By action type")
-    by_type.add_column("Action type", no_wrap=True)
-    by_type.add_column("Entries", justify="right", no_wrap=True)
-    for action_type in ACTION_TYPES:
-        by_type.add_row(action_type, str(r.by_action_type.get(action_type, 0)))
+        pillar_rows.append([
+            pillar, str(r.by_pillar.get(pillar, 0)), str(r.minutes_by_pillar.get(pillar, 0)),
+            *((_days(current), _days(longest)) if daily else ()),
+        ])  # fmt: skip
+    type_headers = ["Action type", f"Entries\n{noun}", f"Minutes\n{noun}"]
+    type_rows = [
+        [t, str(r.by_action_type.get(t, 0)), str(r.minutes_by_action_type.get(t, 0))]
+        for t in ACTION_TYPES
+    ]
+    right = (1, 2, 3, 4) if daily else (1, 2)
+    by_pillar = fit_table(pillar_headers, pillar_rows, right=right, title="By pillar")
+    by_type = fit_table(type_headers, type_rows, right=(1, 2), title="By action type")
     side = Table.grid(padding=(0, 4))
     side.add_row(by_pillar, by_type)
-    return side
+    lines: list[RenderableType] = [_heading(f"By pillar, {noun}")]
+    for pillar, entries, minutes, *streaks in pillar_rows:
+        line = f"{pillar}: {_plural(int(entries), 'entry', 'entries')}, {minutes} min"
+        if streaks:
+            current, longest = streaks
+            now = "now" if live else "at the end"
+            line += (f"; streak {current} {now}, longest {longest} "
+                     f"({'all time' if live else 'up to then'})")  # fmt: skip
+        lines.append(Text(line))
+    lines += [Text(""), _heading(f"By action type, {noun}")]
+    for action_type, entries, minutes in type_rows:
+        lines.append(
+            Text(f"{action_type}: {_plural(int(entries), 'entry', 'entries')}, {minutes} min")
+        )
+    return Fit(side, Group(by_pillar, Text(""), by_type), Group(*lines))
 
 
 def _streak_line(r: Report) -> Text:
     s = r.streak
     if r.today in r.period:
         now = f"{_days(s.current)} now" if s.current else "none now (today is still open)"
-        return Text(f"Streak (days in a row with practice): {now}, longest {_days(s.longest)}.")
+        return Text(
+            f"Streak (days in a row with practice): {now}, longest {_days(s.longest)} (all time)."
+        )
     end = _day(r.period.end)
     return Text(f"Streak on {end}: {_days(s.current)}, longest up to then {_days(s.longest)}.")
 
 
 def gap_words(gap: Gap, r: Report) -> str:
-    """When a gap's category was last practiced, in days since."""
+    """When a gap's category was last logged, named as confirmations name days."""
     if gap.last_practiced is None or gap.days_since is None:
         return "never recorded"
-    when = gap.last_practiced.isoformat()
     if r.period.end >= r.today:
-        if gap.days_since == 0:
-            return f"last practiced today ({when})"
-        return f"last practiced {_days(gap.days_since)} ago ({when})"
-    return f"last practiced {when}, {_days(gap.days_since)} before {_day(r.period.end)}"
+        return f"last logged {_when(gap.last_practiced, r.today)}"
+    when = _day(gap.last_practiced, year=gap.last_practiced.year != r.period.end.year)
+    return f"last logged {when}, {_days(gap.days_since)} before {_day(r.period.end)}"
 
 
 def _gaps(r: Report) -> list[RenderableType]:
@@ -310,11 +375,16 @@ def _gaps(r: Report) -> list[RenderableType]:
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="dim")
     table.add_column()
+    lines = []
     for gap in r.gaps[:MAX_GAPS]:
-        table.add_row(gap.category, _KIND_NAMES.get(gap.kind, gap.kind), gap_words(gap, r))
+        kind = _KIND_NAMES.get(gap.kind, gap.kind)
+        table.add_row(gap.category, kind, gap_words(gap, r))
+        lines.append(Text(f"{gap.category} ({kind}): {gap_words(gap, r)}"))
     if len(r.gaps) > MAX_GAPS:
-        table.add_row(Text(f"and {len(r.gaps) - MAX_GAPS} more", style="dim"), "", "")
-    return [_heading(f"Gaps: {_period_words(r)}"), _indent(table)]
+        more = f"and {len(r.gaps) - MAX_GAPS} more"
+        table.add_row(Text(more, style="dim"), "", "")
+        lines.append(Text(more, style="dim"))
+    return [_heading(f"Gaps: {_period_words(r)}"), _indent(Fit(Room(table, 21), Group(*lines)))]
 
 
 def _learning(r: Report) -> list[RenderableType]:
@@ -322,10 +392,17 @@ def _learning(r: Report) -> list[RenderableType]:
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="dim")
     table.add_column()
+    lines: list[RenderableType] = []
     for p in r.prompts:
         kind = "pillar" if p.action_type is None else "action type"
         table.add_row(user_text(p.action_type or p.pillar), kind, user_text(p.text))
-    return [_heading("Learning prompts for the biggest gaps"), _indent(table)]
+        head = user_text(p.action_type or p.pillar)
+        head.append(f" ({kind})", style="dim")
+        lines += [head, _indent(user_text(p.text))]
+    return [
+        _heading("Learning prompts for the biggest gaps"),
+        _indent(Fit(Room(table, 21), Group(*lines))),
+    ]
 
 
 # -- list, reflections, prompts ------------------------------------------------------------
@@ -339,31 +416,59 @@ def _what(record: Record) -> Text:
     return user_text(record.pillar)
 
 
-def _first_line(text: str | None) -> Text:
-    head = (text or "").strip("\r\n")
-    more = "\n" in head or "\r" in head or len(head) > 300
-    first = clean(head.replace("\r", "\n").split("\n", 1)[0][:300]) + (" …" if more else "")
-    return Text(first, no_wrap=True, overflow="ellipsis")
+def _note(record: Record) -> str:
+    text = record.answer if record.kind == "reflection" else record.note
+    return clean((text or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n"))
 
 
-def entries_table(records: Iterable[Record]) -> Table:
-    """The rows of `ally list`; the caller orders them."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+def entries_table(records: Iterable[Record], *, piped: bool = False) -> RenderableType:
+    """The rows of `ally list`, the caller orders them; notes whole, wrapped on a terminal.
+
+    Piped, one line an entry with the whole note (its line breaks shown as ¶), so that
+    `ally list | grep WORD` finds every entry whose note holds WORD.
+    """
+    records = list(records)
+    if piped:
+        return _entries_lines(records)
+    table = Table(box=BOX, pad_edge=False, show_edge=False)
     table.add_column("ID", no_wrap=True, style="dim")
     table.add_column("Date", no_wrap=True)
-    table.add_column("What", no_wrap=True)
+    table.add_column("What")  # wraps at its space: "volunteering (action)"
     table.add_column("Min", justify="right", no_wrap=True)
-    table.add_column("Note or answer", min_width=10)  # wrappable: it shrinks first
+    table.add_column("Note or answer")  # wraps; with less room than Room asks, entries stack
+    blocks: list[RenderableType] = []
     for record in records:
-        text = record.answer if record.kind == "reflection" else record.note
+        minutes = str(record.minutes) if record.minutes else ""
         table.add_row(
-            user_text(record.id[:8]),
-            user_text(record.day),
-            _what(record),
-            str(record.minutes) if record.minutes else "",
-            _first_line(text),
-        )
-    return table
+            user_text(record.id[:8]), user_text(record.day), _what(record), minutes,
+            Text(_note(record)),
+        )  # fmt: skip
+        head = user_text(record.id[:8], "dim")
+        head.append_text(user_text(f"  {record.day}  "))
+        head.append_text(_what(record))
+        if minutes:
+            head.append(f"  {minutes} min")
+        blocks.append(head)
+        if _note(record):
+            blocks.append(_indent(Text(_note(record))))
+    return Fit(Room(table, 18), Group(*blocks))
+
+
+def _entries_lines(records: list[Record]) -> RenderableType:
+    whats = [_what(r) for r in records]
+    width = max((w.cell_len for w in whats), default=0)
+    lines = []
+    for record, what in zip(records, whats, strict=True):
+        line = user_text(f"{record.id[:8]}  {record.day}  ")
+        line.append_text(what)
+        line.append(" " * (width - what.cell_len))
+        line.append(f"  {record.minutes or '':>4}")
+        note = _note(record).replace("\n", " ¶ ")
+        if note:
+            line.append("  " + note)
+        line.rstrip()
+        lines.append(line)
+    return Group(*lines)
 
 
 def reflections(records: Iterable[Record]) -> RenderableType:
@@ -392,18 +497,28 @@ def reflections(records: Iterable[Record]) -> RenderableType:
 
 def prompt(p: Prompt) -> Text:
     """The prompt to reflect on, as shown before asking."""
-    line = user_text(p.pillar.capitalize(), "bold")
+    topic = p.pillar.capitalize() + (f" ({p.action_type})" if p.action_type else "")
+    line = user_text(topic, "bold")
     line.append(": ")
     line.append_text(user_text(p.text))
     return line
 
 
 def prompt_table(ps: Iterable[Prompt]) -> RenderableType:
-    """Every prompt: its id and what it is for on one line, its text indented below."""
-    parts: list[RenderableType] = []
-    for p in ps:
+    """Every prompt under two headings: its id with what it is for, and its text."""
+    rows = list(ps)
+    if not rows:
+        return Text("No prompts match.")
+    table = Table(box=BOX, pad_edge=False, show_edge=False, show_lines=True)
+    table.add_column("ID (kind, pillar, type)")
+    table.add_column("Prompt")  # wraps; with less room than Room asks, the prompts stack
+    stacked: list[RenderableType] = []
+    for p in rows:
         topic = f"{p.kind}, {p.pillar}" + (f", {p.action_type}" if p.action_type else "")
         head = user_text(p.id, "bold")
-        head.append_text(user_text(f"  ({topic})", "dim"))
-        parts += [head, _indent(user_text(p.text))]
-    return Group(*parts) if parts else Text("No prompts.")
+        head.append_text(user_text(f"\n{topic}", "dim"))
+        table.add_row(head, user_text(p.text))
+        line = user_text(p.id, "bold")
+        line.append_text(user_text(f" ({topic})", "dim"))
+        stacked += [line, _indent(user_text(p.text)), Text("")]
+    return Fit(Room(table, 20), Group(*stacked[:-1]))

@@ -310,9 +310,7 @@ class RhythmReport:
         return {
             "rhythms": [v.to_json() for v in self.rhythms],
             "pauses": [p.to_json() for p in self.pauses],
-            "minutes_by_pillar": dict(self.minutes_by_pillar),
-            "minutes_by_action_type": dict(self.minutes_by_action_type),
-        }
+        }  # the report writes minutes_by_pillar and minutes_by_action_type itself
 
 
 def for_report(

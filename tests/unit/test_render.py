@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import subprocess
@@ -192,7 +193,7 @@ def practice(day: date, pillar: str, action_type: str | None = None, **kw: objec
             practice(date(2026, 11, 13), "action", "voting", minutes=45, note="private words"),
             0,
             "Logged voting (action) for Fri 13 Nov (12 days ago): 45 minutes, with a note. "
-            "No current streak yet; today is still open.",
+            "No current streak: nothing is logged for yesterday or today.",
         ),
         (
             practice(date(2025, 12, 30), "listening", "training", minutes=1),
@@ -274,29 +275,59 @@ def test_year_overview_has_every_month() -> None:
 def test_long_range_turns_the_overview_on_its_side() -> None:
     out = show(render.report(full_report(PERIODS["26 months"])))
     assert ["Month", *PILLARS, "Total"] in [line.split() for line in lines(out)]
-    assert row(out, "Mar 26") == ["Mar", "26", "·", "·", "1", "·", "1"]
-    assert row(out, "Oct 24") == ["Oct", "24", "·", "·", "·", "·", "0"]
-    assert row(out, "Nov 26") == ["Nov", "26", "3", "1", "·", "·", "4"]
+    # month labels carry the whole year: "Mar 26" could be read as a date
+    assert row(out, "Mar 2026") == ["Mar", "2026", "·", "·", "1", "·", "1"]
+    assert row(out, "Oct 2024") == ["Oct", "2024", "·", "·", "·", "·", "0"]
+    assert row(out, "Nov 2026") == ["Nov", "2026", "3", "1", "·", "·", "4"]
 
 
 def test_counts_and_streaks_show_every_pillar_and_action_type_with_zeros() -> None:
     out = lines(show(render.report(full_report(PERIODS["week"]))))
-    start = out.index(next(line for line in out if line.startswith("By pillar")))
-    assert cells(out[start]) == ["By pillar", "By action type"]
-    assert cells(out[start + 1]) == [
-        "Pillar", "Entries", "Current", "Longest", "Action type", "Entries",
-    ]  # fmt: skip
-    assert [cells(line) for line in out[start + 3 : start + 11]] == [
-        ["action", "3", "3 days", "12 days", "protest", "1"],
-        ["listening", "1", "0 days", "0 days", "advocacy", "2"],
-        ["learning", "0", "0 days", "0 days", "interrupting", "0"],
-        ["yielding", "0", "0 days", "0 days", "volunteering", "0"],
-        ["voting", "0"],
-        ["training", "0"],
-        ["children", "0"],
-        ["money", "0"],
+    start = out.index("By pillar")
+    # "Entries" and "Minutes" are this period's; "Longest" is over all time
+    assert cells(out[start + 1]) == ["Entries", "Minutes", "Streak", "Longest"]
+    assert cells(out[start + 2]) == ["Pillar", "this week", "this week", "now", "all time"]
+    assert [cells(line) for line in out[start + 4 : start + 8]] == [
+        ["action", "3", "0", "3 days", "12 days"],
+        ["listening", "1", "0", "0 days", "0 days"],
+        ["learning", "0", "0", "0 days", "0 days"],
+        ["yielding", "0", "0", "0 days", "0 days"],
     ]
-    assert "Streak (days in a row with practice): 3 days now, longest 12 days." in out
+    types = out.index("By action type")
+    assert cells(out[types + 2]) == ["Action type", "this week", "this week"]
+    assert [cells(line)[:2] for line in out[types + 4 : types + 12]] == [
+        ["protest", "1"], ["advocacy", "2"], ["interrupting", "0"], ["volunteering", "0"],
+        ["voting", "0"], ["training", "0"], ["children", "0"], ["money", "0"],
+    ]  # fmt: skip
+    assert "Streak (days in a row with practice): 3 days now, longest 12 days (all time)." in out
+
+
+def test_minutes_are_totalled_by_pillar_and_action_type() -> None:
+    report = dataclasses.replace(
+        full_report(PERIODS["week"]),
+        minutes_by_pillar={"action": 95, "listening": 30},
+        minutes_by_action_type={"protest": 90, "advocacy": 5},
+    )
+    out = show(render.report(report))
+    counts = out[out.index("By pillar") :]
+    assert row(counts, "action")[:3] == ["action", "3", "95"]
+    assert row(counts, "listening")[:3] == ["listening", "1", "30"]
+    assert row(counts, "protest") == ["protest", "1", "90"]
+    assert row(counts, "advocacy") == ["advocacy", "2", "5"]
+    assert row(counts, "money") == ["money", "0", "0"]
+
+
+def test_a_past_period_says_its_longest_streak_is_up_to_then() -> None:
+    out = lines(show(render.report(full_report(PERIODS["past week"]))))
+    start = out.index("By pillar")
+    assert cells(out[start + 2]) == ["Pillar", "that week", "that week", "at end", "to then"]
+
+
+def test_a_first_week_of_one_day_is_labelled_as_one_day() -> None:
+    out = show(render.report(full_report(PERIODS["month"])), width=120)
+    heads = [line.split() for line in lines(out)]
+    assert ["Sun", "1", "Nov", "2-8", "Nov", "9-15", "Nov", "16-22", "Nov", "23-29", "Nov",
+            "Mon", "30", "Nov", "Total"] in heads  # fmt: skip
 
 
 def test_gaps_while_the_period_runs() -> None:
@@ -331,7 +362,7 @@ def test_gaps_of_a_past_week_count_days_to_its_end() -> None:
     report = full_report(PERIODS["past week"])
     out = show(render.report(report))
     gap = next(g for g in report.gaps if g.category == "yielding")
-    assert render.gap_words(gap, report) == "last practiced 2026-11-13, 2 days before Sun 15 Nov"
+    assert render.gap_words(gap, report) == "last logged Fri 13 Nov, 2 days before Sun 15 Nov"
     assert "Streak on Sun 15 Nov: 3 days, longest up to then 12 days." in out
 
 
@@ -354,15 +385,24 @@ def test_learning_prompts_show_their_category_literally() -> None:
     ]
 
 
-def test_empty_journal_still_reads_as_a_report() -> None:
+def test_an_empty_journal_gets_one_line_on_how_to_begin() -> None:
     report = make_report(PERIODS["week"])
+    out = lines(show(render.report(report)))
+    assert out == [
+        "This week, Mon 23 Nov to Sun 29 Nov 2026",
+        'Nothing recorded yet. Begin with `ally log listening --note "..."` (or any',
+        "action type, such as protest), or answer today's prompt with `ally reflect`.",
+    ]
+
+
+def test_a_journal_with_history_but_an_empty_period_still_reads_as_a_report() -> None:
+    report = make_report(PERIODS["week"], last_pillar={"action": date(2026, 11, 1)})
     out = show(render.report(report))
     assert "0 practice entries and 0 reflections." in out
     assert row(out, "total") == ["total", "·", "·", "·", "0"]
     assert len(report.gaps) == len(PILLARS) + len(ACTION_TYPES) == 12
     assert out.count("never recorded") == 5  # the five most neglected, then how many more
     assert "and 7 more" in out
-    assert "Streak (days in a row with practice): none now (today is still open)" in out
     assert max(len(line) for line in out.splitlines()) <= 80
 
 
@@ -382,22 +422,35 @@ def test_no_output_praises_or_shames() -> None:
 # -- list, reflections, prompts ------------------------------------------------------------
 
 
-def test_entries_table_shows_short_ids_and_first_lines() -> None:
+def test_entries_table_shows_short_ids_and_whole_notes_wrapped() -> None:
     long_note = "Spoke up when a colleague's joke punched down; " * 4 + "\nsecond line"
     records = [
         practice(TODAY, "action", "interrupting", minutes=20, note=long_note),
-        practice(TODAY, "listening", note="one [bold]line[/bold]\r\nsecret second"),
+        practice(TODAY, "listening", note="one [bold]line[/bold]\r\nsecond"),
         reflection("0a1b2c3d-aaaa", "2026-11-20", "Where?", "In the meeting."),
     ]
     out = lines(show(render.entries_table(records)))
     assert out[0].split() == ["ID", "Date", "What", "Min", "Note", "or", "answer"]
-    assert cells(out[2])[:4] == ["3f2a9c1e", "2026-11-25", "interrupting (action)", "20"]
-    assert cells(out[2])[4].startswith("Spoke up when")
-    assert out[2].endswith("…") and len(out[2]) == 80
-    assert cells(out[3]) == ["3f2a9c1e", "2026-11-25", "listening", "one [bold]line[/bold] …"]
-    assert cells(out[4]) == ["0a1b2c3d", "2026-11-20", "reflection yielding-03", "In the meeting."]
-    assert "secret second" not in "\n".join(out)
-    assert len(out) == 5
+    assert cells(out[2]) == [
+        "3f2a9c1e", "2026-11-25", "interrupting (action)", "20", "Spoke up when a",
+    ]  # fmt: skip
+    assert "…" not in "\n".join(out)
+    notes = " ".join(line[55:].strip() for line in out[2:12])
+    assert notes == " ".join(long_note.split())
+    assert cells(out[12]) == ["3f2a9c1e", "2026-11-25", "listening", "one [bold]line[/bold]"]
+    assert out[13].strip() == "second"
+    assert cells(out[14]) == ["0a1b2c3d", "2026-11-20", "reflection yielding-03", "In the meeting."]
+
+
+def test_piped_entries_are_one_line_each_with_the_whole_note() -> None:
+    long_note = "Spoke at the council " * 10 + "\nsecond line"
+    records = [practice(TODAY, "action", "protest", minutes=90, note=long_note)]
+    out = lines(show(render.entries_table(records, piped=True), soft_wrap=True))
+    assert out == [
+        "3f2a9c1e  2026-11-25  protest (action)    90  "
+        + ("Spoke at the council " * 10).rstrip()
+        + "  ¶ second line"
+    ]
 
 
 def test_reflections_show_prompt_and_whole_answer() -> None:
@@ -427,12 +480,18 @@ def test_prompt_and_prompt_table() -> None:
     p = Prompt("listening-01", "reflection", "listening", None, "Whose voice [b]did[/b] you hear?")
     q = Prompt("voting-01", "learning", "action", "voting", "Who is on the local ballot? " * 4)
     assert render.prompt(p).plain == "Listening: Whose voice [b]did[/b] you hear?"
+    assert render.prompt(q).plain.startswith("Action (voting): Who is on the local ballot?")
     out = lines(show(render.prompt_table([p, q])))
-    assert out[0] == "listening-01  (reflection, listening)"
-    assert out[1] == "  Whose voice [b]did[/b] you hear?"
-    assert out[2] == "voting-01  (learning, action, voting)"
+    assert cells(out[0]) == ["ID (kind, pillar, type)", "Prompt"]
+    assert cells(out[2]) == ["listening-01", "Whose voice [b]did[/b] you hear?"]
+    assert cells(out[3]) == ["reflection, listening"]
+    assert cells(out[5])[0] == "voting-01"
+    assert cells(out[6])[0] == "learning, action, voting"
     assert max(len(line) for line in out) <= 80
-    assert " ".join(" ".join(out).split()).count("Who is on the local ballot?") == 4
+    column = out[0].index("Prompt")
+    text = " ".join(line[column:] for line in out[5:])
+    assert " ".join(text.split()).count("Who is on the local ballot?") == 4
+    assert lines(show(render.prompt_table([]))) == ["No prompts match."]
 
 
 def test_render_imports_no_database_or_yaml() -> None:
