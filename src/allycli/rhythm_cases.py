@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from allycli import rhythm_store, rhythms, taxonomy
-from allycli.errors import StorageError, UsageError
+from allycli.errors import UsageError
 from allycli.exchange_objects import Pause, RhythmSetting
 from allycli.insights import Gap, Streak
 from allycli.rhythms import CATEGORIES, OFF, Status, kind_of
@@ -161,18 +161,9 @@ def set_rhythm(ctx: Context, category_word: str, spec_word: str) -> RhythmChange
 
 def _kept(ctx: Context, obj: RhythmSetting | Pause, what: str, write: Callable[[], T]) -> T:
     """Run a write; if the database refuses it, keep the object as a draft and say where."""
-    from allycli.journal import save_draft
+    from allycli.journal import write_or_draft
 
-    try:
-        return write()
-    except StorageError as exc:
-        draft = save_draft(ctx, obj)  # type: ignore[arg-type] - any object with id and to_json
-        if draft is None:
-            raise
-        raise StorageError(
-            f"{exc.message.rstrip('.')}; your {what} was kept in {draft}, and "
-            f"`ally import {draft}` adds it later."
-        ) from None
+    return write_or_draft(ctx, [obj.to_json()], write, f"your {what}")
 
 
 # -- pauses --------------------------------------------------------------------------------
