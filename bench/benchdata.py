@@ -29,7 +29,7 @@ ACTIVITIES = (
     ("interrupting", 7),
     ("volunteering", 10),
     ("voting", 3),
-    ("learning", 14),
+    ("training", 14),
     ("children", 5),
     ("money", 8),
     ("listening", 18),
