@@ -153,6 +153,17 @@ class Hub:
         for row in result:
             yield HubRow(row[0], row[1], row[2], row[3], bytes(row[4]))
 
+    def rows(self, ids: list[str]) -> Iterator[HubRow]:
+        """The hub's rows for these ids (those it has)."""
+        for start in range(0, len(ids), 5000):
+            result = self._sql(
+                f"SELECT id, updated_at, deleted, change, payload FROM {SCHEMA}.item "
+                "WHERE id = ANY(:ids)",
+                ids=ids[start : start + 5000],
+            )
+            for row in result:
+                yield HubRow(row[0], row[1], row[2], row[3], bytes(row[4]))
+
     def push(self, rows: Iterable[tuple[str, str, bool, bytes]]) -> int:
         """Write rows (id, updated_at, deleted, payload) with new change numbers; returns the
         last change number given (or the current one when there was nothing to write)."""
