@@ -25,7 +25,7 @@ import pytest
 from allycli.records import Record
 from allycli.store import Store
 
-HEAVY = ("sqlmodel", "sqlalchemy", "yaml")
+HEAVY = ("sqlmodel", "sqlalchemy", "yaml", "psycopg", "cryptography")  # the last two: sync
 
 # Runs allycli.cli.main() in a fresh interpreter with the given argv (or, for null, only
 # imports allycli.cli), then writes the exit code and the heavy modules that were loaded
@@ -82,6 +82,12 @@ def test_importing_the_cli_loads_nothing_heavy(tmp_path: Path) -> None:
     [
         (["ally", "--help"], {}, "log"),
         (["ally", "--version"], {}, "ally "),
+        (["ally", "sync", "--help"], {}, "--show-key"),
+        (
+            ["ally"],
+            {"_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally sync --s", "COMP_CWORD": "2"},
+            "--show-key",
+        ),
         (
             ["ally"],
             {"_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally lo", "COMP_CWORD": "1"},
@@ -93,7 +99,7 @@ def test_importing_the_cli_loads_nothing_heavy(tmp_path: Path) -> None:
             "protest",
         ),
     ],
-    ids=["help", "version", "complete-command", "complete-activity"],
+    ids=["help", "version", "sync-help", "complete-sync", "complete-command", "complete-activity"],
 )
 def test_help_version_and_completion_load_nothing_heavy(
     tmp_path: Path, argv: list[str], env: dict[str, str], expected: str
@@ -109,7 +115,7 @@ def test_logging_does_not_load_sqlmodel_or_sqlalchemy(tmp_path: Path, db_path: P
     code, loaded, out = probe(tmp_path, ["ally", "log", "protest", "--note", "Joined the march"])
     assert code in (0, None)
     assert "protest" in out
-    assert [m for m in loaded if m in ("sqlmodel", "sqlalchemy")] == []
+    assert [m for m in loaded if m in ("sqlmodel", "sqlalchemy", "psycopg", "cryptography")] == []
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM entry").fetchone()[0] == 2
 
