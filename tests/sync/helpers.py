@@ -76,8 +76,7 @@ class Journal:
         self.store.delete(entry_id, deleted_at=at)
 
     def ids(self) -> list[str]:
-        with sqlite3.connect(self.path) as conn:
-            return [r[0] for r in conn.execute("SELECT id FROM entry ORDER BY id")]
+        return sorted(str(row[0]) for row in self.rows("entry"))
 
     def rows(self, table: str) -> list[tuple[object, ...]]:
         if not self.path.exists():
