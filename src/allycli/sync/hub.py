@@ -17,7 +17,7 @@ from typing import Any
 
 from allycli.errors import SyncError
 from allycli.sync import urls
-from allycli.sync.hubmodel import HUB_VERSION, SCHEMA, HubItem, HubMeta, HubModel
+from allycli.sync.hubmodel import HUB_VERSION, SCHEMA, HubMeta, HubModel
 
 LOCK_KEY = 0x616C6C7973796E63  # "allysync"
 CONNECT_TIMEOUT = 10  # seconds
@@ -166,26 +166,30 @@ class Hub:
 
     def push(self, rows: Iterable[tuple[str, str, bool, bytes]]) -> int:
         """Write rows (id, updated_at, deleted, payload) with new change numbers; returns the
-        last change number given (or the current one when there was nothing to write)."""
-        from sqlalchemy.dialects.postgresql import insert
+        last change number given (or the current one when there was nothing to write).
 
-        change = self.max_change()
-        batch: list[dict[str, Any]] = []
-        table = HubItem.__table__
-        stmt = insert(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.id],
-            set_={c: stmt.excluded[c] for c in ("updated_at", "deleted", "change", "payload")},
-        )
-        for item_id, updated_at, deleted, payload in rows:
-            change += 1
-            batch.append(
-                {"id": item_id, "updated_at": updated_at, "deleted": deleted,
-                 "change": change, "payload": payload}
-            )  # fmt: skip
-            if len(batch) >= 5000:
-                self.conn.execute(stmt, batch)
-                batch = []
-        if batch:
-            self.conn.execute(stmt, batch)
+        The rows go through COPY into a temporary table and then into the items in one
+        statement: for 100,000 rows that is seconds faster than one INSERT a row.
+        """
+        change = start = self.max_change()
+        driver = self.conn.connection.driver_connection  # psycopg, in this transaction
+        with driver.cursor() as cur:
+            cur.execute(
+                "CREATE TEMPORARY TABLE incoming (id text, updated_at text, deleted boolean, "
+                "change bigint, payload bytea) ON COMMIT DROP"
+            )
+            with cur.copy(
+                "COPY incoming (id, updated_at, deleted, change, payload) FROM STDIN"
+            ) as copy:
+                for item_id, updated_at, deleted, payload in rows:
+                    change += 1
+                    copy.write_row((item_id, updated_at, deleted, change, payload))
+            if change > start:
+                cur.execute(
+                    f"INSERT INTO {SCHEMA}.item (id, updated_at, deleted, change, payload) "
+                    "SELECT id, updated_at, deleted, change, payload FROM incoming "
+                    "ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, "
+                    "deleted = excluded.deleted, change = excluded.change, "
+                    "payload = excluded.payload"
+                )
         return change
