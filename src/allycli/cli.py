@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 import typer
 
 from allycli import __version__, shell
+from allycli.taxonomy import action_types_help
 
 app = typer.Typer(
     cls=shell.Boundary,
@@ -45,10 +47,14 @@ def _root(
 
 DATE_HELP = "YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
 
+
+LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
+
 # -- commands ------------------------------------------------------------------------------
 
 
 @app.command(
+    help=LOG_HELP,
     epilog="Example: ally log protest --note 'Joined the housing march' --minutes 90",
 )
 def log(
@@ -71,26 +77,33 @@ def log(
         autocompletion=shell.complete_pillar,
     ),
     minutes: int | None = typer.Option(None, "--minutes", help="How long, in minutes.", min=1),
+    edit: bool = typer.Option(
+        False, "--edit", "-e", help="Write the note in your editor ($VISUAL or $EDITOR)."
+    ),
 ) -> None:
     """Record a practice entry."""
     from allycli import journal, render
 
     ctx = shell.context()
-    text = shell.read_stdin() if note == "-" else note
-    result = journal.log(
-        ctx,
-        activity,
-        note=text,
-        day=shell.parse_day(day, ctx.today),
-        pillar=pillar,
-        minutes=minutes,
-    )
+    on = shell.parse_day(day, ctx.today)
+    if edit:
+        text = _note_from_editor(activity, note, pillar, minutes)
+        if text is None:
+            typer.echo("Nothing recorded: the note was empty.")
+            return
+    elif note == "-":
+        text = (
+            shell.ask_text(f"Write your note; {HOW}.") if sys.stdin.isatty() else shell.read_stdin()
+        )
+    else:
+        text = note
+    result = journal.log(ctx, activity, note=text, day=on, pillar=pillar, minutes=minutes)
     shell.console().print(render.logged(result), soft_wrap=True)
 
 
 @app.command(
     epilog="Examples: ally reflect   |   ally reflect --answer 'They asked for funds, not "
-    "advice.'   |   ally reflect --list",
+    "advice.'   |   ally reflect --list   |   ally reflect --prompts --type voting",
 )
 def reflect(
     answer: str | None = typer.Option(
@@ -101,7 +114,24 @@ def reflect(
     another: bool = typer.Option(False, "--another", help="Offer a different prompt."),
     show_list: bool = typer.Option(False, "--list", help="Show past reflections."),
     show_prompts: bool = typer.Option(False, "--prompts", help="List every prompt and its id."),
+    pillar: str | None = typer.Option(
+        None,
+        "--pillar",
+        "-p",
+        help="With --prompts: only this pillar's prompts.",
+        autocompletion=shell.complete_pillar,
+    ),
+    action_type: str | None = typer.Option(
+        None,
+        "--type",
+        "-t",
+        help="With --prompts: only this action type's prompts.",
+        autocompletion=shell.complete_type,
+    ),
     limit: int = typer.Option(20, "--limit", min=1, help="How many reflections --list shows."),
+    edit: bool = typer.Option(
+        False, "--edit", "-e", help="Write the answer in your editor ($VISUAL or $EDITOR)."
+    ),
 ) -> None:
     """Answer today's reflection prompt (the same prompt all day)."""
     from allycli import journal, render
@@ -109,8 +139,13 @@ def reflect(
     ctx = shell.context()
     console = shell.console()
     if show_prompts:
-        console.print(render.prompt_table(ctx.load_prompts()))
+        chosen = journal.prompts_for(ctx.load_prompts(), pillar=pillar, action_type=action_type)
+        console.print(render.prompt_table(chosen))
         return
+    if pillar is not None or action_type is not None:
+        from allycli.errors import UsageError
+
+        raise UsageError("--pillar and --type go with --prompts; add --prompts.")
     if show_list:
         from allycli.queries import Filters
 
@@ -120,37 +155,67 @@ def reflect(
             return
         console.print(render.reflections(found))
         return
-    on = shell.parse_day(day, ctx.today)
+    on = shell.parse_day(day, ctx.today) or ctx.today
+    if edit and answer is not None:
+        from allycli.errors import UsageError
+
+        raise UsageError("Choose --answer or --edit, not both.")
     prompt = journal.todays_prompt(ctx, day=on, prompt_id=prompt_id, another=another)
-    if answer == "-" or (answer is None and not sys.stdin.isatty()):
-        text = shell.read_stdin()
-    elif answer is not None:
-        text = answer
-    else:
+    typed = answer is None or answer == "-"
+    if edit or (typed and sys.stdin.isatty()):
         console.print(render.prompt(prompt))
-        console.print(
-            "[dim]Write your answer; finish with Ctrl-D (or a line with just a dot). "
-            "An empty answer records nothing.[/dim]"
-        )
-        text = _ask_multiline()
-    recorded = journal.reflect(ctx, prompt, text, day=on)
+        console.print(render.user_text(f"(prompt {prompt.id})", "dim"))
+        if prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on):
+            when = "today" if on == ctx.today else f"for {_spoken(on.isoformat(), ctx.today)}"
+            console.print(
+                f"You answered this prompt {when} already; write another answer, or run "
+                "`ally reflect --another` for a different prompt."
+            )
+    if edit:
+        about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
+        text = shell.edit_text("", about=about, name="answer")
+    elif typed and sys.stdin.isatty():
+        text = shell.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
+    elif typed:
+        text = shell.read_stdin()
+    else:
+        text = answer
+    recorded = journal.reflect(ctx, prompt, text or "", day=on)
     if recorded is None:
         console.print("Nothing recorded: the answer was empty.")
     else:
-        console.print(f"Reflection recorded for {recorded.day} (prompt {prompt.id}).")
+        when = _spoken(recorded.day, ctx.today)
+        console.print(f"Reflection recorded for {when} (prompt {prompt.id}).")
 
 
-def _ask_multiline() -> str:
-    lines: list[str] = []
-    while True:
-        try:
-            line = input()
-        except EOFError:
-            break
-        if line.strip() == ".":
-            break
-        lines.append(line)
-    return "\n".join(lines)
+def _spoken(day: str, today: date) -> str:
+    """A stored YYYY-MM-DD day as every confirmation names days ("today, Wed 25 Nov")."""
+    from allycli.dates import spoken
+
+    try:
+        return spoken(date.fromisoformat(day), today)
+    except ValueError:
+        return day
+
+
+HOW = "finish with Ctrl-D or a line with just a dot; Ctrl-C stops without saving"
+
+
+def _note_from_editor(
+    activity: str, note: str | None, pillar: str | None, minutes: int | None
+) -> str | None:
+    """The note written in the editor, once the rest of the command is known to be right."""
+    from allycli import taxonomy
+    from allycli.errors import UsageError
+
+    if note is not None:
+        raise UsageError("Choose --note or --edit, not both.")
+    resolved = taxonomy.resolve_activity(activity)  # refused now, not after the writing
+    shown = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
+    if minutes is not None and minutes > 24 * 60:
+        raise UsageError("--minutes must be a whole number from 1 to 1440.")
+    what = f"{resolved.action_type} ({shown})" if resolved.action_type else shown
+    return shell.edit_text("", about=(f"A note on your practice: {what}",), name="note")
 
 
 @app.command(
@@ -256,12 +321,13 @@ def delete(
     ctx = shell.context()
     if not yes and sys.stdin.isatty():
         found_id, kind, day = ctx.store.find(entry_id)
-        question = f"Delete the {kind} entry {found_id[:8]} from {day}? It cannot be undone"
+        when = _spoken(day, ctx.today)
+        question = f"Delete the {kind} entry {found_id[:8]} from {when}? It cannot be undone"
         if not typer.confirm(question):
             typer.echo("Nothing was deleted.")
             return
     removed_id, kind, day = journal.delete(ctx, entry_id)
-    typer.echo(f"Deleted the {kind} entry {removed_id[:8]} from {day}.")
+    typer.echo(f"Deleted the {kind} entry {removed_id[:8]} from {_spoken(day, ctx.today)}.")
 
 
 @app.command(
@@ -284,7 +350,8 @@ def export(
     ctx = shell.context()
     count = journal.export(ctx, fmt, output, sys.stdout)
     if output is not None:
-        typer.echo(f"Exported {count} entries to {output}.", err=True)
+        entries = "entry" if count == 1 else "entries"
+        typer.echo(f"Exported {count} {entries} to {output}.", err=True)
 
 
 @app.command(
@@ -360,7 +427,9 @@ def doctor() -> None:
         typer.echo(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
     problems = [c for c in checks if not c.ok]
     if problems:
-        shell.fail(f"{len(problems)} problem(s) found; see the fixes above.", 1)
+        n = len(problems)
+        found = "1 problem found; see the fix" if n == 1 else f"{n} problems found; see the fixes"
+        shell.fail(f"{found} above.", 1)
 
 
 @app.command(

@@ -92,3 +92,31 @@ def explicit_range(since: date, until: date) -> Period:
 
 def days_between(earlier: date, later: date) -> int:
     return (later - earlier).days
+
+
+# -- naming days for people ----------------------------------------------------------------
+
+WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_name(d: date, *, year: bool = False) -> str:
+    """Wed 25 Nov, or Wed 25 Nov 2026."""
+    text = f"{WEEKDAY_ABBR[d.weekday()]} {d.day} {MONTH_ABBR[d.month - 1]}"
+    return f"{text} {d.year}" if year else text
+
+
+def spoken(d: date, today: date) -> str:
+    """How every confirmation names a day: "today, Wed 25 Nov", "yesterday, Tue 24 Nov",
+    "Fri 13 Nov (12 days ago)", with the year when it is not this year's."""
+    if d == today:
+        return f"today, {day_name(d)}"
+    if d == today - timedelta(days=1):
+        return f"yesterday, {day_name(d)}"
+    if d == today + timedelta(days=1):
+        return f"tomorrow, {day_name(d)}"
+    shown = day_name(d, year=d.year != today.year)
+    ago = (today - d).days
+    if ago > 0:
+        return f"{shown} ({ago} day{'' if ago == 1 else 's'} ago)"
+    return shown

@@ -28,6 +28,12 @@ def loose_mode(path: Path) -> bool:
         return False
 
 
+def mode_words(mode: int) -> str:
+    """A file mode as chmod takes it, and what it means: "600 (only you can open it)"."""
+    who = "other users can open it too" if mode & 0o077 else "only you can open it"
+    return f"{mode:03o} ({who})"
+
+
 def backups_of(store: Store) -> list[Path]:
     db = store.path
     found = list(db.parent.glob(f"{db.name}.v*.bak"))
@@ -57,7 +63,8 @@ def checkup(store: Store, prompt_paths: Sequence[Path]) -> list[Check]:
     for path in prompt_paths:
         try:
             n = len(prompts.load_file(path))
-            checks.append(Check("prompts", True, f"{path} ({n} prompts)"))
+            count = "1 prompt" if n == 1 else f"{n} prompts"
+            checks.append(Check("prompts", True, f"{path} ({count})"))
         except AllyError as exc:
             checks.append(Check("prompts", False, exc.message, "fix or move aside that file"))
     found = backups_of(store)
@@ -79,14 +86,19 @@ def _database_checks(store: Store) -> list[Check]:
             mode = stat.S_IMODE(path.stat().st_mode)
             ok = not loose_mode(path)
             out.append(
-                Check(f"mode {path.name}", ok, oct(mode), "" if ok else f"run: chmod 600 {path}")
+                Check(
+                    f"mode {path.name}",
+                    ok,
+                    mode_words(mode),
+                    "" if ok else f"run: chmod 600 {path}",
+                )
             )
     folder_mode = stat.S_IMODE(db.parent.stat().st_mode)
     out.append(
         Check(
             "folder mode",
             not folder_mode & 0o077,
-            f"{db.parent} {oct(folder_mode)}",
+            f"{db.parent} {mode_words(folder_mode)}",
             f"run: chmod 700 {db.parent}" if folder_mode & 0o077 else "",
         )
     )
@@ -115,8 +127,9 @@ def _database_checks(store: Store) -> list[Check]:
             )
         )
         return out
-    out.append(Check("owner", app_id == APP_ID, "ally" if app_id == APP_ID else hex(app_id),
-                     "" if app_id == APP_ID else "this file was not created by ally"))  # fmt: skip
+    ours = app_id == APP_ID
+    out.append(Check("kind", ours, "an ally database" if ours else "not made by ally",
+                     "" if ours else "point ALLY_DB at an ally database"))  # fmt: skip
     latest = store.latest
     out.append(
         Check(
@@ -131,7 +144,7 @@ def _database_checks(store: Store) -> list[Check]:
         Check(
             "integrity",
             ok,
-            "ok" if ok else "; ".join(integrity[:3]),
+            "no damage found" if ok else "; ".join(integrity[:3]),
             "" if ok else "restore a backup listed below, or export what can be read",
         )
     )

@@ -42,7 +42,15 @@ def storage_error(path: object, exc: BaseException) -> StorageError:
             f"The database {path} stayed locked by another program for too long; "
             "nothing was saved. Try again in a moment."
         )
-    if "full" in text or "disk i/o" in text or "too large" in text:
+    # SQLITE_IOERR: a full disk or a file-size limit can cause it, and so can a failing disk
+    if "disk i/o" in text:
+        return StorageError(
+            f"The database {path} could not be written or read: the system reported an "
+            "input/output error, which happens when the disk is full, the file reaches a size "
+            "limit, or the disk or network folder fails. Free some space or check the disk, "
+            "then try again; `ally doctor` checks the file."
+        )
+    if "full" in text or "too large" in text:
         return StorageError(
             f"The database {path} could not be written: the disk is full or the file is "
             "too large. Free some space and try again; earlier entries are intact."

@@ -19,7 +19,7 @@ from allycli.taxonomy import ACTION_TYPES, LEGACY_ACTION_TYPES, PILLARS
 
 FORMATS = ("jsonl", "csv", "md")
 CSV_COLUMNS = (
-    "id", "kind", "date", "created_at", "pillar", "action_type", "minutes", "note",
+    "id", "kind", "date", "created_at", "updated_at", "pillar", "action_type", "minutes", "note",
     "prompt_id", "prompt", "answer",
 )  # fmt: skip
 
@@ -47,7 +47,7 @@ def _csv(records: Iterable[Record], out: IO[str]) -> int:
     n = 0
     for n, r in enumerate(records, start=1):  # noqa: B007
         w.writerow(
-            (r.id, r.kind, r.day, r.created_at, r.pillar, r.action_type or "",
+            (r.id, r.kind, r.day, r.created_at, r.changed_at, r.pillar, r.action_type or "",
              "" if r.minutes is None else r.minutes, r.note or "", r.prompt_id or "",
              r.prompt or "", r.answer or "")
         )  # fmt: skip
@@ -107,7 +107,7 @@ def _record(obj: Any, where: str) -> Record:
     missing = allowed - set(obj)
     if missing:
         raise bad(f"missing {', '.join(sorted(missing))}")
-    unknown = set(obj) - allowed
+    unknown = set(obj) - allowed - {"updated_at"}  # written since release 2
     if unknown:
         raise bad(f"unknown field {', '.join(sorted(map(str, unknown)))}")
     try:
@@ -129,6 +129,12 @@ def _record(obj: Any, where: str) -> Record:
             raise ValueError
     except ValueError:
         raise bad("'created_at' must be an ISO 8601 time with an offset") from None
+    updated = _text(obj.get("updated_at", created))
+    try:
+        if updated is None or datetime.fromisoformat(updated).utcoffset() is None:
+            raise ValueError
+    except ValueError:
+        raise bad("'updated_at' must be an ISO 8601 time with an offset") from None
     pillar = obj["pillar"]
     if pillar not in PILLARS:
         raise bad(f"'pillar' must be one of {', '.join(PILLARS)}")
@@ -151,11 +157,11 @@ def _record(obj: Any, where: str) -> Record:
         ):
             raise bad("'minutes' must be a whole number from 1 to 1440, or null")
         return Record(entry_id, kind, day, created, pillar, action_type,
-                      texts["note"], minutes)  # fmt: skip
+                      texts["note"], minutes, updated_at=updated)  # fmt: skip
     if not texts["answer"]:
         raise bad("a reflection needs an 'answer'")
     return Record(entry_id, kind, day, created, pillar, prompt_id=texts["prompt_id"],
-                  prompt=texts["prompt"], answer=texts["answer"])  # fmt: skip
+                  prompt=texts["prompt"], answer=texts["answer"], updated_at=updated)  # fmt: skip
 
 
 def _text(value: Any) -> str | None:

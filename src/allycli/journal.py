@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -35,6 +35,11 @@ class Context:
         return prompts.load(self.prompt_paths)
 
 
+def stamp(now: datetime) -> str:
+    """A time as stored: ISO 8601 with its offset, to the microsecond."""
+    return now.isoformat(timespec="microseconds")
+
+
 # -- log -----------------------------------------------------------------------------------
 
 
@@ -46,15 +51,10 @@ class Logged:
 
 
 def check_text(text: str, what: str) -> str:
-    """Text must be storable as UTF-8; the message never repeats the text itself."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise UsageError(
-            f"The {what} contains characters that are not valid text (such as a lone "
-            "surrogate); nothing was saved."
-        ) from None
-    return text
+    """Text made storable (CRLF to LF; NUL and lone surrogates refused), never echoed."""
+    from allycli.intake import storable
+
+    return storable(text, what)
 
 
 def log(
@@ -78,7 +78,7 @@ def log(
         id=str(uuid.uuid4()),
         kind="practice",
         day=(day or ctx.today).isoformat(),
-        created_at=ctx.now.isoformat(timespec="seconds"),
+        created_at=stamp(ctx.now),
         pillar=chosen_pillar,
         action_type=resolved.action_type,
         note=note,
@@ -151,6 +151,30 @@ def todays_prompt(
     return chosen
 
 
+def prompts_for(
+    all_prompts: Sequence[Prompt], *, pillar: str | None = None, action_type: str | None = None
+) -> tuple[Prompt, ...]:
+    """The prompts `reflect --prompts` lists: all, or one pillar's, or one action type's."""
+    wanted_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
+    wanted_type = taxonomy.resolve_action_type(action_type) if action_type else None
+    return tuple(
+        p
+        for p in all_prompts
+        if (wanted_pillar is None or p.pillar == wanted_pillar)
+        and (wanted_type is None or p.action_type == wanted_type)
+    )
+
+
+def answered_on(ctx: Context, prompt_id: str, day: date) -> bool:
+    """Whether `day` already has a reflection answering `prompt_id`."""
+    from allycli import queries
+
+    if not ctx.store.exists():
+        return False
+    with queries.reading(ctx.store) as conn:
+        return prompt_id in queries.answered_prompts(conn, day, day + timedelta(days=1))
+
+
 def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = None) -> Record | None:
     """Record an answer to a prompt; an empty answer records nothing."""
     answer = check_text(answer, "answer").strip("\r\n")
@@ -160,7 +184,7 @@ def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = Non
         id=str(uuid.uuid4()),
         kind="reflection",
         day=(day or ctx.today).isoformat(),
-        created_at=ctx.now.isoformat(timespec="seconds"),
+        created_at=stamp(ctx.now),
         pillar=prompt.pillar,
         prompt_id=prompt.id,
         prompt=prompt.text,
@@ -271,7 +295,7 @@ def entries(ctx: Context, filters: Any) -> Iterator[Record]:
 
 
 def delete(ctx: Context, entry_id: str) -> tuple[str, str, str]:
-    return ctx.store.delete(entry_id)
+    return ctx.store.delete(entry_id, deleted_at=stamp(ctx.now))
 
 
 # -- export and import ---------------------------------------------------------------------

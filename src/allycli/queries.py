@@ -32,6 +32,7 @@ _COLUMNS = [
     Entry.prompt_id,
     Entry.prompt,
     Entry.answer,
+    Entry.updated_at,
 ]
 
 
@@ -168,7 +169,7 @@ def records(conn: Connection, f: Filters) -> Iterator[Record]:
         query = query.where(col(Entry.pillar) == f.pillar)
     if f.action_type is not None:
         query = query.where(col(Entry.action_type) == f.action_type)
-    order: list[Any] = [Entry.day, Entry.created_at, Entry.id]
+    order: list[Any] = [Entry.day, Entry.created_us, Entry.id]
     if f.newest_first:
         order = [col(c).desc() for c in order]
     query = query.order_by(*order)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from allycli.folding import fold, micros
+
 
 @dataclass(frozen=True)
 class Record:
@@ -21,9 +23,15 @@ class Record:
     prompt_id: str | None = None
     prompt: str | None = None
     answer: str | None = None
+    updated_at: str | None = None  # None: never edited, the same as created_at
+
+    @property
+    def changed_at(self) -> str:
+        """When this version was made: `updated_at`, or `created_at` for a first version."""
+        return self.updated_at or self.created_at
 
     def row(self) -> tuple[object, ...]:
-        """Values in store.ENTRY_COLUMNS order."""
+        """Values in store.ENTRY_COLUMNS order, with the derived ordering and search keys."""
         return (
             self.id,
             self.kind,
@@ -36,6 +44,9 @@ class Record:
             self.prompt_id,
             self.prompt,
             self.answer,
+            self.changed_at,
+            micros(self.created_at),
+            fold(self.note, self.prompt, self.answer),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -44,6 +55,7 @@ class Record:
             "kind": self.kind,
             "date": self.day,
             "created_at": self.created_at,
+            "updated_at": self.changed_at,
         }
         if self.kind == "practice":
             base.update(

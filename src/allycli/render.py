@@ -19,6 +19,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from allycli import dates
 from allycli.taxonomy import ACTION_TYPES, PILLARS
 
 if TYPE_CHECKING:
@@ -35,8 +36,7 @@ REPLACEMENT = "\ufffd"
 # C0 controls but tab and newline, DEL, and C1 controls (CSI, OSC, ... in 8-bit form).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = dates.MONTH_ABBR
 _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December",
@@ -73,8 +73,7 @@ def _days(n: int) -> str:
 
 def _day(d: date, *, year: bool = False) -> str:
     """Wed 25 Nov, or Wed 25 Nov 2026."""
-    text = f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]}"
-    return f"{text} {d.year}" if year else text
+    return dates.day_name(d, year=year)
 
 
 def _short(d: date) -> str:
@@ -84,13 +83,7 @@ def _short(d: date) -> str:
 
 def _when(d: date, today: date) -> str:
     """How a logged day is named: today, yesterday, or its date and distance."""
-    if d == today:
-        return f"today, {_day(d)}"
-    if d == date.fromordinal(today.toordinal() - 1):
-        return f"yesterday, {_day(d)}"
-    shown = _day(d, year=d.year != today.year)
-    ago = (today - d).days
-    return f"{shown} ({_days(ago)} ago)" if ago > 0 else shown
+    return dates.spoken(d, today)
 
 
 # -- log -----------------------------------------------------------------------------------
@@ -116,7 +109,7 @@ def logged(result: Logged) -> Text:
     if result.streak:
         line.append(f". Current streak: {_days(result.streak)}.")
     else:
-        line.append(". No current streak yet; today is still open.")
+        line.append(". No current streak: nothing is logged for yesterday or today.")
     return line
 
 
@@ -273,15 +266,13 @@ def _streak_line(r: Report) -> Text:
 
 
 def gap_words(gap: Gap, r: Report) -> str:
-    """When a gap's category was last practiced, in days since."""
+    """When a gap's category was last logged, named as confirmations name days."""
     if gap.last_practiced is None or gap.days_since is None:
         return "never recorded"
-    when = gap.last_practiced.isoformat()
     if r.period.end >= r.today:
-        if gap.days_since == 0:
-            return f"last practiced today ({when})"
-        return f"last practiced {_days(gap.days_since)} ago ({when})"
-    return f"last practiced {when}, {_days(gap.days_since)} before {_day(r.period.end)}"
+        return f"last logged {_when(gap.last_practiced, r.today)}"
+    when = _day(gap.last_practiced, year=gap.last_practiced.year != r.period.end.year)
+    return f"last logged {when}, {_days(gap.days_since)} before {_day(r.period.end)}"
 
 
 def _gaps(r: Report) -> list[RenderableType]:
@@ -371,21 +362,27 @@ def reflections(records: Iterable[Record]) -> RenderableType:
 
 def prompt(p: Prompt) -> Text:
     """The prompt to reflect on, as shown before asking."""
-    line = user_text(p.pillar.capitalize(), "bold")
+    topic = p.pillar.capitalize() + (f" ({p.action_type})" if p.action_type else "")
+    line = user_text(topic, "bold")
     line.append(": ")
     line.append_text(user_text(p.text))
     return line
 
 
 def prompt_table(ps: Iterable[Prompt]) -> RenderableType:
-    """Every prompt: its id and what it is for on one line, its text indented below."""
-    parts: list[RenderableType] = []
-    for p in ps:
+    """Every prompt under two headings: its id with what it is for, and its text."""
+    rows = list(ps)
+    if not rows:
+        return Text("No prompts match.")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, show_lines=True)
+    table.add_column("ID (kind, pillar, type)", overflow="fold")
+    table.add_column("Prompt", min_width=20)
+    for p in rows:
         topic = f"{p.kind}, {p.pillar}" + (f", {p.action_type}" if p.action_type else "")
         head = user_text(p.id, "bold")
-        head.append_text(user_text(f"  ({topic})", "dim"))
-        parts += [head, _indent(user_text(p.text))]
-    return Group(*parts) if parts else Text("No prompts.")
+        head.append_text(user_text(f"\n{topic}", "dim"))
+        table.add_row(head, user_text(p.text))
+    return table
 
 
 # -- sync ----------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The database schema as plain data: the entry columns and the ordered migrations.
 
-store.py applies these with sqlite3; a test ties both to the SQLModel table in models.py.
+store.py applies these with sqlite3; a test ties both to the SQLModel tables in models.py.
+Migrations may call two SQL functions that store.py registers on every connection:
+ally_us(iso) (integer UTC microseconds) and ally_fold(text, ...) (the search copy).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ ENTRY_COLUMNS: tuple[str, ...] = (
     "prompt_id",
     "prompt",
     "answer",
+    "updated_at",
+    "created_us",
+    "folded",
 )
 
 
@@ -53,6 +58,85 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_entry_kind_pillar_day ON entry (kind, pillar, day)",
             "CREATE INDEX ix_entry_kind_type_day ON entry (kind, action_type, day)",
             "CREATE INDEX ix_entry_day_created ON entry (day, created_at)",
+        ),
+    ),
+    Migration(
+        2,
+        "release 2: updated_at, ordering and search keys, trainings keyed 'training'; "
+        "tombstones, rhythms, pauses and settings",
+        (
+            """CREATE TABLE entry_v2 (
+                id VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                day VARCHAR NOT NULL,
+                created_at VARCHAR NOT NULL,
+                pillar VARCHAR NOT NULL,
+                action_type VARCHAR,
+                note VARCHAR,
+                minutes INTEGER,
+                prompt_id VARCHAR,
+                prompt VARCHAR,
+                answer VARCHAR,
+                updated_at VARCHAR NOT NULL,
+                created_us INTEGER NOT NULL,
+                folded VARCHAR NOT NULL,
+                PRIMARY KEY (id),
+                CONSTRAINT entry_kind CHECK (kind IN ('practice', 'reflection'))
+            )""",
+            """INSERT INTO entry_v2
+                SELECT id, kind, day, created_at, pillar,
+                       CASE action_type WHEN 'learning' THEN 'training' ELSE action_type END,
+                       note, minutes, prompt_id, prompt, answer,
+                       created_at, ally_us(created_at), ally_fold(note, prompt, answer)
+                FROM entry""",
+            "DROP TABLE entry",
+            "ALTER TABLE entry_v2 RENAME TO entry",
+            "CREATE INDEX ix_entry_kind_day ON entry (kind, day, pillar, action_type)",
+            "CREATE INDEX ix_entry_kind_pillar_day ON entry (kind, pillar, day)",
+            "CREATE INDEX ix_entry_kind_type_day ON entry (kind, action_type, day)",
+            "CREATE INDEX ix_entry_day_created ON entry (day, created_us, id)",
+            "CREATE INDEX ix_entry_created_us ON entry (created_us)",
+            """CREATE TABLE tombstone (
+                id VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                deleted_at VARCHAR NOT NULL,
+                PRIMARY KEY (id)
+            )""",
+            """CREATE TABLE rhythm (
+                id VARCHAR NOT NULL,
+                category VARCHAR NOT NULL,
+                spec VARCHAR NOT NULL,
+                updated_at VARCHAR NOT NULL,
+                PRIMARY KEY (id),
+                UNIQUE (category)
+            )""",
+            """CREATE TABLE pause (
+                id VARCHAR NOT NULL,
+                since VARCHAR NOT NULL,
+                until VARCHAR NOT NULL,
+                categories VARCHAR,
+                note VARCHAR,
+                created_at VARCHAR NOT NULL,
+                updated_at VARCHAR NOT NULL,
+                PRIMARY KEY (id)
+            )""",
+            """CREATE TABLE setting (
+                key VARCHAR NOT NULL,
+                value VARCHAR NOT NULL,
+                PRIMARY KEY (key)
+            )""",
+        ),
+    ),
+    Migration(
+        3,
+        "sync: the version of each object last exchanged with the hub (what waits to be sent)",
+        (
+            """CREATE TABLE synced (
+                id VARCHAR NOT NULL,
+                updated_at VARCHAR NOT NULL,
+                deleted INTEGER NOT NULL,
+                PRIMARY KEY (id)
+            )""",
         ),
     ),
 )

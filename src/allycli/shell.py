@@ -53,8 +53,9 @@ class Boundary(TyperGroup):
             if os.environ.get("ALLY_DEBUG"):
                 raise
             fail(
-                f"Something went wrong inside ally ({type(exc).__name__}); nothing was lost. "
-                "Run again with ALLY_DEBUG=1 to see the details, and report them.",
+                f"Something went wrong inside ally ({type(exc).__name__}), so what it was "
+                "doing may not have finished; `ally list` shows what is stored. Run again with "
+                "ALLY_DEBUG=1 to see the details, and report them.",
                 1,
             )
         sys.exit(code if isinstance(code, int) else 0)
@@ -161,3 +162,47 @@ def read_stdin() -> str:
         except UnicodeDecodeError:
             raise UsageError("Standard input is not UTF-8 text; nothing was saved.") from None
     return data.removesuffix("\n").removesuffix("\r")
+
+
+# -- text a person writes: typed at the terminal, or in their editor -------------------------
+
+
+def ask_text(lead: str) -> str:
+    """Text typed at the terminal with line editing, after `lead` (which says how to finish).
+
+    Drawn on standard output when it is a terminal, else on standard error (so that
+    `ally reflect > file` still shows what is being typed).
+    """
+    from allycli import reader
+
+    on_stdout = sys.stdout.isatty()
+    console(stderr=not on_stdout).print(lead, style="dim", markup=False)  # wrapped at words
+    return reader.read_text(sys.stdout if on_stdout else sys.stderr)
+
+
+def editor_command() -> str:
+    """$VISUAL, else $EDITOR, else nano when it is installed, else vi."""
+    for name in ("VISUAL", "EDITOR"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    import shutil
+
+    return "nano" if shutil.which("nano") else "vi"
+
+
+def edit_folder() -> Path:
+    """Where texts being edited wait: a private folder in ally's own state folder."""
+    import platformdirs
+
+    return platformdirs.user_state_path("ally") / "editing"
+
+
+def edit_text(initial: str, *, about: tuple[str, ...] = (), name: str = "entry") -> str | None:
+    """The text written in the person's editor (None when empty); see editor.edit."""
+    from allycli import editor
+
+    sys.stdout.flush()
+    return editor.edit(
+        initial, command=editor_command(), folder=edit_folder(), about=about, name=name
+    )

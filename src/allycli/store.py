@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from allycli.errors import NotFoundError, StorageError, UsageError, first_words, storage_error
+from allycli.folding import fold, micros
 from allycli.schema import ENTRY_COLUMNS, MIGRATIONS, SCHEMA_VERSION, Migration  # noqa: F401 - re-exported
 
 APP_ID = 0x616C6C79  # "ally": marks a SQLite file as ours
@@ -161,15 +162,18 @@ class Store:
         with self.reading() as conn:
             return _match(conn, id_prefix)
 
-    def delete(self, id_prefix: str) -> tuple[str, str, str]:
+    def delete(self, id_prefix: str, deleted_at: str) -> tuple[str, str, str]:
         """Remove the one entry whose id starts with `id_prefix`; returns (id, kind, day).
 
-        secure_delete overwrites the freed content, and the checkpoint afterwards copies
-        that into the main file and truncates the WAL, so no copy of the text remains.
+        A tombstone (the id and the time, no content) stays, so that an import or a sync
+        of an older version does not bring the entry back. secure_delete overwrites the
+        freed content, and the checkpoint afterwards copies that into the main file and
+        truncates the WAL, so no copy of the text remains.
         """
         with self.writing() as conn:
             found = _match(conn, id_prefix)
             conn.execute("DELETE FROM entry WHERE id = ?", (found[0],))
+            bury(conn, found[0], "entry", deleted_at)
         self.checkpoint()
         return found
 
@@ -194,6 +198,15 @@ class Store:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def bury(conn: sqlite3.Connection, object_id: str, kind: str, deleted_at: str) -> None:
+    """Leave a tombstone for a removed entry, rhythm or pause (the later time wins)."""
+    conn.execute(
+        "INSERT INTO tombstone (id, kind, deleted_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET deleted_at = excluded.deleted_at, kind = excluded.kind",
+        (object_id, kind, deleted_at),
+    )
 
 
 def _match(conn: sqlite3.Connection, id_prefix: str) -> tuple[str, str, str]:
@@ -224,6 +237,8 @@ def _connect(
     else:
         conn = sqlite3.connect(target, timeout=busy_timeout, isolation_level=None)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    conn.create_function("ally_us", 1, micros, deterministic=True)
+    conn.create_function("ally_fold", -1, fold, deterministic=True)
     if not read_only:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA secure_delete = ON")

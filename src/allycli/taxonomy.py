@@ -46,6 +46,32 @@ ACTION_TYPE_MEANINGS: dict[str, str] = {
     "money": "donating or raising money for anti-oppression groups and movements",
 }
 
+# What `ally log` says when it does not know a word: every action type with its meaning.
+CHOOSE_ACTIVITY = (
+    "Choose an action type: "
+    + "; ".join(f"{k} ({v.replace('; ', ', ')})" for k, v in ACTION_TYPE_MEANINGS.items())
+    + f"; or a pillar: {', '.join(PILLARS)}."
+)
+
+
+def action_types_help(width: int = 76) -> str:
+    """The action types and what each covers, for `ally log --help`: a block that click
+    prints as written (its first line, \\b, stops click from rewrapping it)."""
+    import textwrap
+
+    lines = ["\b", "Action types, and what each covers:"]
+    for key, meaning in ACTION_TYPE_MEANINGS.items():
+        lines += textwrap.wrap(
+            meaning,
+            width,
+            initial_indent=f"  {key:<13}",
+            subsequent_indent=" " * 15,
+            break_on_hyphens=False,
+        )
+    lines.append(f"Or log a pillar directly: {', '.join(PILLARS)}.")
+    return "\n".join(lines)
+
+
 # Friendly words -> (kind, key). kind is "type" or "pillar".
 ALIASES: dict[str, str] = {
     "rally": "protest",
@@ -134,10 +160,7 @@ def resolve_activity(word: str) -> Activity:
     keys = tuple(ACTION_TYPES) + tuple(p for p in PILLARS if p not in ACTION_TYPES)
     key = _resolve(word, keys, ALIASES, "activity")
     if key is None:
-        raise UsageError(
-            f"No activity '{shown(word)}'. Choose an action type "
-            f"({', '.join(ACTION_TYPES)}) or a pillar ({', '.join(PILLARS)})."
-        )
+        raise UsageError(f"No activity '{shown(word)}'. {CHOOSE_ACTIVITY}")
     if key in ACTION_TYPES:
         return Activity(pillar=ACTION_TYPES[key], action_type=key)
     return Activity(pillar=key, action_type=None)

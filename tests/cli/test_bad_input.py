@@ -208,7 +208,8 @@ CASES = [
     prompts("unknown-field", "prompts:\n  - id: mine-06\n    kind: reflection\n    pillar: "
             "action\n    text: Hm.\n    colour: red\n", "unknown fields: colour"),
     prompts("not-a-list", "prompts: just words\n", "must hold a list"),
-    prompts("doctor-invalid-yaml", "prompts: [\n", "1 problem(s) found", args="doctor"),
+    prompts("doctor-invalid-yaml", "prompts: [\n", "1 problem found; see the fix above",
+            args="doctor"),
     # -- report
     c("report-week-and-month", "report --week --month", 2, "Choose one of"),
     c("report-month-and-year", "report --month --year --json", 2, "Choose one of"),
@@ -333,12 +334,12 @@ CASES = [
       env=DB_ELSEWHERE, files={"other.db": NOT_SQLITE, "in.jsonl": GOOD}, keep=("other.db",)),
     c("db-not-sqlite-backup", "backup --output {tmp}/copy.db", 1, "is not an ally database",
       env=DB_ELSEWHERE, files={"other.db": NOT_SQLITE}, keep=("other.db",)),
-    c("db-not-sqlite-doctor", "doctor", 1, "1 problem(s) found",
+    c("db-not-sqlite-doctor", "doctor", 1, "1 problem found; see the fix above",
       env=DB_ELSEWHERE, files={"other.db": NOT_SQLITE}, keep=("other.db",)),
     c("db-foreign-sqlite-log", ("log", "protest", "-n", MARKER), 1,
       "a SQLite database that ally did not create",
       env=DB_ELSEWHERE, files={"other.db": FOREIGN}, keep=("other.db",), draft=True),
-    c("db-under-a-file-doctor", "doctor", 1, "1 problem(s) found",
+    c("db-under-a-file-doctor", "doctor", 1, "1 problem found; see the fix above",
       env={"ALLY_DB": "{tmp}/plain/ally.db"}, files={"plain": NOT_SQLITE}, keep=("plain",)),
     # -- no such command
     c("unknown-command", "journal", 2, "No such command 'journal'"),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 
 import pytest
 import time_machine
 
-from allycli import __version__
+from allycli import __version__, prompts
 
 WED = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # a Wednesday
 
@@ -206,8 +207,8 @@ def test_reflect_records_answer_linked_to_prompt(run, export):
     assert "recorded" in out.lower()
     [entry] = export()
     assert entry["kind"] == "reflection"
-    assert set(entry) == {"id", "kind", "date", "created_at", "prompt_id", "prompt", "pillar",
-                          "answer"}  # fmt: skip
+    assert set(entry) == {"id", "kind", "date", "created_at", "updated_at", "prompt_id",
+                          "prompt", "pillar", "answer"}  # fmt: skip
     assert entry["answer"] == "Who set the agenda: the residents did."
     assert entry["prompt"] and entry["prompt_id"]
 
@@ -276,7 +277,7 @@ def test_export_other_formats(run, fmt):
     out = run("export", "--format", fmt).stdout
     assert "Joined the housing march" in out
     if fmt == "csv":
-        assert out.splitlines()[0].startswith("id,kind,date,created_at,pillar")
+        assert out.splitlines()[0].startswith("id,kind,date,created_at,updated_at,pillar")
     else:
         assert out.startswith("# ally journal")
 
@@ -302,3 +303,80 @@ def test_user_prompts_join_and_replace(run, tmp_path, monkeypatch):
     result = run("reflect", "--answer", "x", ok=False)
     assert result.exit_code == 1
     assert "missing.yaml" in result.stderr
+
+
+# -- what ally says (issue 8) ------------------------------------------------------------------
+
+
+def test_confirmations_name_days_one_way(run, export):
+    out = run("reflect", "--answer", "The residents set the agenda.").stdout
+    prompt_id = export()[0]["prompt_id"]
+    assert out == f"Reflection recorded for today, Wed 25 Nov (prompt {prompt_id}).\n"
+    out = run("reflect", "--answer", "b", "--date", "monday", "--prompt", prompt_id).stdout
+    assert out == f"Reflection recorded for Mon 23 Nov (2 days ago) (prompt {prompt_id}).\n"
+    run("log", "money", "-d", "yesterday")
+    [entry] = [e for e in export() if e["kind"] == "practice"]
+    out = run("delete", entry["id"][:8], "--yes").stdout
+    assert out == f"Deleted the practice entry {entry['id'][:8]} from yesterday, Tue 24 Nov.\n"
+
+
+def test_a_backfilled_entry_says_plainly_that_there_is_no_current_streak(run):
+    out = run("log", "protest", "-d", "3 days ago").stdout
+    assert out == (
+        "Logged protest (action) for Sun 22 Nov (3 days ago). "
+        "No current streak: nothing is logged for yesterday or today.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("logged", "words"), [(1, "Exported 1 entry to"), (2, "Exported 2 entries")]
+)
+def test_export_counts_in_words(run, tmp_path, logged, words):
+    for _ in range(logged):
+        run("log", "protest")
+    out = run("export", "--output", str(tmp_path / "out.jsonl")).stderr
+    assert out.startswith(words)
+
+
+def _listed_ids(out: str) -> list[str]:
+    firsts = [line.split()[0] for line in out.splitlines() if line.strip()]
+    return [w for w in firsts if re.fullmatch(r"[a-z-]+-\d\d", w)]
+
+
+def test_reflect_prompts_filters_by_pillar_and_type(run):
+    out = run("reflect", "--prompts", "--type", "vote").stdout
+    assert out.split()[:2] == ["ID", "(kind,"]
+    ids = _listed_ids(out)
+    assert len(ids) == 9 and all("-voting-" in i for i in ids)
+    ids = _listed_ids(run("reflect", "--prompts", "--pillar", "yield").stdout)
+    assert len(ids) == 16 and all("yielding" in i for i in ids)
+    ids = _listed_ids(run("reflect", "--prompts", "-p", "learning", "-t", "training").stdout)
+    assert len(ids) == 9 and all("-training-" in i for i in ids)
+    everything = _listed_ids(run("reflect", "--prompts").stdout)
+    assert everything == [p.id for p in prompts.load([prompts.builtin_path()])]
+    wrong = run("reflect", "--type", "voting", ok=False)
+    assert (wrong.exit_code, wrong.stderr) == (
+        2,
+        "ally: --pillar and --type go with --prompts; add --prompts.\n",
+    )
+
+
+def test_log_help_says_what_each_action_type_covers(run):
+    from allycli.taxonomy import ACTION_TYPE_MEANINGS
+
+    out = " ".join(run("log", "--help").stdout.split())
+    for key, meaning in ACTION_TYPE_MEANINGS.items():
+        assert f"{key} {meaning}" in out
+
+
+def test_doctor_speaks_plainly(run, db_path):
+    run("log", "protest")
+    db_path.chmod(0o600)
+    db_path.parent.chmod(0o700)
+    out = run("doctor").stdout
+    found = dict(re.split(r"\s{2,}", line[3:], maxsplit=1) for line in out.splitlines())
+    assert found["mode ally.db"] == "600 (only you can open it)"
+    assert found["folder mode"] == f"{db_path.parent} 700 (only you can open it)"
+    assert found["kind"] == "an ally database"
+    assert found["integrity"] == "no damage found"
+    assert all(line.startswith("ok ") for line in out.splitlines())

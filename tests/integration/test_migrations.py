@@ -35,9 +35,13 @@ from .helpers import (
 )
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-INDEXES = ["ix_entry_day_created", "ix_entry_kind_day", "ix_entry_kind_pillar_day",
-           "ix_entry_kind_type_day"]  # fmt: skip
-EXTRA = Migration(2, "extra: a table for the test", ("CREATE TABLE extra (a)",))
+INDEXES = ["ix_entry_created_us", "ix_entry_day_created", "ix_entry_kind_day",
+           "ix_entry_kind_pillar_day", "ix_entry_kind_type_day"]  # fmt: skip
+TABLES = ["entry", "pause", "rhythm", "setting", "synced", "tombstone"]
+EXTRA = Migration(SCHEMA_VERSION + 1, "extra: a table for the test", ("CREATE TABLE extra (a)",))
+# The last schema version that a release shipped: each of these has a fixture. Bump it (and run
+# tests/fixtures/make_fixtures.py for the new version) when a release is cut.
+RELEASED = 1
 
 
 def fixture_versions() -> list[int]:
@@ -82,7 +86,7 @@ def indexes(db: Path) -> list[str]:
 
 
 def test_there_is_a_fixture_for_every_released_schema_version() -> None:
-    assert fixture_versions() == list(range(1, SCHEMA_VERSION + 1))
+    assert fixture_versions() == list(range(1, RELEASED + 1))
     for version in fixture_versions():
         db = FIXTURES / f"ally-v{version}.db"
         uri = db.resolve().as_uri() + "?mode=ro&immutable=1"
@@ -129,9 +133,9 @@ def test_a_new_step_upgrades_v1_keeps_every_entry_and_a_private_backup(tmp_path:
     store = Store(db, migrations=(*MIGRATIONS, EXTRA))
     store.connect(write=True).close()
 
-    assert pragma(db, "user_version") == 2
-    assert tables(db) == ["entry", "extra"]
-    assert rows(db) == before
+    assert pragma(db, "user_version") == SCHEMA_VERSION + 1
+    assert tables(db) == sorted([*TABLES, "extra"])
+    assert len(rows(db)) == len(before)  # every entry; their content: test_every_fixture...
     assert integrity(db) == ["ok"]
     backup = tmp_path / "ally.db.v1.bak"
     assert backups(db) == ["ally.db.v1.bak"]
@@ -140,7 +144,7 @@ def test_a_new_step_upgrades_v1_keeps_every_entry_and_a_private_backup(tmp_path:
     assert tables(backup) == ["entry"]
     assert rows(backup) == before
 
-    store.connect(write=True).close()  # already at 2: no second backup
+    store.connect(write=True).close()  # already up to date: no second backup
     assert backups(db) == ["ally.db.v1.bak"]
 
 
@@ -158,7 +162,7 @@ def test_the_runner_builds_the_schema_from_a_blank_database(tmp_path: Path, star
     assert pragma(db, "user_version") == SCHEMA_VERSION
     assert pragma(db, "application_id") == APP_ID
     assert pragma(db, "journal_mode") == "wal"
-    assert tables(db) == ["entry"]
+    assert tables(db) == TABLES
     assert indexes(db) == INDEXES
     assert mode(db) == 0o600
     assert mode(db.parent) == 0o700
@@ -169,12 +173,16 @@ def test_the_runner_builds_the_schema_from_a_blank_database(tmp_path: Path, star
 def test_the_runner_applies_steps_in_order_each_once(tmp_path: Path) -> None:
     steps = (
         *MIGRATIONS,
-        Migration(2, "a", ("CREATE TABLE extra (a)", "INSERT INTO extra VALUES ('two')")),
-        Migration(3, "b", ("INSERT INTO extra SELECT a || '+three' FROM extra",)),
+        Migration(
+            SCHEMA_VERSION + 1,
+            "a",
+            ("CREATE TABLE extra (a)", "INSERT INTO extra VALUES ('two')"),
+        ),
+        Migration(SCHEMA_VERSION + 2, "b", ("INSERT INTO extra SELECT a || '+three' FROM extra",)),
     )
     db = tmp_path / "ally.db"
-    Store(db, migrations=steps[:2]).connect(write=True).close()
-    assert pragma(db, "user_version") == 2
+    Store(db, migrations=steps[:-1]).connect(write=True).close()
+    assert pragma(db, "user_version") == SCHEMA_VERSION + 1
     assert backups(db) == []
 
     Store(db, migrations=steps).connect(write=True).close()
@@ -187,9 +195,11 @@ def test_the_runner_applies_steps_in_order_each_once(tmp_path: Path) -> None:
         ]
     finally:
         conn.close()
-    assert pragma(db, "user_version") == 3
-    assert backups(db) == ["ally.db.v2.bak"]
-    assert pragma(tmp_path / "ally.db.v2.bak", "user_version") == 2
+    assert pragma(db, "user_version") == SCHEMA_VERSION + 2
+    assert backups(db) == [f"ally.db.v{SCHEMA_VERSION + 1}.bak"]
+    assert pragma(tmp_path / f"ally.db.v{SCHEMA_VERSION + 1}.bak", "user_version") == (
+        SCHEMA_VERSION + 1
+    )
 
 
 def test_reading_a_missing_database_creates_nothing(tmp_path: Path) -> None:
@@ -235,7 +245,7 @@ def test_a_failing_step_leaves_the_database_as_it_was(tmp_path: Path) -> None:
     before = rows(db)
     digest = sha256(db)
     boom = Migration(2, "boom", ("CREATE TABLE x(a)", "THIS IS NOT SQL"))
-    store = Store(db, migrations=(*MIGRATIONS, boom))
+    store = Store(db, migrations=(MIGRATIONS[0], boom))  # the step after release 1, broken
 
     with pytest.raises(StorageError) as raised:
         store.connect(write=True)
@@ -270,9 +280,9 @@ MIGRATOR = r"""
 import sys
 from pathlib import Path
 from allycli.errors import AllyError
-from allycli.store import MIGRATIONS, Migration, Store
+from allycli.store import MIGRATIONS, SCHEMA_VERSION, Migration, Store
 
-steps = (*MIGRATIONS, Migration(2, "extra", ("CREATE TABLE extra (a)",
+steps = (*MIGRATIONS, Migration(SCHEMA_VERSION + 1, "extra", ("CREATE TABLE extra (a)",
                                              "INSERT INTO extra VALUES (1)")))
 store = Store(Path(sys.argv[1]), migrations=steps)
 print("ready", flush=True)
@@ -322,14 +332,14 @@ def test_processes_migrating_at_once_all_succeed(tmp_path: Path, start: str) -> 
             before = rows(db)
         results = migrate_at_once(db, processes=4)
         assert [(r.returncode, r.stderr) for r in results] == [(0, "")] * 4, round_
-        assert pragma(db, "user_version") == 2
-        assert tables(db) == ["entry", "extra"]
+        assert pragma(db, "user_version") == SCHEMA_VERSION + 1
+        assert tables(db) == sorted([*TABLES, "extra"])
         conn = sqlite3.connect(db)
         assert conn.execute("SELECT count(*) FROM extra").fetchone()[0] == 1
         conn.close()
         assert pragma(db, "journal_mode") == "wal"
         assert integrity(db) == ["ok"]
-        assert rows(db) == before
+        assert len(rows(db)) == len(before)
         if start == "v1":
             # one backup, kept by the process that migrated, holding version 1 exactly
             # (its name is .v1.bak or .v1.N.bak, whichever that process claimed)

@@ -25,7 +25,10 @@ import pytest
 from allycli.records import Record
 from allycli.store import Store
 
-HEAVY = ("sqlmodel", "sqlalchemy", "yaml", "psycopg", "cryptography")  # the last two: sync
+HEAVY = ("sqlmodel", "sqlalchemy", "yaml", "prompt_toolkit", "psycopg", "cryptography")
+# prompt_toolkit (the line editor of `reflect` and `--note -` at a terminal) costs about as
+# much again as the rest of `ally log`; only those two paths may load it. psycopg and
+# cryptography are sync's: only `ally sync` may load them.
 
 # Runs allycli.cli.main() in a fresh interpreter with the given argv (or, for null, only
 # imports allycli.cli), then writes the exit code and the heavy modules that were loaded
@@ -110,14 +113,36 @@ def test_help_version_and_completion_load_nothing_heavy(
     assert loaded == [], f"{argv} {env} loaded {loaded}"
 
 
-def test_logging_does_not_load_sqlmodel_or_sqlalchemy(tmp_path: Path, db_path: Path) -> None:
+@pytest.mark.parametrize(
+    "note", [["--note", "Joined the march"], ["--note", "-"], []], ids=["note", "stdin", "none"]
+)
+def test_logging_does_not_load_sqlmodel_sqlalchemy_or_prompt_toolkit(
+    tmp_path: Path, db_path: Path, note: list[str]
+) -> None:
     Store(db_path).insert([_record(random.Random(1), date.today())])  # an existing database
-    code, loaded, out = probe(tmp_path, ["ally", "log", "protest", "--note", "Joined the march"])
+    code, loaded, out = probe(tmp_path, ["ally", "log", "protest", *note])  # stdin: /dev/null
     assert code in (0, None)
     assert "protest" in out
-    assert [m for m in loaded if m in ("sqlmodel", "sqlalchemy", "psycopg", "cryptography")] == []
+    heavy = ("sqlmodel", "sqlalchemy", "prompt_toolkit", "psycopg", "cryptography")
+    assert [m for m in loaded if m in heavy] == []
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM entry").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ally", "reflect", "--answer", "An answer"],
+        ["ally", "reflect"],  # stdin is /dev/null, not a terminal: read as piped
+        ["ally", "reflect", "--help"],
+        ["ally", "log", "--help"],
+    ],
+    ids=["answer", "piped", "reflect-help", "log-help"],
+)
+def test_reflect_loads_prompt_toolkit_only_at_a_terminal(tmp_path: Path, argv: list[str]) -> None:
+    code, loaded, _ = probe(tmp_path, argv, heavy=("prompt_toolkit",))
+    assert code in (0, None)
+    assert loaded == []
 
 
 def _typer_needs_pydantic() -> bool:

@@ -6,8 +6,9 @@ and an `ally import` into a fresh database exported again. Rendering (`ally list
 `ally report`, `ally reflect --list`, `ally reflect --prompts`) runs in real processes, with
 colour forced and with NO_COLOR, and never writes a control character that came from user
 text: every ESC in the output starts one of the SGR sequences Rich makes for bold, dim and
-italic. A NUL byte is ordinary text: stored byte for byte, shown as U+FFFD. A lone surrogate
-cannot be stored and is refused with exit 2.
+italic. Text is stored as given, except that CRLF line ends become LF; a NUL character (see
+tests/integration/test_input_rules.py) or a lone surrogate cannot be stored and is refused
+with exit 2.
 """
 
 from __future__ import annotations
@@ -50,12 +51,11 @@ CORPUS: dict[str, str] = {
     "osc": "\x1b]0;stolen title\x07 \x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\ end",
     "c1-controls": "\x9b31m8-bit CSI \x9d0;t\x9c NEL\x85 and \x90DCS\x9c",
     "bare-controls": "\x1bc reset \x07 bell \x7f del \x08 backspace \x0b vt \x0c ff \x1c fs",
-    "nul": "before\x00after \x00\x00 twice",
     "one-megabyte": BIG,
 }
 # Texts with a line break also go in through `--note -`, with a trailing newline added.
 MULTI_LINE = {k for k, v in CORPUS.items() if "\n" in v or "\r" in v}
-# What the OS cannot put in argv (NUL) or will not (over 128 KiB): these go in by stdin.
+# What the OS will not put in argv (over 128 KiB): these go in by stdin.
 ARGV_SAFE = {k for k, v in CORPUS.items() if "\x00" not in v and len(v.encode()) < 100_000}
 USER_SGR = ("\x1b[31m", "\x1b[38;5;196m", "\x1b[2J", "\x1b[H")  # never made by Rich here
 
@@ -69,7 +69,12 @@ def test_the_corpus_is_what_it_says() -> None:
     assert len(BIG.encode("utf-8")) > MB
     assert unicodedata.normalize("NFC", CORPUS["combining"]) != CORPUS["combining"]
     assert {"crlf", "multi-line", "one-megabyte"} == MULTI_LINE
-    assert set(CORPUS) - ARGV_SAFE == {"nul", "one-megabyte"}
+    assert set(CORPUS) - ARGV_SAFE == {"one-megabyte"}
+
+
+def stored(text: str) -> str:
+    """What ally keeps of a text: the text, with CRLF line ends made LF."""
+    return text.replace("\r\n", "\n")
 
 
 # -- in process: every way in, every way out ---------------------------------------------
@@ -95,23 +100,23 @@ def objects(jsonl: str) -> list[dict[str, Any]]:
 def test_text_round_trips_in_process(name: str, isolated: Path) -> None:
     text = CORPUS[name]
     invoke("log", "protest", "--note", text)
-    expected = [text]
+    expected = [stored(text)]
     if name in MULTI_LINE:
         invoke("log", "listening", "--note", "-", input=text + "\n")
-        expected.append(text)
+        expected.append(stored(text))
     invoke("reflect", "--prompt", PROMPT_ID, "--answer", text)
     if name in MULTI_LINE:
         invoke("reflect", "--prompt", PROMPT_ID, "--answer", "-", input=text + "\n")
-    answers = [text] * (2 if name in MULTI_LINE else 1)
+    answers = [stored(text)] * (2 if name in MULTI_LINE else 1)
 
     listed = json.loads(invoke("list", "--json").stdout)
     first = exported()
     assert objects(first) == listed[::-1]
     assert [o["note"] for o in listed if o["kind"] == "practice"] == expected
     assert [o["answer"] for o in listed if o["kind"] == "reflection"] == answers
-    assert first.encode("utf-8").count(json.dumps(text, ensure_ascii=False).encode()) == len(
-        expected + answers
-    )
+    assert first.encode("utf-8").count(
+        json.dumps(stored(text), ensure_ascii=False).encode()
+    ) == len(expected + answers)
 
     fresh = {"ALLY_DB": str(isolated / "fresh.db")}
     assert invoke("import", str(_write(isolated / "out.jsonl", first)), env=fresh).stdout == (
@@ -160,7 +165,7 @@ def test_a_lone_surrogate_is_refused_and_nothing_is_stored(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(text=st.text(alphabet=st.characters(exclude_categories=("Cs",))))
+@given(text=st.text(alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\x00")))
 def test_any_text_logged_is_exported_unchanged(text: str, isolated: Path) -> None:
     assume(text != "-")  # `--note -` reads the note from stdin
     db = isolated / "property.db"
@@ -168,8 +173,9 @@ def test_any_text_logged_is_exported_unchanged(text: str, isolated: Path) -> Non
     env = {"ALLY_DB": str(db)}
     invoke("log", "protest", f"--note={text}", env=env)
     [entry] = objects(exported(env))
-    # a note that is only whitespace is no note at all; anything else is kept as it was
-    assert entry["note"] == (text if text.strip() else None)
+    # a note that is only whitespace is no note at all; anything else is kept as it was,
+    # CRLF line ends made LF
+    assert entry["note"] == (stored(text) if text.strip() else None)
 
 
 # -- real processes ------------------------------------------------------------------------
@@ -256,7 +262,7 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str],
     root = tmp_path_factory.mktemp("corpus")
     evil_prompts(root / "prompts.yaml")
     env = process_env(root, NO_COLOR="1")
-    stored: Counter = Counter()
+    kept: Counter = Counter()
     for name, text in CORPUS.items():
         if name in ARGV_SAFE:
             ok(ally(env, "log", "protest", "--note", text))
@@ -264,23 +270,23 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str],
         else:
             ok(ally(env, "log", "protest", "--note", "-", input=text))
             ok(ally(env, "reflect", "--prompt", PROMPT_ID, "--answer", "-", input=text))
-        stored[("practice", text)] += 1
-        stored[("reflection", text)] += 1
+        kept[("practice", stored(text))] += 1
+        kept[("reflection", stored(text))] += 1
         if name in MULTI_LINE:
             ok(ally(env, "log", "listening", "-n", "-", input=text + "\n"))
-            stored[("practice", text)] += 1
-    return env, stored
+            kept[("practice", stored(text))] += 1
+    return env, kept
 
 
 def test_every_text_round_trips_through_real_processes(
     corpus_db: tuple[dict[str, str], Counter], tmp_path: Path
 ) -> None:
-    env, stored = corpus_db
+    env, kept = corpus_db
     first = ok(ally(env, "export"))
     found = Counter(
         (o["kind"], o["note"] if o["kind"] == "practice" else o["answer"]) for o in objects(first)
     )
-    assert found == stored
+    assert found == kept
     listed = json.loads(ok(ally(env, "list", "--json")))
     assert listed == objects(first)[::-1]
     prompts = {o["prompt"] for o in listed if o["kind"] == "reflection"}
@@ -347,7 +353,7 @@ def test_rendering_never_passes_on_control_characters(
     # the hostile text was shown, made harmless, not left out
     # (in pieces without spaces: the tables wrap long text at word boundaries)
     if view in ("list", "reflect-list"):
-        for piece in ("\ufffd[31mred\ufffd[0m", "\ufffd]0;stolen", "before\ufffdafter"):
+        for piece in ("\ufffd[31mred\ufffd[0m", "\ufffd]0;stolen"):
             assert piece in rest, piece
     if view == "reflect-list":
         for piece in (

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from allycli import dates
 from allycli.dates import (
     DATE_HINT,
     WEEKDAYS,
@@ -277,3 +278,19 @@ def test_period_contains_only_days_in_range(value: object, inside: bool) -> None
 )
 def test_days_between(earlier: date, later: date, expected: int) -> None:
     assert days_between(earlier, later) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        (date(2026, 11, 25), "today, Wed 25 Nov"),
+        (date(2026, 11, 24), "yesterday, Tue 24 Nov"),
+        (date(2026, 11, 26), "tomorrow, Thu 26 Nov"),
+        (date(2026, 11, 23), "Mon 23 Nov (2 days ago)"),
+        (date(2026, 1, 1), "Thu 1 Jan (328 days ago)"),
+        (date(2025, 12, 31), "Wed 31 Dec 2025 (329 days ago)"),
+        (date(2026, 12, 1), "Tue 1 Dec"),
+    ],
+)
+def test_spoken_names_days_one_way(day: date, words: str) -> None:
+    assert dates.spoken(day, date(2026, 11, 25)) == words

@@ -10,7 +10,7 @@ import pytest
 import allycli
 
 SRC = Path(allycli.__file__).parent
-PURE = ("taxonomy", "dates", "insights", "prompts", "records", "errors")
+PURE = ("taxonomy", "dates", "insights", "prompts", "records", "errors", "intake")
 FORBIDDEN = {
     # module: what it may never import, at any depth of its own code
     **{
@@ -53,6 +53,24 @@ FORBIDDEN = {
     },
     "journal": {"typer", "allycli.cli", "allycli.shell", "allycli.render"},
     "exchange": {"typer", "rich", "sqlite3", "allycli.cli", "allycli.shell", "allycli.store"},
+    # the editor and the line reader are handed what they need (command, folder, terminal)
+    **{
+        m: {
+            "sqlite3",
+            "sqlmodel",
+            "sqlalchemy",
+            "typer",
+            "rich",
+            "platformdirs",
+            "allycli.store",
+            "allycli.queries",
+            "allycli.journal",
+            "allycli.cli",
+            "allycli.shell",
+            "allycli.render",
+        }
+        for m in ("editor", "reader")
+    },
 }
 # Only the shell reads the clock, the environment and the terminal.
 SHELL_ONLY = ("datetime.now", "date.today", "os.environ", "os.getenv", "sys.stdin", "isatty")

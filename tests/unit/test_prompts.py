@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+import re
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -291,26 +294,201 @@ def test_builtin_has_at_least_six_reflections_per_pillar(
 
 
 @pytest.mark.parametrize("pillar", PILLARS)
-def test_builtin_has_at_least_three_learning_prompts_per_pillar(
+def test_builtin_has_at_least_six_learning_prompts_per_pillar(
     builtin: tuple[Prompt, ...], pillar: str
 ) -> None:
     count = sum(
         1 for p in builtin if p.kind == "learning" and p.pillar == pillar and p.action_type is None
     )
-    assert count >= 3, f"{pillar} has {count} pillar learning prompts"
+    assert count >= 6, f"{pillar} has {count} pillar learning prompts"
 
 
 @pytest.mark.parametrize("action_type", list(ACTION_TYPES))
-def test_builtin_has_at_least_three_learning_prompts_per_action_type(
+def test_builtin_has_at_least_six_learning_and_three_reflection_prompts_per_action_type(
     builtin: tuple[Prompt, ...], action_type: str
 ) -> None:
-    count = sum(1 for p in builtin if p.kind == "learning" and p.action_type == action_type)
-    assert count >= 3, f"{action_type} has {count} learning prompts"
+    of_type = [p for p in builtin if p.action_type == action_type]
+    learning_count = sum(1 for p in of_type if p.kind == "learning")
+    reflection_count = sum(1 for p in of_type if p.kind == "reflection")
+    assert learning_count >= 6, f"{action_type} has {learning_count} learning prompts"
+    assert reflection_count >= 3, f"{action_type} has {reflection_count} reflection prompts"
+
+
+def test_builtin_action_type_prompts_carry_the_types_default_pillar(
+    builtin: tuple[Prompt, ...],
+) -> None:
+    wrong = [p.id for p in builtin if p.action_type and p.pillar != ACTION_TYPES[p.action_type]]
+    assert wrong == []
 
 
 def test_builtin_prompts_have_unique_ids_and_one_line_text(builtin: tuple[Prompt, ...]) -> None:
     assert len({p.id for p in builtin}) == len(builtin)
     assert all(p.text and "\n" not in p.text for p in builtin)
+
+
+# --- how the built-in prompts read -----------------------------------------------------------
+
+# A sentence ends at . ? or ! (after any closing quote or bracket) followed by a space or the end,
+# so "Right To Be (formerly Hollaback!):" stays inside its sentence.
+_SENTENCE_END = re.compile(r"[.?!]+['\")\]]*(?=\s|$)")
+
+
+def sentences(text: str) -> int:
+    return len(_SENTENCE_END.findall(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("One.", 1),
+        ("Who asked? What did they say? Write it down.", 3),
+        ("Learn the five Ds from Right To Be (formerly Hollaback!): distract and delay.", 1),
+        ("Say it: 'Okay, thanks for telling me.'", 1),
+        ("No end", 0),
+    ],
+)
+def test_sentence_counting(text: str, count: int) -> None:
+    assert sentences(text) == count
+
+
+def test_every_builtin_prompt_is_one_to_three_sentences(builtin: tuple[Prompt, ...]) -> None:
+    wrong = {p.id: sentences(p.text) for p in builtin if not 1 <= sentences(p.text) <= 3}
+    assert wrong == {}
+    assert all(p.text.rstrip()[-1] in ".?!'" for p in builtin)
+
+
+def test_no_builtin_prompt_assumes_it_is_asked_on_a_day_of_practice(
+    builtin: tuple[Prompt, ...],
+) -> None:
+    """The prompt of the day leans to the pillar logged least recently, so it often reaches
+    someone who did nothing of the kind today: "today" only with an "if not" path."""
+    assuming = [
+        p.id
+        for p in builtin
+        if re.search(r"\btoday\b", p.text, re.IGNORECASE)
+        and not re.search(r"\bif (not|nothing|no|you have not)\b", p.text, re.IGNORECASE)
+    ]
+    assert assuming == []
+
+
+# Near-duplicates: prompts are short, so they share generic words (group, people, led); a
+# copy-edited twin shares most of its words with the other. Two prompts are near-duplicates
+# when half or more of the shorter one's content words (stop words dropped, simple suffixes
+# stripped) appear in the other. The release-1 file had two such pairs at exactly half: the
+# consent twins in OLD_TWINS below, and reflect-action-01 with type-advocacy-03 (both "asked ...
+# marginalized group"); the closest pair in the current file shares 44%. Lexical overlap cannot
+# see paraphrase, so the themes the issue names as repeated are counted by MOTIFS as well.
+_STOP_WORDS = (
+    "a an the and or of to in on for with by at from as is are was were be been it its this "
+    "that these those you your yours their them they he she we our us i me my what which who "
+    "whom whose when where how why do did does done not no if than then so can could would "
+    "will might may one any some about into over only own just more most such there here"
+)
+_STOP = frozenset(_STOP_WORDS.split())
+NEAR_DUPLICATE = 0.5
+
+
+def content_words(text: str) -> frozenset[str]:
+    words = set()
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in _STOP:
+            continue
+        for suffix in ("ing", "ed", "es", "s", "ly"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        words.add(word)
+    return frozenset(words)
+
+
+def similarity(a: str, b: str) -> float:
+    wa, wb = content_words(a), content_words(b)
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
+def near_duplicates(texts: dict[str, str]) -> list[tuple[str, str, float]]:
+    return [
+        (a, b, round(similarity(texts[a], texts[b]), 2))
+        for a, b in itertools.combinations(sorted(texts), 2)
+        if similarity(texts[a], texts[b]) >= NEAR_DUPLICATE
+    ]
+
+
+# Themes the release-1 prompts repeated until they read as one prompt (issue 8): at most two
+# reflection prompts may come back to each. A theme is matched by the words that carried it.
+MOTIFS = {
+    "what do they need, did they ask": r"\b(they|people)\b[^.?!]{0,30}\b(need|asked for)\b|"
+    r"\bwho asked\b|\bwhat would help\b|\brequest\b",
+    "write down their exact words": r"\b(exact(ly)?|phrasing|as they put it|own words)\b",
+    "hand over your platform": r"\b(hand(ing)? it over|hold instead|recommend (a|someone))|"
+    r"\bredirect",
+}
+MOTIF_LIMIT = 2
+
+
+def crowded_motifs(candidates: Iterable[Prompt]) -> dict[str, list[str]]:
+    pool = list(candidates)
+    found = {
+        name: [p.id for p in pool if re.search(pattern, p.text, re.IGNORECASE)]
+        for name, pattern in MOTIFS.items()
+    }
+    return {name: ids for name, ids in found.items() if len(ids) > MOTIF_LIMIT}
+
+
+OLD_TWINS = {
+    "reflect-listening-04": "Did you ask before offering help today? What did the answer tell you "
+    "about consent as that person understands it?",
+    "listening-04": "Before offering help this week, ask whether it is wanted and in what form, "
+    "and follow the answer even when it differs from your plan.",
+}
+OLD_CLUSTER = [
+    reflection("reflect-action-01", "action"),
+    reflection("reflect-action-02", "action"),
+    reflection("reflect-action-04", "action"),
+    reflection("reflect-listening-03", "listening"),
+]
+OLD_CLUSTER_TEXTS = (
+    "What did you do today with or for a marginalized group, and how do you know it was wanted? "
+    "Who asked for it?",
+    "Think of one act of support from this week. What do the people it was for say they need "
+    "next, in their own words?",
+    "Whose organizing did your time, money or voice reach recently? How do they describe what "
+    "would help most right now?",
+    "What has someone from a marginalized group told you recently about what they need? What "
+    "has happened with it since?",
+)
+
+
+def test_the_checks_catch_the_release_1_twins_and_clusters() -> None:
+    assert near_duplicates(OLD_TWINS) == [("listening-04", "reflect-listening-04", 0.5)]
+    old = [
+        Prompt(p.id, p.kind, p.pillar, None, text)
+        for p, text in zip(OLD_CLUSTER, OLD_CLUSTER_TEXTS, strict=True)
+    ]
+    assert crowded_motifs(old) == {
+        "what do they need, did they ask": [p.id for p in old],
+    }
+
+
+def test_no_two_builtin_prompts_are_near_duplicates(builtin: tuple[Prompt, ...]) -> None:
+    assert near_duplicates({p.id: p.text for p in builtin}) == []
+
+
+def test_no_theme_crowds_the_builtin_reflections(builtin: tuple[Prompt, ...]) -> None:
+    assert crowded_motifs(p for p in builtin if p.kind == "reflection") == {}
+
+
+def test_the_platform_theme_is_not_copied_across_categories(builtin: tuple[Prompt, ...]) -> None:
+    pattern = MOTIFS["hand over your platform"]
+    assert len([p for p in builtin if re.search(pattern, p.text, re.IGNORECASE)]) <= MOTIF_LIMIT
+
+
+def test_the_bystander_prompt_puts_the_targeted_person_first(builtin: tuple[Prompt, ...]) -> None:
+    five_ds = [p for p in builtin if "five Ds" in p.text]
+    assert [p.action_type for p in five_ds] == ["interrupting"]
+    text = five_ds[0].text
+    for words in ("Right To Be", "Hollaback!", "safety and wishes come first", "consent"):
+        assert words in text
 
 
 # --- find and pillar_order ----------------------------------------------------------------
@@ -391,6 +569,25 @@ def test_prompt_of_the_day_leans_to_the_least_recent_pillar(neglected: str) -> N
     assert counts[neglected] > 0.4 * 400
     assert counts[neglected] > 2 * max(n for p, n in counts.items() if p != neglected)
     assert set(counts) == set(PILLARS)  # the others still come up sometimes
+
+
+@pytest.mark.parametrize("action_type", list(ACTION_TYPES))
+def test_action_type_reflections_come_up_on_their_pillars_days(
+    builtin: tuple[Prompt, ...], action_type: str
+) -> None:
+    """A type's reflection prompts join its default pillar's pool: when that pillar is the
+    least recently logged they are asked, and the lean toward the pillar still holds."""
+    pillar = ACTION_TYPES[action_type]
+    start = date(2026, 1, 1)
+    chosen = [
+        prompts.prompt_of_the_day(
+            builtin, start + timedelta(days=i), recently_practiced_but(pillar, start + timedelta(i))
+        )
+        for i in range(400)
+    ]
+    of_type = {p.id for p in builtin if p.kind == "reflection" and p.action_type == action_type}
+    assert of_type <= {p.id for p in chosen}
+    assert sum(p.pillar == pillar for p in chosen) > 0.4 * 400
 
 
 def test_least_recent_also_counts_old_practice_not_only_never() -> None:

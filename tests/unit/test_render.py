@@ -192,7 +192,7 @@ def practice(day: date, pillar: str, action_type: str | None = None, **kw: objec
             practice(date(2026, 11, 13), "action", "voting", minutes=45, note="private words"),
             0,
             "Logged voting (action) for Fri 13 Nov (12 days ago): 45 minutes, with a note. "
-            "No current streak yet; today is still open.",
+            "No current streak: nothing is logged for yesterday or today.",
         ),
         (
             practice(date(2025, 12, 30), "listening", "training", minutes=1),
@@ -309,8 +309,8 @@ def test_gaps_while_the_period_runs() -> None:
         ["training", "action type", "never recorded"],
         ["children", "action type", "never recorded"],
         ["money", "action type", "never recorded"],
-        ["yielding", "pillar", "last practiced 12 days ago (2026-11-13)"],
-        ["voting", "action type", "last practiced 12 days ago (2026-11-13)"],
+        ["yielding", "pillar", "last logged Fri 13 Nov (12 days ago)"],
+        ["voting", "action type", "last logged Fri 13 Nov (12 days ago)"],
         [""],
     ]
 
@@ -330,7 +330,7 @@ def test_gap_heading_follows_the_period(name: str, words: str) -> None:
 
 def test_gaps_of_a_past_week_count_days_to_its_end() -> None:
     out = show(render.report(full_report(PERIODS["past week"])))
-    assert "last practiced 2026-11-13, 2 days before Sun 15 Nov" in out
+    assert "last logged Fri 13 Nov, 2 days before Sun 15 Nov" in out
     assert "Streak on Sun 15 Nov: 3 days, longest up to then 12 days." in out
 
 
@@ -424,12 +424,18 @@ def test_prompt_and_prompt_table() -> None:
     p = Prompt("listening-01", "reflection", "listening", None, "Whose voice [b]did[/b] you hear?")
     q = Prompt("voting-01", "learning", "action", "voting", "Who is on the local ballot? " * 4)
     assert render.prompt(p).plain == "Listening: Whose voice [b]did[/b] you hear?"
+    assert render.prompt(q).plain.startswith("Action (voting): Who is on the local ballot?")
     out = lines(show(render.prompt_table([p, q])))
-    assert out[0] == "listening-01  (reflection, listening)"
-    assert out[1] == "  Whose voice [b]did[/b] you hear?"
-    assert out[2] == "voting-01  (learning, action, voting)"
+    assert cells(out[0]) == ["ID (kind, pillar, type)", "Prompt"]
+    assert cells(out[2]) == ["listening-01", "Whose voice [b]did[/b] you hear?"]
+    assert cells(out[3]) == ["reflection, listening"]
+    assert cells(out[5])[0] == "voting-01"
+    assert cells(out[6])[0] == "learning, action, voting"
     assert max(len(line) for line in out) <= 80
-    assert " ".join(" ".join(out).split()).count("Who is on the local ballot?") == 4
+    column = out[0].index("Prompt")
+    text = " ".join(line[column:] for line in out[5:])
+    assert " ".join(text.split()).count("Who is on the local ballot?") == 4
+    assert lines(show(render.prompt_table([]))) == ["No prompts match."]
 
 
 def test_render_imports_no_database_or_yaml() -> None:

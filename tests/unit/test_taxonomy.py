@@ -173,8 +173,17 @@ def test_ambiguous_prefixes_are_usage_errors_listing_the_candidates(
 
 
 UNKNOWN_ACTIVITY = (
-    "Choose an action type (protest, advocacy, interrupting, volunteering, voting, "
-    "training, children, money) or a pillar (action, listening, learning, yielding)."
+    "Choose an action type: protest (joining a protest, supplying protesters, helping "
+    "organizers); advocacy (circulating learning materials and news of movements, amplifying "
+    "marginalized voices); interrupting (speaking out when people or organizations act in "
+    "racist, sexist, homophobic, transphobic, xenophobic, ableist, ageist or misogynist ways); "
+    "volunteering (giving time to an organization or community group doing anti-oppression "
+    "work); voting (voting, campaigning, fundraising or volunteering for candidates with "
+    "anti-oppression aims); training (attending, supporting or coordinating anti-oppression "
+    "trainings, workshops, conferences); children (taking children or students to events and "
+    "exhibits, books and media with empowered protagonists from equity-seeking groups); money "
+    "(donating or raising money for anti-oppression groups and movements); or a pillar: "
+    "action, listening, learning, yielding."
 )
 
 
