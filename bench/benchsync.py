@@ -25,11 +25,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _pgcluster() -> Any:
+    if "pgcluster" in sys.modules:
+        return sys.modules["pgcluster"]
     spec = importlib.util.spec_from_file_location(
         "pgcluster", REPO / "tests" / "sync" / "pgcluster.py"
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules["pgcluster"] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 

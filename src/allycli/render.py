@@ -419,11 +419,12 @@ def sync_status(status: SyncStatus) -> str:
             f"Sync is not set up; {waiting}. Start with "
             "`ally sync --url postgresql://user:password@host/database`."
         )
+    hub = {
+        "answers": f"Hub: {status.hub} (it answers)",
+        "answers, empty": f"Hub: {status.hub} (it answers; the first sync sets it up)",
+    }.get(status.answer, f"Hub: {status.hub}\n{status.answer}")
     last = status.last_sync or "never"
-    return (
-        f"Hub: {status.hub} ({status.answer})\nLast sync: {last}\n"
-        f"{waiting[0].upper()}{waiting[1:]}."
-    )
+    return f"{hub}\nLast sync: {last}\n{waiting[0].upper()}{waiting[1:]}."
 
 
 def sync_forgotten(had: bool) -> str:

@@ -293,6 +293,8 @@ def test_deletes_rhythms_and_pauses_travel(a: Journal, b: Journal, hub_url: str)
 
 
 def test_status_show_key_and_forget(a: Journal, hub_url: str) -> None:
+    fresh = a.ally("sync", "--status", "--url", hub_url)
+    assert fresh.stdout.splitlines()[0].endswith("(it answers; the first sync sets it up)")
     not_set = a.ally("sync", "--status")
     assert not_set.stdout.startswith("Sync is not set up; 0 changes wait to be sent.")
     no_key = a.ally("sync", "--show-key")
@@ -302,7 +304,7 @@ def test_status_show_key_and_forget(a: Journal, hub_url: str) -> None:
     key = first_sync(a, hub_url)
     status = a.ally("sync", "--status")
     lines = status.stdout.splitlines()
-    assert lines[0] == f"Hub: {hub_url.replace(PASSWORD, '***')} (answers)"
+    assert lines[0] == f"Hub: {hub_url.replace(PASSWORD, '***')} (it answers)"
     assert re.fullmatch(r"Last sync: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", lines[1])
     assert lines[2] == "0 changes wait to be sent."
     assert key not in status.stdout

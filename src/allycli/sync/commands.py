@@ -24,7 +24,7 @@ class SyncStatus:
     hub: str | None  # without its password; None when sync is not set up
     last_sync: str | None
     waiting: int
-    answer: str  # how the hub answered, in a few words
+    answer: str  # "answers", "answers, empty", or the sentence that says why it does not
 
 
 def require_extra() -> None:
@@ -73,7 +73,7 @@ def status(ctx: Context, url: str | None) -> SyncStatus:
     try:
         with hub.session(chosen, lock=False) as h:
             state = h.prepare(chosen, create=False)
-        answer = "answers" if state is not None else "answers (no ally hub there yet)"
+        answer = "answers" if state is not None else "answers, empty"
     except SyncError as exc:
         answer = exc.message
     return SyncStatus(urls.redact(chosen), stored.get(local.LAST), waiting, answer)

@@ -107,7 +107,8 @@ def sync(store: Store, url: str, key_text: str | None, now: datetime) -> SyncRes
                 )
             sealer = Sealer(key)
             seen = int(stored.get(local.SEEN, "0"))
-            if stored.get(local.HUB) != state.hub_id:
+            if stored.get(local.HUB) != state.hub_id or h.max_change() < seen:
+                # another hub, or this one put back from an older copy: start afresh
                 local.restart(conn)
                 seen = 0
             theirs: dict[str, Item] = {}
