@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from allycli.errors import SyncError, UsageError
 from allycli.sync import cipher, urls
+from allycli.sync.engine import plan
 
 ITEM = cipher.Item(
     "0b0e8f3e-5c1a-4b8e-9a57-3f7d2c1e9a10",
@@ -108,3 +109,40 @@ def test_a_url_that_is_not_postgresql_is_refused_without_showing_it(url: str) ->
     with pytest.raises(UsageError) as caught:
         urls.check(url)
     assert "pw" not in caught.value.message
+
+
+# -- the plan: the merge rule applied to both sides ----------------------------------------
+
+T1, T2 = "2026-11-20T09:00:00.000000+01:00", "2026-11-20T08:30:00.000000+00:00"  # T1 < T2
+
+
+def _item(item_id: str, at: str, note: str = "n", deleted: bool = False) -> cipher.Item:
+    body = {"id": item_id, "kind": "entry", "deleted_at": at} if deleted else {
+        "id": item_id, "kind": "practice", "note": note, "updated_at": at
+    }  # fmt: skip
+    return cipher.Item(item_id, at, deleted, body)
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "take", "send"),
+    [
+        ([_item("a", T1)], [], [], ["a"]),  # only here: send
+        ([], [_item("a", T1)], ["a"], []),  # only on the hub: take
+        ([_item("a", T2)], [_item("a", T1)], [], ["a"]),  # later here: send
+        ([_item("a", T1)], [_item("a", T2)], ["a"], []),  # later on the hub: take
+        ([_item("a", T1)], [_item("a", T1)], [], []),  # the same version: nothing
+        ([_item("a", T1)], [_item("a", T1, deleted=True)], ["a"], []),  # a delete wins a tie
+        ([_item("a", T1, deleted=True)], [_item("a", T1)], [], ["a"]),
+        ([_item("a", T2)], [_item("a", T1, deleted=True)], [], ["a"]),  # a later edit wins
+        ([_item("a", T1, "zz")], [_item("a", T1, "aa")], [], ["a"]),  # tie: the later JSON
+        ([_item("a", T1, "aa")], [_item("a", T1, "zz")], ["a"], []),
+    ],
+)
+def test_the_plan_follows_the_merge_rule(
+    mine: list[cipher.Item], theirs: list[cipher.Item], take: list[str], send: list[str]
+) -> None:
+    chosen = plan({i.id: i for i in mine}, {i.id: i for i in theirs})
+    assert [i.id for i in chosen.take] == take
+    assert [i.id for i in chosen.send] == send
+    assert len(chosen.settled) == len({i.id for i in [*mine, *theirs]})
+    assert chosen.conflicts == (1 if "aa" in repr(mine + theirs) else 0)
