@@ -119,6 +119,12 @@ def figures(tools: Tools, data: Data) -> list[Figure]:
         "COMP_WORDS": "ally lo",
         "COMP_CWORD": "1",
     }
+    complete_id_env = {
+        **env,
+        "_ALLY_COMPLETE": "complete_bash",
+        "COMP_WORDS": "ally delete 3",
+        "COMP_CWORD": "2",
+    }
     ally = tools.ally
     typer_ref = Case((tools.python, "-c", "import typer"), env)
     big, small = f"{data.big:,}", f"{data.small:,}"
@@ -158,6 +164,12 @@ def figures(tools: Tools, data: Data) -> list[Figure]:
                on(data.big_db, *year_json, check=_report_json(nonempty=True)),
                on(data.empty_db, *year_json, check=_report_json(nonempty=False)),
                "<= 1.5x, < 1 s", max_ratio=1.5, max_value=1.0),
+        Figure(f"calendar ({big}) vs (empty)",
+               on(data.big_db, "calendar", check=_has("Busiest week")),
+               on(data.empty_db, "calendar", check=_has("3 or more")), "<= 1.5x", max_ratio=1.5),
+        Figure(f"complete 'ally delete 3' ({big}) vs import typer",
+               Case(ally, complete_id_env, ((data.big_db, db),), _entry_ids("3")), typer_ref,
+               "<= 1.3x", max_ratio=1.3),
         Figure(f"import ({big})",
                on(data.empty_db, "import", str(data.big_jsonl), check=_has(f"Imported {data.big}")),
                None, "< 10 s", max_value=10.0),
@@ -181,6 +193,16 @@ def _completes(word: str) -> Callable[[str], str | None]:
     def check(out: str) -> str | None:
         words = out.replace(",", " ").split()
         return None if word in words else f"completion offered {out.strip()[:60]!r}, not {word!r}"
+
+    return check
+
+
+def _entry_ids(prefix: str) -> Callable[[str], str | None]:
+    def check(out: str) -> str | None:
+        ids = out.split()
+        if ids and all(len(i) == 36 and i.startswith(prefix) for i in ids):
+            return None
+        return f"completion offered {out.strip()[:60]!r}, not entry ids starting {prefix!r}"
 
     return check
 

@@ -23,7 +23,17 @@ app = typer.Typer(
     name="ally",
     help="Practice allyship daily: log what you do, reflect on a prompt, and review your "
     "practice, its streaks and its gaps. Everything stays on this machine.",
-    no_args_is_help=True,
+    invoke_without_command=True,
+    epilog=(
+        "\b\nExamples:\n"
+        '  ally log listening --note "Heard out a colleague"\n'
+        "  ally log protest --minutes 90\n"
+        "  ally reflect\n"
+        "  ally report --month\n"
+        "  ally calendar\n"
+        "\n"
+        "Run 'ally COMMAND --help' for a command's options and an example."
+    ),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -38,13 +48,30 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", help="Show the version and exit.", callback=_version, is_eager=True
     ),
 ) -> None:
     """Practice allyship daily: log, reflect, review. Everything stays on this machine."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(OVERVIEW)
 
 
+OVERVIEW = """\
+ally: practice allyship daily, and see where it has gaps.
+Everything stays on this machine.
+
+Start with:
+  ally log listening --note "..."   record what you did
+  ally reflect                      answer today's prompt
+  ally report                       review this week
+
+Then: ally calendar (your year at a glance), ally list,
+and ally --help for every command."""
+
+
+DATES = shell.complete_date
 DATE_HELP = "YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
 
 
@@ -68,7 +95,9 @@ def log(
     note: str | None = typer.Option(
         None, "--note", "-n", help="What you did, in a few words; '-' reads it from stdin."
     ),
-    day: str | None = typer.Option(None, "--date", "-d", help=f"The day it happened: {DATE_HELP}"),
+    day: str | None = typer.Option(
+        None, "--date", "-d", help=f"The day it happened: {DATE_HELP}", autocompletion=DATES
+    ),
     pillar: str | None = typer.Option(
         None,
         "--pillar",
@@ -109,8 +138,12 @@ def reflect(
     answer: str | None = typer.Option(
         None, "--answer", "-a", help="Your answer, for scripts; '-' reads it from stdin."
     ),
-    day: str | None = typer.Option(None, "--date", "-d", help=f"The day: {DATE_HELP}"),
-    prompt_id: str | None = typer.Option(None, "--prompt", help="Answer this prompt id."),
+    day: str | None = typer.Option(
+        None, "--date", "-d", help=f"The day: {DATE_HELP}", autocompletion=DATES
+    ),
+    prompt_id: str | None = typer.Option(
+        None, "--prompt", help="Answer this prompt id.", autocompletion=shell.complete_prompt
+    ),
     another: bool = typer.Option(False, "--another", help="Offer a different prompt."),
     show_list: bool = typer.Option(False, "--list", help="Show past reflections."),
     show_prompts: bool = typer.Option(False, "--prompts", help="List every prompt and its id."),
@@ -226,9 +259,15 @@ def report(
     week: bool = typer.Option(False, "--week", help="This calendar week, Monday to Sunday."),
     month: bool = typer.Option(False, "--month", help="This calendar month."),
     year: bool = typer.Option(False, "--year", help="This calendar year."),
-    since: str | None = typer.Option(None, "--since", help=f"Start of a range: {DATE_HELP}"),
-    until: str | None = typer.Option(None, "--until", help="End of the range (default today)."),
+    since: str | None = typer.Option(
+        None, "--since", help=f"Start of a range: {DATE_HELP}", autocompletion=DATES
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="End of the range (default today).", autocompletion=DATES
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    svg: Path | None = typer.Option(None, "--svg", help="Write the report to an SVG file."),
+    html: Path | None = typer.Option(None, "--html", help="Write the report to an HTML file."),
 ) -> None:
     """Review a period: counts, streaks, gaps and learning prompts (default: this week)."""
     from allycli import dates, journal
@@ -240,9 +279,8 @@ def report(
     if until is not None and since is None:
         raise UsageError("--until goes with --since; add --since DATE.")
     if since is not None:
-        start = shell.parse_day(since, ctx.today)
-        end = shell.parse_day(until, ctx.today) if until else ctx.today
-        assert start is not None and end is not None
+        start = shell.parse_since(since, ctx.today)
+        end = shell.parse_until(until, ctx.today) if until else ctx.today
         period = dates.explicit_range(start, end)
     elif month:
         period = dates.month_of(ctx.today)
@@ -256,7 +294,74 @@ def report(
         return
     from allycli import render
 
-    shell.console().print(render.report(result))
+    _show_picture(render.report(result), svg, html, width=100)
+
+
+@app.command(
+    epilog="Examples: ally calendar   |   ally calendar 2025 --pillar listening   |   "
+    "ally calendar --svg practice.svg",
+)
+def calendar(
+    year: int | None = typer.Argument(
+        None, help="A calendar year (default: this year).", show_default=False
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help=f"Start of a range: {DATE_HELP}", autocompletion=DATES
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="End of the range (default today).", autocompletion=DATES
+    ),
+    pillar: str | None = typer.Option(
+        None, "--pillar", "-p", help="Only this pillar.", autocompletion=shell.complete_pillar
+    ),
+    action_type: str | None = typer.Option(
+        None, "--type", "-t", help="Only this action type.", autocompletion=shell.complete_type
+    ),
+    svg: Path | None = typer.Option(None, "--svg", help="Write the picture to an SVG file."),
+    html: Path | None = typer.Option(None, "--html", help="Write the picture to an HTML file."),
+) -> None:
+    """A year of practice as a grid of days, shaded by how many entries each holds."""
+    from datetime import date
+
+    from allycli import journal, picture, taxonomy
+    from allycli.dates import explicit_range
+    from allycli.errors import UsageError
+
+    ctx = shell.context()
+    if pillar and action_type:
+        raise UsageError("Choose --pillar or --type, not both.")
+    if year is not None and since is not None:
+        raise UsageError("Give a YEAR or --since, not both.")
+    if until is not None and since is None:
+        raise UsageError("--until goes with --since; add --since DATE.")
+    if since is not None:
+        start = shell.parse_since(since, ctx.today)
+        end = shell.parse_until(until, ctx.today) if until else ctx.today
+        explicit_range(start, end)
+    else:
+        chosen = ctx.today.year if year is None else year
+        if not 1900 <= chosen <= 9998:
+            raise UsageError(f"{chosen} is not a year ally can show; give one like 2026.")
+        start, end = date(chosen, 1, 1), date(chosen, 12, 31)
+    key_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
+    key_type = taxonomy.resolve_action_type(action_type) if action_type else None
+    cal = journal.calendar(ctx, start, end, pillar=key_pillar, action_type=key_type)
+    what = key_pillar or key_type or "practice"
+    view = picture.CalendarView(cal, picture.title(cal, None if since else start.year, what), what)
+    _show_picture(view, svg, html, width=120)
+
+
+def _show_picture(view: object, svg: Path | None, html: Path | None, width: int) -> None:
+    """Print the picture, or write it to the files asked for (and say so on stderr)."""
+    from allycli import picture
+
+    if svg is None and html is None:
+        shell.console().print(view)
+        return
+    for fmt, path in (("svg", svg), ("html", html)):
+        if path is not None:
+            written = picture.save(view, path, fmt, width)
+            typer.echo(f"Wrote the picture to {written}.", err=True)
 
 
 def _print_json(obj: object) -> None:
@@ -270,8 +375,10 @@ def _print_json(obj: object) -> None:
     epilog="Examples: ally list --since monday   |   ally list --type voting --json",
 )
 def list_entries(
-    since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
-    until: str | None = typer.Option(None, "--until", help="Up to this day."),
+    since: str | None = typer.Option(
+        None, "--since", help=f"From this day: {DATE_HELP}", autocompletion=DATES
+    ),
+    until: str | None = typer.Option(None, "--until", help="Up to this day.", autocompletion=DATES),
     pillar: str | None = typer.Option(
         None, "--pillar", "-p", help="Only this pillar.", autocompletion=shell.complete_pillar
     ),
@@ -304,15 +411,22 @@ def list_entries(
     from allycli import render
 
     rows = list(found)
+    console = shell.console()
     if not rows:
-        shell.console().print("No entries match. `ally log` records one.")
+        console.print("No entries match. `ally log` records one.")
         return
-    shell.console().print(render.entries_table(rows))
+    piped = not console.is_terminal
+    console.print(render.entries_table(rows, piped=piped), soft_wrap=piped, crop=not piped)
 
 
 @app.command(epilog="Example: ally delete 3f2a9c1e")
 def delete(
-    entry_id: str = typer.Argument(..., metavar="ID", help="The id shown by `ally list`."),
+    entry_id: str = typer.Argument(
+        ...,
+        metavar="ID",
+        help="The id shown by `ally list` (or its first characters).",
+        autocompletion=shell.complete_entry_id,
+    ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask first."),
 ) -> None:
     """Remove one entry, leaving no copy of its text in the database."""
@@ -335,7 +449,13 @@ def delete(
     epilog="Examples: ally export > ally.jsonl   |   ally export --format md --output journal.md",
 )
 def export(
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (lossless), csv or md."),
+    fmt: str = typer.Option(
+        "jsonl",
+        "--format",
+        "-f",
+        help="jsonl (lossless), csv or md.",
+        autocompletion=shell.complete_format,
+    ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file (mode 0600) instead of stdout."
     ),
@@ -476,4 +596,5 @@ def sync_(
 
 
 def main() -> None:
+    shell.prepare_streams()
     app(prog_name="ally")

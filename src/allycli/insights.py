@@ -133,7 +133,7 @@ def bucket_plan(period: Period) -> list[tuple[str, date, date]]:
         start = period.start
         while start <= period.end:
             end = min(start + timedelta(days=6 - start.weekday()), period.end)
-            plan.append((start.strftime("%d %b").lstrip("0"), start, end))
+            plan.append((week_label(start, end), start, end))
             start = end + timedelta(days=1)
         return plan
     plan = []
@@ -141,10 +141,20 @@ def bucket_plan(period: Period) -> list[tuple[str, date, date]]:
     while start <= period.end:
         nxt = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
         end = min(nxt - timedelta(days=1), period.end)
-        label = start.strftime("%b") if period.kind == "year" else start.strftime("%b %y")
+        # a year's months need no year; elsewhere "Jun 2026", never "Jun 26" (a date?)
+        label = start.strftime("%b") if period.kind == "year" else start.strftime("%b %Y")
         plan.append((label, start, end))
         start = end + timedelta(days=1)
     return plan
+
+
+def week_label(start: date, end: date) -> str:
+    """A week's slice in words: "2-8 Nov", "28 Sep-4 Oct", or "Sun 1 Nov" for one day."""
+    if start == end:
+        return start.strftime("%a ") + f"{start.day} " + start.strftime("%b")
+    if start.month == end.month:
+        return f"{start.day}-{end.day} " + end.strftime("%b")
+    return f"{start.day} " + start.strftime("%b") + f"-{end.day} " + end.strftime("%b")
 
 
 def buckets(period: Period, daily: Mapping[tuple[date, str], int]) -> tuple[Bucket, ...]:

@@ -6,6 +6,7 @@ Nothing here reads the clock, the environment or the terminal: `Context` carries
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import uuid
@@ -210,6 +211,8 @@ class Report:
     gaps: tuple[insights.Gap, ...]
     prompts: tuple[Prompt, ...]
     buckets: tuple[insights.Bucket, ...]
+    minutes_by_pillar: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    minutes_by_action_type: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -245,6 +248,10 @@ class Report:
                 }
                 for b in self.buckets
             ],
+            "minutes_by_pillar": {p: self.minutes_by_pillar.get(p, 0) for p in taxonomy.PILLARS},
+            "minutes_by_action_type": {
+                t: self.minutes_by_action_type.get(t, 0) for t in taxonomy.ACTION_TYPES
+            },
         }
 
 
@@ -257,6 +264,7 @@ def report(ctx: Context, period: Period) -> Report:
         counts = queries.period_counts(conn, period.start, period.end)
         days, days_by_pillar = queries.practice_days(conn, as_of)
         last_pillar, last_type = queries.last_practiced(conn, as_of)
+        minutes_pillar, minutes_type = queries.period_minutes(conn, period.start, period.end)
     by_pillar = dict.fromkeys(taxonomy.PILLARS, 0)
     for (_, pillar), n in counts.daily.items():
         if pillar in by_pillar:
@@ -281,7 +289,34 @@ def report(ctx: Context, period: Period) -> Report:
         gaps=gaps,
         prompts=chosen,
         buckets=insights.buckets(period, counts.daily),
+        minutes_by_pillar=minutes_pillar,
+        minutes_by_action_type=minutes_type,
     )
+
+
+def calendar(
+    ctx: Context,
+    start: date,
+    end: date,
+    *,
+    pillar: str | None = None,
+    action_type: str | None = None,
+) -> Any:
+    """The practice calendar of `start`..`end` (heatmap.Calendar), filtered by pillar or type,
+    with the days paused for that category (or for all practice) marked."""
+    from allycli import heatmap, queries
+
+    kinds = {"pillar": pillar, "action_type": action_type}
+    as_of = min(end, ctx.today)
+    with queries.reading(ctx.store) as conn:
+        counts = queries.day_counts(conn, start, end, **kinds)
+        history = queries.practiced_days(conn, min(as_of, start - timedelta(days=1)), **kinds)
+        # the streak looks back before `start`, so pauses before it count too
+        rests = queries.pauses(conn, date.min, end)
+    category = pillar or action_type or "practice"
+    first = min([start, *history]) if history else start
+    paused = heatmap.paused_days(rests, category, first, end)
+    return heatmap.layout(counts, start, end, ctx.today, history=history, paused=paused)
 
 
 # -- list and delete -----------------------------------------------------------------------

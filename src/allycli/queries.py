@@ -178,3 +178,83 @@ def records(conn: Connection, f: Filters) -> Iterator[Record]:
     result = conn.execution_options(yield_per=2000).execute(query)
     for row in result:
         yield Record(*row)
+
+
+def _practice_filter(pillar: str | None, action_type: str | None) -> Any:
+    where = col(Entry.kind) == "practice"
+    if pillar is not None:
+        where = where & (col(Entry.pillar) == pillar)
+    if action_type is not None:
+        where = where & (col(Entry.action_type) == action_type)
+    return where
+
+
+def day_counts(
+    conn: Connection,
+    start: date,
+    end: date,
+    *,
+    pillar: str | None = None,
+    action_type: str | None = None,
+) -> dict[date, int]:
+    """Practice entries per day from `start` to `end`, for the calendar."""
+    where = _practice_filter(pillar, action_type)
+    where = where & col(Entry.day).between(start.isoformat(), end.isoformat())
+    rows = conn.execute(select(Entry.day, func.count()).where(where).group_by(Entry.day))
+    return {date.fromisoformat(d): n for d, n in rows}
+
+
+def practiced_days(
+    conn: Connection,
+    until: date,
+    *,
+    pillar: str | None = None,
+    action_type: str | None = None,
+) -> set[date]:
+    """Distinct days with practice up to `until` (for a streak that began earlier)."""
+    where = _practice_filter(pillar, action_type) & (col(Entry.day) <= until.isoformat())
+    rows = conn.execute(select(Entry.day).distinct().where(where))
+    return {date.fromisoformat(d) for (d,) in rows}
+
+
+def period_minutes(
+    conn: Connection, start: date, end: date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Minutes of practice in the period, by pillar and by action type."""
+    where = (col(Entry.kind) == "practice") & col(Entry.day).between(
+        start.isoformat(), end.isoformat()
+    )
+    by_pillar: dict[str, int] = {}
+    by_type: dict[str, int] = {}
+    rows = conn.execute(
+        select(Entry.pillar, Entry.action_type, func.sum(Entry.minutes))
+        .where(where & col(Entry.minutes).is_not(None))
+        .group_by(Entry.pillar, Entry.action_type)
+    )
+    for pillar, action_type, minutes in rows:
+        by_pillar[pillar] = by_pillar.get(pillar, 0) + int(minutes or 0)
+        if action_type is not None:
+            by_type[action_type] = by_type.get(action_type, 0) + int(minutes or 0)
+    return by_pillar, by_type
+
+
+def pauses(conn: Connection, start: date, end: date) -> list[tuple[date, date, Any]]:
+    """(since, until, categories) of the pauses that overlap `start`..`end`; categories is
+    the stored JSON array, or None for every category."""
+    import json
+
+    from allycli.models import Pause
+
+    rows = conn.execute(
+        select(Pause.since, Pause.until, Pause.categories).where(
+            (col(Pause.since) <= end.isoformat()) & (col(Pause.until) >= start.isoformat())
+        )
+    )
+    found = []
+    for since, until, categories in rows:
+        try:
+            names = None if categories is None else tuple(json.loads(categories))
+        except (ValueError, TypeError):
+            continue  # a damaged row pauses nothing
+        found.append((date.fromisoformat(since), date.fromisoformat(until), names))
+    return found

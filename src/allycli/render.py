@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rich import box
 from rich.console import Group
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from allycli import dates
+from allycli.fit import BOX, Fit, Room
+from allycli.fit import table as fit_table
 from allycli.taxonomy import ACTION_TYPES, PILLARS
 
 if TYPE_CHECKING:
@@ -150,6 +151,15 @@ def _period_words(r: Report) -> str:
 
 def report(r: Report) -> RenderableType:
     """The whole report: header, overview, counts and streaks, gaps, learning prompts."""
+    if _empty_journal(r):
+        return Group(
+            _heading(period_title(r)),
+            Text(
+                "Nothing recorded yet. Begin with `ally log listening --note "
+                '"..."` (or any action type, such as protest), or answer today\'s prompt '
+                "with `ally reflect`."
+            ),
+        )
     summary = (
         f"{_plural(r.entries, 'practice entry', 'practice entries')} and "
         f"{_plural(r.reflections, 'reflection')}"
@@ -173,6 +183,16 @@ def report(r: Report) -> RenderableType:
     return Group(*parts)
 
 
+def _empty_journal(r: Report) -> bool:
+    """No practice and no reflection, in the period or ever before its end."""
+    return (
+        r.entries == 0
+        and r.reflections == 0
+        and all(g.last_practiced is None for g in r.gaps)
+        and len(r.gaps) == len(PILLARS) + len(ACTION_TYPES)
+    )
+
+
 def _unit(buckets: tuple[Bucket, ...]) -> str:
     spans = [(b.end - b.start).days for b in buckets]
     if all(s == 0 for s in spans):
@@ -192,11 +212,17 @@ def _overview(r: Report) -> list[RenderableType]:
         return []
     unit = _unit(buckets)
     heading = _heading(f"Practice entries by {unit}")
+    return [heading, Fit(*_overview_columns(r, unit), _overview_rows(r, unit), _overview_lines(r))]
+
+
+def _overview_columns(r: Report, unit: str) -> list[Table]:
+    """One column a slice, when there are few slices (and room for them)."""
+    buckets = r.buckets
     if len(buckets) > _MAX_COLUMNS:
-        return [heading, _overview_rows(r, unit)]
+        return []
     # The box's column divider is a space; a second one where there is room (<= 12 columns).
     padding = (0, 0, 0, 1) if len(buckets) <= 12 else 0
-    table = Table(box=box.SIMPLE_HEAD, padding=padding, pad_edge=False, show_edge=False)
+    table = Table(box=BOX, padding=padding, pad_edge=False, show_edge=False)
     table.add_column("", no_wrap=True)
     for b in buckets:
         if unit == "day":
@@ -212,12 +238,12 @@ def _overview(r: Report) -> list[RenderableType]:
     table.add_section()
     totals = [_cell(b.total, b, r.today) for b in buckets]
     table.add_row("total", *totals, str(sum(b.total for b in buckets)))
-    return [heading, table]
+    return [table]
 
 
 def _overview_rows(r: Report, unit: str) -> Table:
-    """The overview on its side (one row a slice), for long ranges."""
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 0, 0, 1), pad_edge=False, show_edge=False)
+    """The overview on its side (one row a slice), for long ranges or narrow terminals."""
+    table = Table(box=BOX, padding=(0, 0, 0, 1), pad_edge=False, show_edge=False)
     table.add_column(unit.capitalize(), no_wrap=True)
     for pillar in PILLARS:
         table.add_column(pillar, justify="right", no_wrap=True)
@@ -229,31 +255,76 @@ def _overview_rows(r: Report, unit: str) -> Table:
     return table
 
 
-def _titled(title: str) -> Table:
-    return Table(
-        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
-    )
+def _overview_lines(r: Report) -> RenderableType:
+    """The overview as wrapping lines, one a slice, for the narrowest terminals."""
+    lines = []
+    for b in r.buckets:
+        if b.start > r.today:
+            continue
+        label = f"{b.label} {b.start.day}" if b.start == b.end and len(b.label) == 3 else b.label
+        line = user_text(f"{label}: ")
+        if not b.total:
+            line.append("none")
+        else:
+            parts = [f"{p} {b.by_pillar[p]}" for p in PILLARS if b.by_pillar.get(p)]
+            line.append(f"{_plural(b.total, 'entry', 'entries')} ({', '.join(parts)})")
+        lines.append(line)
+    return Group(*lines)
 
 
-def _counts(r: Report) -> Table:
+def _noun(r: Report) -> str:
+    """The period as the counts' headers name it: "this week", "that month", "in range"."""
+    noun = {"week": "week", "month": "month", "year": "year"}.get(r.period.kind)
+    if noun is None:
+        return "in range"
+    return f"this {noun}" if r.today in r.period else f"that {noun}"
+
+
+def _counts(r: Report) -> RenderableType:
+    """Entries and minutes by pillar (with daily streaks) and by action type.
+
+    "Entries" and "Minutes" are the period's; "Longest" is over all time up to the period's
+    end, and the headers say so.
+    """
     live = r.today in r.period
-    by_pillar = _titled("By pillar")
-    by_pillar.add_column("Pillar", no_wrap=True)
-    by_pillar.add_column("Entries", justify="right", no_wrap=True)
-    by_pillar.add_column("Current" if live else "At end", justify="right", no_wrap=True)
-    by_pillar.add_column("Longest", justify="right", no_wrap=True)
+    noun = _noun(r)
+    pillar_headers = [
+        "Pillar",
+        f"Entries\n{noun}",
+        f"Minutes\n{noun}",
+        "Streak\nnow" if live else "Streak\nat end",
+        "Longest\nall time" if live else "Longest\nto then",
+    ]
+    pillar_rows = []
     for pillar in PILLARS:
         streak = r.pillar_streaks.get(pillar)
         current, longest = (streak.current, streak.longest) if streak else (0, 0)
-        by_pillar.add_row(pillar, str(r.by_pillar.get(pillar, 0)), _days(current), _days(longest))
-    by_type = _titled("By action type")
-    by_type.add_column("Action type", no_wrap=True)
-    by_type.add_column("Entries", justify="right", no_wrap=True)
-    for action_type in ACTION_TYPES:
-        by_type.add_row(action_type, str(r.by_action_type.get(action_type, 0)))
+        pillar_rows.append([
+            pillar, str(r.by_pillar.get(pillar, 0)), str(r.minutes_by_pillar.get(pillar, 0)),
+            _days(current), _days(longest),
+        ])  # fmt: skip
+    type_headers = ["Action type", f"Entries\n{noun}", f"Minutes\n{noun}"]
+    type_rows = [
+        [t, str(r.by_action_type.get(t, 0)), str(r.minutes_by_action_type.get(t, 0))]
+        for t in ACTION_TYPES
+    ]
+    by_pillar = fit_table(pillar_headers, pillar_rows, right=(1, 2, 3, 4), title="By pillar")
+    by_type = fit_table(type_headers, type_rows, right=(1, 2), title="By action type")
     side = Table.grid(padding=(0, 4))
     side.add_row(by_pillar, by_type)
-    return side
+    lines: list[RenderableType] = [_heading(f"By pillar, {noun}")]
+    for pillar, entries, minutes, current, longest in pillar_rows:
+        now = "now" if live else "at the end"
+        lines.append(Text(
+            f"{pillar}: {_plural(int(entries), 'entry', 'entries')}, {minutes} min; streak "
+            f"{current} {now}, longest {longest} ({'all time' if live else 'up to then'})"
+        ))  # fmt: skip
+    lines += [Text(""), _heading(f"By action type, {noun}")]
+    for action_type, entries, minutes in type_rows:
+        lines.append(
+            Text(f"{action_type}: {_plural(int(entries), 'entry', 'entries')}, {minutes} min")
+        )
+    return Fit(side, Group(by_pillar, Text(""), by_type), Group(*lines))
 
 
 def _streak_line(r: Report) -> Text:
@@ -282,9 +353,12 @@ def _gaps(r: Report) -> list[RenderableType]:
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="dim")
     table.add_column()
+    lines = []
     for gap in r.gaps:
-        table.add_row(gap.category, _KIND_NAMES.get(gap.kind, gap.kind), gap_words(gap, r))
-    return [_heading(f"Gaps: {_period_words(r)}"), _indent(table)]
+        kind = _KIND_NAMES.get(gap.kind, gap.kind)
+        table.add_row(gap.category, kind, gap_words(gap, r))
+        lines.append(Text(f"{gap.category} ({kind}): {gap_words(gap, r)}"))
+    return [_heading(f"Gaps: {_period_words(r)}"), _indent(Fit(Room(table, 21), Group(*lines)))]
 
 
 def _learning(r: Report) -> list[RenderableType]:
@@ -292,10 +366,17 @@ def _learning(r: Report) -> list[RenderableType]:
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="dim")
     table.add_column()
+    lines: list[RenderableType] = []
     for p in r.prompts:
         kind = "pillar" if p.action_type is None else "action type"
         table.add_row(user_text(p.action_type or p.pillar), kind, user_text(p.text))
-    return [_heading("Learning prompts for the biggest gaps"), _indent(table)]
+        head = user_text(p.action_type or p.pillar)
+        head.append(f" ({kind})", style="dim")
+        lines += [head, _indent(user_text(p.text))]
+    return [
+        _heading("Learning prompts for the biggest gaps"),
+        _indent(Fit(Room(table, 21), Group(*lines))),
+    ]
 
 
 # -- list, reflections, prompts ------------------------------------------------------------
@@ -309,31 +390,59 @@ def _what(record: Record) -> Text:
     return user_text(record.pillar)
 
 
-def _first_line(text: str | None) -> Text:
-    head = (text or "").strip("\r\n")
-    more = "\n" in head or "\r" in head or len(head) > 300
-    first = clean(head.replace("\r", "\n").split("\n", 1)[0][:300]) + (" …" if more else "")
-    return Text(first, no_wrap=True, overflow="ellipsis")
+def _note(record: Record) -> str:
+    text = record.answer if record.kind == "reflection" else record.note
+    return clean((text or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n"))
 
 
-def entries_table(records: Iterable[Record]) -> Table:
-    """The rows of `ally list`; the caller orders them."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+def entries_table(records: Iterable[Record], *, piped: bool = False) -> RenderableType:
+    """The rows of `ally list`, the caller orders them; notes whole, wrapped on a terminal.
+
+    Piped, one line an entry with the whole note (its line breaks shown as ¶), so that
+    `ally list | grep WORD` finds every entry whose note holds WORD.
+    """
+    records = list(records)
+    if piped:
+        return _entries_lines(records)
+    table = Table(box=BOX, pad_edge=False, show_edge=False)
     table.add_column("ID", no_wrap=True, style="dim")
     table.add_column("Date", no_wrap=True)
-    table.add_column("What", no_wrap=True)
+    table.add_column("What")  # wraps at its space: "volunteering (action)"
     table.add_column("Min", justify="right", no_wrap=True)
-    table.add_column("Note or answer", min_width=10)  # wrappable: it shrinks first
+    table.add_column("Note or answer")  # wraps; with less room than Room asks, entries stack
+    blocks: list[RenderableType] = []
     for record in records:
-        text = record.answer if record.kind == "reflection" else record.note
+        minutes = str(record.minutes) if record.minutes else ""
         table.add_row(
-            user_text(record.id[:8]),
-            user_text(record.day),
-            _what(record),
-            str(record.minutes) if record.minutes else "",
-            _first_line(text),
-        )
-    return table
+            user_text(record.id[:8]), user_text(record.day), _what(record), minutes,
+            Text(_note(record)),
+        )  # fmt: skip
+        head = user_text(record.id[:8], "dim")
+        head.append_text(user_text(f"  {record.day}  "))
+        head.append_text(_what(record))
+        if minutes:
+            head.append(f"  {minutes} min")
+        blocks.append(head)
+        if _note(record):
+            blocks.append(_indent(Text(_note(record))))
+    return Fit(Room(table, 18), Group(*blocks))
+
+
+def _entries_lines(records: list[Record]) -> RenderableType:
+    whats = [_what(r) for r in records]
+    width = max((w.cell_len for w in whats), default=0)
+    lines = []
+    for record, what in zip(records, whats, strict=True):
+        line = user_text(f"{record.id[:8]}  {record.day}  ")
+        line.append_text(what)
+        line.append(" " * (width - what.cell_len))
+        line.append(f"  {record.minutes or '':>4}")
+        note = _note(record).replace("\n", " ¶ ")
+        if note:
+            line.append("  " + note)
+        line.rstrip()
+        lines.append(line)
+    return Group(*lines)
 
 
 def reflections(records: Iterable[Record]) -> RenderableType:
@@ -374,15 +483,19 @@ def prompt_table(ps: Iterable[Prompt]) -> RenderableType:
     rows = list(ps)
     if not rows:
         return Text("No prompts match.")
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, show_lines=True)
-    table.add_column("ID (kind, pillar, type)", overflow="fold")
-    table.add_column("Prompt", min_width=20)
+    table = Table(box=BOX, pad_edge=False, show_edge=False, show_lines=True)
+    table.add_column("ID (kind, pillar, type)")
+    table.add_column("Prompt")  # wraps; with less room than Room asks, the prompts stack
+    stacked: list[RenderableType] = []
     for p in rows:
         topic = f"{p.kind}, {p.pillar}" + (f", {p.action_type}" if p.action_type else "")
         head = user_text(p.id, "bold")
         head.append_text(user_text(f"\n{topic}", "dim"))
         table.add_row(head, user_text(p.text))
-    return table
+        line = user_text(p.id, "bold")
+        line.append_text(user_text(f" ({topic})", "dim"))
+        stacked += [line, _indent(user_text(p.text)), Text("")]
+    return Fit(Room(table, 20), Group(*stacked[:-1]))
 
 
 # -- sync ----------------------------------------------------------------------------------

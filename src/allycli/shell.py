@@ -29,19 +29,24 @@ class Boundary(TyperGroup):
         kwargs["standalone_mode"] = False
         from allycli.errors import AllyError
 
+        argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
+        from allycli import completion
+
+        shell_option = completion.shell_option(argv)
+        if shell_option is not None and "_ALLY_COMPLETE" not in os.environ:
+            try:
+                sys.exit(completion.handle_shell_option(*shell_option))
+            except AllyError as exc:
+                fail(exc.message, exc.exit_code)
         try:
             code = super().main(*args, **kwargs)
-        except AllyError as exc:
+        except AllyError as exc:  # its message already says what to type
             fail(exc.message, exc.exit_code)
         except typer.Abort:
             fail("Stopped; nothing was changed.", 130)
         except typer.TyperException as exc:  # click's usage errors, vendored by Typer
-            message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
             code = getattr(exc, "exit_code", 1)
-            ctx = getattr(exc, "ctx", None)
-            where = ctx.command_path if ctx is not None else "ally"
-            hint = f" Run '{where} --help' to see the options." if code == 2 else ""
-            fail(f"{message.rstrip('.')}.{hint}", code)
+            fail(usage_message(exc), code)
         except KeyboardInterrupt:
             fail("Stopped; nothing more was changed.", 130)
         except BrokenPipeError:
@@ -59,6 +64,53 @@ class Boundary(TyperGroup):
                 1,
             )
         sys.exit(code if isinstance(code, int) else 0)
+
+
+# What to type, for options that take a number.
+NUMBER_EXAMPLES = {
+    "minutes": "a whole number of minutes, such as --minutes 90 (for an hour and a half)",
+    "limit": "a whole number, such as --limit 20",
+    "year": "a year, such as 2026",
+}
+
+
+def usage_message(exc: Exception) -> str:
+    """One sentence for a usage error from the command-line parser, saying what to type.
+
+    Never repeats more of an argument than a short, sanitized excerpt (a stray word may be
+    the start of a note).
+    """
+    from allycli.taxonomy import shown
+
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    code = getattr(exc, "exit_code", 1)
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "ally"
+    param = getattr(exc, "param", None)
+    kind = getattr(getattr(param, "type", None), "name", "")
+    if param is not None and kind in ("int", "int range") and "is not a valid" in message:
+        opts = getattr(param, "opts", None) or [param.name]
+        name = opts[0] if opts[0].startswith("-") else opts[0].upper()
+        wanted = NUMBER_EXAMPLES.get(param.name or "", "a whole number")
+        given = message.split("'")[-2] if message.count("'") >= 2 else ""
+        return (
+            f"{name} takes {wanted}; '{shown(given, 12)}' is not one. "
+            f"Run '{where} --help' to see the options."
+        )
+    if message.startswith("Got unexpected extra argument"):
+        if where.endswith(" log"):
+            activity = (ctx.params.get("activity") if ctx is not None else None) or "ACTIVITY"
+            return (
+                f"ally log takes one activity; put the rest in a note, in quotes: "
+                f'ally log {shown(activity, 20)} --note "...".'
+            )
+        return f"{where} was given more words than it takes. Run '{where} --help' to see its usage."
+    end = "" if message.endswith((".", "?", "!")) else "."
+    if code != 2:
+        return message + end
+    if ctx is None or ctx.parent is None:  # an unknown command, or a wrong top-level option
+        return f"{message}{end} Run 'ally --help' to see the commands."
+    return f"{message}{end} Run '{where} --help' to see the options."
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -124,13 +176,86 @@ def warn_if_shared(db: Path) -> None:
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
+    stream = sys.stderr if stderr else sys.stdout
+    if not unicode_ok(stream):
+        return Console(file=AsciiStream(stream), highlight=False, soft_wrap=False)  # type: ignore[arg-type]
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def unicode_ok(stream: Any) -> bool:
+    return (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").startswith("utf")
+
+
+def prepare_streams() -> None:
+    """Under a locale that cannot show every character (LC_ALL=C, PYTHONUTF8=0), replace
+    what the terminal cannot show instead of failing (DESIGN.md, output that cannot harm)."""
+    for stream in (sys.stdout, sys.stderr):
+        if not unicode_ok(stream) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+class AsciiStream:
+    """A text stream for a terminal without Unicode: ally's own glyphs become ASCII look-alikes;
+    Rich sees an ASCII encoding and draws its tables with ASCII boxes."""
+
+    GLYPHS = str.maketrans(
+        {"\N{MIDDLE DOT}": ".", "\N{HORIZONTAL ELLIPSIS}": "...", "\N{EM DASH}": "-",
+         "\N{EN DASH}": "-", "\N{LIGHT SHADE}": "+", "\N{MEDIUM SHADE}": "*",
+         "\N{FULL BLOCK}": "#", "\N{RIGHT SINGLE QUOTATION MARK}": "'",
+         "\N{LEFT DOUBLE QUOTATION MARK}": '"', "\N{RIGHT DOUBLE QUOTATION MARK}": '"',
+         "\N{RIGHTWARDS ARROW}": "->", "\N{REPLACEMENT CHARACTER}": "?",
+         "\N{PILCROW SIGN}": "|"}
+    )  # fmt: skip
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+        self.encoding = "ascii"
+
+    def write(self, text: str) -> int:
+        return int(self._raw.write(text.translate(self.GLYPHS)))
+
+    def flush(self) -> None:
+        self._raw.flush()
+
+    def isatty(self) -> bool:
+        return bool(self._raw.isatty())
+
+    def fileno(self) -> int:
+        return int(self._raw.fileno())
 
 
 def parse_day(text: str | None, today: date) -> date | None:
     from allycli.dates import parse_date
 
     return None if text is None else parse_date(text, today)
+
+
+def parse_since(text: str, today: date) -> date:
+    """A range's first day: a day up to today."""
+    from allycli.dates import parse_date
+    from allycli.errors import UsageError
+
+    day = parse_date(text, today, allow_future=True)
+    if day > today:
+        raise UsageError(
+            f"--since {day.isoformat()} is in the future; a range starts on a day up to today "
+            f"({today.isoformat()})."
+        )
+    return day
+
+
+def parse_until(text: str, today: date) -> date:
+    """A range's last day: a day up to today (DESIGN.md: a future DATE is an error)."""
+    from allycli.dates import parse_date
+    from allycli.errors import UsageError
+
+    day = parse_date(text, today, allow_future=True)
+    if day > today:
+        raise UsageError(
+            f"--until {day.isoformat()} is in the future; a range ends on a day up to today "
+            f"({today.isoformat()}). Leave --until out to end today."
+        )
+    return day
 
 
 def complete_activity(incomplete: str) -> list[str]:
@@ -150,6 +275,42 @@ def complete_type(incomplete: str) -> list[str]:
     from allycli.taxonomy import ACTION_TYPES
 
     return [t for t in ACTION_TYPES if t.startswith(incomplete.lower())]
+
+
+def complete_date(incomplete: str) -> list[str]:
+    from allycli.completion import dates
+
+    return dates(incomplete)
+
+
+def complete_format(incomplete: str) -> list[tuple[str, str]]:
+    from allycli.completion import formats
+
+    return formats(incomplete)
+
+
+def complete_prompt(incomplete: str) -> list[tuple[str, str]]:
+    from allycli.completion import prompt_ids
+    from allycli.errors import AllyError
+
+    try:
+        paths = prompt_paths()
+    except AllyError:
+        return []
+    return prompt_ids(incomplete, paths)
+
+
+def complete_entry_id(incomplete: str) -> list[tuple[str, str]]:
+    """Entry ids for `delete` (and `show`, `edit`): `autocompletion=shell.complete_entry_id`."""
+    from allycli.completion import entry_ids
+
+    return entry_ids(incomplete, db_path())
+
+
+def complete_rhythm_spec(incomplete: str) -> list[tuple[str, str]]:
+    from allycli.completion import rhythm_specs
+
+    return rhythm_specs(incomplete)
 
 
 def read_stdin() -> str:

@@ -46,11 +46,24 @@ ACTION_TYPE_MEANINGS: dict[str, str] = {
     "money": "donating or raising money for anti-oppression groups and movements",
 }
 
-# What `ally log` says when it does not know a word: every action type with its meaning.
+# A few words on each action type, short enough for one line of an error message;
+# ACTION_TYPE_MEANINGS, in `ally log --help`, says it in full.
+ACTION_TYPE_GLOSSES: dict[str, str] = {
+    "protest": "rallies, supplying protesters, helping organizers",
+    "advocacy": "sharing movements' news, amplifying voices",
+    "interrupting": "speaking out against oppression",
+    "volunteering": "giving time to a group",
+    "voting": "voting, campaigns",
+    "training": "workshops, conferences",
+    "children": "taking young people to learn",
+    "money": "donating, fundraising",
+}
+
+# What `ally log` says when it does not know a word: every action type, in a few words.
 CHOOSE_ACTIVITY = (
     "Choose an action type: "
-    + "; ".join(f"{k} ({v.replace('; ', ', ')})" for k, v in ACTION_TYPE_MEANINGS.items())
-    + f"; or a pillar: {', '.join(PILLARS)}."
+    + "; ".join(f"{k} ({v})" for k, v in ACTION_TYPE_GLOSSES.items())
+    + f"; or a pillar: {', '.join(PILLARS)}. `ally log --help` says what each covers."
 )
 
 
@@ -160,7 +173,9 @@ def resolve_activity(word: str) -> Activity:
     keys = tuple(ACTION_TYPES) + tuple(p for p in PILLARS if p not in ACTION_TYPES)
     key = _resolve(word, keys, ALIASES, "activity")
     if key is None:
-        raise UsageError(f"No activity '{shown(word)}'. {CHOOSE_ACTIVITY}")
+        raise UsageError(
+            f"No activity '{shown(word)}'.{suggest(word, keys, ALIASES)} {CHOOSE_ACTIVITY}"
+        )
     if key in ACTION_TYPES:
         return Activity(pillar=ACTION_TYPES[key], action_type=key)
     return Activity(pillar=key, action_type=None)
@@ -169,7 +184,10 @@ def resolve_activity(word: str) -> Activity:
 def resolve_pillar(word: str) -> str:
     key = _resolve(word, PILLARS, PILLAR_ALIASES, "pillar")
     if key is None:
-        raise UsageError(f"No pillar '{shown(word)}'. Choose one of: {', '.join(PILLARS)}.")
+        raise UsageError(
+            f"No pillar '{shown(word)}'.{suggest(word, PILLARS, PILLAR_ALIASES)} "
+            f"Choose one of: {', '.join(PILLARS)}."
+        )
     return key
 
 
@@ -178,9 +196,23 @@ def resolve_action_type(word: str) -> str:
     key = _resolve(word, tuple(ACTION_TYPES), aliases, "action type")
     if key is None:
         raise UsageError(
-            f"No action type '{shown(word)}'. Choose one of: {', '.join(ACTION_TYPES)}."
+            f"No action type '{shown(word)}'.{suggest(word, tuple(ACTION_TYPES), aliases)} "
+            f"Choose one of: {', '.join(ACTION_TYPES)}."
         )
     return key
+
+
+def suggest(word: str, keys: tuple[str, ...], aliases: dict[str, str]) -> str:
+    """ " Did you mean 'protest'?" for a near miss (a key, or the key of a near alias), or ""."""
+    import difflib
+
+    w = _normalise(word)
+    close = difflib.get_close_matches(w, [*keys, *aliases], n=1, cutoff=0.75)
+    if not close:
+        return ""
+    if close[0] in aliases:
+        return f" Did you mean '{close[0]}' ({aliases[close[0]]})?"
+    return f" Did you mean '{close[0]}'?"
 
 
 def shown(word: str, limit: int = 40) -> str:

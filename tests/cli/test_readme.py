@@ -22,8 +22,8 @@ def _examples() -> list[str]:
 
 def test_readme_has_examples_of_every_command() -> None:
     commands = {cmd.split("|")[-1].split()[1] for cmd in _examples()}
-    assert commands >= {"log", "reflect", "report", "list", "export", "import", "backup",
-                        "doctor", "--version", "--help"}  # fmt: skip
+    assert commands >= {"log", "reflect", "report", "calendar", "list", "export", "import",
+                        "backup", "doctor", "--version", "--help"}  # fmt: skip
     assert "ally delete " in README
 
 

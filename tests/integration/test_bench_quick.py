@@ -24,6 +24,8 @@ FIGURES = {
     f"log ({BIG}) vs log (empty)": True,
     f"report --year ({BIG}) vs (empty)": True,
     f"report --year --json ({BIG}) vs (empty)": True,
+    f"calendar ({BIG}) vs (empty)": True,
+    f"complete 'ally delete 3' ({BIG}) vs import typer": True,
     f"import ({BIG})": False,
     f"export jsonl ({BIG})": False,
     f"export RSS ({BIG}) vs ({SMALL})": True,
@@ -79,7 +81,7 @@ def test_quick_benchmark_prints_every_figure(tmp_path: Path) -> None:
             assert (reference, ratio) == ("-", "-"), name
         assert target
         assert holds in ("yes", "NO", "n/a"), (name, holds)
-    assert re.search(r"^targets holding: \d+ of 13$", done.stdout, re.MULTILINE)
+    assert re.search(r"^targets holding: \d+ of 15$", done.stdout, re.MULTILINE)
 
     data = json.loads(results.read_text())
     assert data["mode"] == "quick"

@@ -101,12 +101,55 @@ def test_importing_the_cli_loads_nothing_heavy(tmp_path: Path) -> None:
             {"_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally log pro", "COMP_CWORD": "2"},
             "protest",
         ),
+        (
+            ["ally"],
+            {"_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally delete ", "COMP_CWORD": "2"},
+            "0000aa02-0000-4000-8000-000000000000",
+        ),
+        (
+            ["ally"],
+            {
+                "_ALLY_COMPLETE": "complete_bash",
+                "COMP_WORDS": "ally reflect --prompt reflect-yielding-0",
+                "COMP_CWORD": "3",
+            },
+            "reflect-yielding-01",
+        ),
+        (
+            ["ally"],
+            {"_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally log x -d y", "COMP_CWORD": "4"},
+            "yesterday",
+        ),
+        (
+            ["ally"],
+            {"_ALLY_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "ally export --format "},
+            "jsonl",
+        ),
+        (["ally"], {}, "ally log"),
+        (["ally", "--show-completion", "zsh"], {}, "compdef"),
     ],
-    ids=["help", "version", "sync-help", "complete-sync", "complete-command", "complete-activity"],
+    ids=[
+        "help",
+        "version",
+        "sync-help",
+        "complete-sync",
+        "complete-command",
+        "complete-activity",
+        "complete-entry-id",
+        "complete-prompt-id",
+        "complete-date",
+        "complete-format-zsh",
+        "bare",
+        "show-completion",
+    ],
 )
 def test_help_version_and_completion_load_nothing_heavy(
-    tmp_path: Path, argv: list[str], env: dict[str, str], expected: str
+    tmp_path: Path, db_path: Path, argv: list[str], env: dict[str, str], expected: str
 ) -> None:
+    Store(db_path).insert([Record(
+        id="0000aa02-0000-4000-8000-000000000000", kind="practice", day="2026-11-24",
+        created_at="2026-11-24T10:00:00+00:00", pillar="action", action_type="protest",
+    ).row()])  # fmt: skip
     code, loaded, out = probe(tmp_path, argv, env)
     assert code in (0, None)
     assert expected in out.split() or expected in out
@@ -230,6 +273,16 @@ def _captured(db: Path) -> list[tuple[str, str, tuple[Any, ...]]]:
         "records (kind, limit)": lambda c: list(
             queries.records(c, queries.Filters(kind="reflection", limit=20))
         ),
+        "period_minutes": lambda c: queries.period_minutes(c, year, date(today.year, 12, 31)),
+        "day_counts": lambda c: queries.day_counts(c, year, date(today.year, 12, 31)),
+        "day_counts (pillar)": lambda c: queries.day_counts(
+            c, year, date(today.year, 12, 31), pillar="listening"
+        ),
+        "day_counts (type)": lambda c: queries.day_counts(
+            c, year, date(today.year, 12, 31), action_type="protest"
+        ),
+        "practiced_days": lambda c: queries.practiced_days(c, today),
+        "practiced_days (type)": lambda c: queries.practiced_days(c, today, action_type="money"),
     }
     seen: list[tuple[str, str, tuple[Any, ...]]] = []
     current = [""]
@@ -260,6 +313,12 @@ def test_every_report_query_is_captured(populated: Path) -> None:
         "answered_prompts",
         "records (since, until)",
         "records (kind, limit)",
+        "period_minutes",
+        "day_counts",
+        "day_counts (pillar)",
+        "day_counts (type)",
+        "practiced_days",
+        "practiced_days (type)",
     }
 
 

@@ -368,22 +368,22 @@ def test_a_week_across_a_year_boundary() -> None:
 
 def test_a_month_is_week_slices_clipped_to_the_month() -> None:
     assert bucket_plan(month_of(date(2026, 11, 25))) == [
-        ("1 Nov", date(2026, 11, 1), date(2026, 11, 1)),
-        ("2 Nov", date(2026, 11, 2), date(2026, 11, 8)),
-        ("9 Nov", date(2026, 11, 9), date(2026, 11, 15)),
-        ("16 Nov", date(2026, 11, 16), date(2026, 11, 22)),
-        ("23 Nov", date(2026, 11, 23), date(2026, 11, 29)),
-        ("30 Nov", date(2026, 11, 30), date(2026, 11, 30)),
+        ("Sun 1 Nov", date(2026, 11, 1), date(2026, 11, 1)),
+        ("2-8 Nov", date(2026, 11, 2), date(2026, 11, 8)),
+        ("9-15 Nov", date(2026, 11, 9), date(2026, 11, 15)),
+        ("16-22 Nov", date(2026, 11, 16), date(2026, 11, 22)),
+        ("23-29 Nov", date(2026, 11, 23), date(2026, 11, 29)),
+        ("Mon 30 Nov", date(2026, 11, 30), date(2026, 11, 30)),
     ]
 
 
 def test_february_of_a_leap_year() -> None:
     assert bucket_plan(month_of(date(2028, 2, 10))) == [
-        ("1 Feb", date(2028, 2, 1), date(2028, 2, 6)),
-        ("7 Feb", date(2028, 2, 7), date(2028, 2, 13)),
-        ("14 Feb", date(2028, 2, 14), date(2028, 2, 20)),
-        ("21 Feb", date(2028, 2, 21), date(2028, 2, 27)),
-        ("28 Feb", date(2028, 2, 28), date(2028, 2, 29)),
+        ("1-6 Feb", date(2028, 2, 1), date(2028, 2, 6)),
+        ("7-13 Feb", date(2028, 2, 7), date(2028, 2, 13)),
+        ("14-20 Feb", date(2028, 2, 14), date(2028, 2, 20)),
+        ("21-27 Feb", date(2028, 2, 21), date(2028, 2, 27)),
+        ("28-29 Feb", date(2028, 2, 28), date(2028, 2, 29)),
     ]
 
 
@@ -416,20 +416,20 @@ def test_a_year_is_twelve_months() -> None:
             date(2026, 6, 10),
             date(2026, 6, 30),
             [
-                ("10 Jun", date(2026, 6, 10), date(2026, 6, 14)),
-                ("15 Jun", date(2026, 6, 15), date(2026, 6, 21)),
-                ("22 Jun", date(2026, 6, 22), date(2026, 6, 28)),
-                ("29 Jun", date(2026, 6, 29), date(2026, 6, 30)),
+                ("10-14 Jun", date(2026, 6, 10), date(2026, 6, 14)),
+                ("15-21 Jun", date(2026, 6, 15), date(2026, 6, 21)),
+                ("22-28 Jun", date(2026, 6, 22), date(2026, 6, 28)),
+                ("29-30 Jun", date(2026, 6, 29), date(2026, 6, 30)),
             ],
         ),
         (
             date(2025, 11, 15),
             date(2026, 2, 20),
             [
-                ("Nov 25", date(2025, 11, 15), date(2025, 11, 30)),
-                ("Dec 25", date(2025, 12, 1), date(2025, 12, 31)),
-                ("Jan 26", date(2026, 1, 1), date(2026, 1, 31)),
-                ("Feb 26", date(2026, 2, 1), date(2026, 2, 20)),
+                ("Nov 2025", date(2025, 11, 15), date(2025, 11, 30)),
+                ("Dec 2025", date(2025, 12, 1), date(2025, 12, 31)),
+                ("Jan 2026", date(2026, 1, 1), date(2026, 1, 31)),
+                ("Feb 2026", date(2026, 2, 1), date(2026, 2, 20)),
             ],
         ),
     ],
@@ -494,7 +494,9 @@ def test_month_buckets_sum_across_days_of_each_week() -> None:
         (date(2026, 12, 1), "yielding"): 7,  # outside
     }
     result = buckets(period, daily)
-    assert [b.label for b in result] == ["1 Nov", "2 Nov", "9 Nov", "16 Nov", "23 Nov", "30 Nov"]
+    assert [b.label for b in result] == [
+        "Sun 1 Nov", "2-8 Nov", "9-15 Nov", "16-22 Nov", "23-29 Nov", "Mon 30 Nov",
+    ]  # fmt: skip
     assert [dict(b.by_pillar) for b in result] == [
         {"action": 1, "listening": 0, "learning": 0, "yielding": 0},
         {"action": 3, "listening": 4, "learning": 0, "yielding": 0},

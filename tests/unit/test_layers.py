@@ -10,7 +10,7 @@ import pytest
 import allycli
 
 SRC = Path(allycli.__file__).parent
-PURE = ("taxonomy", "dates", "insights", "prompts", "records", "errors", "intake")
+PURE = ("taxonomy", "dates", "insights", "prompts", "records", "errors", "intake", "heatmap")
 FORBIDDEN = {
     # module: what it may never import, at any depth of its own code
     **{
@@ -53,6 +53,30 @@ FORBIDDEN = {
     },
     "journal": {"typer", "allycli.cli", "allycli.shell", "allycli.render"},
     "exchange": {"typer", "rich", "sqlite3", "allycli.cli", "allycli.shell", "allycli.store"},
+    # every TAB runs completion: no YAML, no SQLModel, no Rich, no use cases
+    "completion": {
+        "sqlmodel",
+        "sqlalchemy",
+        "yaml",
+        "rich",
+        "allycli.store",
+        "allycli.queries",
+        "allycli.journal",
+        "allycli.prompts",
+        "allycli.cli",
+        "allycli.render",
+    },
+    "picture": {
+        "sqlite3",
+        "sqlmodel",
+        "sqlalchemy",
+        "typer",
+        "allycli.store",
+        "allycli.queries",
+        "allycli.cli",
+        "allycli.shell",
+    },
+    "fit": {"sqlite3", "sqlmodel", "sqlalchemy", "typer", "allycli"},
     # the editor and the line reader are handed what they need (command, folder, terminal)
     **{
         m: {

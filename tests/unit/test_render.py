@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import subprocess
@@ -274,29 +275,59 @@ def test_year_overview_has_every_month() -> None:
 def test_long_range_turns_the_overview_on_its_side() -> None:
     out = show(render.report(full_report(PERIODS["26 months"])))
     assert ["Month", *PILLARS, "Total"] in [line.split() for line in lines(out)]
-    assert row(out, "Mar 26") == ["Mar", "26", "·", "·", "1", "·", "1"]
-    assert row(out, "Oct 24") == ["Oct", "24", "·", "·", "·", "·", "0"]
-    assert row(out, "Nov 26") == ["Nov", "26", "3", "1", "·", "·", "4"]
+    # month labels carry the whole year: "Mar 26" could be read as a date
+    assert row(out, "Mar 2026") == ["Mar", "2026", "·", "·", "1", "·", "1"]
+    assert row(out, "Oct 2024") == ["Oct", "2024", "·", "·", "·", "·", "0"]
+    assert row(out, "Nov 2026") == ["Nov", "2026", "3", "1", "·", "·", "4"]
 
 
 def test_counts_and_streaks_show_every_pillar_and_action_type_with_zeros() -> None:
     out = lines(show(render.report(full_report(PERIODS["week"]))))
-    start = out.index(next(line for line in out if line.startswith("By pillar")))
-    assert cells(out[start]) == ["By pillar", "By action type"]
-    assert cells(out[start + 1]) == [
-        "Pillar", "Entries", "Current", "Longest", "Action type", "Entries",
-    ]  # fmt: skip
-    assert [cells(line) for line in out[start + 3 : start + 11]] == [
-        ["action", "3", "3 days", "12 days", "protest", "1"],
-        ["listening", "1", "0 days", "0 days", "advocacy", "2"],
-        ["learning", "0", "0 days", "0 days", "interrupting", "0"],
-        ["yielding", "0", "0 days", "0 days", "volunteering", "0"],
-        ["voting", "0"],
-        ["training", "0"],
-        ["children", "0"],
-        ["money", "0"],
+    start = out.index("By pillar")
+    # "Entries" and "Minutes" are this period's; "Longest" is over all time
+    assert cells(out[start + 1]) == ["Entries", "Minutes", "Streak", "Longest"]
+    assert cells(out[start + 2]) == ["Pillar", "this week", "this week", "now", "all time"]
+    assert [cells(line) for line in out[start + 4 : start + 8]] == [
+        ["action", "3", "0", "3 days", "12 days"],
+        ["listening", "1", "0", "0 days", "0 days"],
+        ["learning", "0", "0", "0 days", "0 days"],
+        ["yielding", "0", "0", "0 days", "0 days"],
     ]
+    types = out.index("By action type")
+    assert cells(out[types + 2]) == ["Action type", "this week", "this week"]
+    assert [cells(line)[:2] for line in out[types + 4 : types + 12]] == [
+        ["protest", "1"], ["advocacy", "2"], ["interrupting", "0"], ["volunteering", "0"],
+        ["voting", "0"], ["training", "0"], ["children", "0"], ["money", "0"],
+    ]  # fmt: skip
     assert "Streak (days in a row with practice): 3 days now, longest 12 days." in out
+
+
+def test_minutes_are_totalled_by_pillar_and_action_type() -> None:
+    report = dataclasses.replace(
+        full_report(PERIODS["week"]),
+        minutes_by_pillar={"action": 95, "listening": 30},
+        minutes_by_action_type={"protest": 90, "advocacy": 5},
+    )
+    out = show(render.report(report))
+    counts = out[out.index("By pillar") :]
+    assert row(counts, "action")[:3] == ["action", "3", "95"]
+    assert row(counts, "listening")[:3] == ["listening", "1", "30"]
+    assert row(counts, "protest") == ["protest", "1", "90"]
+    assert row(counts, "advocacy") == ["advocacy", "2", "5"]
+    assert row(counts, "money") == ["money", "0", "0"]
+
+
+def test_a_past_period_says_its_longest_streak_is_up_to_then() -> None:
+    out = lines(show(render.report(full_report(PERIODS["past week"]))))
+    start = out.index("By pillar")
+    assert cells(out[start + 2]) == ["Pillar", "that week", "that week", "at end", "to then"]
+
+
+def test_a_first_week_of_one_day_is_labelled_as_one_day() -> None:
+    out = show(render.report(full_report(PERIODS["month"])), width=120)
+    heads = [line.split() for line in lines(out)]
+    assert ["Sun", "1", "Nov", "2-8", "Nov", "9-15", "Nov", "16-22", "Nov", "23-29", "Nov",
+            "Mon", "30", "Nov", "Total"] in heads  # fmt: skip
 
 
 def test_gaps_while_the_period_runs() -> None:
@@ -353,13 +384,22 @@ def test_learning_prompts_show_their_category_literally() -> None:
     ]
 
 
-def test_empty_journal_still_reads_as_a_report() -> None:
+def test_an_empty_journal_gets_one_line_on_how_to_begin() -> None:
     report = make_report(PERIODS["week"])
+    out = lines(show(render.report(report)))
+    assert out == [
+        "This week, Mon 23 Nov to Sun 29 Nov 2026",
+        'Nothing recorded yet. Begin with `ally log listening --note "..."` (or any',
+        "action type, such as protest), or answer today's prompt with `ally reflect`.",
+    ]
+
+
+def test_a_journal_with_history_but_an_empty_period_still_reads_as_a_report() -> None:
+    report = make_report(PERIODS["week"], last_pillar={"action": date(2026, 11, 1)})
     out = show(render.report(report))
     assert "0 practice entries and 0 reflections." in out
     assert row(out, "total") == ["total", "·", "·", "·", "0"]
-    assert out.count("never recorded") == len(PILLARS) + len(ACTION_TYPES) == 12
-    assert "Streak (days in a row with practice): none now (today is still open)" in out
+    assert out.count("never recorded") == len(PILLARS) + len(ACTION_TYPES) - 1 == 11
     assert max(len(line) for line in out.splitlines()) <= 80
 
 
@@ -379,22 +419,35 @@ def test_no_output_praises_or_shames() -> None:
 # -- list, reflections, prompts ------------------------------------------------------------
 
 
-def test_entries_table_shows_short_ids_and_first_lines() -> None:
+def test_entries_table_shows_short_ids_and_whole_notes_wrapped() -> None:
     long_note = "Spoke up when a colleague's joke punched down; " * 4 + "\nsecond line"
     records = [
         practice(TODAY, "action", "interrupting", minutes=20, note=long_note),
-        practice(TODAY, "listening", note="one [bold]line[/bold]\r\nsecret second"),
+        practice(TODAY, "listening", note="one [bold]line[/bold]\r\nsecond"),
         reflection("0a1b2c3d-aaaa", "2026-11-20", "Where?", "In the meeting."),
     ]
     out = lines(show(render.entries_table(records)))
     assert out[0].split() == ["ID", "Date", "What", "Min", "Note", "or", "answer"]
-    assert cells(out[2])[:4] == ["3f2a9c1e", "2026-11-25", "interrupting (action)", "20"]
-    assert cells(out[2])[4].startswith("Spoke up when")
-    assert out[2].endswith("…") and len(out[2]) == 80
-    assert cells(out[3]) == ["3f2a9c1e", "2026-11-25", "listening", "one [bold]line[/bold] …"]
-    assert cells(out[4]) == ["0a1b2c3d", "2026-11-20", "reflection yielding-03", "In the meeting."]
-    assert "secret second" not in "\n".join(out)
-    assert len(out) == 5
+    assert cells(out[2]) == [
+        "3f2a9c1e", "2026-11-25", "interrupting (action)", "20", "Spoke up when a",
+    ]  # fmt: skip
+    assert "…" not in "\n".join(out)
+    notes = " ".join(line[55:].strip() for line in out[2:12])
+    assert notes == " ".join(long_note.split())
+    assert cells(out[12]) == ["3f2a9c1e", "2026-11-25", "listening", "one [bold]line[/bold]"]
+    assert out[13].strip() == "second"
+    assert cells(out[14]) == ["0a1b2c3d", "2026-11-20", "reflection yielding-03", "In the meeting."]
+
+
+def test_piped_entries_are_one_line_each_with_the_whole_note() -> None:
+    long_note = "Spoke at the council " * 10 + "\nsecond line"
+    records = [practice(TODAY, "action", "protest", minutes=90, note=long_note)]
+    out = lines(show(render.entries_table(records, piped=True), soft_wrap=True))
+    assert out == [
+        "3f2a9c1e  2026-11-25  protest (action)    90  "
+        + ("Spoke at the council " * 10).rstrip()
+        + "  ¶ second line"
+    ]
 
 
 def test_reflections_show_prompt_and_whole_answer() -> None:

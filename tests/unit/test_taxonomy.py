@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from allycli.errors import UsageError
 from allycli.taxonomy import (
+    ACTION_TYPE_GLOSSES,
     ACTION_TYPE_MEANINGS,
     ACTION_TYPES,
     PILLAR_MEANINGS,
@@ -42,6 +45,7 @@ def test_action_types_and_default_pillars_are_the_design_vocabulary_in_order() -
 def test_every_key_has_a_meaning() -> None:
     assert set(PILLAR_MEANINGS) == set(PILLARS)
     assert set(ACTION_TYPE_MEANINGS) == set(ACTION_TYPES)
+    assert list(ACTION_TYPE_GLOSSES) == list(ACTION_TYPES)
 
 
 # --- resolve_activity: keys ---------------------------------------------------------------
@@ -173,36 +177,52 @@ def test_ambiguous_prefixes_are_usage_errors_listing_the_candidates(
 
 
 UNKNOWN_ACTIVITY = (
-    "Choose an action type: protest (joining a protest, supplying protesters, helping "
-    "organizers); advocacy (circulating learning materials and news of movements, amplifying "
-    "marginalized voices); interrupting (speaking out when people or organizations act in "
-    "racist, sexist, homophobic, transphobic, xenophobic, ableist, ageist or misogynist ways); "
-    "volunteering (giving time to an organization or community group doing anti-oppression "
-    "work); voting (voting, campaigning, fundraising or volunteering for candidates with "
-    "anti-oppression aims); training (attending, supporting or coordinating anti-oppression "
-    "trainings, workshops, conferences); children (taking children or students to events and "
-    "exhibits, books and media with empowered protagonists from equity-seeking groups); money "
-    "(donating or raising money for anti-oppression groups and movements); or a pillar: "
-    "action, listening, learning, yielding."
+    "Choose an action type: protest (rallies, supplying protesters, helping organizers); "
+    "advocacy (sharing movements' news, amplifying voices); interrupting (speaking out against "
+    "oppression); volunteering (giving time to a group); voting (voting, campaigns); training "
+    "(workshops, conferences); children (taking young people to learn); money (donating, "
+    "fundraising); or a pillar: action, listening, learning, yielding. `ally log --help` says "
+    "what each covers."
 )
 
 
 @pytest.mark.parametrize(
-    ("word", "named"),
+    ("word", "named", "hint"),
     [
-        ("sleeping", "sleeping"),
-        ("", ""),
-        ("   ", "   "),
-        ("protests", "protests"),
-        ("xyz", "xyz"),
-        ("voter", "voter"),
+        ("sleeping", "sleeping", ""),
+        ("", "", ""),
+        ("   ", "   ", ""),
+        ("protests", "protests", "Did you mean 'protest'? "),
+        ("protst", "protst", "Did you mean 'protest'? "),
+        ("yeilding", "yeilding", "Did you mean 'yielding'? "),
+        ("lisening", "lisening", "Did you mean 'listening'? "),
+        ("xyz", "xyz", ""),
+        ("voter", "voter", "Did you mean 'vote' (voting)? "),
     ],
 )
-def test_unknown_words_are_usage_errors_listing_valid_keys(word: str, named: str) -> None:
+def test_unknown_words_are_usage_errors_listing_valid_keys(
+    word: str, named: str, hint: str
+) -> None:
     with pytest.raises(UsageError) as caught:
         resolve_activity(word)
     assert caught.value.exit_code == 2
-    assert caught.value.message == f"No activity '{named}'. {UNKNOWN_ACTIVITY}"
+    assert caught.value.message == f"No activity '{named}'. {hint}{UNKNOWN_ACTIVITY}"
+
+
+@pytest.mark.parametrize(
+    ("resolve", "word", "hint"),
+    [
+        (resolve_pillar, "lisening", "Did you mean 'listening'?"),
+        (resolve_pillar, "yeild", "Did you mean 'yield' (yielding)?"),
+        (resolve_action_type, "votign", "Did you mean 'voting'?"),
+        (resolve_action_type, "mony", "Did you mean 'money'?"),
+    ],
+)
+def test_pillars_and_types_suggest_the_closest_key(resolve: Any, word: str, hint: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        resolve(word)
+    assert hint in caught.value.message
+    assert caught.value.message.count("?") == 1
 
 
 @pytest.mark.parametrize(
