@@ -124,7 +124,7 @@ def test_two_journals_converge_through_one_hub(pg: Cluster) -> None:
     run_state_machine_as_test(
         machine,
         settings=settings(
-            max_examples=30,
+            max_examples=20,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
