@@ -365,9 +365,7 @@ def _show_picture(view: object, svg: Path | None, html: Path | None, width: int)
 
 
 def _print_json(obj: object) -> None:
-    import json
-
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    shell.print_json(obj)
 
 
 @app.command(
@@ -468,7 +466,8 @@ def export(
 
         raise UsageError(f"No export format '{fmt[:20]}'. Choose jsonl, csv or md.")
     ctx = shell.context()
-    count = journal.export(ctx, fmt, output, sys.stdout)
+    with shell.utf8_stdout() as stdout:
+        count = journal.export(ctx, fmt, output, stdout)
     if output is not None:
         entries = "entry" if count == 1 else "entries"
         typer.echo(f"Exported {count} {entries} to {output}.", err=True)
@@ -501,6 +500,8 @@ def import_(
         f"Imported {result.added} {entries} from {file}; {result.skipped} {present} "
         "already present."
     )
+    if journal.settle_draft(ctx, file):
+        typer.echo(f"The draft {file} was removed: what it kept is in the journal now.")
 
 
 @app.command(epilog="Example: ally backup --output ~/ally-2026-11-25.db")
@@ -515,12 +516,10 @@ def backup(
         from allycli.errors import StorageError
 
         raise StorageError(f"There is no database at {ctx.store.path} yet; nothing to back up.")
-    if output is None:
-        folder = ctx.store.path.parent / "backups"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        output = folder / f"ally-{ctx.now.strftime('%Y%m%d-%H%M%S')}.db"
-    ctx.store.backup(output.expanduser())
-    typer.echo(f"Backed up {ctx.store.path} to {output}.")
+    written = ctx.store.backup(
+        output.expanduser() if output else None, stamp=ctx.now.strftime("%Y%m%d-%H%M%S")
+    )
+    typer.echo(f"Backed up {ctx.store.path} to {written}.")
 
 
 @app.command(epilog="Example: ally doctor")
@@ -539,7 +538,7 @@ def doctor() -> None:
         from allycli.prompts import builtin_path
 
         paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
-    checks = checkup(store, paths)
+    checks = checkup(store, paths, shell.draft_folders(db))
     width = max(len(c.name) for c in checks)
     for c in checks:
         mark = "ok " if c.ok else "!! "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 from collections.abc import Sequence
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from allycli.errors import AllyError
-from allycli.store import APP_ID, Store, inspect_file
+from allycli.store import APP_ID, Store, inspect_file, open_read_only
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,10 @@ def backups_of(store: Store) -> list[Path]:
     return sorted(found)
 
 
-def checkup(store: Store, prompt_paths: Sequence[Path]) -> list[Check]:
-    from allycli import prompts
+def checkup(
+    store: Store, prompt_paths: Sequence[Path], draft_folders: Sequence[Path] = ()
+) -> list[Check]:
+    from allycli import drafts, prompts
 
     checks: list[Check] = []
     db = store.path
@@ -67,6 +70,8 @@ def checkup(store: Store, prompt_paths: Sequence[Path]) -> list[Check]:
             checks.append(Check("prompts", True, f"{path} ({count})"))
         except AllyError as exc:
             checks.append(Check("prompts", False, exc.message, "fix or move aside that file"))
+    for draft in drafts.waiting(draft_folders):
+        checks.append(Check("draft", True, f"{draft} waits to be added: run `ally import {draft}`"))
     found = backups_of(store)
     checks.append(
         Check(
@@ -107,9 +112,20 @@ def _database_checks(store: Store) -> list[Check]:
     except AllyError as exc:
         out.append(Check("format", False, exc.message, "move the file aside"))
         return out
-    uri = db.resolve().as_uri() + "?mode=ro"
+    writable = os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)
+    out.append(
+        Check(
+            "writable",
+            writable,
+            "yes"
+            if writable
+            else "no: the file or its folder is read-only, so ally can "
+            "read it but cannot record anything",
+            "" if writable else f"run: chmod u+w {db} {db.parent}",
+        )
+    )
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=store.busy_timeout)
+        conn = open_read_only(db, store.busy_timeout)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -118,12 +134,17 @@ def _database_checks(store: Store) -> list[Check]:
         finally:
             conn.close()
     except sqlite3.Error as exc:
+        said = str(exc).splitlines()[0][:80]
+        damaged = any(w in said.lower() for w in ("malformed", "not a database", "corrupt"))
         out.append(
             Check(
                 "integrity",
                 False,
-                f"cannot be read ({str(exc).splitlines()[0][:80]})",
-                "restore a backup listed below, or move the file aside",
+                f"cannot be read ({said})",
+                "restore a backup listed below, or move the file aside"
+                if damaged
+                else "check that the file and its folder are yours and readable, and that "
+                "no other program holds the database",
             )
         )
         return out

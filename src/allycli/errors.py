@@ -12,9 +12,10 @@ class AllyError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, output: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.output = output  # for standard output, before the message (an unsaved entry)
 
 
 class UsageError(AllyError):
@@ -25,6 +26,12 @@ class UsageError(AllyError):
 
 class NotFoundError(AllyError):
     """No entry with the given id."""
+
+
+class Interrupted(AllyError):
+    """The person pressed Ctrl-C (while a write waited, say); exit 130 as a shell expects."""
+
+    exit_code = 130
 
 
 class StorageError(AllyError):

@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from allycli.errors import DataFileError
 from allycli.records import Record
+from allycli.sanitize import csv_cell, excerpt, json_text, markdown
 from allycli.taxonomy import ACTION_TYPES, LEGACY_ACTION_TYPES, PILLARS
 
 FORMATS = ("jsonl", "csv", "md")
@@ -36,7 +37,7 @@ def write(records: Iterable[Record], fmt: str, out: IO[str]) -> int:
 def _jsonl(records: Iterable[Record], out: IO[str]) -> int:
     n = 0
     for n, record in enumerate(records, start=1):  # noqa: B007 - n is the count afterwards
-        out.write(json.dumps(record.to_json(), ensure_ascii=False))
+        out.write(json_text(record.to_json()))
         out.write("\n")
     return n
 
@@ -47,6 +48,7 @@ def _csv(records: Iterable[Record], out: IO[str]) -> int:
     n = 0
     for n, r in enumerate(records, start=1):  # noqa: B007
         w.writerow(
+            csv_cell(str(cell)) for cell in
             (r.id, r.kind, r.day, r.created_at, r.changed_at, r.pillar, r.action_type or "",
              "" if r.minutes is None else r.minutes, r.note or "", r.prompt_id or "",
              r.prompt or "", r.answer or "")
@@ -67,15 +69,17 @@ def _markdown(records: Iterable[Record], out: IO[str]) -> int:
             extra = f" ({r.pillar})" if r.action_type else ""
             minutes = f", {r.minutes} min" if r.minutes else ""
             line = f"- **{what}**{extra}{minutes}"
-            out.write(line + (": " + _indent(r.note) if r.note else "") + "\n")
+            out.write(line + (": " + _indent(markdown(r.note)) if r.note else "") + "\n")
         else:
-            out.write(f"- *Reflection on {r.pillar}*: {r.prompt}\n\n")
-            out.write("".join(f"  > {ln}\n" for ln in (r.answer or "").splitlines()) + "\n")
+            prompt = markdown(r.prompt or "").replace("\n", " ")
+            out.write(f"- *Reflection on {r.pillar}*: {prompt}\n\n")
+            answer = markdown(r.answer or "").split("\n")
+            out.write("".join(f"  > {ln}\n" for ln in answer) + "\n")
     return n
 
 
 def _indent(text: str) -> str:
-    return "\n  ".join(text.splitlines())
+    return "\n  ".join(text.split("\n"))
 
 
 # -- import --------------------------------------------------------------------------------
@@ -109,7 +113,9 @@ def _record(obj: Any, where: str) -> Record:
         raise bad(f"missing {', '.join(sorted(missing))}")
     unknown = set(obj) - allowed - {"updated_at"}  # written since release 2
     if unknown:
-        raise bad(f"unknown field {', '.join(sorted(map(str, unknown)))}")
+        shown = ", ".join(excerpt(str(k)) for k in sorted(map(str, unknown))[:3])
+        more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+        raise bad(f"unknown field {shown}{more}")
     try:
         entry_id = str(uuid.UUID(_text(obj["id"])))
     except (ValueError, TypeError):

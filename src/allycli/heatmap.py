@@ -26,7 +26,7 @@ class Cell:
     count: int
     level: int  # 0..3
     paused: bool  # paused and without practice
-    future: bool  # after today: not yet lived
+    future: bool  # after today and empty: not yet lived
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,9 @@ def layout(
             if start <= day <= end:
                 n = counts.get(day, 0)
                 week_total += n
-                row.append(Cell(day, n, level(n), day in paused_set and n == 0, day > today))
+                # a day to come holding entries (from a zone ahead) is shown, as it is counted
+                to_come = day > today and n == 0
+                row.append(Cell(day, n, level(n), day in paused_set and n == 0, to_come))
                 if day.day == 1 or day == start:
                     months.append((len(weeks), _MONTHS[day.month - 1]))
             else:

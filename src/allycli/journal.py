@@ -7,21 +7,22 @@ Nothing here reads the clock, the environment or the terminal: `Context` carries
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from allycli import insights, prompts, taxonomy
 from allycli.dates import Period
-from allycli.errors import AllyError, StorageError, UsageError
+from allycli.errors import AllyError, Interrupted, StorageError, UsageError
 from allycli.prompts import Prompt
 from allycli.records import Record
 from allycli.store import Store
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,16 @@ class Context:
     today: date
     now: datetime  # aware, local offset
     prompt_paths: tuple[Path, ...] = ()
-    drafts_dir: Path | None = None
+    drafts_dir: Path | None = None  # ally's user state folder's drafts/
+    tmp_drafts_dir: Path | None = None  # $TMPDIR/ally-<uid>, the last resort
 
     def load_prompts(self) -> tuple[Prompt, ...]:
         return prompts.load(self.prompt_paths)
+
+    def draft_folders(self) -> tuple[Path, ...]:
+        from allycli.drafts import folders
+
+        return folders(self.store.path, self.drafts_dir, self.tmp_drafts_dir)
 
 
 def stamp(now: datetime) -> str:
@@ -89,39 +96,43 @@ def log(
     return Logged(record, streak, ctx.today)
 
 
-def _save(ctx: Context, record: Record, write: Any) -> Any:
-    """Run a write; if the database refuses it, keep the entry as a draft and say where."""
+def write_or_draft(
+    ctx: Context,
+    objects: Sequence[Mapping[str, Any]],
+    write: Callable[[], T],
+    what: str = "your entry",
+) -> T:
+    """Run a write; if it cannot be completed, keep `objects` (jsonl objects, as `ally import`
+    reads them) as a draft and say where; if no draft can be written anywhere, hand them to
+    the shell for standard output rather than lose them. For log, reflect, edit, rhythm and
+    pause."""
+    from allycli import drafts
+
     try:
         return write()
-    except StorageError as exc:
-        draft = save_draft(ctx, record)
+    except KeyboardInterrupt:  # Ctrl-C while waiting for a busy database: keep it anyway
+        draft = drafts.keep(objects, ctx.draft_folders())
         if draft is None:
             raise
+        raise Interrupted(
+            f"Stopped; {what} was kept in {draft}, and `ally import {draft}` adds it later."
+        ) from None
+    except StorageError as exc:
+        said = exc.message.rstrip(".")
+        draft = drafts.keep(objects, ctx.draft_folders())
+        if draft is not None:
+            raise StorageError(
+                f"{said}; {what} was kept in {draft}, and `ally import {draft}` adds it later."
+            ) from None
         raise StorageError(
-            f"{exc.message.rstrip('.')}; your entry was kept in {draft}, and "
-            f"`ally import {draft}` adds it later."
+            f"{said}; no draft could be written anywhere, so {what} is printed on standard "
+            "output as jsonl, and `ally import -` reads it back.",
+            output=drafts.lines(objects),
         ) from None
 
 
-def save_draft(ctx: Context, record: Record) -> Path | None:
-    """Write one entry as a jsonl file (mode 0600) that `ally import` accepts."""
-    for folder in (ctx.drafts_dir, ctx.store.path.parent / "drafts"):
-        if folder is None:
-            continue
-        try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            path = folder / f"draft-{record.id}.jsonl"
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except OSError:
-            continue
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
-            return path
-        except OSError:
-            path.unlink(missing_ok=True)  # never leave half a private note behind
-            continue
-    return None
+def _save(ctx: Context, record: Record, write: Callable[[], T]) -> T:
+    return write_or_draft(ctx, [record.to_json()], write)
 
 
 # -- reflect -------------------------------------------------------------------------------
@@ -398,6 +409,13 @@ def import_file(
     records = [r.row() for r in exchange.read_jsonl(lines, str(path))]
     added = ctx.store.insert(records, progress=progress)
     return Imported(read=len(records), added=added)
+
+
+def settle_draft(ctx: Context, path: Path) -> bool:
+    """After an import: remove the file if it was a draft in one of ally's drafts folders."""
+    from allycli import drafts
+
+    return drafts.settle(path, ctx.draft_folders())
 
 
 def _decoded_lines(fh: IO[bytes], path: Path) -> Iterator[str]:

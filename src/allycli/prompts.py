@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from allycli.errors import DataFileError
+from allycli.sanitize import excerpt
 from allycli.taxonomy import ACTION_TYPES, PILLARS
 
 KINDS = ("reflection", "learning")
@@ -73,7 +74,8 @@ def load_file(path: Path) -> list[Prompt]:
         prompt = _validate(item, f"The prompts file {path}, item {number}")
         if prompt.id in seen:
             raise DataFileError(
-                f"The prompts file {path}, item {number}: the id '{prompt.id}' is used twice."
+                f"The prompts file {path}, item {number}: the id '{excerpt(prompt.id)}' is "
+                "used twice."
             )
         seen.add(prompt.id)
         prompts.append(prompt)
@@ -85,7 +87,9 @@ def _validate(item: object, where: str) -> Prompt:
         raise DataFileError(f"{where} is not a mapping of id, kind, pillar and text.")
     unknown = set(item) - _FIELDS
     if unknown:
-        raise DataFileError(f"{where} has unknown fields: {', '.join(sorted(map(str, unknown)))}.")
+        shown = ", ".join(excerpt(str(k)) for k in sorted(map(str, unknown))[:3])
+        more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+        raise DataFileError(f"{where} has unknown fields: {shown}{more}.")
     for field in ("id", "kind", "pillar", "text"):
         value = item.get(field)
         if not isinstance(value, str) or not value.strip():

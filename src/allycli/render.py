@@ -8,7 +8,6 @@ reads without colour: styles only emphasise what the words already say.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from rich.text import Text
 from allycli import dates
 from allycli.fit import BOX, Fit, Room
 from allycli.fit import table as fit_table
+from allycli.sanitize import REPLACEMENT, for_terminal  # noqa: F401 - REPLACEMENT re-exported
 from allycli.taxonomy import ACTION_TYPES, PILLARS
 
 if TYPE_CHECKING:
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
     from allycli.sync.commands import SyncStatus
     from allycli.sync.engine import SyncResult
 
-REPLACEMENT = "\ufffd"
-# C0 controls but tab and newline, DEL, and C1 controls (CSI, OSC, ... in 8-bit form).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _MONTHS = dates.MONTH_ABBR
 _MONTH_NAMES = (
@@ -52,8 +49,8 @@ ZERO = "·"
 
 
 def clean(text: str) -> str:
-    """`text` with every control character but newline and tab made visible and harmless."""
-    return _CONTROL.sub(REPLACEMENT, text.replace("\r\n", "\n"))
+    """`text` with every control and bidi character but newline and tab made harmless."""
+    return for_terminal(text)
 
 
 def user_text(text: str, style: str = "") -> Text:
@@ -201,9 +198,11 @@ def _unit(buckets: tuple[Bucket, ...]) -> str:
 
 
 def _cell(n: int, bucket: Bucket, today: date) -> Text:
+    if n:  # even a day still to come here: an entry from a zone ahead is counted, so shown
+        return Text(str(n))
     if bucket.start > today:
         return Text("")  # not yet: the day has not come
-    return Text(str(n)) if n else Text(ZERO, style="dim")
+    return Text(ZERO, style="dim")
 
 
 def _overview(r: Report) -> list[RenderableType]:
@@ -250,7 +249,7 @@ def _overview_rows(r: Report, unit: str) -> Table:
     table.add_column("Total", justify="right", no_wrap=True)
     for b in r.buckets:
         cells = [_cell(b.by_pillar.get(p, 0), b, r.today) for p in PILLARS]
-        total = "" if b.start > r.today else str(b.total)
+        total = "" if b.start > r.today and not b.total else str(b.total)
         table.add_row(user_text(b.label), *cells, total)
     return table
 
@@ -259,7 +258,7 @@ def _overview_lines(r: Report) -> RenderableType:
     """The overview as wrapping lines, one a slice, for the narrowest terminals."""
     lines = []
     for b in r.buckets:
-        if b.start > r.today:
+        if b.start > r.today and not b.total:  # to come; an entry from a zone ahead shows
             continue
         label = f"{b.label} {b.start.day}" if b.start == b.end and len(b.label) == 3 else b.label
         line = user_text(f"{label}: ")

@@ -7,11 +7,14 @@ everything heavy loads inside the functions that need it.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -41,6 +44,9 @@ class Boundary(TyperGroup):
         try:
             code = super().main(*args, **kwargs)
         except AllyError as exc:  # its message already says what to type
+            if exc.output:  # what could not be saved, for `ally import -`
+                with utf8_stdout() as out:
+                    out.write(exc.output)
             fail(exc.message, exc.exit_code)
         except typer.Abort:
             fail("Stopped; nothing was changed.", 130)
@@ -114,8 +120,35 @@ def usage_message(exc: Exception) -> str:
 
 
 def fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(f"ally: {message}\n")
+    from allycli.sanitize import one_line
+
+    sys.stderr.write(f"ally: {one_line(message)}\n")  # a path or a word may hold anything
     sys.exit(code)
+
+
+@contextlib.contextmanager
+def utf8_stdout() -> Iterator[IO[str]]:
+    """Standard output as UTF-8 text, whatever the locale: an export or JSON is data, and
+    `ally export > file` must write all of it."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a stream without bytes underneath: it takes text as it is
+        yield sys.stdout
+        return
+    sys.stdout.flush()
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    try:
+        yield out
+        out.flush()
+    finally:
+        with contextlib.suppress(ValueError, OSError):
+            out.detach()
+
+
+def print_json(obj: object) -> None:
+    from allycli.sanitize import json_text
+
+    with utf8_stdout() as out:
+        out.write(json_text(obj, indent=2) + "\n")
 
 
 def db_path() -> Path:
@@ -153,18 +186,54 @@ def context() -> Context:
     db = db_path()
     warn_if_shared(db)
     return Context(
-        store=Store(db, busy_timeout=float(timeout) if timeout else DEFAULT_BUSY_TIMEOUT),
+        store=Store(
+            db,
+            busy_timeout=float(timeout) if timeout else DEFAULT_BUSY_TIMEOUT,
+            on_wait=say_waiting,
+        ),
         today=now.date(),
         now=now,
         prompt_paths=prompt_paths(),
+        drafts_dir=state_path() / "drafts",
+        tmp_drafts_dir=tmp_drafts_dir(),
     )
 
 
+def say_waiting() -> None:
+    sys.stderr.write("ally: another program is using the database; waiting for it to finish...\n")
+    sys.stderr.flush()
+
+
+def state_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_state_path("ally")
+
+
+def tmp_drafts_dir() -> Path | None:
+    """$TMPDIR/ally-<uid>: the last place for a draft (drafts.py checks it is the user's)."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return None
+    return Path(os.environ.get("TMPDIR") or "/tmp") / f"ally-{getuid()}"
+
+
+def draft_folders(db: Path) -> tuple[Path, ...]:
+    from allycli.drafts import folders
+
+    return folders(db, state_path() / "drafts", tmp_drafts_dir())
+
+
 def warn_if_shared(db: Path) -> None:
+    import stat
+
     from allycli.store import SQLITE_HEADER
 
     try:
-        shared = db.stat().st_mode & 0o077
+        info = db.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return  # not a file to read (a FIFO would block): the store refuses it
+        shared = info.st_mode & 0o077
         with db.open("rb") as fh:
             ours = fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError:

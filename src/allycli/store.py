@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +24,7 @@ from allycli.schema import ENTRY_COLUMNS, MIGRATIONS, SCHEMA_VERSION, Migration 
 APP_ID = 0x616C6C79  # "ally": marks a SQLite file as ours
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT = 30.0
+WAIT_NOTICE = 1.0  # seconds of waiting for the write lock before saying so
 
 _INSERT = (
     f"INSERT OR IGNORE INTO entry ({', '.join(ENTRY_COLUMNS)}) "
@@ -37,6 +39,7 @@ class Store:
     path: Path
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     migrations: Sequence[Migration] = field(default=MIGRATIONS)
+    on_wait: Callable[[], None] | None = None  # called once when a write waits for the lock
 
     # -- opening -------------------------------------------------------------------------
 
@@ -57,17 +60,14 @@ class Store:
         inspect_file(self.path)
         if write:
             _create_private(self.path)
+            _writable_side_files(self.path)
         with translate_errors(self.path):
-            conn = _connect(self.path, self.busy_timeout, read_only=not write)
+            if write:
+                conn = _connect(self.path, self.busy_timeout)
+            else:
+                conn = open_read_only(self.path, self.busy_timeout)
             try:
-                try:
-                    version = _check_ours(conn, self.path, self.latest)
-                except sqlite3.OperationalError as exc:
-                    if write or not _unchangeable(self.path, exc):
-                        raise
-                    conn.close()
-                    conn = _connect(self.path, self.busy_timeout, read_only=True, immutable=True)
-                    version = _check_ours(conn, self.path, self.latest)
+                version = _check_ours(conn, self.path, self.latest)
                 if version < self.latest:
                     if not write:
                         conn.close()
@@ -100,11 +100,20 @@ class Store:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction under the database's write lock (BEGIN IMMEDIATE)."""
+        """One write transaction under the database's write lock (BEGIN IMMEDIATE).
+
+        Waiting for another process to finish is said after WAIT_NOTICE seconds, not in
+        silence until the busy timeout.
+        """
         conn = self.connect(write=True)
         try:
             with translate_errors(self.path):
-                conn.execute("BEGIN IMMEDIATE")
+                _begin_immediate(conn, self.busy_timeout, self.on_wait)
+        except BaseException:
+            conn.close()
+            raise
+        try:
+            with translate_errors(self.path):
                 try:
                     yield conn
                     conn.execute("COMMIT")
@@ -178,19 +187,43 @@ class Store:
         return found
 
     def checkpoint(self) -> None:
-        conn = self.connect(write=True)
-        try:
-            with translate_errors(self.path):
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-        finally:
-            conn.close()
+        with _notice_after(WAIT_NOTICE, self.on_wait):
+            conn = self.connect(write=True)
+            try:
+                with translate_errors(self.path):
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                conn.close()
 
-    def backup(self, dest: Path) -> None:
-        """A consistent snapshot of the live database, written for the user alone."""
-        if dest.exists():
+    def backup(self, dest: Path | None = None, stamp: str = "") -> Path:
+        """A consistent snapshot of the live database, written for the user alone.
+
+        Without `dest`, a new file `backups/ally-STAMP.db` beside the database, claimed with
+        O_EXCL (`ally-STAMP-2.db` and so on when that name is taken, as by a second backup in
+        the same second). Returns the file written.
+        """
+        if dest is None:
+            folder = self.path.parent / "backups"
+            try:
+                folder.mkdir(mode=0o700, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"Cannot create the folder {folder}: {exc.strerror}.") from None
+            dest = _claim_new(folder, f"ally-{stamp}", ".db")
+            claimed = True
+        elif dest.exists():
             raise StorageError(f"{dest} already exists; choose a new file for the backup.")
-        with self.reading() as conn:
-            _vacuum_into(conn, dest)
+        else:
+            claimed = False
+        try:
+            with self.reading() as conn:
+                _vacuum_into(conn, dest)
+        except BaseException:
+            if claimed:
+                with contextlib.suppress(OSError):
+                    if dest.stat().st_size == 0:
+                        dest.unlink()
+            raise
+        return dest
 
     def schema_version(self) -> int:
         with self.reading() as conn:
@@ -198,6 +231,47 @@ class Store:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _begin_immediate(
+    conn: sqlite3.Connection, timeout: float, on_wait: Callable[[], None] | None
+) -> None:
+    """BEGIN IMMEDIATE, waiting up to `timeout` for the write lock; when the lock is still
+    taken after WAIT_NOTICE seconds, `on_wait` is told once and the wait goes on."""
+    first = min(WAIT_NOTICE, timeout)
+    if on_wait is None or first >= timeout:
+        conn.execute("BEGIN IMMEDIATE")
+        return
+    conn.execute(f"PRAGMA busy_timeout = {int(first * 1000)}")
+    try:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            on_wait()
+            conn.execute(f"PRAGMA busy_timeout = {int((timeout - first) * 1000)}")
+            conn.execute("BEGIN IMMEDIATE")
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+
+
+@contextlib.contextmanager
+def _notice_after(seconds: float, callback: Callable[[], None] | None) -> Iterator[None]:
+    """Call `callback` once if the block is still running after `seconds` (sqlite3 releases
+    the GIL while its busy handler sleeps, so the timer thread runs)."""
+    if callback is None:
+        yield
+        return
+    import threading
+
+    timer = threading.Timer(seconds, callback)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 def bury(conn: sqlite3.Connection, object_id: str, kind: str, deleted_at: str) -> None:
@@ -245,6 +319,44 @@ def _connect(
     return conn
 
 
+def open_read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """A connection that reads the database and changes nothing, not even file modes.
+
+    A database this user cannot write, with no -wal beside it, cannot change while it is
+    read: it is read as immutable, so SQLite creates no -shm (which it would give the
+    database's read-only mode, leaving the database unwritable once made 0600 again). In a
+    read-only folder SQLite cannot create the -shm at all; see _unchangeable.
+    """
+    sealed = not os.access(path, os.W_OK) and not _side(path, "-wal")
+    conn = _connect(path, busy_timeout, read_only=True, immutable=sealed)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if sealed or not _unchangeable(path, exc):
+            raise
+        conn = _connect(path, busy_timeout, read_only=True, immutable=True)
+    return conn
+
+
+def _side(path: Path, suffix: str) -> bool:
+    return path.with_name(path.name + suffix).exists()
+
+
+def _writable_side_files(path: Path) -> None:
+    """Give back write permission on a -wal or -shm that a read of a read-only database left
+    read-only (ally before release 2 did): the user made the database writable again, and
+    SQLite cannot use a -shm it cannot write."""
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        try:
+            info = side.stat()
+            if info.st_uid == os.getuid() and not info.st_mode & stat.S_IWUSR:
+                side.chmod(0o600)
+        except (OSError, AttributeError):  # absent, not ours to change, or no uids here
+            continue
+
+
 def _unchangeable(path: Path, exc: sqlite3.Error) -> bool:
     """A WAL database that SQLite will not read because it cannot create the -shm beside it
     (a read-only folder), and with no -wal file: no process can change it, so reading it as
@@ -254,18 +366,36 @@ def _unchangeable(path: Path, exc: sqlite3.Error) -> bool:
 
 
 def inspect_file(path: Path) -> None:
-    """Refuse, without touching it, a file that cannot be an ally database."""
+    """Refuse, without touching it, a file that cannot be an ally database.
+
+    The file is opened without blocking and checked to be a regular file before anything
+    reads it: a FIFO or a device named by ALLY_DB would otherwise hang or never end.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        if path.is_dir():
-            raise StorageError(f"{path} is a folder; ALLY_DB must name a file.")
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
+        fd = os.open(path, flags)
     except (FileNotFoundError, NotADirectoryError):
         return  # _create_private says what is wrong when a write needs the file
+    except IsADirectoryError:
+        raise StorageError(f"{path} is a folder; ALLY_DB must name a file.") from None
     except PermissionError:
         raise StorageError(
             f"The database {path} cannot be read: permission denied. Check its owner and mode."
         ) from None
+    except OSError as exc:
+        raise StorageError(f"The database {path} cannot be opened: {exc.strerror}.") from None
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISDIR(kind):
+            raise StorageError(f"{path} is a folder; ALLY_DB must name a file.")
+        if not stat.S_ISREG(kind):
+            raise StorageError(
+                f"{path} is not a regular file (a pipe, a device or a socket); "
+                "ALLY_DB must name an ordinary file."
+            )
+        head = os.read(fd, len(SQLITE_HEADER))
+    finally:
+        os.close(fd)
     if head and head != SQLITE_HEADER:
         raise StorageError(
             f"{path} is not an ally database (it is not a SQLite file); "
@@ -364,6 +494,21 @@ def _claim_backup(db: Path, version: int) -> Path:
             ) from None
         os.close(fd)
         return path
+
+
+def _claim_new(folder: Path, stem: str, suffix: str) -> Path:
+    """A new, empty file (0600) whose name no other process holds: STEM.db, STEM-2.db..."""
+    for n in range(1, 1000):
+        path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise StorageError(f"Cannot write the backup {path}: {exc.strerror}.") from None
+        os.close(fd)
+        return path
+    raise StorageError(f"{folder} holds too many backups named {stem}; move some aside.")
 
 
 def _vacuum_into(conn: sqlite3.Connection, dest: Path) -> None:

@@ -36,6 +36,7 @@ def cli_env(root: Path, db: Path, **extra: str) -> dict[str, str]:
         NO_COLOR="1",
         COLUMNS="80",
         PYTHONDONTWRITEBYTECODE="1",
+        TMPDIR=str(root),  # the last place for a draft is $TMPDIR/ally-<uid>: keep it here
     )
     env.update(extra)
     return env

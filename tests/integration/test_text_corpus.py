@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 
 from allycli.cli import app
 from allycli.prompts import builtin_path, load_file
+from allycli.sanitize import json_text
 
 MB = 1_000_000
 BIG = ("practice 👩🏽‍🤝‍👩🏿 صبر\tשבת cafe\u0301 [b]x[/b] " * (MB // 30 + 1))[: MB // 2 + 7]
@@ -114,9 +115,7 @@ def test_text_round_trips_in_process(name: str, isolated: Path) -> None:
     assert objects(first) == listed[::-1]
     assert [o["note"] for o in listed if o["kind"] == "practice"] == expected
     assert [o["answer"] for o in listed if o["kind"] == "reflection"] == answers
-    assert first.encode("utf-8").count(
-        json.dumps(stored(text), ensure_ascii=False).encode()
-    ) == len(expected + answers)
+    assert first.encode("utf-8").count(json_text(stored(text)).encode()) == len(expected + answers)
 
     fresh = {"ALLY_DB": str(isolated / "fresh.db")}
     assert invoke("import", str(_write(isolated / "out.jsonl", first)), env=fresh).stdout == (

@@ -136,3 +136,11 @@ def test_paused_days_cover_the_named_categories_or_all() -> None:
     assert heatmap.paused_days(rests, "money", D(2026, 4, 1), D(2026, 4, 30)) == {
         D(2026, 4, 28), D(2026, 4, 29), D(2026, 4, 30),
     }  # fmt: skip
+
+
+def test_a_day_to_come_with_an_entry_from_a_zone_ahead_is_shown_as_it_is_counted() -> None:
+    today = D(2026, 6, 10)
+    cal = heatmap.layout({D(2026, 6, 11): 1}, D(2026, 6, 1), D(2026, 6, 14), today)
+    assert cal.weeks[1][3] == heatmap.Cell(D(2026, 6, 11), 1, 1, False, False)
+    assert cal.weeks[1][4] == heatmap.Cell(D(2026, 6, 12), 0, 0, False, True)
+    assert cal.total == 1

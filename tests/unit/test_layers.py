@@ -10,7 +10,17 @@ import pytest
 import allycli
 
 SRC = Path(allycli.__file__).parent
-PURE = ("taxonomy", "dates", "insights", "prompts", "records", "errors", "intake", "heatmap")
+PURE = (
+    "taxonomy",
+    "dates",
+    "insights",
+    "prompts",
+    "records",
+    "errors",
+    "intake",
+    "heatmap",
+    "sanitize",
+)
 FORBIDDEN = {
     # module: what it may never import, at any depth of its own code
     **{
@@ -53,6 +63,7 @@ FORBIDDEN = {
     },
     "journal": {"typer", "allycli.cli", "allycli.shell", "allycli.render"},
     "exchange": {"typer", "rich", "sqlite3", "allycli.cli", "allycli.shell", "allycli.store"},
+    "drafts": {"typer", "rich", "sqlite3", "allycli.cli", "allycli.shell", "allycli.store"},
     # every TAB runs completion: no YAML, no SQLModel, no Rich, no use cases
     "completion": {
         "sqlmodel",

@@ -499,3 +499,18 @@ def test_render_imports_no_database_or_yaml() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_an_entry_from_a_zone_ahead_shows_in_its_day_and_in_the_total() -> None:
+    """Today is Wednesday; a machine a day ahead logged Thursday: the grid shows it there."""
+    ahead = [*SOME, (TODAY + timedelta(days=1), "listening", None)]
+    out = show(render.report(make_report(PERIODS["week"], ahead)))
+    assert row(out, "listening") == ["listening", "·", "1", "·", "1", "2"]
+    assert row(out, "total") == ["total", "1", "1", "2", "1", "5"]
+
+
+def test_the_narrowest_overview_lists_a_day_to_come_that_holds_an_entry() -> None:
+    ahead = [*SOME, (TODAY + timedelta(days=1), "listening", None)]
+    out = lines(show(render._overview_lines(make_report(PERIODS["week"], ahead))))
+    assert [ln.split(":")[0] for ln in out] == ["Mon 23", "Tue 24", "Wed 25", "Thu 26"]
+    assert out[-1] == "Thu 26: 1 entry (listening 1)"
