@@ -84,3 +84,16 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str = Field(nullable=False)
+
+
+class Synced(SQLModel, table=True):
+    """Per id, the version last exchanged with the sync hub; a differing one waits to be sent.
+
+    Each journal's own record of its hub, like the settings: never exported.
+    """
+
+    __tablename__ = "synced"
+
+    id: str = Field(primary_key=True)
+    updated_at: str = Field(nullable=False)  # as exchanged: the object's or the tombstone's time
+    deleted: int = Field(nullable=False)  # 1 for a tombstone

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from allycli.journal import Logged, Report
     from allycli.prompts import Prompt
     from allycli.records import Record
+    from allycli.sync.commands import SyncStatus
+    from allycli.sync.engine import SyncResult
 
 
 _MONTHS = dates.MONTH_ABBR
@@ -521,3 +523,54 @@ def prompt_table(ps: Iterable[Prompt]) -> RenderableType:
         line.append_text(user_text(f" ({topic})", "dim"))
         stacked += [line, _indent(user_text(p.text)), Text("")]
     return Fit(Room(table, 20), Group(*stacked[:-1]))
+
+
+# -- sync ----------------------------------------------------------------------------------
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def synced(result: SyncResult) -> str:
+    """One line for `ally sync`, two when a key was made."""
+    line = (
+        f"Synced with {result.hub}: sent {_n(result.sent, 'change', 'changes')}, "
+        f"received {_n(result.received, 'change', 'changes')}."
+    )
+    if result.conflicts:
+        line += (
+            f" {_n(result.conflicts, 'conflict', 'conflicts')} (equal times, different "
+            "content) settled the same way on every machine."
+        )
+    if result.new_key:
+        line += (
+            "\nA key for this hub was made now. Your other machines need it: run "
+            "`ally sync --show-key` here and set ALLY_SYNC_KEY there for their first sync."
+        )
+    return line
+
+
+def sync_status(status: SyncStatus) -> str:
+    """`ally sync --status`: the hub, the last sync, what waits, how the hub answered."""
+    waiting = _n(status.waiting, "change waits", "changes wait") + " to be sent"
+    if status.hub is None:
+        return (
+            f"Sync is not set up; {waiting}. Start with "
+            "`ally sync --url postgresql://user:password@host/database`."
+        )
+    hub = {
+        "answers": f"Hub: {status.hub} (it answers)",
+        "answers, empty": f"Hub: {status.hub} (it answers; the first sync sets it up)",
+    }.get(status.answer, f"Hub: {status.hub}\n{status.answer}")
+    last = status.last_sync or "never"
+    return f"{hub}\nLast sync: {last}\n{waiting[0].upper()}{waiting[1:]}."
+
+
+def sync_forgotten(had: bool) -> str:
+    if not had:
+        return "Nothing to forget: no hub URL or key is stored here."
+    return (
+        "Forgot the hub's URL and key here; the journal's entries stay. Other machines that "
+        "sync keep the key (`ally sync --show-key` there)."
+    )

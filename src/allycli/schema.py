@@ -140,5 +140,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_entry_kind_type_day ON entry (kind, action_type, day, minutes)",
         ),
     ),
+    Migration(
+        4,
+        "sync: the version of each object last exchanged with the hub (what waits to be sent)",
+        (
+            """CREATE TABLE synced (
+                id VARCHAR NOT NULL,
+                updated_at VARCHAR NOT NULL,
+                deleted INTEGER NOT NULL,
+                PRIMARY KEY (id)
+            )""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

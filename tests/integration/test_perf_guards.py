@@ -25,9 +25,10 @@ import pytest
 from allycli.records import Record
 from allycli.store import Store
 
-HEAVY = ("sqlmodel", "sqlalchemy", "yaml", "prompt_toolkit")
+HEAVY = ("sqlmodel", "sqlalchemy", "yaml", "prompt_toolkit", "psycopg", "cryptography")
 # prompt_toolkit (the line editor of `reflect` and `--note -` at a terminal) costs about as
-# much again as the rest of `ally log`; only those two paths may load it.
+# much again as the rest of `ally log`; only those two paths may load it. psycopg and
+# cryptography are sync's: only `ally sync` may load them.
 
 # Runs allycli.cli.main() in a fresh interpreter with the given argv (or, for null, only
 # imports allycli.cli), then writes the exit code and the heavy modules that were loaded
@@ -84,6 +85,12 @@ def test_importing_the_cli_loads_nothing_heavy(tmp_path: Path) -> None:
     [
         (["ally", "--help"], {}, "log"),
         (["ally", "--version"], {}, "ally "),
+        (["ally", "sync", "--help"], {}, "--show-key"),
+        (
+            ["ally"],
+            {"_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally sync --s", "COMP_CWORD": "2"},
+            "--show-key",
+        ),
         (
             ["ally"],
             {"_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally lo", "COMP_CWORD": "1"},
@@ -124,6 +131,8 @@ def test_importing_the_cli_loads_nothing_heavy(tmp_path: Path) -> None:
     ids=[
         "help",
         "version",
+        "sync-help",
+        "complete-sync",
         "complete-command",
         "complete-activity",
         "complete-entry-id",
@@ -157,7 +166,8 @@ def test_logging_does_not_load_sqlmodel_sqlalchemy_or_prompt_toolkit(
     code, loaded, out = probe(tmp_path, ["ally", "log", "protest", *note])  # stdin: /dev/null
     assert code in (0, None)
     assert "protest" in out
-    assert [m for m in loaded if m in ("sqlmodel", "sqlalchemy", "prompt_toolkit")] == []
+    heavy = ("sqlmodel", "sqlalchemy", "prompt_toolkit", "psycopg", "cryptography")
+    assert [m for m in loaded if m in heavy] == []
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM entry").fetchone()[0] == 2
 

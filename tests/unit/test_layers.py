@@ -188,7 +188,9 @@ def test_imports_flow_down(module: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", sorted(p for p in SRC.glob("*.py") if p.stem not in ("cli", "shell")), ids=str
+    "path",
+    sorted(p for p in SRC.rglob("*.py") if p.stem not in ("cli", "shell")),
+    ids=lambda p: str(p.relative_to(SRC)),
 )
 def test_only_the_shell_reads_clock_environment_and_terminal(path: Path) -> None:
     source = ast.unparse(ast.parse(path.read_text(encoding="utf-8")))
