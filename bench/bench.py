@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import benchsync
 from benchdata import NEEDLE, Data, generate
-from benchmeasure import Case, Figure, measure, rss_floor, table
+from benchmeasure import Case, Figure, Row, measure, rss_floor, table
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -50,8 +51,8 @@ def build_env(log: Path) -> Path:
         _step(f"creating {ENV_DIR}")
         subprocess.run([sys.executable, "-m", "venv", str(ENV_DIR)], check=True)
     pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check"]
-    _step("installing jrnl and ally's dependencies (pip install jrnl .)")
-    _logged([*pip, "jrnl", str(REPO)], log)
+    _step("installing jrnl and ally's dependencies (pip install jrnl '.[sync]')")
+    _logged([*pip, "jrnl", f"{REPO}[sync]"], log)
     _step("installing ally from this checkout (pip install --force-reinstall --no-deps .)")
     _logged([*pip, "--force-reinstall", "--no-deps", str(REPO)], log)
     return python
@@ -90,9 +91,9 @@ class Tools:
         )
 
 
-def figures(tools: Tools, data: Data) -> list[Figure]:
-    work, home = data.work, data.home
-    db = work / "ally.db"
+def child_env(data: Data) -> dict[str, str]:
+    """A private HOME, XDG folders and database for every child."""
+    home = data.home
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
@@ -103,10 +104,17 @@ def figures(tools: Tools, data: Data) -> list[Figure]:
         "LANG": "C.UTF-8",
         "NO_COLOR": "1",
         "COLUMNS": "100",
-        "ALLY_DB": str(db),
+        "ALLY_DB": str(data.work / "ally.db"),
     }
     if "TZ" in os.environ:
         env["TZ"] = os.environ["TZ"]
+    return env
+
+
+def figures(tools: Tools, data: Data) -> list[Figure]:
+    work = data.work
+    db = work / "ally.db"
+    env = child_env(data)
     complete_env = {
         **env,
         "_ALLY_COMPLETE": "complete_bash",
@@ -163,6 +171,14 @@ def figures(tools: Tools, data: Data) -> list[Figure]:
                on(data.big_db, *year_json, check=_report_json(nonempty=True)),
                on(data.empty_db, *year_json, check=_report_json(nonempty=False)),
                "<= 1.5x, < 1 s", max_ratio=1.5, max_value=1.0),
+        Figure(f"report --year, rhythms ({big}) vs (empty)",
+               on(data.big_rhythm_db, *year, check=_has("Rhythms")),
+               on(data.empty_rhythm_db, *year, check=_has("Rhythms")), "<= 1.5x",
+               max_ratio=1.5),
+        Figure(f"rhythm --json ({big}) vs (empty)",
+               on(data.big_rhythm_db, "rhythm", "--json", check=_has('"momentum"')),
+               on(data.empty_rhythm_db, "rhythm", "--json", check=_has('"momentum"')),
+               "<= 1.5x", max_ratio=1.5),
         Figure(f"calendar ({big}) vs (empty)",
                on(data.big_db, "calendar", check=_has("Busiest week")),
                on(data.empty_db, "calendar", check=_has("3 or more")), "<= 1.5x", max_ratio=1.5),
@@ -308,6 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for figure in chosen:
         _step(f"measuring {figure.name}")
         rows.append(measure(figure, runs, warmup, data.work))
+    rows += sync_rows(tools, data, runs, warmup, today)
     print(table(rows), end="\n\n")
     print(f"RSS floor (the measuring helper alone): {rss_floor(data.work):.1f} MiB")
     failing = [r.name for r in rows if r.holds is False]
@@ -325,6 +342,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0
+
+
+def sync_rows(tools: Tools, data: Data, runs: int, warmup: int, today: date) -> list[Row]:
+    """The sync figures, on a private PostgreSQL hub; skipped, saying why, without one."""
+    why = benchsync.unavailable()
+    if why is not None:
+        _step(f"sync figures {why}")
+        return [Row(name, None, None, target, False, None, note=why)
+                for name, target in benchsync.targets(data)]  # fmt: skip
+    rows = []
+    env = child_env(data)
+    with benchsync.hub_server() as cluster:
+        _step("preparing the sync hubs (a first sync of the big journal)")
+        sync = benchsync.prepare(cluster, data, tools.ally, env, today)
+        for figure in benchsync.figures(sync, data, tools.ally, env):
+            _step(f"measuring {figure.name}")
+            rows.append(measure(figure, runs, warmup, data.work))
+    return rows
 
 
 def _version(package: str) -> str:

@@ -29,7 +29,7 @@ ACTIVITIES = (
     ("interrupting", 7),
     ("volunteering", 10),
     ("voting", 3),
-    ("learning", 14),
+    ("training", 14),
     ("children", 5),
     ("money", 8),
     ("listening", 18),
@@ -172,6 +172,42 @@ def write_ally_db(path: Path, records: Sequence[Any]) -> None:
     store.checkpoint()
 
 
+# Every pillar and four action types on a rhythm, minutes rhythms among them, and a pause.
+RHYTHMS = {
+    "action": "3/week",
+    "listening": "2/week",
+    "learning": "90min/week",
+    "yielding": "1/week",
+    "protest": "1/month",
+    "advocacy": "2/week",
+    "money": "1/month",
+    "training": "60min/month",
+}
+
+
+def copy_db(source: Path, target: Path) -> None:
+    remove_db(target)
+    target.write_bytes(source.read_bytes())
+    target.chmod(0o600)
+
+
+def write_rhythms(path: Path, today: date) -> None:
+    """Set RHYTHMS and one week's pause through ally's own rhythm store."""
+    from allycli.exchange_objects import Pause
+    from allycli.rhythm_store import insert_pause, write_rhythm
+    from allycli.store import Store
+
+    now = datetime.now().astimezone().isoformat(timespec="microseconds")
+    store = Store(path)
+    with store.writing() as conn:
+        for category, spec in RHYTHMS.items():
+            write_rhythm(conn, category, spec, now)
+        since = today - timedelta(days=200)
+        insert_pause(conn, Pause(str(uuid.UUID(int=SEED, version=4)), since,
+                                 since + timedelta(days=6), None, "bench", now, now))  # fmt: skip
+    store.checkpoint()
+
+
 def write_jsonl(path: Path, records: Sequence[Any]) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for r in records:
@@ -239,6 +275,14 @@ class Data:
         return self.root / "ally-empty.db"
 
     @property
+    def big_rhythm_db(self) -> Path:
+        return self.root / f"ally-{self.big}-rhythms.db"
+
+    @property
+    def empty_rhythm_db(self) -> Path:
+        return self.root / "ally-empty-rhythms.db"
+
+    @property
     def small_jrnl(self) -> Path:
         return self.root / f"jrnl-{self.small}.txt"
 
@@ -261,6 +305,12 @@ def generate(data: Data, today: date, with_jrnl: bool) -> str:
     write_jsonl(data.big_jsonl, big)
     write_ally_db(data.small_db, practice_records(data.small, SEED + 1, today))
     write_ally_db(data.empty_db, [])
+    for source, target in (
+        (data.big_db, data.big_rhythm_db),
+        (data.empty_db, data.empty_rhythm_db),
+    ):
+        copy_db(source, target)
+        write_rhythms(target, today)
     if with_jrnl:
         write_jrnl_journal(data.small_jrnl, data.small, SEED + 2, today)
         write_jrnl_config(data.home, data.work / "journal.txt")

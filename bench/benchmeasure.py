@@ -72,6 +72,7 @@ class Case:
     env: Mapping[str, str]
     fresh: tuple[tuple[Path, Path], ...] = ()
     check: Callable[[str], str | None] | None = None  # stdout -> what is wrong, or None
+    before: Callable[[], None] | None = None  # untimed set-up before each run (a hub's state)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,8 @@ def measure(figure: Figure, runs: int, warmup: int, work: Path) -> Row:
         for label, case in cases:  # alternating: A, B, A, B, ...
             for source, dest in case.fresh:
                 fresh_copy(source, dest)
+            if case.before is not None:
+                case.before()
             out, err = work / f"{label}.out", work / f"{label}.err"
             outcome = spawn(case.argv, case.env, out, err)
             if outcome.code != 0:

@@ -475,7 +475,9 @@ def export(
 
         raise UsageError(f"No export format '{fmt[:20]}'. Choose jsonl, csv or md.")
     ctx = shell.context()
-    filters = _filters(ctx, since, until, None, None, kind, None, newest_first=False)
+    filters = None  # the whole journal, rhythms and pauses included
+    if since or until or kind:
+        filters = _filters(ctx, since, until, None, None, kind, None, newest_first=False)
     with shell.utf8_stdout() as stdout:
         count = journal.export(ctx, fmt, output, stdout, filters)
     if output is not None:
@@ -563,6 +565,58 @@ def doctor() -> None:
         n = len(problems)
         found = "1 problem found; see the fix" if n == 1 else f"{n} problems found; see the fixes"
         shell.fail(f"{found} above.", 1)
+
+
+@app.command(
+    "sync",
+    epilog="Examples: ally sync --url postgresql://me@db.example.org/ally   |   ally sync   |   "
+    "ally sync --status",
+)
+def sync_(
+    url: str | None = typer.Option(
+        None,
+        "--url",
+        help="The hub, postgresql://user:password@host/database (or ALLY_SYNC_URL); "
+        "remembered after a sync.",
+        show_default=False,
+    ),
+    show_key: bool = typer.Option(
+        False, "--show-key", help="Print the key, to set as ALLY_SYNC_KEY on another machine."
+    ),
+    status: bool = typer.Option(
+        False, "--status", help="When the last sync was, what waits, whether the hub answers."
+    ),
+    forget: bool = typer.Option(False, "--forget", help="Drop the stored URL and key."),
+) -> None:
+    """Exchange changes with your other machines through a PostgreSQL hub (end-to-end
+    encrypted: the hub holds ciphertext only)."""
+    from allycli import render
+    from allycli.errors import UsageError
+    from allycli.sync import commands
+
+    if sum((show_key, status, forget)) > 1:
+        raise UsageError("Choose one of --show-key, --status or --forget.")
+    ctx = shell.context()
+    url = url or os.environ.get("ALLY_SYNC_URL") or None
+    key = os.environ.get("ALLY_SYNC_KEY") or None
+    if show_key:
+        typer.echo(commands.show_key(ctx, key))
+    elif forget:
+        had = commands.forget(ctx)
+        typer.echo(render.sync_forgotten(had))
+    elif status:
+        typer.echo(render.sync_status(commands.status(ctx, url)))
+    else:
+        typer.echo(render.synced(commands.run(ctx, url, key)))
+
+
+def _register_more() -> None:
+    from allycli import cli_rhythms
+
+    cli_rhythms.register(app)
+
+
+_register_more()
 
 
 def main() -> None:

@@ -82,3 +82,7 @@ def storage_error(path: object, exc: BaseException) -> StorageError:
 def first_words(exc: BaseException) -> str:
     # sqlite3 messages name the failing operation, never bound values.
     return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+
+
+class SyncError(AllyError):
+    """The hub cannot be reached, refuses, or holds something this journal cannot use."""

@@ -85,11 +85,14 @@ def _indent(text: str) -> str:
 # -- import --------------------------------------------------------------------------------
 
 
-def read_jsonl(lines: Iterable[str], name: str, latest: date | None = None) -> Iterator[Record]:
+def read_jsonl(lines: Iterable[str], name: str, latest: date | None = None) -> Iterator[Any]:
     """Parse and validate each line; raises DataFileError naming the first bad line.
 
+    Yields Records, and rhythm and pause objects (exchange_objects) for their lines.
     `latest` is the last day an entry may have (import takes dates up to tomorrow).
     """
+    from allycli.exchange_objects import is_object, parse_object
+
     first = True
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -106,6 +109,9 @@ def read_jsonl(lines: Iterable[str], name: str, latest: date | None = None) -> I
                 ) from None
             raise DataFileError(f"{where} is not valid JSON; nothing was imported.") from None
         first = False
+        if is_object(obj):
+            yield parse_object(obj, where)
+            continue
         record = _record(obj, where)
         if latest is not None and record.day > latest.isoformat():
             raise DataFileError(
@@ -123,7 +129,7 @@ def _record(obj: Any, where: str) -> Record:
         raise bad("expected an object as written by `ally export --format jsonl`")
     kind = obj.get("kind")
     if kind not in ("practice", "reflection"):
-        raise bad('\'kind\' must be "practice" or "reflection"')
+        raise bad('\'kind\' must be "practice", "reflection", "rhythm" or "pause"')
     allowed = _PRACTICE_KEYS if kind == "practice" else _REFLECTION_KEYS
     missing = allowed - set(obj)
     if missing:

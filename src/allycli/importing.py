@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from allycli import entrydb, exchange, merge
 from allycli.errors import DataFileError
@@ -33,13 +33,14 @@ class Merged:
     conflicts: int = 0
     deleted_here: int = 0  # deleted here at or after the object's updated_at: left out
     dry_run: bool = False
+    objects: int = 0  # rhythm and pause objects added (in a dry run: read)
 
     @property
     def read(self) -> int:
         return self.added + self.updated + self.present + self.conflicts + self.deleted_here
 
 
-def read(ctx: Context, path: Path | None, stdin: IO[bytes] | None = None) -> list[Record]:
+def read(ctx: Context, path: Path | None, stdin: IO[bytes] | None = None) -> list[Any]:
     """Every object of the file (or of `stdin` when path is None), validated."""
     name = STDIN if path is None else str(path)
     latest = ctx.today + timedelta(days=1)  # a machine in another zone may be a day ahead
@@ -72,20 +73,33 @@ def decoded_lines(fh: Iterable[bytes], name: str) -> Iterator[str]:
 
 def merge_into(
     ctx: Context,
-    records: list[Record],
+    records: list[Any],
     source: str,
     *,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> Merged:
-    """Merge the records into the journal (or only say what that would do)."""
+    """Merge the records into the journal (or only say what that would do).
+
+    Rhythm and pause objects in the file are added when their id is new here
+    (rhythm_cases.add_objects); entries merge by updated_at.
+    """
+    import dataclasses
+
+    entries = [r for r in records if isinstance(r, Record)]
+    objects = [o for o in records if not isinstance(o, Record)]
     if dry_run:
         with ctx.store.reading() as conn:
-            return _merge(conn, records, source, dry_run=True)
+            merged = _merge(conn, entries, source, dry_run=True)
+        return dataclasses.replace(merged, objects=len(objects))
     with ctx.store.writing() as conn:
-        merged = _merge(conn, records, source, progress=progress)
+        merged = _merge(conn, entries, source, progress=progress)
     if merged.updated or merged.conflicts:
         ctx.store.checkpoint()  # old text overwritten in the main file, the WAL emptied
+    if objects:
+        from allycli import rhythm_cases
+
+        merged = dataclasses.replace(merged, objects=rhythm_cases.add_objects(ctx, objects))
     return merged
 
 

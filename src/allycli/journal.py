@@ -7,13 +7,14 @@ Nothing here reads the clock, the environment or the terminal: `Context` carries
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from allycli import insights, prompts, taxonomy
 from allycli.dates import Period
@@ -21,6 +22,9 @@ from allycli.errors import AllyError, Interrupted, StorageError, UsageError
 from allycli.prompts import Prompt
 from allycli.records import Record
 from allycli.store import Store
+
+if TYPE_CHECKING:
+    from allycli.rhythm_cases import RhythmReport
 
 T = TypeVar("T")
 
@@ -56,6 +60,7 @@ class Logged:
     record: Record
     streak: int
     today: date
+    progress: tuple[Any, ...] = ()  # rhythm_cases.Progress of each touched unit
 
 
 def check_text(text: str, what: str) -> str:
@@ -93,7 +98,20 @@ def log(
         minutes=minutes,
     )
     streak = _save(ctx, record, lambda: ctx.store.insert_and_streak(record.row(), ctx.today))
-    return Logged(record, streak, ctx.today)
+    progress, paused_streak = _progress(ctx, record)
+    return Logged(record, streak if paused_streak is None else paused_streak, ctx.today, progress)
+
+
+def _progress(ctx: Context, record: Record) -> tuple[tuple[Any, ...], int | None]:
+    """The rhythm units the new entry touched; the entry is saved whatever this finds."""
+    from allycli import rhythm_cases
+
+    touched = ["practice", record.pillar, *([record.action_type] if record.action_type else [])]
+    try:
+        with ctx.store.reading() as conn:
+            return rhythm_cases.progress(conn, touched, date.fromisoformat(record.day), ctx.today)
+    except StorageError:
+        return (), None
 
 
 def write_or_draft(
@@ -224,6 +242,7 @@ class Report:
     buckets: tuple[insights.Bucket, ...]
     minutes_by_pillar: Mapping[str, int] = dataclasses.field(default_factory=dict)
     minutes_by_action_type: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    rhythms: RhythmReport | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -263,25 +282,27 @@ class Report:
             "minutes_by_action_type": {
                 t: self.minutes_by_action_type.get(t, 0) for t in taxonomy.ACTION_TYPES
             },
+            **(self.rhythms.to_json() if self.rhythms is not None else {}),
         }
 
 
 def report(ctx: Context, period: Period) -> Report:
-    from allycli import queries
+    from allycli import queries, rhythm_cases
 
     all_prompts = ctx.load_prompts()
     as_of = min(period.end, ctx.today)
     with queries.reading(ctx.store) as conn:
         counts = queries.period_counts(conn, period.start, period.end)
-        days, days_by_pillar = queries.practice_days(conn, as_of)
-        last_pillar, last_type = queries.last_practiced(conn, as_of)
-        minutes_pillar, minutes_type = queries.period_minutes(conn, period.start, period.end)
-    by_pillar = dict.fromkeys(taxonomy.PILLARS, 0)
-    for (_, pillar), n in counts.daily.items():
-        if pillar in by_pillar:
-            by_pillar[pillar] += n
-    by_type = {t: counts.by_action_type.get(t, 0) for t in taxonomy.ACTION_TYPES}
-    gaps = insights.gaps(by_pillar, by_type, last_pillar, last_type, as_of)
+        by_pillar = dict.fromkeys(taxonomy.PILLARS, 0)
+        for (_, pillar), n in counts.daily.items():
+            if pillar in by_pillar:
+                by_pillar[pillar] += n
+        by_type = {t: counts.by_action_type.get(t, 0) for t in taxonomy.ACTION_TYPES}
+        rhythm_part = rhythm_cases.for_report(
+            queries.driver(conn), period.start, period.end, as_of, ctx.today,
+            {**by_pillar, **by_type},
+        )  # fmt: skip
+    gaps = rhythm_part.gaps
     chosen = prompts.learning_for(
         all_prompts, [(g.kind, g.category) for g in gaps], seed=period.start.toordinal()
     )
@@ -292,16 +313,14 @@ def report(ctx: Context, period: Period) -> Report:
         reflections=counts.reflections,
         by_pillar=by_pillar,
         by_action_type=by_type,
-        streak=insights.streak(days, as_of, ctx.today),
-        pillar_streaks={
-            p: insights.streak(days_by_pillar.get(p, ()), as_of, ctx.today)
-            for p in taxonomy.PILLARS
-        },
+        streak=rhythm_part.streak,
+        pillar_streaks=rhythm_part.pillar_streaks,
         gaps=gaps,
         prompts=chosen,
         buckets=insights.buckets(period, counts.daily),
-        minutes_by_pillar=minutes_pillar,
-        minutes_by_action_type=minutes_type,
+        minutes_by_pillar=rhythm_part.minutes_by_pillar,
+        minutes_by_action_type=rhythm_part.minutes_by_action_type,
+        rhythms=rhythm_part,
     )
 
 
@@ -351,7 +370,11 @@ def export(
     from allycli import exchange
     from allycli.queries import Filters
 
-    records = entries(ctx, filters or Filters(newest_first=False))
+    records: Iterable[Any] = entries(ctx, filters or Filters(newest_first=False))
+    if fmt == "jsonl" and filters is None:  # the whole journal: rhythms and pauses too
+        from allycli import rhythm_cases
+
+        records = itertools.chain(records, rhythm_cases.objects(ctx))
     if output is None:
         return exchange.write(records, fmt, stdout)
     target = output.expanduser()

@@ -18,9 +18,9 @@ class Entry(SQLModel, table=True):
     __tablename__ = "entry"
     __table_args__ = (
         CheckConstraint("kind IN ('practice', 'reflection')", name="entry_kind"),
-        Index("ix_entry_kind_day", "kind", "day", "pillar", "action_type"),
-        Index("ix_entry_kind_pillar_day", "kind", "pillar", "day"),
-        Index("ix_entry_kind_type_day", "kind", "action_type", "day"),
+        Index("ix_entry_kind_day", "kind", "day", "pillar", "action_type", "minutes"),
+        Index("ix_entry_kind_pillar_day", "kind", "pillar", "day", "minutes"),
+        Index("ix_entry_kind_type_day", "kind", "action_type", "day", "minutes"),
         Index("ix_entry_day_created", "day", "created_us", "id"),
         Index("ix_entry_created_us", "created_us"),
         Index("ix_entry_folded", "folded"),  # `ally search` scans it (covering, half the bytes)
@@ -85,3 +85,16 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str = Field(nullable=False)
+
+
+class Synced(SQLModel, table=True):
+    """Per id, the version last exchanged with the sync hub; a differing one waits to be sent.
+
+    Each journal's own record of its hub, like the settings: never exported.
+    """
+
+    __tablename__ = "synced"
+
+    id: str = Field(primary_key=True)
+    updated_at: str = Field(nullable=False)  # as exchanged: the object's or the tombstone's time
+    deleted: int = Field(nullable=False)  # 1 for a tombstone

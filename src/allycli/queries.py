@@ -63,6 +63,11 @@ def reading(store: Store) -> Iterator[Connection]:
         eng.dispose()
 
 
+def driver(conn: Connection) -> Any:
+    """The sqlite3 connection under a SQLAlchemy one, for rhythm_store's plain SQL."""
+    return conn.connection.driver_connection
+
+
 @dataclass(frozen=True)
 class PeriodCounts:
     daily: dict[tuple[date, str], int]

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from allycli.journal import Logged, Report
     from allycli.prompts import Prompt
     from allycli.records import Record
+    from allycli.sync.commands import SyncStatus
+    from allycli.sync.engine import SyncResult
 
 
 _MONTHS = dates.MONTH_ABBR
@@ -37,7 +39,8 @@ _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December",
 )  # fmt: skip
-_KIND_NAMES = {"pillar": "pillar", "action_type": "action type"}
+_KIND_NAMES = {"pillar": "pillar", "action_type": "action type", "practice": "all practice"}
+MAX_GAPS = 5  # the most neglected; the rest are counted
 # Beyond this many slices the overview turns on its side so it still fits 80 columns.
 _MAX_COLUMNS = 14
 ZERO = "·"
@@ -102,6 +105,10 @@ def logged(result: Logged) -> Text:
     line.append(f" for {_when(day, result.today)}")
     if extras:
         line.append(": " + ", ".join(extras))
+    if result.progress:
+        from allycli.render_rhythms import progress
+
+        line.append(". " + progress(result.progress))
     if result.streak:
         line.append(f". Current streak: {_days(result.streak)}.")
     else:
@@ -169,6 +176,7 @@ def report(r: Report) -> RenderableType:
         Text(""),
         _counts(r),
         Text(""),
+        *_rhythms(r),
         _streak_line(r),
         Text(""),
         *_gaps(r),
@@ -184,7 +192,7 @@ def _empty_journal(r: Report) -> bool:
         r.entries == 0
         and r.reflections == 0
         and all(g.last_practiced is None for g in r.gaps)
-        and len(r.gaps) == len(PILLARS) + len(ACTION_TYPES)
+        and r.streak.longest == 0  # no practice on any day up to the period's end
     )
 
 
@@ -269,6 +277,15 @@ def _overview_lines(r: Report) -> RenderableType:
     return Group(*lines)
 
 
+def _rhythms(r: Report) -> list[RenderableType]:
+    """Each rhythm's unit, streak and momentum, in place of the per-pillar daily streaks."""
+    if r.rhythms is None or not r.rhythms.rhythms:
+        return []
+    from allycli.render_rhythms import report_rhythms
+
+    return [report_rhythms(r.rhythms.rhythms, r.today, min(r.period.end, r.today)), Text("")]
+
+
 def _noun(r: Report) -> str:
     """The period as the counts' headers name it: "this week", "that month", "in range"."""
     noun = {"week": "week", "month": "month", "year": "year"}.get(r.period.kind)
@@ -285,37 +302,41 @@ def _counts(r: Report) -> RenderableType:
     """
     live = r.today in r.period
     noun = _noun(r)
+    daily = r.rhythms is None  # with rhythms, their units and streaks are shown instead
     pillar_headers = [
         "Pillar",
         f"Entries\n{noun}",
         f"Minutes\n{noun}",
-        "Streak\nnow" if live else "Streak\nat end",
-        "Longest\nall time" if live else "Longest\nto then",
-    ]
+        *(("Streak\nnow" if live else "Streak\nat end",
+           "Longest\nall time" if live else "Longest\nto then") if daily else ()),
+    ]  # fmt: skip
     pillar_rows = []
     for pillar in PILLARS:
         streak = r.pillar_streaks.get(pillar)
         current, longest = (streak.current, streak.longest) if streak else (0, 0)
         pillar_rows.append([
             pillar, str(r.by_pillar.get(pillar, 0)), str(r.minutes_by_pillar.get(pillar, 0)),
-            _days(current), _days(longest),
+            *((_days(current), _days(longest)) if daily else ()),
         ])  # fmt: skip
     type_headers = ["Action type", f"Entries\n{noun}", f"Minutes\n{noun}"]
     type_rows = [
         [t, str(r.by_action_type.get(t, 0)), str(r.minutes_by_action_type.get(t, 0))]
         for t in ACTION_TYPES
     ]
-    by_pillar = fit_table(pillar_headers, pillar_rows, right=(1, 2, 3, 4), title="By pillar")
+    right = (1, 2, 3, 4) if daily else (1, 2)
+    by_pillar = fit_table(pillar_headers, pillar_rows, right=right, title="By pillar")
     by_type = fit_table(type_headers, type_rows, right=(1, 2), title="By action type")
     side = Table.grid(padding=(0, 4))
     side.add_row(by_pillar, by_type)
     lines: list[RenderableType] = [_heading(f"By pillar, {noun}")]
-    for pillar, entries, minutes, current, longest in pillar_rows:
-        now = "now" if live else "at the end"
-        lines.append(Text(
-            f"{pillar}: {_plural(int(entries), 'entry', 'entries')}, {minutes} min; streak "
-            f"{current} {now}, longest {longest} ({'all time' if live else 'up to then'})"
-        ))  # fmt: skip
+    for pillar, entries, minutes, *streaks in pillar_rows:
+        line = f"{pillar}: {_plural(int(entries), 'entry', 'entries')}, {minutes} min"
+        if streaks:
+            current, longest = streaks
+            now = "now" if live else "at the end"
+            line += (f"; streak {current} {now}, longest {longest} "
+                     f"({'all time' if live else 'up to then'})")  # fmt: skip
+        lines.append(Text(line))
     lines += [Text(""), _heading(f"By action type, {noun}")]
     for action_type, entries, minutes in type_rows:
         lines.append(
@@ -328,7 +349,9 @@ def _streak_line(r: Report) -> Text:
     s = r.streak
     if r.today in r.period:
         now = f"{_days(s.current)} now" if s.current else "none now (today is still open)"
-        return Text(f"Streak (days in a row with practice): {now}, longest {_days(s.longest)}.")
+        return Text(
+            f"Streak (days in a row with practice): {now}, longest {_days(s.longest)} (all time)."
+        )
     end = _day(r.period.end)
     return Text(f"Streak on {end}: {_days(s.current)}, longest up to then {_days(s.longest)}.")
 
@@ -345,16 +368,23 @@ def gap_words(gap: Gap, r: Report) -> str:
 
 def _gaps(r: Report) -> list[RenderableType]:
     if not r.gaps:
+        if r.rhythms is not None:
+            return [Text("No gaps: every rhythm is met or under way, and every other category "
+                         "has entries in this period.")]  # fmt: skip
         return [Text("Every pillar and action type has entries in this period.")]
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="dim")
     table.add_column()
     lines = []
-    for gap in r.gaps:
+    for gap in r.gaps[:MAX_GAPS]:
         kind = _KIND_NAMES.get(gap.kind, gap.kind)
         table.add_row(gap.category, kind, gap_words(gap, r))
         lines.append(Text(f"{gap.category} ({kind}): {gap_words(gap, r)}"))
+    if len(r.gaps) > MAX_GAPS:
+        more = f"and {len(r.gaps) - MAX_GAPS} more"
+        table.add_row(Text(more, style="dim"), "", "")
+        lines.append(Text(more, style="dim"))
     return [_heading(f"Gaps: {_period_words(r)}"), _indent(Fit(Room(table, 21), Group(*lines)))]
 
 
@@ -493,3 +523,54 @@ def prompt_table(ps: Iterable[Prompt]) -> RenderableType:
         line.append_text(user_text(f" ({topic})", "dim"))
         stacked += [line, _indent(user_text(p.text)), Text("")]
     return Fit(Room(table, 20), Group(*stacked[:-1]))
+
+
+# -- sync ----------------------------------------------------------------------------------
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def synced(result: SyncResult) -> str:
+    """One line for `ally sync`, two when a key was made."""
+    line = (
+        f"Synced with {result.hub}: sent {_n(result.sent, 'change', 'changes')}, "
+        f"received {_n(result.received, 'change', 'changes')}."
+    )
+    if result.conflicts:
+        line += (
+            f" {_n(result.conflicts, 'conflict', 'conflicts')} (equal times, different "
+            "content) settled the same way on every machine."
+        )
+    if result.new_key:
+        line += (
+            "\nA key for this hub was made now. Your other machines need it: run "
+            "`ally sync --show-key` here and set ALLY_SYNC_KEY there for their first sync."
+        )
+    return line
+
+
+def sync_status(status: SyncStatus) -> str:
+    """`ally sync --status`: the hub, the last sync, what waits, how the hub answered."""
+    waiting = _n(status.waiting, "change waits", "changes wait") + " to be sent"
+    if status.hub is None:
+        return (
+            f"Sync is not set up; {waiting}. Start with "
+            "`ally sync --url postgresql://user:password@host/database`."
+        )
+    hub = {
+        "answers": f"Hub: {status.hub} (it answers)",
+        "answers, empty": f"Hub: {status.hub} (it answers; the first sync sets it up)",
+    }.get(status.answer, f"Hub: {status.hub}\n{status.answer}")
+    last = status.last_sync or "never"
+    return f"{hub}\nLast sync: {last}\n{waiting[0].upper()}{waiting[1:]}."
+
+
+def sync_forgotten(had: bool) -> str:
+    if not had:
+        return "Nothing to forget: no hub URL or key is stored here."
+    return (
+        "Forgot the hub's URL and key here; the journal's entries stay. Other machines that "
+        "sync keep the key (`ally sync --show-key` there)."
+    )

@@ -140,6 +140,11 @@ def merged(m: Merged) -> str:
     counts = f"{m.updated} updated, {m.present} already present, {m.conflicts} kept in a conflict"
     if m.deleted_here:
         counts += f", {n(m.deleted_here, 'left out', 'left out')} (deleted here later)"
+    if m.objects:
+        counts += (
+            f"; {n(m.objects, 'rhythm or pause', 'rhythms and pauses')} "
+            + ("read (added when new)" if m.dry_run else "added")
+        )
     source = clean(m.source)
     if m.dry_run:
         return (

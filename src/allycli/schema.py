@@ -129,6 +129,31 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         3,
+        "rhythms: the day, pillar and action type indexes cover minutes, so days and minute "
+        "sums per category read no table rows and need no sort",
+        (
+            "DROP INDEX ix_entry_kind_day",
+            "CREATE INDEX ix_entry_kind_day ON entry (kind, day, pillar, action_type, minutes)",
+            "DROP INDEX ix_entry_kind_pillar_day",
+            "CREATE INDEX ix_entry_kind_pillar_day ON entry (kind, pillar, day, minutes)",
+            "DROP INDEX ix_entry_kind_type_day",
+            "CREATE INDEX ix_entry_kind_type_day ON entry (kind, action_type, day, minutes)",
+        ),
+    ),
+    Migration(
+        4,
+        "sync: the version of each object last exchanged with the hub (what waits to be sent)",
+        (
+            """CREATE TABLE synced (
+                id VARCHAR NOT NULL,
+                updated_at VARCHAR NOT NULL,
+                deleted INTEGER NOT NULL,
+                PRIMARY KEY (id)
+            )""",
+        ),
+    ),
+    Migration(
+        5,
         "search: an index of the folded text, so `ally search` scans it instead of the table",
         ("CREATE INDEX ix_entry_folded ON entry (folded)",),
     ),

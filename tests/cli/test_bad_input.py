@@ -344,6 +344,29 @@ CASES = [
       env={"ALLY_DB": "{tmp}/plain/ally.db"}, files={"plain": NOT_SQLITE}, keep=("plain",)),
     # -- no such command
     c("unknown-command", "journal", 2, "No such command 'journal'"),
+    # -- rhythm and pause (issue 9's "Bad input")
+    c("rhythm-misspelt-unit", "rhythm listening 3/wek", 2, "'3/wek' is not a rhythm. Use N/day"),
+    c("rhythm-too-many-days", "rhythm listening 8/week", 2, "must be from 1 to 7, for example"),
+    c("rhythm-zero-days", "rhythm listening 0/week", 2, "must be from 1 to 7"),
+    c("rhythm-negative-minutes", "rhythm listening -1min/day", 2, "'-1min/day' is not a rhythm"),
+    c("rhythm-zero-day-block", "rhythm listening 3/0d", 2, "needs K from 1 to 366"),
+    c("rhythm-unknown-category", "rhythm sleeping 3/week", 2, "No category 'sleeping'. Choose"),
+    c("rhythm-ambiguous-category", "rhythm vo 1/week", 2, "could be volunteering or voting"),
+    c("rhythm-json-while-setting", "rhythm listening 3/week --json", 2, "--json lists rhythms"),
+    c("pause-until-before-since", "pause --since 2026-11-30 --until 2026-11-20", 2,
+      "--until 2026-11-20 is before --since 2026-11-30"),
+    c("pause-too-long", "pause --since 2026-01-01 --until 2027-01-10", 2,
+      "A pause lasts at most 366 days"),
+    c("pause-too-far-ahead", "pause --since 2027-11-30 --until 2027-12-01", 2,
+      "within 366 days of today"),
+    c("pause-unknown-category", "pause sleeping --since today --until today", 2,
+      "No category 'sleeping'"),
+    c("pause-without-until", "pause --since today", 2, "needs --since and --until"),
+    c("pause-end-unknown-id", "pause --end ffff0000", 1, "No pause has the id ffff0000"),
+    c("pause-cancel-unknown-id", "pause --cancel ffff0000", 1, "No pause has the id ffff0000"),
+    c("pause-bad-id", "pause --end zz", 2, "A pause id is the hex id"),
+    c("pause-two-modes", "pause --list --cancel ffff0000", 2, "Choose one of"),
+    c("pause-json-without-list", "pause --json", 2, "--json goes with --list"),
 ]  # fmt: skip
 
 assert len(CASES) >= 45

@@ -327,6 +327,7 @@ def test_a_backfilled_entry_says_plainly_that_there_is_no_current_streak(run):
     out = run("log", "protest", "-d", "3 days ago").stdout
     assert out == (
         "Logged protest (action) for Sun 22 Nov (3 days ago). "
+        "practice: 1 of 1 on Sun 22 Nov; action: 1 of 1 in the week of Mon 16 Nov. "
         "No current streak: nothing is logged for yesterday or today.\n"
     )
 

@@ -25,9 +25,10 @@ import pytest
 from allycli.records import Record
 from allycli.store import Store
 
-HEAVY = ("sqlmodel", "sqlalchemy", "yaml", "prompt_toolkit")
+HEAVY = ("sqlmodel", "sqlalchemy", "yaml", "prompt_toolkit", "psycopg", "cryptography")
 # prompt_toolkit (the line editor of `reflect` and `--note -` at a terminal) costs about as
-# much again as the rest of `ally log`; only those two paths may load it.
+# much again as the rest of `ally log`; only those two paths may load it. psycopg and
+# cryptography are sync's: only `ally sync` may load them.
 
 # Runs allycli.cli.main() in a fresh interpreter with the given argv (or, for null, only
 # imports allycli.cli), then writes the exit code and the heavy modules that were loaded
@@ -84,6 +85,12 @@ def test_importing_the_cli_loads_nothing_heavy(tmp_path: Path) -> None:
     [
         (["ally", "--help"], {}, "log"),
         (["ally", "--version"], {}, "ally "),
+        (["ally", "sync", "--help"], {}, "--show-key"),
+        (
+            ["ally"],
+            {"_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally sync --s", "COMP_CWORD": "2"},
+            "--show-key",
+        ),
         (
             ["ally"],
             {"_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally lo", "COMP_CWORD": "1"},
@@ -124,6 +131,8 @@ def test_importing_the_cli_loads_nothing_heavy(tmp_path: Path) -> None:
     ids=[
         "help",
         "version",
+        "sync-help",
+        "complete-sync",
         "complete-command",
         "complete-activity",
         "complete-entry-id",
@@ -157,7 +166,8 @@ def test_logging_does_not_load_sqlmodel_sqlalchemy_or_prompt_toolkit(
     code, loaded, out = probe(tmp_path, ["ally", "log", "protest", *note])  # stdin: /dev/null
     assert code in (0, None)
     assert "protest" in out
-    assert [m for m in loaded if m in ("sqlmodel", "sqlalchemy", "prompt_toolkit")] == []
+    heavy = ("sqlmodel", "sqlalchemy", "prompt_toolkit", "psycopg", "cryptography")
+    assert [m for m in loaded if m in heavy] == []
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM entry").fetchone()[0] == 2
 
@@ -344,3 +354,38 @@ def test_report_queries_use_an_index(populated: Path) -> None:
             if line.startswith("SCAN entry") and "INDEX" not in line:
                 full_scans.append(f"{name}: {line} | {' '.join(sql.split())}")
     assert full_scans == []
+
+
+def test_rhythm_aggregates_read_only_covering_indexes(populated: Path) -> None:
+    """Days per category and minute sums come from an index alone: no table rows are read."""
+    from allycli import rhythm_store
+
+    today = date.today()
+    week = today - timedelta(days=today.weekday())
+    seen: list[str] = []
+    with Store(populated).reading() as conn:
+        conn.set_trace_callback(seen.append)
+        rhythm_store.category_days(conn, today)
+        rhythm_store.category_days(conn, today, ["practice", "learning", "money"])
+        rhythm_store.period_minutes(conn, week, today)
+        for category in ("practice", "listening", "money"):
+            rhythm_store.unit_days(conn, category, week, today, minutes=True)
+        conn.set_trace_callback(None)
+    statements = [s for s in seen if "FROM entry" in s]
+    assert len(statements) == 9
+    with sqlite3.connect(populated) as conn:
+        for sql in statements:
+            plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+            assert any("COVERING INDEX" in line for line in plan), (sql, plan)
+            assert not any(line.startswith("SCAN entry") for line in plan), (sql, plan)
+
+
+def test_practice_days_from_the_pillars_equal_their_own_query(populated: Path) -> None:
+    from allycli import rhythm_store
+
+    today = date.today()
+    with Store(populated).reading() as conn:
+        for minutes in ((), ("practice",)):
+            together = rhythm_store.category_days(conn, today, minutes_for=minutes)["practice"]
+            alone = rhythm_store.category_days(conn, today, ["practice"], minutes)["practice"]
+            assert together == alone and len(alone) > 500

@@ -1,0 +1,37 @@
+"""A private PostgreSQL server for the whole session, and a fresh hub database per test."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.sync.pgcluster import Cluster, find_bindir, start_cluster
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[Cluster]:
+    bindir = find_bindir()
+    if bindir is None:
+        message = (
+            "no PostgreSQL server binaries (/usr/lib/postgresql/*/bin or initdb on PATH); "
+            "install Debian's postgresql package to run the sync tests"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    cluster = start_cluster(bindir)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def hub_url(pg: Cluster) -> str:
+    """A new, empty database on the private server; the URL carries a password."""
+    return pg.create_db(f"hub{next(_numbers)}")

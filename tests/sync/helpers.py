@@ -1,0 +1,132 @@
+"""Journals for the sync tests: real SQLite files, written the way ally writes them."""
+
+from __future__ import annotations
+
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from allycli.records import Record
+from allycli.store import Store
+
+BASE = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+# Tables whose rows are the journal (setting and synced are each machine's own).
+JOURNAL_TABLES = ("entry", "tombstone", "rhythm", "pause")
+
+
+def stamp(seconds: float, offset_hours: int = 0) -> str:
+    tz = timezone(timedelta(hours=offset_hours))
+    return (BASE + timedelta(seconds=seconds)).astimezone(tz).isoformat(timespec="microseconds")
+
+
+def practice(note: str | None, at: str, *, day: str = "2026-11-20", **fields: object) -> Record:
+    values: dict[str, object] = {
+        "id": str(uuid.uuid4()),
+        "kind": "practice",
+        "day": day,
+        "created_at": at,
+        "pillar": "action",
+        "action_type": "protest",
+        "note": note,
+        "updated_at": at,
+    }
+    values.update(fields)
+    return Record(**values)  # type: ignore[arg-type]
+
+
+def reflection(answer: str, at: str) -> Record:
+    return Record(
+        id=str(uuid.uuid4()), kind="reflection", day="2026-11-20", created_at=at,
+        pillar="listening", prompt_id="reflect-listening-01", prompt="Whom did you hear out?",
+        answer=answer, updated_at=at,
+    )  # fmt: skip
+
+
+@dataclass
+class Journal:
+    path: Path
+
+    @property
+    def store(self) -> Store:
+        return Store(self.path)
+
+    def add(self, *records: Record) -> None:
+        self.store.insert([r.row() for r in records])
+
+    def edit(self, entry_id: str, note: str, at: str) -> None:
+        """What `ally edit ID --note` does to the file: new text, new updated_at."""
+        from allycli.folding import fold
+
+        with self.store.writing() as conn:
+            prompt, answer = conn.execute(
+                "SELECT prompt, answer FROM entry WHERE id = ?", (entry_id,)
+            ).fetchone()
+            conn.execute(
+                "UPDATE entry SET note = ?, folded = ?, updated_at = ? WHERE id = ?",
+                (note, fold(note, prompt, answer), at, entry_id),
+            )
+
+    def delete(self, entry_id: str, at: str) -> None:
+        self.store.delete(entry_id, deleted_at=at)
+
+    def ids(self) -> list[str]:
+        return sorted(str(row[0]) for row in self.rows("entry"))
+
+    def rows(self, table: str) -> list[tuple[object, ...]]:
+        if not self.path.exists():
+            return []
+        with sqlite3.connect(self.path) as conn:
+            return sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+
+    def dump(self) -> dict[str, list[tuple[object, ...]]]:
+        """Everything in the file, table by table (to check that a sync left it as it was)."""
+        if not self.path.exists():
+            return {}
+        with sqlite3.connect(self.path) as conn:
+            tables = [
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            ]
+            return {
+                t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables
+            }
+
+    def export(self) -> str:
+        from allycli import exchange
+        from allycli.queries import Filters, reading, records
+
+        out = io.StringIO()
+        with reading(self.store) as conn:
+            exchange.write(records(conn, Filters(newest_first=False)), "jsonl", out)
+        return out.getvalue()
+
+    def journal(self) -> dict[str, list[tuple[object, ...]]]:
+        return {t: self.rows(t) for t in JOURNAL_TABLES}
+
+    def ally(
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "allycli", *args],
+            env={**os.environ, "ALLY_DB": str(self.path), **(env or {})},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def popen(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "allycli", *args],
+            env={**os.environ, "ALLY_DB": str(self.path), **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
