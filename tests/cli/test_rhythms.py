@@ -219,10 +219,11 @@ def test_export_and_import_carry_rhythms_and_pauses(run, isolated, monkeypatch):
     (isolated / "all.jsonl").write_text("\n".join(exported) + "\n", encoding="utf-8")
     monkeypatch.setenv("ALLY_DB", str(isolated / "other.db"))
     out = run("import", str(isolated / "all.jsonl")).stdout
-    assert "Imported 4" in out
+    assert out.startswith("Imported 1 entry") and out.endswith("; 3 rhythms and pauses added.\n")
     assert run("export").stdout.splitlines() == exported
     again = run("import", str(isolated / "all.jsonl")).stdout
-    assert "Imported 0" in again
+    assert again.startswith("Imported 0 entries") and "1 already present" in again
+    assert "rhythms and pauses" not in again
 
 
 @pytest.mark.parametrize(
