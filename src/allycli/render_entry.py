@@ -141,9 +141,8 @@ def merged(m: Merged) -> str:
     if m.deleted_here:
         counts += f", {n(m.deleted_here, 'left out', 'left out')} (deleted here later)"
     if m.objects:
-        counts += (
-            f"; {n(m.objects, 'rhythm or pause', 'rhythms and pauses')} "
-            + ("read (added when new)" if m.dry_run else "added")
+        counts += f"; {n(m.objects, 'rhythm or pause', 'rhythms and pauses')} " + (
+            "read (added when new)" if m.dry_run else "added"
         )
     source = clean(m.source)
     if m.dry_run:
