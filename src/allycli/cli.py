@@ -291,9 +291,9 @@ def report(
     if as_json:
         _print_json(result.to_json())
         return
-    from allycli import render
+    from allycli import render_report
 
-    _show_picture(render.report(result), svg, html, width=100)
+    _show_picture(render_report.report(result), svg, html, width=100)
 
 
 @app.command(

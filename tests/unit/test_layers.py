@@ -89,6 +89,16 @@ FORBIDDEN = {
         "allycli.shell",
         "allycli.render",
     },
+    "render_report": {
+        "sqlite3",
+        "sqlmodel",
+        "sqlalchemy",
+        "typer",
+        "allycli.store",
+        "allycli.queries",
+        "allycli.cli",
+        "allycli.shell",
+    },
     "render_rhythms": {
         "sqlite3",
         "sqlmodel",

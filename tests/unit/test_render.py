@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from rich.console import Console, RenderableType
 
-from allycli import dates, insights, journal, render
+from allycli import dates, insights, journal, render, render_report
 from allycli.dates import Period
 from allycli.prompts import Prompt
 from allycli.records import Record
@@ -227,14 +227,14 @@ def reflection(entry_id: str, day: str, prompt: str, answer: str) -> Record:
 
 @pytest.mark.parametrize("name", list(PERIODS))
 def test_report_fits_80_columns(name: str) -> None:
-    out = show(render.report(full_report(PERIODS[name])))
+    out = show(render_report.report(full_report(PERIODS[name])))
     too_long = [line for line in out.splitlines() if len(line) > 80]
     assert too_long == []
     assert "…" not in out  # nothing had to be cut to fit
 
 
 def test_narrow_columns_keep_every_label_whole() -> None:
-    out = show(render.report(full_report(PERIODS["14 days"])))
+    out = show(render_report.report(full_report(PERIODS["14 days"])))
     heads = lines(out)[4:6]
     assert heads[0].split() == ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"] * 2
     assert heads[1].split() == [str(d) for d in range(12, 26)] + ["Total"]
@@ -251,12 +251,12 @@ def test_narrow_columns_keep_every_label_whole() -> None:
     ],
 )
 def test_report_header_names_the_period(name: str, title: str) -> None:
-    out = lines(show(render.report(full_report(PERIODS[name]))))
+    out = lines(show(render_report.report(full_report(PERIODS[name]))))
     assert out[0] == title
 
 
 def test_week_overview_counts_zeros_and_days_not_yet_come() -> None:
-    out = show(render.report(full_report(PERIODS["week"])))
+    out = show(render_report.report(full_report(PERIODS["week"])))
     # Mon, Tue, Wed, then Thu to Sun are blank (not yet), then the total.
     assert row(out, "action") == ["action", "1", "·", "2", "3"]
     assert row(out, "listening") == ["listening", "·", "1", "·", "1"]
@@ -266,14 +266,14 @@ def test_week_overview_counts_zeros_and_days_not_yet_come() -> None:
 
 
 def test_year_overview_has_every_month() -> None:
-    out = show(render.report(full_report(PERIODS["year"])))
+    out = show(render_report.report(full_report(PERIODS["year"])))
     months = [*(date(2026, m, 1).strftime("%b") for m in range(1, 13)), "Total"]
     assert months in [line.split() for line in lines(out)]
     assert row(out, "learning") == ["learning", "·", "·", "1", *["·"] * 8, "1"]  # Dec not yet
 
 
 def test_long_range_turns_the_overview_on_its_side() -> None:
-    out = show(render.report(full_report(PERIODS["26 months"])))
+    out = show(render_report.report(full_report(PERIODS["26 months"])))
     assert ["Month", *PILLARS, "Total"] in [line.split() for line in lines(out)]
     # month labels carry the whole year: "Mar 26" could be read as a date
     assert row(out, "Mar 2026") == ["Mar", "2026", "·", "·", "1", "·", "1"]
@@ -282,7 +282,7 @@ def test_long_range_turns_the_overview_on_its_side() -> None:
 
 
 def test_counts_and_streaks_show_every_pillar_and_action_type_with_zeros() -> None:
-    out = lines(show(render.report(full_report(PERIODS["week"]))))
+    out = lines(show(render_report.report(full_report(PERIODS["week"]))))
     start = out.index("By pillar")
     # "Entries" and "Minutes" are this period's; "Longest" is over all time
     assert cells(out[start + 1]) == ["Entries", "Minutes", "Streak", "Longest"]
@@ -308,7 +308,7 @@ def test_minutes_are_totalled_by_pillar_and_action_type() -> None:
         minutes_by_pillar={"action": 95, "listening": 30},
         minutes_by_action_type={"protest": 90, "advocacy": 5},
     )
-    out = show(render.report(report))
+    out = show(render_report.report(report))
     counts = out[out.index("By pillar") :]
     assert row(counts, "action")[:3] == ["action", "3", "95"]
     assert row(counts, "listening")[:3] == ["listening", "1", "30"]
@@ -318,13 +318,13 @@ def test_minutes_are_totalled_by_pillar_and_action_type() -> None:
 
 
 def test_a_past_period_says_its_longest_streak_is_up_to_then() -> None:
-    out = lines(show(render.report(full_report(PERIODS["past week"]))))
+    out = lines(show(render_report.report(full_report(PERIODS["past week"]))))
     start = out.index("By pillar")
     assert cells(out[start + 2]) == ["Pillar", "that week", "that week", "at end", "to then"]
 
 
 def test_a_first_week_of_one_day_is_labelled_as_one_day() -> None:
-    out = show(render.report(full_report(PERIODS["month"])), width=120)
+    out = show(render_report.report(full_report(PERIODS["month"])), width=120)
     heads = [line.split() for line in lines(out)]
     assert ["Sun", "1", "Nov", "2-8", "Nov", "9-15", "Nov", "16-22", "Nov", "23-29", "Nov",
             "Mon", "30", "Nov", "Total"] in heads  # fmt: skip
@@ -332,7 +332,7 @@ def test_a_first_week_of_one_day_is_labelled_as_one_day() -> None:
 
 def test_gaps_while_the_period_runs() -> None:
     """At most the five most neglected gaps, and how many more there are."""
-    out = lines(show(render.report(full_report(PERIODS["week"]))))
+    out = lines(show(render_report.report(full_report(PERIODS["week"]))))
     start = out.index("Gaps: not yet this week")
     assert [cells(line) for line in out[start + 1 : start + 8]] == [
         ["learning", "pillar", "never recorded"],
@@ -355,14 +355,16 @@ def test_gaps_while_the_period_runs() -> None:
     ],
 )
 def test_gap_heading_follows_the_period(name: str, words: str) -> None:
-    assert words in lines(show(render.report(full_report(PERIODS[name]))))
+    assert words in lines(show(render_report.report(full_report(PERIODS[name]))))
 
 
 def test_gaps_of_a_past_week_count_days_to_its_end() -> None:
     report = full_report(PERIODS["past week"])
-    out = show(render.report(report))
+    out = show(render_report.report(report))
     gap = next(g for g in report.gaps if g.category == "yielding")
-    assert render.gap_words(gap, report) == "last logged Fri 13 Nov, 2 days before Sun 15 Nov"
+    assert (
+        render_report.gap_words(gap, report) == "last logged Fri 13 Nov, 2 days before Sun 15 Nov"
+    )
     assert "Streak on Sun 15 Nov: 3 days, longest up to then 12 days." in out
 
 
@@ -370,14 +372,14 @@ def test_no_gaps_is_said_plainly() -> None:
     everything = [(TODAY, "listening", None), (TODAY, "yielding", None)]
     everything += [(TODAY, ACTION_TYPES[t], t) for t in ACTION_TYPES]
     report = make_report(PERIODS["week"], everything, streak=insights.Streak(1, 1))
-    out = show(render.report(report))
+    out = show(render_report.report(report))
     assert report.gaps == ()
     assert "Every pillar and action type has entries in this period." in out
     assert "Gaps:" not in out
 
 
 def test_learning_prompts_show_their_category_literally() -> None:
-    out = lines(show(render.report(full_report(PERIODS["week"]))))
+    out = lines(show(render_report.report(full_report(PERIODS["week"]))))
     start = out.index("Learning prompts for the biggest gaps")
     assert [cells(line) for line in out[start + 1 :]] == [
         ["yielding", "pillar", "Read how [i]speaking for[/i] differs."],
@@ -387,7 +389,7 @@ def test_learning_prompts_show_their_category_literally() -> None:
 
 def test_an_empty_journal_gets_one_line_on_how_to_begin() -> None:
     report = make_report(PERIODS["week"])
-    out = lines(show(render.report(report)))
+    out = lines(show(render_report.report(report)))
     assert out == [
         "This week, Mon 23 Nov to Sun 29 Nov 2026",
         'Nothing recorded yet. Begin with `ally log listening --note "..."` (or any',
@@ -397,7 +399,7 @@ def test_an_empty_journal_gets_one_line_on_how_to_begin() -> None:
 
 def test_a_journal_with_history_but_an_empty_period_still_reads_as_a_report() -> None:
     report = make_report(PERIODS["week"], last_pillar={"action": date(2026, 11, 1)})
-    out = show(render.report(report))
+    out = show(render_report.report(report))
     assert "0 practice entries and 0 reflections." in out
     assert row(out, "total") == ["total", "·", "·", "·", "0"]
     assert len(report.gaps) == len(PILLARS) + len(ACTION_TYPES) == 12
@@ -409,8 +411,8 @@ def test_a_journal_with_history_but_an_empty_period_still_reads_as_a_report() ->
 def test_no_output_praises_or_shames() -> None:
     record = practice(TODAY, "action", "protest", note="n")
     answer = reflection("9" * 36, "2026-11-24", "Where did you take up space?", "a")
-    outputs = [show(render.report(full_report(p))) for p in PERIODS.values()]
-    outputs += [show(render.report(make_report(PERIODS["week"])))]
+    outputs = [show(render_report.report(full_report(p))) for p in PERIODS.values()]
+    outputs += [show(render_report.report(make_report(PERIODS["week"])))]
     outputs += [show(render.logged(journal.Logged(record, s, TODAY))) for s in (0, 1, 30)]
     outputs += [show(render.entries_table([record, answer]))]
     outputs += [show(render.reflections([answer]))]
@@ -507,13 +509,13 @@ def test_render_imports_no_database_or_yaml() -> None:
 def test_an_entry_from_a_zone_ahead_shows_in_its_day_and_in_the_total() -> None:
     """Today is Wednesday; a machine a day ahead logged Thursday: the grid shows it there."""
     ahead = [*SOME, (TODAY + timedelta(days=1), "listening", None)]
-    out = show(render.report(make_report(PERIODS["week"], ahead)))
+    out = show(render_report.report(make_report(PERIODS["week"], ahead)))
     assert row(out, "listening") == ["listening", "·", "1", "·", "1", "2"]
     assert row(out, "total") == ["total", "1", "1", "2", "1", "5"]
 
 
 def test_the_narrowest_overview_lists_a_day_to_come_that_holds_an_entry() -> None:
     ahead = [*SOME, (TODAY + timedelta(days=1), "listening", None)]
-    out = lines(show(render._overview_lines(make_report(PERIODS["week"], ahead))))
+    out = lines(show(render_report._overview_lines(make_report(PERIODS["week"], ahead))))
     assert [ln.split(":")[0] for ln in out] == ["Mon 23", "Tue 24", "Wed 25", "Thu 26"]
     assert out[-1] == "Thu 26: 1 entry (listening 1)"
