@@ -16,10 +16,11 @@ from sqlalchemy import func
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col, select
 
+from allycli.errors import storage_error
 from allycli.filters import Filters  # re-exported: the commands import it from here
 from allycli.models import Entry
 from allycli.records import Record
-from allycli.store import Store, storage_error
+from allycli.store import Store
 
 _COLUMNS = [
     Entry.id,

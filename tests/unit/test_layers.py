@@ -54,6 +54,18 @@ FORBIDDEN = {
         "allycli.shell",
         "allycli.render",
     },
+    "opening": {
+        "sqlmodel",
+        "sqlalchemy",
+        "typer",
+        "rich",
+        "allycli.queries",
+        "allycli.models",
+        "allycli.journal",
+        "allycli.cli",
+        "allycli.shell",
+        "allycli.render",
+    },
     "render": {
         "sqlite3",
         "sqlmodel",
