@@ -269,7 +269,7 @@ def report(
     html: Path | None = typer.Option(None, "--html", help="Write the report to an HTML file."),
 ) -> None:
     """Review a period: counts, streaks, gaps and learning prompts (default: this week)."""
-    from allycli import dates, journal
+    from allycli import dates, reporting
     from allycli.errors import UsageError
 
     ctx = shell.context()
@@ -287,7 +287,7 @@ def report(
         period = dates.year_of(ctx.today)
     else:
         period = dates.week_of(ctx.today)
-    result = journal.report(ctx, period)
+    result = reporting.report(ctx, period)
     if as_json:
         _print_json(result.to_json())
         return
@@ -322,7 +322,7 @@ def calendar(
     """A year of practice as a grid of days, shaded by how many entries each holds."""
     from datetime import date
 
-    from allycli import journal, picture, taxonomy
+    from allycli import picture, reporting, taxonomy
     from allycli.dates import explicit_range
     from allycli.errors import UsageError
 
@@ -344,7 +344,7 @@ def calendar(
         start, end = date(chosen, 1, 1), date(chosen, 12, 31)
     key_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
     key_type = taxonomy.resolve_action_type(action_type) if action_type else None
-    cal = journal.calendar(ctx, start, end, pillar=key_pillar, action_type=key_type)
+    cal = reporting.calendar(ctx, start, end, pillar=key_pillar, action_type=key_type)
     what = key_pillar or key_type or "practice"
     view = picture.CalendarView(cal, picture.title(cal, None if since else start.year, what), what)
     _show_picture(view, svg, html, width=120)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from allycli.insights import Bucket, Gap
-    from allycli.journal import Report
+    from allycli.reporting import Report
 
 _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July",

@@ -77,6 +77,7 @@ FORBIDDEN = {
         "allycli.shell",
     },
     "journal": {"typer", "allycli.cli", "allycli.shell", "allycli.render"},
+    "reporting": {"typer", "allycli.cli", "allycli.shell", "allycli.render"},
     # rhythms and pauses: plain sqlite3 below, use cases above it, rendering apart
     "rhythm_store": {
         "sqlmodel",

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from rich.console import Console, RenderableType
 
-from allycli import dates, insights, journal, render, render_report
+from allycli import dates, insights, journal, render, render_report, reporting
 from allycli.dates import Period
 from allycli.prompts import Prompt
 from allycli.records import Record
@@ -57,7 +57,7 @@ def make_report(
     reflections: int = 0,
     prompts: tuple[Prompt, ...] = (),
     streak: insights.Streak = insights.Streak(0, 0),
-) -> journal.Report:
+) -> reporting.Report:
     daily: dict[tuple[date, str], int] = {}
     by_type = dict.fromkeys(ACTION_TYPES, 0)
     for day, pillar, action_type in (e for e in entries if e[0] in period):
@@ -68,7 +68,7 @@ def make_report(
     for (_, pillar), n in daily.items():
         by_pillar[pillar] += n
     as_of = min(period.end, today)
-    return journal.Report(
+    return reporting.Report(
         period=period,
         today=today,
         entries=sum(daily.values()),
@@ -105,7 +105,7 @@ PERIODS = {
 }
 
 
-def full_report(period: Period) -> journal.Report:
+def full_report(period: Period) -> reporting.Report:
     return make_report(
         period,
         SOME,
