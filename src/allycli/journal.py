@@ -9,7 +9,6 @@ Nothing here reads the clock, the environment or the terminal: `Context` carries
 from __future__ import annotations
 
 import itertools
-import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -253,25 +252,10 @@ def export(
     db = ctx.store.path.resolve()
     if target.resolve() in {db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")}:
         raise UsageError("The export would overwrite the database itself; choose another file.")
-    if target.is_dir():
-        raise UsageError(f"{target} is a folder; --output needs a file name.")
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError as exc:
-        raise StorageError(f"Cannot write {target}: {exc.strerror}.") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            count = exchange.write(records, fmt, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise StorageError(f"Cannot write {target}: {exc.strerror}.") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return count
+    from allycli.privatefile import replacing
+
+    with replacing(target, "--output") as fh:
+        return exchange.write(records, fmt, fh)
 
 
 def settle_draft(ctx: Context, path: Path) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -170,11 +169,10 @@ def save(renderable: RenderableType, path: Path, fmt: str, width: int) -> Path:
     renamed, so no other user can ever read it, not even while it is being written.
     """
     import io
-    import uuid
 
     from rich.console import Console
 
-    from allycli.errors import StorageError, UsageError
+    from allycli.privatefile import replacing
 
     console = Console(
         record=True,
@@ -194,17 +192,6 @@ def save(renderable: RenderableType, path: Path, fmt: str, width: int) -> Path:
     else:
         text = console.export_html(inline_styles=True)
     target = path.expanduser()
-    if target.is_dir():
-        raise UsageError(f"{target} is a folder; --{fmt} needs a file name.")
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise StorageError(f"Cannot write {target}: {exc.strerror}.") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with replacing(target, f"--{fmt}") as fh:
+        fh.write(text)
     return target
