@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,6 +38,7 @@ from allycli.schema import ENTRY_COLUMNS, MIGRATIONS, SCHEMA_VERSION, Migration 
 
 DEFAULT_BUSY_TIMEOUT = 30.0
 WAIT_NOTICE = 1.0  # seconds of waiting for the write lock before saying so
+WAIT_SLICE = 0.2  # seconds of one wait after that, so that Ctrl-C takes effect at once
 
 _INSERT = (
     f"INSERT OR IGNORE INTO entry ({', '.join(ENTRY_COLUMNS)}) "
@@ -257,10 +259,24 @@ def _begin_immediate(
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
             on_wait()
-            conn.execute(f"PRAGMA busy_timeout = {int((timeout - first) * 1000)}")
-            conn.execute("BEGIN IMMEDIATE")
+            _wait_in_slices(conn, deadline=time.monotonic() + timeout - first)
     finally:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+
+
+def _wait_in_slices(conn: sqlite3.Connection, deadline: float) -> None:
+    """BEGIN IMMEDIATE, retried in short waits until `deadline`: SQLite's busy handler sleeps
+    inside C, where Python cannot act on Ctrl-C, so one long wait would hold a person's
+    Ctrl-C for up to the whole timeout; between short waits it takes effect at once."""
+    conn.execute(f"PRAGMA busy_timeout = {int(WAIT_SLICE * 1000)}")
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() >= deadline:
+                raise
 
 
 @contextlib.contextmanager

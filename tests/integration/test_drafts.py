@@ -287,7 +287,10 @@ def test_ctrl_c_while_waiting_keeps_the_entry_as_a_draft(tmp_path: Path) -> None
         assert proc.stderr is not None
         assert proc.stderr.readline() == WAITING + "\n"
         proc.send_signal(signal.SIGINT)
+        stopped = time.monotonic()
         out, err = proc.communicate(timeout=30)
+        # Ctrl-C takes effect at once, not after the 30 s the lock would still be waited for
+        assert time.monotonic() - stopped < 5
     assert (proc.returncode, out) == (130, "")
     match = re.fullmatch(
         r"ally: Stopped; your entry was kept in (\S+), and `ally import \1` adds it later\.\n", err
