@@ -166,6 +166,7 @@ def reflect(
 ) -> None:
     """Answer today's reflection prompt (the same prompt all day)."""
     from allycli import journal, render
+    from allycli.errors import DataFileError, StorageError
 
     ctx = shell.context()
     console = shell.console()
@@ -191,8 +192,18 @@ def reflect(
         from allycli.errors import UsageError
 
         raise UsageError("Choose --answer or --edit, not both.")
-    prompt = journal.todays_prompt(ctx, day=on, prompt_id=prompt_id, another=another)
     typed = answer is None or answer == "-"
+    given = None  # the answer when it comes before the prompt is shown: --answer, or piped
+    if not edit and not (typed and sys.stdin.isatty()):
+        given = shell.read_stdin() if typed else answer
+    try:
+        prompt = journal.todays_prompt(ctx, day=on, prompt_id=prompt_id, another=another)
+    except (StorageError, DataFileError) as exc:
+        if given is None:  # nothing written yet: nothing to keep
+            raise
+        journal.keep_unprompted(ctx, given, day=on, reason=exc, prompt_id=prompt_id)
+        console.print("Nothing recorded: the answer was empty.")
+        return
     if edit or (typed and sys.stdin.isatty()):
         console.print(render.prompt(prompt))
         console.print(render.user_text(f"(prompt {prompt.id})", "dim"))
@@ -207,10 +218,8 @@ def reflect(
         text = shell.edit_text("", about=about, name="answer")
     elif typed and sys.stdin.isatty():
         text = shell.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
-    elif typed:
-        text = shell.read_stdin()
     else:
-        text = answer
+        text = given
     recorded = journal.reflect(ctx, prompt, text or "", day=on)
     if recorded is None:
         console.print("Nothing recorded: the answer was empty.")
@@ -337,8 +346,9 @@ def delete(
     if not ask_or_refuse(f"Delete {named}? It cannot be undone", yes):
         typer.echo("Nothing was deleted.")
         return
-    editing.delete(ctx, record)
+    unfinished = editing.delete(ctx, record)
     typer.echo(f"Deleted {named}.")
+    shell.saved_but(unfinished)
 
 
 def _register_more() -> None:

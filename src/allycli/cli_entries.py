@@ -107,6 +107,7 @@ def edit(
         return
     named = render_entry.name(edited.after, ctx.today)
     typer.echo(f"Changed {named}: {', '.join(edited.changed)}.")
+    shell.saved_but(edited.unfinished)
 
 
 def _in_editor(ctx: Context, record: Record) -> str | None:

@@ -77,7 +77,7 @@ def import_(
     else:
         result = importing.merge_into(ctx, records, source, dry_run=dry_run)
     typer.echo(render_entry.merged(result))
-    if path is not None and not dry_run and journal.settle_draft(ctx, path):
+    if path is not None and not dry_run and not result.waiting and journal.settle_draft(ctx, path):
         typer.echo(f"The draft {path} was removed: what it kept is in the journal now.")
 
 

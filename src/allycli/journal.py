@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, NoReturn, TypeVar
 
 from allycli import prompts, taxonomy
 from allycli.errors import AllyError, Interrupted, StorageError, UsageError
@@ -120,29 +120,57 @@ def write_or_draft(
     reads them) as a draft and say where; if no draft can be written anywhere, hand them to
     the shell for standard output rather than lose them. For log, reflect, edit, rhythm and
     pause."""
-    from allycli import drafts
-
     try:
         return write()
     except KeyboardInterrupt:  # Ctrl-C while waiting for a busy database: keep it anyway
-        draft = drafts.keep(objects, ctx.draft_folders())
+        keep_as_draft(ctx, objects, None, what)
+    except StorageError as exc:
+        keep_as_draft(ctx, objects, exc, what)
+
+
+def keep_as_draft(
+    ctx: Context,
+    objects: Sequence[Mapping[str, Any]],
+    reason: AllyError | None,
+    what: str = "your entry",
+) -> NoReturn:
+    """Keep what could not be written as a draft and raise the error that names it; the
+    `reason` (None: the person pressed Ctrl-C) says why. With no folder to write a draft
+    in, the objects go to standard output as jsonl instead."""
+    from allycli import drafts
+
+    draft = drafts.keep(objects, ctx.draft_folders())
+    if reason is None:
         if draft is None:
-            raise
+            raise KeyboardInterrupt
         raise Interrupted(
             f"Stopped; {what} was kept in {draft}, and `ally import {draft}` adds it later."
         ) from None
-    except StorageError as exc:
-        said = exc.message.rstrip(".")
-        draft = drafts.keep(objects, ctx.draft_folders())
-        if draft is not None:
-            raise StorageError(
-                f"{said}; {what} was kept in {draft}, and `ally import {draft}` adds it later."
-            ) from None
+    said = reason.message.rstrip(".")
+    if draft is not None:
         raise StorageError(
-            f"{said}; no draft could be written anywhere, so {what} is printed on standard "
-            "output as jsonl, and `ally import -` reads it back.",
-            output=drafts.lines(objects),
+            f"{said}; {what} was kept in {draft}, and `ally import {draft}` adds it later."
         ) from None
+    raise StorageError(
+        f"{said}; no draft could be written anywhere, so {what} is printed on standard "
+        "output as jsonl, and `ally import -` reads it back.",
+        output=drafts.lines(objects),
+    ) from None
+
+
+def after_commit(step: Callable[[], object], what: str) -> str:
+    """Run a step that follows a commit (a checkpoint, say). The change is stored whatever
+    happens here, so a failure is never raised: it comes back as the sentence the shell
+    says after "Saved;" (DESIGN.md, Drafts: a committed change is never reported failed)."""
+    import sqlite3
+
+    try:
+        step()
+    except AllyError as exc:
+        return f"{what} ({exc.message.rstrip('.')})."
+    except (OSError, sqlite3.Error) as exc:
+        return f"{what} ({getattr(exc, 'strerror', None) or type(exc).__name__})."
+    return ""
 
 
 def _save(ctx: Context, record: Record, write: Callable[[], T]) -> T:
@@ -218,6 +246,36 @@ def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = Non
     )
     _save(ctx, record, lambda: ctx.store.insert([record.row()]))
     return record
+
+
+def keep_unprompted(
+    ctx: Context,
+    answer: str,
+    *,
+    day: date | None,
+    reason: AllyError,
+    prompt_id: str | None = None,
+) -> None:
+    """The prompt could not be loaded or chosen (the prompts file or the database cannot
+    be read): keep the answer as a draft with its date and no prompt, which `ally import`
+    records against that day's prompt (or against `prompt_id`, when one was asked for).
+    An empty answer records nothing, and returns."""
+    answer = check_text(answer, "answer").strip("\r\n")
+    if not answer.strip():
+        return
+    created = stamp(ctx.now)
+    draft = {
+        "id": str(uuid.uuid4()),
+        "kind": "reflection",
+        "date": (day or ctx.today).isoformat(),
+        "created_at": created,
+        "updated_at": created,
+        "prompt_id": prompt_id,
+        "prompt": None,
+        "pillar": None,
+        "answer": answer,
+    }
+    keep_as_draft(ctx, [draft], reason)
 
 
 # -- list -----------------------------------------------------------------------------------

@@ -72,3 +72,14 @@ class Record:
                 answer=self.answer,
             )
         return base
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A change to an entry that could not be read when it was made (DESIGN.md, Drafts):
+    the id or prefix as given, the fields as `ally edit` names them, and when it was made.
+    `ally import` applies it once the id resolves to one entry."""
+
+    id: str
+    fields: tuple[tuple[str, Any], ...]
+    updated_at: str

@@ -144,6 +144,11 @@ def merged(m: Merged) -> str:
         counts += f"; {n(m.objects, 'rhythm or pause', 'rhythms and pauses')} " + (
             "read (added when new)" if m.dry_run else "added"
         )
+    if m.waiting:
+        counts += (
+            f"; {n(m.waiting, 'change waits', 'changes wait')} for an entry its id names "
+            "(it stays in the file)"
+        )
     source = clean(m.source)
     if m.dry_run:
         return (

@@ -43,7 +43,10 @@ class Boundary(TyperGroup):
                 fail(exc.message, exc.exit_code)
         try:
             code = super().main(*args, **kwargs)
+            sys.stdout.flush()  # a full or closed standard output is found here, not at exit
         except AllyError as exc:  # its message already says what to type
+            if _COMMITTED:
+                saved_but(f"then this did not happen: {exc.message}", finish=True)
             if exc.output:  # what could not be saved, for `ally import -`
                 with utf8_stdout() as out:
                     out.write(exc.output)
@@ -57,19 +60,42 @@ class Boundary(TyperGroup):
             fail("Stopped; nothing more was changed.", 130)
         except BrokenPipeError:
             # the reader (head, less) went away: stop quietly, as other Unix tools do
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(1)
+            _silence_stdout()
+            if _COMMITTED:
+                saved_but("the reader of standard output went away before the confirmation.")
+            sys.exit(0 if _COMMITTED else 1)
+        except OSError as exc:
+            if exc.filename is not None or exc.errno is None:  # not standard output's
+                inside(exc)
+            _silence_stdout()  # so that Python's own flush at exit does not fail again
+            if _COMMITTED:  # the change is stored: the confirmation is what is missing
+                saved_but(
+                    f"the confirmation could not be printed on standard output ({exc.strerror}).",
+                    finish=True,
+                )
+            fail(f"Could not write to standard output ({exc.strerror}); nothing was changed.", 1)
         except Exception as exc:  # the last resort: a bug, said in one line, no locals
-            if os.environ.get("ALLY_DEBUG"):
-                raise
-            fail(
-                f"Something went wrong inside ally ({type(exc).__name__}), so what it was "
-                "doing may not have finished; `ally list` shows what is stored. Run again with "
-                "ALLY_DEBUG=1 to see the details, and report them.",
-                1,
-            )
+            inside(exc)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def inside(exc: Exception) -> NoReturn:
+    """The last resort for a bug: one line, no locals. After a commit it says that the change
+    was saved, with exit 0: a saved change is never reported as failed."""
+    if os.environ.get("ALLY_DEBUG"):
+        raise exc
+    if _COMMITTED:
+        saved_but(
+            f"then a later step did not finish ({type(exc).__name__}); `ally list` shows "
+            "what is stored.",
+            finish=True,
+        )
+    fail(
+        f"Something went wrong inside ally ({type(exc).__name__}), so what it was "
+        "doing may not have finished; `ally list` shows what is stored. Run again with "
+        "ALLY_DEBUG=1 to see the details, and report them.",
+        1,
+    )
 
 
 # What to type, for options that take a number.
@@ -117,6 +143,36 @@ def usage_message(exc: Exception) -> str:
     if ctx is None or ctx.parent is None:  # an unknown command, or a wrong top-level option
         return f"{message}{end} Run 'ally --help' to see the commands."
     return f"{message}{end} Run '{where} --help' to see the options."
+
+
+_COMMITTED = False  # a change was stored in this process: nothing may report it failed
+
+
+def note_commit() -> None:
+    """The store's on_commit: from now on a failure is said after "Saved;", with exit 0."""
+    global _COMMITTED
+    _COMMITTED = True
+
+
+def saved_but(what: str, *, finish: bool = False) -> None:
+    """Say on stderr that the change was saved and what did not happen (DESIGN.md, Drafts);
+    with `finish`, exit 0 at once."""
+    from allycli.sanitize import one_line
+
+    if what:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"ally: Saved; {one_line(what)}\n")
+            sys.stderr.flush()
+    if finish:
+        sys.exit(0)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null: what could not be written is dropped, and the
+    interpreter's last flush at exit succeeds."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -190,6 +246,7 @@ def context() -> Context:
             db,
             busy_timeout=float(timeout) if timeout else DEFAULT_BUSY_TIMEOUT,
             on_wait=say_waiting,
+            on_commit=note_commit,
         ),
         today=now.date(),
         now=now,

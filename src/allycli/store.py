@@ -54,6 +54,12 @@ class Store:
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     migrations: Sequence[Migration] = field(default=MIGRATIONS)
     on_wait: Callable[[], None] | None = None  # called once when a write waits for the lock
+    on_commit: Callable[[], None] | None = None  # called after each committed change
+
+    def committed(self) -> None:
+        """Say that a change is stored: from here on nothing may report it as failed."""
+        if self.on_commit is not None:
+            self.on_commit()
 
     # -- opening -------------------------------------------------------------------------
 
@@ -131,6 +137,7 @@ class Store:
                 try:
                     yield conn
                     conn.execute("COMMIT")
+                    self.committed()
                 except BaseException:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
@@ -185,14 +192,14 @@ class Store:
 
         A tombstone (the id and the time, no content) stays, so that an import or a sync
         of an older version does not bring the entry back. secure_delete overwrites the
-        freed content, and the checkpoint afterwards copies that into the main file and
-        truncates the WAL, so no copy of the text remains.
+        freed content, and the caller's checkpoint afterwards copies that into the main file
+        and truncates the WAL, so no copy of the text remains. The checkpoint is the
+        caller's so that its failure cannot make a saved delete look failed.
         """
         with self.writing() as conn:
             found = _match(conn, id_prefix)
             conn.execute("DELETE FROM entry WHERE id = ?", (found[0],))
             bury(conn, found[0], "entry", deleted_at)
-        self.checkpoint()
         return found
 
     def checkpoint(self) -> None:
