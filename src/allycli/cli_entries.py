@@ -236,12 +236,14 @@ def restore(
     kept = f"; the journal as it was is kept in {done.kept}" if done.kept else ""
     count = f"{checked.entries} {'entry' if checked.entries == 1 else 'entries'}"
     typer.echo(f"Restored {checked.path} ({count}) to {ctx.store.path}{kept}.")
+    shell.saved_but(done.unfinished)
 
 
 def _free_name(path: Path) -> Path:
+    """The path, or PATH-2, PATH-3...: the first whose name and -wal are both free."""
     n = 2
     candidate = path
-    while candidate.exists():
+    while candidate.exists() or candidate.with_name(candidate.name + "-wal").exists():
         candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
         n += 1
     return candidate

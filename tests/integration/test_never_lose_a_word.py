@@ -429,10 +429,19 @@ def test_restore_says_in_one_line_when_the_backup_cannot_be_opened(
     """Every opening of the backup file fails in turn: each a one-line answer."""
     db, env, backup = with_backup
     before = sorted(o["note"] for o in exported(env))
+    settle(db)
+    pristine = db.read_bytes()
+
+    def reset() -> None:
+        for side in ("-wal", "-shm"):
+            db.with_name(db.name + side).unlink(missing_ok=True)
+        db.write_bytes(pristine)
+
     trace = ["strace", "-f", "-qq", "-o", "/dev/null", "-P", str(backup), "-e", "trace=openat"]
     opens = count_calls(env, ["restore", str(backup), "--yes"], "openat", paths=[backup])
     assert opens >= 2
     for n in range(1, opens + 1):
+        reset()
         inject = [*trace, "-e", f"inject=openat:error={error}:when={n}"]
         result = run(env, "restore", str(backup), "--yes", prefix=tuple(inject))
         assert INSIDE not in result.stderr, (n, result.stderr)
@@ -440,7 +449,6 @@ def test_restore_says_in_one_line_when_the_backup_cannot_be_opened(
         notes = sorted(o["note"] for o in exported(env))
         if result.returncode == 0:  # restored: the journal is the backup's
             assert notes == ["in the backup"], n
-            ok(run(env, "log", "protest", "--note", "after the backup"))
         else:
             assert result.returncode == 1, (n, result.stderr)
             assert len(result.stderr.splitlines()) == 1, (n, result.stderr)
