@@ -95,7 +95,9 @@ def backup(
     written = ctx.store.backup(
         output.expanduser() if output else None, stamp=ctx.now.strftime("%Y%m%d-%H%M%S")
     )
-    typer.echo(f"Backed up {ctx.store.path} to {written}.")
+    ctx.store.committed()  # the copy is written: from here on nothing reports it failed
+    typer.echo(f"Backed up {ctx.store.path} to {written.path}.")
+    shell.saved_but(written.unfinished)
 
 
 def doctor() -> None:

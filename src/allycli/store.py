@@ -211,7 +211,7 @@ class Store:
             finally:
                 conn.close()
 
-    def backup(self, dest: Path | None = None, stamp: str = "") -> Path:
+    def backup(self, dest: Path | None = None, stamp: str = "") -> Copy:
         """A consistent snapshot of the live database, written for the user alone.
 
         Without `dest`, a new file `backups/ally-STAMP.db` beside the database, claimed with
@@ -233,20 +233,51 @@ class Store:
         try:
             with self.reading() as conn:
                 _vacuum_into(conn, dest)
-        except BaseException:
-            if claimed:
-                with contextlib.suppress(OSError):
-                    if dest.stat().st_size == 0:
-                        dest.unlink()
+        except StorageError as exc:
+            if _whole(dest):  # the error came as SQLite finished: the copy is all there
+                return Copy(dest, f"the copy is whole (it passes SQLite's integrity check), "
+                                  f"though SQLite reported an error as it finished "
+                                  f"({exc.message.rstrip('.')}).")  # fmt: skip
+            with contextlib.suppress(OSError):
+                dest.unlink()  # this process made it (O_EXCL, or checked absent): half a copy
             raise
-        return dest
+        except BaseException:
+            with contextlib.suppress(OSError):
+                if claimed and dest.stat().st_size == 0:
+                    dest.unlink()
+            raise
+        return Copy(dest)
 
     def schema_version(self) -> int:
         with self.reading() as conn:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+@dataclass(frozen=True)
+class Copy:
+    """A backup written: its path, and what did not happen after it was complete."""
+
+    path: Path
+    unfinished: str = ""
+
+
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _whole(path: Path) -> bool:
+    """Whether a copy is a complete ally database: its integrity check passes."""
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        health = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        return health == ["ok"] and app_id == APP_ID
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
 
 
 def _begin_immediate(

@@ -715,3 +715,107 @@ def test_every_failing_open_of_a_draft_still_keeps_the_words(
         trials, chosen, calls, outcomes = sweep(sweep_journal, command, "openat", busy=True)
     assert outcomes.get("draft", 0) + outcomes.get("on stdout", 0) == trials
     print(f"\n{command} openat, busy: {chosen} of {calls} calls, {trials} trials, {outcomes}")
+
+
+# -- after the commit: delete, restore and backup never report a saved change as failed ----
+
+
+def stored_notes(db: Path) -> list[str]:
+    conn = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        return sorted(r[0] for r in conn.execute("SELECT note FROM entry WHERE kind = 'practice'"))
+    finally:
+        conn.close()
+
+
+def outcome_sweep(
+    journal: Journal, args: list[str], syscall: str, done: Any, extra: list[Path] = ()
+) -> dict[str, int]:
+    """Fail each chosen call of `syscall` of `ally ARGS` once with ENOSPC and once with EIO.
+    `done()` says whether the change happened. Per trial: exit 0 exactly when it did (a
+    later step that failed is said after "Saved;"), else one line and exit 1; never "went
+    wrong inside"; the database passes its integrity check."""
+    log = journal.root / "trial.trace"
+    journal.reset()
+    run(journal.env, *args, prefix=("strace", "-f", "-qq", "-y", "-o", str(log),
+                                    "-e", f"trace=openat,{syscall}"))  # fmt: skip
+    both = main_pid_calls(log, syscall, "openat")
+    start = next(i for i, ln in enumerate(both) if "allycli/__init__.py" in ln)
+    begun = sum(1 for ln in both[:start] if f" {syscall}(" in ln)
+    calls = [ln for ln in both if f" {syscall}(" in ln]
+    outcomes: dict[str, int] = {}
+    trace = ("strace", "-f", "-qq", "-o", str(log), "-e", f"trace={syscall}")
+    for n in selected(calls, syscall, journal, begun):
+        for error in ("ENOSPC", "EIO"):
+            journal.reset()
+            for path in extra:  # files the command makes, gone before each trial
+                path.unlink(missing_ok=True)
+            inject = (*trace, "-e", f"inject={syscall}:error={error}:when={n}")
+            result = run(journal.env, *args, prefix=inject)
+            where = (args[0], syscall, n, error, result.returncode, result.stderr)
+            assert INSIDE not in result.stderr, where
+            assert "Traceback" not in result.stderr, where
+            assert integrity(journal.db) == ["ok"], where
+            if done():
+                assert result.returncode == 0, where
+                key = "done, said" if "ally: Saved;" in result.stderr else "done"
+            else:
+                assert result.returncode == 1, where
+                assert len(result.stderr.splitlines()) == 1, where
+                key = "refused"
+            outcomes[key] = outcomes.get(key, 0) + 1
+    journal.reset()
+    return outcomes
+
+
+@needs_strace
+@pytest.mark.slow
+@pytest.mark.parametrize("syscall", ["pwrite64", "fcntl", "ftruncate"])
+def test_delete_is_never_reported_failed_once_saved(sweep_journal: Journal, syscall: str) -> None:
+    j = sweep_journal
+    outcomes = outcome_sweep(
+        j, ["delete", j.practice, "--yes"], syscall, lambda: stored_notes(j.db) == []
+    )
+    print(f"\ndelete {syscall}: {outcomes}")
+
+
+@needs_strace
+@pytest.mark.slow
+@pytest.mark.parametrize("syscall", ["pwrite64", "fcntl", "ftruncate", "fdatasync"])
+def test_backup_is_complete_when_it_says_so_and_never_half_there(
+    sweep_journal: Journal, syscall: str
+) -> None:
+    j = sweep_journal
+    copy = j.root / "copy.db"
+
+    def done() -> bool:
+        if not copy.exists():
+            return False
+        assert integrity(copy) == ["ok"]  # a copy left behind is a whole one
+        assert stored_notes(copy) == stored_notes(j.db)
+        copy.unlink()
+        return True
+
+    outcomes = outcome_sweep(j, ["backup", "--output", str(copy)], syscall, done, [copy])
+    print(f"\nbackup {syscall}: {outcomes}")
+
+
+@needs_strace
+@pytest.mark.slow
+@pytest.mark.parametrize("syscall", ["pwrite64", "fcntl", "ftruncate"])
+def test_restore_is_never_reported_failed_once_the_journal_is_replaced(
+    sweep_journal: Journal, syscall: str
+) -> None:
+    j = sweep_journal
+    ok(run(j.env, "log", "voting", "--note", "only in the backup"))
+    backup = j.root / "b.db"
+    ok(run(j.env, "backup", "--output", str(backup)))
+    j.reset()
+
+    def done() -> bool:
+        for kept in (j.root / "data" / "backups").glob("*"):
+            kept.unlink()
+        return "only in the backup" in stored_notes(j.db)
+
+    outcomes = outcome_sweep(j, ["restore", str(backup), "--yes"], syscall, done)
+    print(f"\nrestore {syscall}: {outcomes}")
