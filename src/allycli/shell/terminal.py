@@ -157,7 +157,7 @@ def note_commit() -> None:
 def saved_but(what: str, *, finish: bool = False) -> None:
     """Say on stderr that the change was saved and what did not happen (DESIGN.md, Drafts);
     with `finish`, exit 0 at once."""
-    from allycli.sanitize import one_line
+    from allycli.core.sanitize import one_line
 
     if what:
         with contextlib.suppress(OSError, ValueError):
