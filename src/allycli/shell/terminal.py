@@ -32,6 +32,9 @@ class Boundary(TyperGroup):
         kwargs["standalone_mode"] = False
         from allycli.core.errors import AllyError
 
+        global _COMMITTED
+        _COMMITTED = False  # one command, one answer (tests run many in one process)
+
         argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
         from allycli.shell import completion
 
