@@ -819,3 +819,81 @@ def test_restore_is_never_reported_failed_once_the_journal_is_replaced(
 
     outcomes = outcome_sweep(j, ["restore", str(backup), "--yes"], syscall, done)
     print(f"\nrestore {syscall}: {outcomes}")
+
+
+# -- import applies a patch once its id names one entry -------------------------------------
+
+FIRST = "0a0a0a0a-0000-4000-8000-000000000001"
+SECOND = "0a0a0a0a-1111-4000-8000-000000000002"
+
+
+def practice_object(entry_id: str, note: str) -> dict[str, Any]:
+    return {
+        "id": entry_id, "kind": "practice", "date": "2026-11-20",
+        "created_at": "2026-11-20T09:00:00+00:00", "updated_at": "2026-11-20T09:00:00+00:00",
+        "pillar": "action", "action_type": "protest", "note": note, "minutes": None,
+    }  # fmt: skip
+
+
+def patch(entry_id: str, note: str, at: str) -> dict[str, Any]:
+    return {"kind": "patch", "id": entry_id, "fields": {"note": note}, "updated_at": at}
+
+
+def test_a_patch_waits_in_its_draft_until_its_id_names_one_entry(
+    tmp_path: Path, journal: tuple[Path, dict[str, str]]
+) -> None:
+    db, env = journal
+    entries = tmp_path / "entries.jsonl"
+    entries.write_text(
+        "".join(json.dumps(practice_object(i, "first")) + "\n" for i in (FIRST, SECOND))
+    )
+    ok(run(env, "import", str(entries)))
+    folder = db.parent / "drafts"
+    folder.mkdir(mode=0o700)
+    draft = folder / "draft-0a0a0a0a.jsonl"
+    draft.write_text(
+        json.dumps(patch("0a0a0a0a", "for whichever is left", "2026-11-21T09:00:00+00:00"))
+        + "\n"
+        + json.dumps(patch(SECOND[:13], "second, patched", "2026-11-21T08:00:00+00:00"))
+        + "\n"
+    )
+    draft.chmod(0o600)
+
+    dry = ok(run(env, "import", "--dry-run", str(draft))).stdout
+    assert "1 updated" in dry and "1 change waits" in dry and "Nothing was changed" in dry
+    assert sorted(o["note"] for o in exported(env)) == ["first", "first"]
+
+    said = ok(run(env, "import", str(draft))).stdout  # the prefix names two entries: it waits
+    assert "1 updated" in said and "1 change waits" in said
+    assert "was removed" not in said and draft.exists()
+    notes = {o["id"]: (o["note"], o["updated_at"]) for o in exported(env)}
+    assert notes == {
+        FIRST: ("first", "2026-11-20T09:00:00+00:00"),
+        SECOND: ("second, patched", "2026-11-21T08:00:00+00:00"),
+    }
+
+    ok(run(env, "delete", FIRST, "--yes"))  # now the prefix names one entry
+    said = ok(run(env, "import", str(draft))).stdout
+    assert "1 updated, 1 already present" in said and "change waits" not in said
+    assert not draft.exists()  # all of it applied or already there: removed
+    [left] = exported(env)
+    assert (left["id"], left["note"]) == (SECOND, "for whichever is left")
+
+
+def test_a_malformed_patch_is_refused_whole_naming_its_line(
+    tmp_path: Path, journal: tuple[Path, dict[str, str]]
+) -> None:
+    _, env = journal
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        json.dumps(practice_object(FIRST, "fine"))
+        + "\n"
+        + json.dumps(patch("0a0a", "x", "2026-11-21T09:00:00+00:00") | {"fields": {"id": 1}})
+        + "\n"
+    )
+    result = run(env, "import", str(bad))
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"ally: {bad}, line 2: a patch cannot change 'id'; nothing was imported.\n",
+    )
+    assert exported(env) == []
