@@ -80,6 +80,7 @@ def import_(
     typer.echo(render_entry.merged(result))
     if path is not None and not dry_run and not result.waiting and journal.settle_draft(ctx, path):
         typer.echo(f"The draft {path} was removed: what it kept is in the journal now.")
+    shell.saved_but(result.unfinished)
 
 
 def backup(

@@ -145,6 +145,7 @@ def edit(ctx: Context, id_prefix: str, changes: Changes) -> Edited:
     Whatever step fails, the change is kept as a draft: a patch when the entry cannot be
     read (the id as given, and the fields), else the entry's new version.
     """
+    id_prefix = entrydb.checked_prefix(id_prefix)
     try:
         with ctx.store.reading() as conn:
             record = entrydb.get(conn, id_prefix)

@@ -40,6 +40,7 @@ class Merged:
     # for "rhythm" and "pause": how many had each outcome (store/rhythms.OUTCOMES)
     objects: Mapping[str, Mapping[str, int]] = dataclasses.field(default_factory=dict)
     waiting: int = 0  # patch drafts whose id does not resolve to one entry (yet)
+    unfinished: str = ""  # what did not happen after the import was saved
 
     @property
     def read(self) -> int:
@@ -102,8 +103,10 @@ def merge_into(
         merged = _merge(conn, entries, source, progress=progress)
         merged = _patch(conn, patches, merged)
         counts = rhythm_store.merge_objects(conn, objects)
-    if merged.updated or merged.conflicts:
-        ctx.store.checkpoint()  # old text overwritten in the main file, the WAL emptied
+    if merged.updated or merged.conflicts:  # old text overwritten in the main file
+        from allycli.journal.editing import clear_old_text
+
+        merged = dataclasses.replace(merged, unfinished=clear_old_text(ctx))
     return dataclasses.replace(merged, objects=counts if objects else {})
 
 

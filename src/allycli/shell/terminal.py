@@ -49,7 +49,7 @@ class Boundary(TyperGroup):
             sys.stdout.flush()  # a full or closed standard output is found here, not at exit
         except AllyError as exc:  # its message already says what to type
             if _COMMITTED:
-                saved_but(f"then this did not happen: {exc.message}", finish=True)
+                saved_but(f"a later step did not finish: {exc.message}", finish=True)
             if exc.output:  # what could not be saved, for `ally import -`
                 with utf8_stdout() as out:
                     out.write(exc.output)
