@@ -362,6 +362,27 @@ def test_log_to_a_full_stdout_is_saved_once_and_says_so(
     assert drafts_in(places(tmp_path, db)) == []
 
 
+def test_log_with_standard_output_closed_is_saved_once_and_says_so(
+    tmp_path: Path, journal: tuple[Path, dict[str, str]]
+) -> None:
+    db, env = journal
+    proc = subprocess.run(
+        [str(BIN), "log", "protest", "--note", "x"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1),  # as `ally log ... >&-`
+        check=False,
+    )
+    assert (proc.returncode, proc.stderr.decode()) == (
+        0,
+        "ally: Saved; the confirmation could not be printed on standard output "
+        "(standard output is closed).\n",
+    )
+    assert [(o["action_type"], o["note"]) for o in exported(env)] == [("protest", "x")]
+    assert drafts_in(places(tmp_path, db)) == []
+
+
 def test_edit_to_a_full_stdout_is_saved_and_says_so(
     tmp_path: Path, journal: tuple[Path, dict[str, str]]
 ) -> None:

@@ -8,6 +8,7 @@ everything heavy loads inside the functions that need it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import sys
@@ -44,9 +45,14 @@ class Boundary(TyperGroup):
                 sys.exit(completion.handle_shell_option(*shell_option))
             except AllyError as exc:
                 fail(exc.message, exc.exit_code)
+        closed = sys.stdout is None  # started with standard output closed (`>&-`)
+        if closed:
+            sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
         try:
             code = super().main(*args, **kwargs)
-            sys.stdout.flush()  # a full or closed standard output is found here, not at exit
+            sys.stdout.flush()  # a full standard output is found here, not at exit
+            if closed:
+                raise OSError(errno.EBADF, "standard output is closed")
         except AllyError as exc:  # its message already says what to type
             if _COMMITTED:
                 saved_but(f"a later step did not finish: {exc.message}", finish=True)
