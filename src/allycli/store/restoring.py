@@ -93,8 +93,9 @@ def current_entries(store: Store) -> int | None:
         return None
 
 
-def restore(store: Store, backup: Backup, keep_as: Path) -> Restored:
-    """Keep the current file as `keep_as`, then copy the backup into the live database.
+def restore(store: Store, backup: Backup, stamp: str) -> Restored:
+    """Keep the current file as `backups/ally-STAMP-before-restore.db` (a new name, claimed
+    with O_EXCL, when that one is taken), then copy the backup into the live database.
 
     Once the copy is committed the journal is the backup's: a later step that fails (the
     upgrade of an older backup, the checkpoint) is said in `unfinished`, never raised.
@@ -103,11 +104,19 @@ def restore(store: Store, backup: Backup, keep_as: Path) -> Restored:
     if store.exists() and store.path.stat().st_size > 0:
         _refuse_foreign(store.path)
         try:
-            store.backup(keep_as)
+            kept = store.backup(stamp=stamp, label=BEFORE_RESTORE).path
         except StorageError:  # a damaged journal, the very reason to restore: keep its bytes
-            _discard(keep_as)  # a copy that stopped half-way is no copy
-            _copy_raw(store.path, keep_as)
-        kept = keep_as
+            from allycli.store.privatefile import claim_new
+
+            folder = store.path.parent / "backups"
+            try:
+                folder.mkdir(mode=0o700, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"Cannot create the folder {folder}: {exc.strerror}; nothing was restored."
+                ) from None
+            kept = claim_new(folder, f"ally-{stamp}{BEFORE_RESTORE}", ".db")
+            _copy_raw(store.path, kept)
     try:
         source = sqlite3.connect(_untouched(backup.path), uri=True)
     except sqlite3.Error as exc:
@@ -178,6 +187,9 @@ def _refuse_foreign(path: Path) -> None:
         )
 
 
+BEFORE_RESTORE = "-before-restore"
+
+
 def _copy_raw(db: Path, dest: Path) -> None:
     """The file's bytes as they are, with its write-ahead log beside the copy (what was
     committed may still be there), for someone who wants to rescue what they can."""
@@ -189,8 +201,9 @@ def _copy_raw(db: Path, dest: Path) -> None:
     if wal.exists() and wal.stat().st_size > 0:
         pairs.append((wal, dest.with_name(dest.name + "-wal")))
     try:
-        for source, target in pairs:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        for source, target in pairs:  # `dest` is claimed already (empty); its -wal is ours too
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(target, flags, 0o600)
             with os.fdopen(fd, "wb") as out, source.open("rb") as src:
                 shutil.copyfileobj(src, out)
                 out.flush()
