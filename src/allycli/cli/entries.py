@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from allycli.cli.common import DATE_HELP, HOW, ID_HELP, ask_or_refuse, entry_filters
-from allycli.shell import boundary, completion, session, terminal
+from allycli.shell import completion, session, terminal
 
 if TYPE_CHECKING:
     from allycli.core.records import Record
@@ -100,7 +100,7 @@ def edit(
         return
     named = render_entry.name(edited.after, ctx.today)
     typer.echo(f"Changed {named}: {', '.join(edited.changed)}.")
-    boundary.saved_but(edited.unfinished)
+    terminal.saved_but(edited.unfinished)
 
 
 def _in_editor(ctx: Context, record: Record) -> str | None:
@@ -178,7 +178,7 @@ def restore(
     done = restoring.restore(ctx.store, checked, stamp=ctx.now.strftime("%Y%m%d-%H%M%S"))
     kept = f"; the journal as it was is kept in {done.kept}" if done.kept else ""
     typer.echo(f"Restored {checked.path} ({count}) to {ctx.store.path}{kept}.")
-    boundary.saved_but(done.unfinished)
+    terminal.saved_but(done.unfinished)
 
 
 def register(app: typer.Typer) -> None:

@@ -80,7 +80,7 @@ def import_(
     typer.echo(render_entry.merged(result))
     if path is not None and not dry_run and not result.waiting and journal.settle_draft(ctx, path):
         typer.echo(f"The draft {path} was removed: what it kept is in the journal now.")
-    boundary.saved_but(result.unfinished)
+    terminal.saved_but(result.unfinished)
 
 
 def backup(
@@ -99,7 +99,7 @@ def backup(
     )
     ctx.store.committed()  # the copy is written: from here on nothing reports it failed
     typer.echo(f"Backed up {ctx.store.path} to {written.path}.")
-    boundary.saved_but(written.unfinished)
+    terminal.saved_but(written.unfinished)
 
 
 def doctor() -> None:

@@ -8,7 +8,7 @@ import typer
 
 from allycli.cli.common import DATE_HELP, DATES, HOW, ask_or_refuse, spoken
 from allycli.core.taxonomy import action_types_help
-from allycli.shell import boundary, completion, session, terminal
+from allycli.shell import completion, session, terminal
 
 LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
 
@@ -252,7 +252,7 @@ def delete(
         return
     unfinished = editing.delete(ctx, record)
     typer.echo(f"Deleted {named}.")
-    boundary.saved_but(unfinished)
+    terminal.saved_but(unfinished)
 
 
 def register(app: typer.Typer) -> None:

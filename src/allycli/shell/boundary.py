@@ -6,7 +6,6 @@ Typer is handed `Boundary` as the app's group class, so the boundary never impor
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import sys
@@ -15,6 +14,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from allycli.shell import terminal
 from allycli.shell.terminal import utf8_stdout
 
 
@@ -34,8 +34,7 @@ class Boundary(TyperGroup):
                 sys.exit(completion.handle_shell_option(*shell_option))
             except AllyError as exc:
                 fail(exc.message, exc.exit_code)
-        global _COMMITTED
-        _COMMITTED = False  # one command, one answer (tests run many in one process)
+        terminal.forget_commit()  # one command, one answer (tests run many in one process)
         closed = sys.stdout is None  # started with standard output closed (`>&-`)
         if closed:
             sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
@@ -45,8 +44,8 @@ class Boundary(TyperGroup):
             if closed:
                 raise OSError(errno.EBADF, "standard output is closed")
         except AllyError as exc:  # its message already says what to type
-            if _COMMITTED:
-                saved_but(f"a later step did not finish: {exc.message}", finish=True)
+            if terminal.committed():
+                terminal.saved_but(f"a later step did not finish: {exc.message}", finish=True)
             if exc.output:  # what could not be saved, for `ally import -`
                 with utf8_stdout() as out:
                     out.write(exc.output)
@@ -60,16 +59,18 @@ class Boundary(TyperGroup):
             fail("Stopped; nothing more was changed.", 130)
         except BrokenPipeError:
             # the reader (head, less) went away: stop quietly, as other Unix tools do
-            _silence_stdout()
-            if _COMMITTED:
-                saved_but("the reader of standard output went away before the confirmation.")
-            sys.exit(0 if _COMMITTED else 1)
+            terminal.silence_stdout()
+            if terminal.committed():
+                terminal.saved_but(
+                    "the reader of standard output went away before the confirmation."
+                )
+            sys.exit(0 if terminal.committed() else 1)
         except OSError as exc:
             if exc.filename is not None or exc.errno is None:  # not standard output's
                 inside(exc)
-            _silence_stdout()  # so that Python's own flush at exit does not fail again
-            if _COMMITTED:  # the change is stored: the confirmation is what is missing
-                saved_but(
+            terminal.silence_stdout()  # so that Python's own flush at exit does not fail again
+            if terminal.committed():  # the change is stored: the confirmation is what is missing
+                terminal.saved_but(
                     f"the confirmation could not be printed on standard output ({exc.strerror}).",
                     finish=True,
                 )
@@ -84,8 +85,8 @@ def inside(exc: Exception) -> NoReturn:
     was saved, with exit 0: a saved change is never reported as failed."""
     if os.environ.get("ALLY_DEBUG"):
         raise exc
-    if _COMMITTED:
-        saved_but(
+    if terminal.committed():
+        terminal.saved_but(
             f"then a later step did not finish ({type(exc).__name__}); `ally list` shows "
             "what is stored.",
             finish=True,
@@ -96,38 +97,6 @@ def inside(exc: Exception) -> NoReturn:
         "ALLY_DEBUG=1 to see the details, and report them.",
         1,
     )
-
-
-# -- a change that is saved is never reported as failed (DESIGN.md, Drafts) ----------------
-
-_COMMITTED = False  # a change was stored in this command: nothing may report it failed
-
-
-def note_commit() -> None:
-    """The store's on_commit: from now on a failure is said after "Saved;", with exit 0."""
-    global _COMMITTED
-    _COMMITTED = True
-
-
-def saved_but(what: str, *, finish: bool = False) -> None:
-    """Say on stderr that the change was saved and what did not happen; with `finish`, exit
-    0 at once."""
-    from allycli.core.sanitize import one_line
-
-    if what:
-        with contextlib.suppress(OSError, ValueError):
-            sys.stderr.write(f"ally: Saved; {one_line(what)}\n")
-            sys.stderr.flush()
-    if finish:
-        sys.exit(0)
-
-
-def _silence_stdout() -> None:
-    """Point standard output at /dev/null: what could not be written is dropped, and the
-    interpreter's last flush at exit succeeds."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
 
 
 # What to type, for options that take a number.

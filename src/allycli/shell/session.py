@@ -41,7 +41,7 @@ def prompt_paths() -> tuple[Path, ...]:
 
 def context() -> Context:
     from allycli.journal.context import Context
-    from allycli.shell.boundary import note_commit
+    from allycli.shell.terminal import note_commit
     from allycli.store.database import DEFAULT_BUSY_TIMEOUT, Store
 
     os.umask(0o077)  # everything ally creates is for the user alone
