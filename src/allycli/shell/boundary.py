@@ -66,7 +66,7 @@ class Boundary(TyperGroup):
                 )
             sys.exit(0 if terminal.committed() else 1)
         except OSError as exc:
-            if exc.filename is not None or exc.errno is None:  # not standard output's
+            if not _from_output(exc):
                 inside(exc)
             terminal.silence_stdout()  # so that Python's own flush at exit does not fail again
             if terminal.committed():  # the change is stored: the confirmation is what is missing
@@ -78,6 +78,19 @@ class Boundary(TyperGroup):
         except Exception as exc:  # the last resort: a bug, said in one line, no locals
             inside(exc)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _from_output(exc: OSError) -> bool:
+    """Whether an OSError came from writing standard output: raised where click, Rich or the
+    shell's own writers write (the innermost Python frame), not by a file ally reads."""
+    if exc.filename is not None or exc.errno is None:
+        return False
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = tb.tb_frame.f_code.co_filename.replace(os.sep, "/") if tb is not None else ""
+    writers = ("/click/", "/rich/", "/typer/", "/shell/terminal.py", "/shell/boundary.py")
+    return any(w in where for w in writers)
 
 
 def inside(exc: Exception) -> NoReturn:
