@@ -311,6 +311,33 @@ def test_the_editor_path_keeps_what_was_written_when_the_disk_fills_meanwhile(
     assert integrity(db) == ["ok"]
 
 
+def test_the_editor_path_keeps_what_was_written_when_the_entry_goes_meanwhile(
+    tmp_path: Path, journal: tuple[Path, dict[str, str]]
+) -> None:
+    """Another `ally delete` removes the entry while its text is in the editor."""
+    db, env = journal
+    ok(run(env, "log", "money", "--note", "to be deleted"))
+    target = entry_id(env, "practice")
+    words = "Written while it went, kept-7781"
+    script = tmp_path / "deletes.sh"
+    script.write_text(
+        "#!/bin/sh\n"
+        'for a in "$@"; do last="$a"; done\n'
+        f"printf '%s\\n' '{words}' > \"$last\"\n"
+        f"'{BIN}' delete {target} --yes > /dev/null\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o700)
+    code, screen = on_terminal({**env, "VISUAL": str(script)}, "edit", target[:8])
+    assert code == 1, screen
+    assert INSIDE not in screen
+    [obj] = draft_objects(places(tmp_path, db))
+    assert (obj["kind"], obj["id"], obj["fields"]) == ("patch", target[:8], {"note": words})
+    [line] = [ln for ln in screen.splitlines() if ln.startswith("ally: ")]
+    assert line.startswith(f"ally: No entry has the id {target[:8]}")
+    assert exported(env) == []
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("command", ["log", "reflect"])
 def test_edit_flag_keeps_what_was_written_when_the_disk_fills_meanwhile(

@@ -81,6 +81,7 @@ def edit(
         pillar=pillar,
         minutes=minutes,
     )
+    typed_in_editor = changes.empty
     if changes.empty:
         if not terminal.interactive():
             raise UsageError(
@@ -93,7 +94,8 @@ def edit(
             typer.echo("Nothing changed: the text from the editor was empty.")
             return
         changes = editing.with_text(record, text)
-    edited = editing.edit(ctx, entry_id, changes)
+    # text written in the editor is kept as a draft even if the entry went meanwhile
+    edited = editing.edit(ctx, entry_id, changes, written=typed_in_editor)
     if not edited.changed:
         named = render_entry.name(edited.before, ctx.today)
         typer.echo(f"Nothing changed: {named} is already so.")

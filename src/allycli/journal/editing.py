@@ -13,7 +13,7 @@ from datetime import date
 
 from allycli.core import taxonomy
 from allycli.core.dates import stamp
-from allycli.core.errors import StorageError, UsageError
+from allycli.core.errors import NotFoundError, StorageError, UsageError
 from allycli.core.filters import Filters
 from allycli.core.folding import fold
 from allycli.core.intake import storable
@@ -141,17 +141,22 @@ _WORDS = {
 }
 
 
-def edit(ctx: Context, id_prefix: str, changes: Changes) -> Edited:
+def edit(ctx: Context, id_prefix: str, changes: Changes, *, written: bool = False) -> Edited:
     """Change an entry and its updated_at; the old text is overwritten in the file.
 
     Whatever step fails, the change is kept as a draft: a patch when the entry cannot be
-    read (the id as given, and the fields), else the entry's new version.
+    read (the id as given, and the fields), else the entry's new version. `written`: the
+    text was written in the editor, and is kept even when the entry is gone meanwhile.
     """
     id_prefix = entrydb.checked_prefix(id_prefix)
     try:
         with ctx.store.reading() as conn:
             record = entrydb.get(conn, id_prefix)
     except StorageError as exc:
+        keep_as_draft(ctx, [changes.patch(id_prefix, stamp(ctx.now))], exc)
+    except NotFoundError as exc:
+        if not written:
+            raise
         keep_as_draft(ctx, [changes.patch(id_prefix, stamp(ctx.now))], exc)
     edited = apply(record, changes, later_than(record.changed_at, stamp(ctx.now)))
     if not edited.changed:
