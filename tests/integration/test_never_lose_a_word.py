@@ -613,7 +613,7 @@ COMMANDS = {
 }
 
 
-BUDGET = 45  # calls failed per command and kind of call, each with ENOSPC and with EIO
+BUDGET = 36  # calls failed per command and kind of call, each with ENOSPC and with EIO
 
 
 def site(line: str) -> str:
@@ -632,8 +632,8 @@ def selected(calls: list[str], syscall: str, journal: Journal, begun: int) -> li
     """Which calls (1-based) a sweep fails. For openat, those of the journal's own files,
     not Python's module imports. Of the others, those after Python's own start-up (the
     first `begun` calls, before ally's code loads: outside DESIGN.md's promise): every one
-    when there are at most BUDGET; else a sample: the first and the last call of every
-    site, then calls spread evenly over the run up to BUDGET."""
+    when there are at most BUDGET; else a sample: the first call of every site, then the
+    last ones, then calls spread evenly over the run, up to BUDGET."""
     if syscall == "openat":
         chosen = []
         for n, line in enumerate(calls, start=1):
@@ -650,10 +650,10 @@ def selected(calls: list[str], syscall: str, journal: Journal, begun: int) -> li
     for n, line in enumerate(calls[begun:], start=begun + 1):
         first.setdefault(site(line), n)
         last[site(line)] = n
-    chosen_set = set(first.values()) | set(last.values())
+    chosen_set = set(first.values())  # every site at least once
     step = (len(calls) - begun) / BUDGET
     spread = [begun + int(i * step) + 1 for i in range(BUDGET)]
-    for n in spread:
+    for n in [*last.values(), *spread]:
         if len(chosen_set) >= BUDGET:
             break
         chosen_set.add(n)
