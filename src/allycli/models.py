@@ -98,3 +98,21 @@ class Synced(SQLModel, table=True):
     id: str = Field(primary_key=True)
     updated_at: str = Field(nullable=False)  # as exchanged: the object's or the tombstone's time
     deleted: int = Field(nullable=False)  # 1 for a tombstone
+
+
+class HubRow(SQLModel, table=True):
+    """Per row of the sync hub, what this journal last saw of it: its change number and the
+    digest of its payload, so a hub that lost, renumbered or put back rows shows.
+
+    Each journal's own record of its hub, like the settings: never exported.
+    """
+
+    __tablename__ = "hubrow"
+    __table_args__ = (Index("ix_hubrow_change", "change"),)
+
+    ref: str = Field(primary_key=True)  # the hub's opaque reference of the object's id
+    id: Optional[str] = Field(default=None)  # noqa: UP045 - None: a row that did not open
+    change: int = Field(nullable=False)
+    digest: bytes = Field(nullable=False)
+    mark: int = Field(nullable=False)  # the row's share of the checksum (cipher.mark)
+    refused: int = Field(nullable=False)  # 1 for a row that did not open

@@ -11,7 +11,7 @@ from allycli.folding import micros
 from allycli.models import Entry, SQLModel
 from allycli.records import Record
 
-TABLES = ("entry", "tombstone", "rhythm", "pause", "setting", "synced")
+TABLES = ("entry", "tombstone", "rhythm", "pause", "setting", "synced", "hubrow")
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
