@@ -24,10 +24,10 @@ import hashlib
 import hmac
 import json
 import os
-from dataclasses import dataclass
 from typing import Any
 
-from allycli.errors import UsageError
+from allycli.core.errors import UsageError
+from allycli.store.synced import Item
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -38,16 +38,6 @@ _ITEM_AD = b"ally-hub-item-2"
 _ITEM_AD_1 = b"ally-hub-item-1\x00"  # schema 1, read only to upgrade a hub in place
 _CHECK_AD = b"ally-hub-key-check-1"
 _CHECK_TEXT = b"ally: this hub's key"
-
-
-@dataclass(frozen=True)
-class Item:
-    """One object as the hub knows it, in clear: an entry, rhythm or pause, or a tombstone."""
-
-    id: str
-    updated_at: str
-    deleted: bool
-    body: dict[str, Any]
 
 
 class Refused(Exception):

@@ -10,10 +10,10 @@ import importlib.util
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from allycli.errors import SyncError, UsageError
+from allycli.core.errors import SyncError, UsageError
 
 if TYPE_CHECKING:
-    from allycli.journal import Context
+    from allycli.journal.context import Context
     from allycli.sync.engine import SyncResult
 
 EXTRA = ("psycopg", "cryptography", "sqlalchemy")
@@ -57,7 +57,7 @@ def _choose_url(given: str | None, stored: str | None) -> str:
 
 def run(ctx: Context, url: str | None, key_text: str | None) -> SyncResult:
     require_extra()
-    from allycli.sync import local
+    from allycli.store import synced as local
     from allycli.sync.engine import sync
 
     with ctx.store.reading() as conn:
@@ -73,7 +73,8 @@ def password_in(url: str | None) -> bool:
 
 
 def status(ctx: Context, url: str | None, key_text: str | None) -> SyncStatus:
-    from allycli.sync import local, urls
+    from allycli.store import synced as local
+    from allycli.sync import urls
 
     with ctx.store.reading() as conn:
         stored = local.settings(conn)
@@ -109,7 +110,7 @@ def status(ctx: Context, url: str | None, key_text: str | None) -> SyncStatus:
 
 
 def show_key(ctx: Context, key_text: str | None) -> ShownKey:
-    from allycli.sync import local
+    from allycli.store import synced as local
     from allycli.sync.cipher import parse_key, show_key
 
     if key_text:
@@ -128,7 +129,8 @@ def repair(ctx: Context, url: str | None, key_text: str | None) -> int:
     """Remove from the hub the rows that did not open here (and that no version here could
     overwrite) at the last sync; returns how many it removed."""
     require_extra()
-    from allycli.sync import hub, local, urls
+    from allycli.store import synced as local
+    from allycli.sync import hub, urls
     from allycli.sync.cipher import Sealer, parse_key
 
     with ctx.store.reading() as conn:
@@ -156,7 +158,7 @@ def repair(ctx: Context, url: str | None, key_text: str | None) -> int:
 
 
 def forget(ctx: Context) -> bool:
-    from allycli.sync import local
+    from allycli.store import synced as local
 
     with ctx.store.writing() as conn:
         return local.forget(conn)

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from allycli import merge
-from allycli.errors import SyncError
-from allycli.store import Store
-from allycli.sync import local, urls
+from allycli.core import merge
+from allycli.core.errors import SyncError
+from allycli.store import synced as local
+from allycli.store.database import Store
+from allycli.sync import urls
 from allycli.sync.cipher import Item, Refused, Sealer, digest, mark, new_key, parse_key, show_key
 
 if TYPE_CHECKING:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-from allycli.errors import UsageError
+from allycli.core.errors import UsageError
 
 SCHEMES = ("postgresql", "postgres")
 _SECRET_PARAMS = ("password", "sslpassword")
@@ -53,8 +53,10 @@ def without_password(url: str) -> str:
     if parts.password is not None:
         user, _, host = netloc.rpartition("@")
         netloc = user.split(":", 1)[0] + "@" + host
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in _SECRET_PARAMS])
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query) if k not in _SECRET_PARAMS], safe="/"
+    )
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
 
 
 def secrets(url: str) -> list[str]:
