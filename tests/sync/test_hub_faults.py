@@ -418,3 +418,83 @@ def test_8_an_edit_during_a_sync_is_not_overwritten_by_an_older_version(
     ok(a)
     ok(b)
     assert notes(b)[entry.id] == "Words from a, later"
+
+
+# -- the in-place upgrade of a hub of schema 1 ----------------------------------------------
+
+
+def _schema_1_hub(pg: Cluster, url: str, key: bytes, journal: Journal) -> str:
+    """A hub as the ally before hub schema 2 left it: ids, times and flags in clear."""
+    import base64
+    import os
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from allycli.store import synced
+    from allycli.sync.cipher import Sealer, canonical
+
+    hub_id = str(uuid.uuid4())
+    check = base64.b64encode(Sealer(key).key_check()).decode()
+    pg.admin_sql(
+        "CREATE SCHEMA ally AUTHORIZATION ally; "
+        "CREATE TABLE ally.item (id varchar PRIMARY KEY, updated_at varchar NOT NULL, "
+        "deleted boolean NOT NULL, change bigint NOT NULL, payload bytea NOT NULL); "
+        "CREATE UNIQUE INDEX ix_item_change ON ally.item (change); "
+        "CREATE TABLE ally.meta (key varchar PRIMARY KEY, value varchar NOT NULL); "
+        f"INSERT INTO ally.meta VALUES ('schema_version', '1'), ('hub_id', '{hub_id}'), "
+        f"('key_check', '{check}'); "
+        "ALTER TABLE ally.item OWNER TO ally; ALTER TABLE ally.meta OWNER TO ally",
+        db=db(url),
+    )
+    with journal.store.reading() as conn:
+        items = list(synced.current(conn, synced.ids(conn)).values())
+    for change, item in enumerate(items, start=1):
+        ad = b"\x00".join((b"ally-hub-item-1\x00", item.id.encode(), item.updated_at.encode(),
+                           b"1" if item.deleted else b"0"))  # fmt: skip
+        nonce = os.urandom(12)
+        payload = nonce + AESGCM(key).encrypt(nonce, canonical(item.body), ad)
+        pg.admin_sql(
+            f"INSERT INTO ally.item VALUES ('{item.id}', '{item.updated_at}', {item.deleted}, "
+            f"{change}, '\\x{payload.hex()}')",
+            db=db(url),
+        )
+    pg.admin_sql(
+        f"INSERT INTO ally.item VALUES ('{uuid.uuid4()}', '{stamp(9)}', false, 99, '\\x00ff')",
+        db=db(url),
+    )  # a row that does not open
+    return hub_id
+
+
+def test_a_schema_1_hub_is_upgraded_in_place(
+    machines: tuple[Journal, Journal, Journal], pg: Cluster, hub_url: str
+) -> None:
+    a, b, _ = machines
+    gone = practice("Gone", stamp(1))
+    a.add(practice("Kept", stamp(0)), gone)
+    a.delete(gone.id, stamp(2))
+    key = new_key()
+    hub_id = _schema_1_hub(pg, hub_url, key, a)
+    with a.store.writing() as conn:  # what a sync by the older ally left in the journal
+        conn.execute(
+            "INSERT INTO setting (key, value) VALUES ('sync.hub', ?), ('sync.seen', '2'), "
+            "('sync.key', ?)",
+            (hub_id, show_key(key)),
+        )
+        conn.executemany(
+            "INSERT INTO synced (id, updated_at, deleted) VALUES (?, ?, ?)",
+            [(a.ids()[0], stamp(0), 0), (gone.id, stamp(2), 1)],
+        )
+    upgraded = ok(a, "--url", bare(hub_url))
+    assert "sent 0 changes, received 0 changes" in upgraded
+    assert (
+        "The hub was upgraded to hub schema 2: 2 objects sealed again, 1 row that did not open "
+        "left out."
+    ) in upgraded
+    assert pg.admin_sql(
+        "SELECT value FROM ally.meta WHERE key = 'schema_version'", db=db(hub_url)
+    ) == [("2",)]
+    assert pg.admin_sql("SELECT count(*) FROM ally.item", db=db(hub_url)) == [(2,)]
+    assert "received 2 changes" in join(b, hub_url, show_key(key))
+    assert a.export() == b.export()
+    assert b.rows("tombstone") == [(gone.id, "entry", stamp(2))]
+    assert ok(a).split(": ", 1)[1].strip() == "sent 0 changes, received 0 changes."
