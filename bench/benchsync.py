@@ -68,13 +68,18 @@ class SyncData:
     small_synced: Path  # the small journal after its first sync with a third hub
     reset_first: Any
     reset_second: Any
+    env: Mapping[str, str]  # the children's, with PGPASSFILE: no password on a command line
 
 
 def prepare(cluster: Any, data: Data, ally: tuple[str, ...], env: Mapping[str, str],
             today: date) -> SyncData:  # fmt: skip
     """Three hubs: one left empty, one holding the big journal after a first sync, one
     holding the small journal after a first sync."""
-    first = cluster.create_db("bench_first")
+    pgpass = data.root / "pgpass"
+    pgpass.write_text(f"127.0.0.1:*:*:{_pgcluster().USER}:{_pgcluster().PASSWORD}\n")
+    pgpass.chmod(0o600)
+    env = {**env, "PGPASSFILE": str(pgpass)}
+    first = _bare(cluster.create_db("bench_first"))
     synced = _first_sync(cluster, data.big_db, data.root / "synced.db", "bench_second", ally, env)
     small_synced = _first_sync(
         cluster, data.small_db, data.root / "small-synced.db", "bench_third", ally, env
@@ -94,13 +99,18 @@ def prepare(cluster: Any, data: Data, ally: tuple[str, ...], env: Mapping[str, s
     def reset_second() -> None:
         cluster.admin_sql(f"DELETE FROM ally.item WHERE change > {int(last)}", db="bench_second")
 
-    return SyncData(first, synced, plus, small_synced, reset_first, reset_second)
+    return SyncData(first, synced, plus, small_synced, reset_first, reset_second, env)
+
+
+def _bare(url: str) -> str:
+    """The URL without its password (libpq reads it from PGPASSFILE)."""
+    return url.replace(f":{_pgcluster().PASSWORD}@", "@")
 
 
 def _first_sync(cluster: Any, source: Path, synced: Path, db: str, ally: tuple[str, ...],
                 env: Mapping[str, str]) -> Path:  # fmt: skip
     """A copy of `source` after its first (untimed) sync with a new hub in database `db`."""
-    url = cluster.create_db(db)
+    url = _bare(cluster.create_db(db))
     remove_db(synced)
     shutil.copyfile(source, synced)
     done = subprocess.run(
@@ -118,7 +128,7 @@ def figures(sync: SyncData, data: Data, ally: tuple[str, ...], env: Mapping[str,
     big, small = f"{data.big:,}", f"{data.small:,}"
 
     def case(source: Path, *argv: str, check: str, before: Any = None) -> Case:
-        return Case((*ally, *argv), env, ((source, db),), _has(check), before)
+        return Case((*ally, *argv), sync.env, ((source, db),), _has(check), before)
 
     return [
         Figure(f"sync first ({big}) vs import ({big})",

@@ -498,3 +498,48 @@ def test_a_schema_1_hub_is_upgraded_in_place(
     assert a.export() == b.export()
     assert b.rows("tombstone") == [(gone.id, "entry", stamp(2))]
     assert ok(a).split(": ", 1)[1].strip() == "sent 0 changes, received 0 changes."
+
+
+@pytest.mark.slow
+def test_8_a_log_during_a_first_sync_of_20000_entries_finishes_before_it(
+    machines: tuple[Journal, Journal, Journal], pg: Cluster, hub_url: str
+) -> None:
+    a, _, _ = machines
+    a.add(*(practice(f"Entry {i}", stamp(i)) for i in range(20_000)))
+    proc = a.popen("sync", "--url", bare(hub_url))
+    try:
+        for _ in range(400):  # until the sync is at work on the hub
+            busy = pg.admin_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ally' "
+                "AND state <> 'idle'",
+                db=db(hub_url),
+            )
+            if busy[0][0]:
+                break
+            time.sleep(0.02)
+        logged = a.ally("log", "protest", "--note", "Logged during the first sync")
+        logged_first = proc.poll() is None
+    finally:
+        out, err = proc.communicate(timeout=300)
+    assert logged.returncode == 0, logged.stderr
+    assert "waiting" not in logged.stderr
+    assert logged_first
+    assert proc.returncode == 0, err
+    assert "sent 20000 changes" in out
+    assert len(notes(a)) == 20_001
+
+
+def test_an_ordinary_sync_never_pulls_everything_again(
+    machines: tuple[Journal, Journal, Journal], hub_url: str
+) -> None:
+    a, b, _ = machines
+    first, last = practice("First", stamp(0)), practice("Last", stamp(1))
+    a.add(first, last)
+    key = first_sync(a, hub_url)
+    join(b, hub_url, key)  # b saw up to the row of `last`
+    a.edit(last.id, "Last, edited", stamp(2))  # that row moves up: overwritten, not lost
+    a.delete(first.id, stamp(3))
+    outputs = [ok(a), ok(b), ok(b), ok(a)]
+    assert "received 2 changes" in outputs[1]
+    assert not any("pulled again" in out for out in outputs)
+    assert a.export() == b.export()

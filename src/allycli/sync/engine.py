@@ -177,11 +177,13 @@ def sync(store: Store, url: str, key_text: str | None, now: datetime) -> SyncRes
         pulled = _Pulled()
         # the hub still holds what this journal saw, or everything is pulled again
         full = stored.get(local.HUB) != state.hub_id or upgraded is not None
+        there = h.digest_at(seen) if seen else None
         if not full and seen:
-            full = at_seen is None or (h.digest_at(seen) != at_seen[1])
+            # a restore gives that number out again; a row moved up was overwritten since
+            full = at_seen is None or there not in (None, at_seen[1])
         if not full:
             _open(sealer, state.hub_id, h.pull(seen), pulled)
-            if seen and at_seen is not None and h.digest_at(seen) is None:
+            if seen and at_seen is not None and there is None:
                 full = at_seen[0] not in pulled.rows  # lost, not overwritten by a later change
         if not full:
             with store.reading() as conn:
