@@ -57,7 +57,8 @@ def test_1_a_hub_restored_from_a_dump_heals_once_every_machine_synced(
     machines: tuple[Journal, Journal, Journal], pg: Cluster, hub_url: str, tmp_path: Path
 ) -> None:
     a, b, c = machines
-    a.add(*(practice(f"Seed {i}", stamp(i, 1)) for i in range(8)))
+    seeds = [practice(f"Seed {i}", stamp(i, 1)) for i in range(8)]
+    a.add(*seeds)
     key = first_sync(a, hub_url)
     join(b, hub_url, key)
     join(c, hub_url, key)
@@ -68,7 +69,7 @@ def test_1_a_hub_restored_from_a_dump_heals_once_every_machine_synced(
     )  # fmt: skip
     first, second = practice("A one", stamp(100, 1)), practice("A two", stamp(101, 1))
     a.add(first, second)
-    a.edit(a.ids()[0], "A edited", stamp(102, 1))
+    a.edit(seeds[0].id, "A edited", stamp(102, 1))
     assert "sent 3 changes" in ok(a)
     pg.admin_sql("DROP SCHEMA ally CASCADE", db=db(hub_url))
     subprocess.run(
