@@ -1,6 +1,6 @@
 """The `ally sync` command: exchange changes with a PostgreSQL hub (the work is in sync/).
 
-cli.py calls `register(app)`; psycopg and cryptography load only inside the command.
+app.py calls `register(app)`; psycopg and cryptography load only inside the command.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import os
 
 import typer
 
-from allycli.shell import terminal as shell
+from allycli.shell import session
 
 
 def sync_(
@@ -46,7 +46,7 @@ def sync_(
 
     if sum((show_key, status, forget, repair)) > 1:
         raise UsageError("Choose one of --show-key, --status, --forget or --repair.")
-    ctx = shell.context()
+    ctx = session.context()
     if commands.password_in(url):
         typer.echo(render.sync_password_warning(), err=True)
     url = url or os.environ.get("ALLY_SYNC_URL") or None
