@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -90,6 +91,41 @@ def make_machine(pg: Cluster) -> type[RuleBasedStateMachine]:
         def sync(self, machine: str) -> None:
             self.run_sync(machine)
 
+        def run_sync(self, machine: str) -> None:
+            journal = self.journals[machine]
+            sync(journal.store, self.url, self.key, BASE)
+            self.known[machine] = {
+                row[0]: row[6] for row in journal.rows("entry")
+            }  # id, ..., note (column 7)
+
+        @invariant()
+        def a_sync_changes_nothing_it_should_not(self) -> None:
+            for machine, journal in self.journals.items():
+                assert sorted(journal.ids()) == sorted(self.known[machine])
+
+        def teardown(self) -> None:
+            try:
+                for machine in ("a", "b", "a", "b"):
+                    self.run_sync(machine)
+                exports = {m: j.export() for m, j in self.journals.items()}
+                assert exports["a"] == exports["b"]
+                got = {obj["id"]: obj["note"] for obj in map(json.loads, exports["a"].splitlines())}
+                expected = {i: v[2] for i, v in self.latest.items() if v[1] == "set"}
+                assert got == expected
+                for obj in map(json.loads, exports["a"].splitlines()):
+                    assert obj["created_at"] == self.created[obj["id"]]
+                    assert obj["updated_at"] == self.latest[obj["id"]][3]
+            finally:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                pg.admin_sql(f"DROP DATABASE IF EXISTS {self.url.rsplit('/', 1)[1]}")
+
+    return TwoMachines
+
+
+def make_forgetful_machine(pg: Cluster) -> type[RuleBasedStateMachine]:
+    """The same machines, with a hub that forgets: restored from a snapshot, or losing a row."""
+
+    class ForgetfulHub(make_machine(pg)):  # type: ignore[misc,valid-type]
         @precondition(lambda self: self.snapshot is None)
         @rule()
         def take_snapshot(self) -> None:
@@ -123,35 +159,7 @@ def make_machine(pg: Cluster) -> type[RuleBasedStateMachine]:
                 lost = sorted(changes)[pick % len(changes)]
                 pg.admin_sql(f"DELETE FROM ally.item WHERE change = {lost}", db=self.db)
 
-        def run_sync(self, machine: str) -> None:
-            journal = self.journals[machine]
-            sync(journal.store, self.url, self.key, BASE)
-            self.known[machine] = {
-                row[0]: row[6] for row in journal.rows("entry")
-            }  # id, ..., note (column 7)
-
-        @invariant()
-        def a_sync_changes_nothing_it_should_not(self) -> None:
-            for machine, journal in self.journals.items():
-                assert sorted(journal.ids()) == sorted(self.known[machine])
-
-        def teardown(self) -> None:
-            try:
-                for machine in ("a", "b", "a", "b"):
-                    self.run_sync(machine)
-                exports = {m: j.export() for m, j in self.journals.items()}
-                assert exports["a"] == exports["b"]
-                got = {obj["id"]: obj["note"] for obj in map(json.loads, exports["a"].splitlines())}
-                expected = {i: v[2] for i, v in self.latest.items() if v[1] == "set"}
-                assert got == expected
-                for obj in map(json.loads, exports["a"].splitlines()):
-                    assert obj["created_at"] == self.created[obj["id"]]
-                    assert obj["updated_at"] == self.latest[obj["id"]][3]
-            finally:
-                shutil.rmtree(self.folder, ignore_errors=True)
-                pg.admin_sql(f"DROP DATABASE IF EXISTS {self.url.rsplit('/', 1)[1]}")
-
-    return TwoMachines
+    return ForgetfulHub
 
 
 def test_two_journals_converge_through_one_hub(pg: Cluster) -> None:
@@ -160,6 +168,21 @@ def test_two_journals_converge_through_one_hub(pg: Cluster) -> None:
     machine = make_machine(pg)
     run_state_machine_as_test(
         machine,
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
+
+
+@pytest.mark.slow
+def test_two_journals_converge_through_a_hub_that_forgets(pg: Cluster) -> None:
+    from hypothesis.stateful import run_state_machine_as_test
+
+    run_state_machine_as_test(
+        make_forgetful_machine(pg),
         settings=settings(
             max_examples=20,
             stateful_step_count=25,
