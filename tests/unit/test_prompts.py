@@ -304,14 +304,14 @@ def test_builtin_has_at_least_six_learning_prompts_per_pillar(
 
 
 @pytest.mark.parametrize("action_type", list(ACTION_TYPES))
-def test_builtin_has_at_least_six_learning_and_three_reflection_prompts_per_action_type(
+def test_builtin_has_at_least_six_learning_and_four_reflection_prompts_per_action_type(
     builtin: tuple[Prompt, ...], action_type: str
 ) -> None:
     of_type = [p for p in builtin if p.action_type == action_type]
     learning_count = sum(1 for p in of_type if p.kind == "learning")
     reflection_count = sum(1 for p in of_type if p.kind == "reflection")
     assert learning_count >= 6, f"{action_type} has {learning_count} learning prompts"
-    assert reflection_count >= 3, f"{action_type} has {reflection_count} reflection prompts"
+    assert reflection_count >= 4, f"{action_type} has {reflection_count} reflection prompts"
 
 
 def test_builtin_action_type_prompts_carry_the_types_default_pillar(
@@ -361,12 +361,20 @@ def test_no_builtin_prompt_assumes_it_is_asked_on_a_day_of_practice(
     builtin: tuple[Prompt, ...],
 ) -> None:
     """The prompt of the day leans to the pillar logged least recently, so it often reaches
-    someone who did nothing of the kind today: "today" only with an "if not" path."""
+    someone who did nothing of the kind today or lately: a recent time ("today", "this week",
+    "lately", "recently", "last time") or a recalled act ("did you") only with an "if not" path
+    (test_prompt_set.py goes further: no recent time at all)."""
     assuming = [
         p.id
         for p in builtin
-        if re.search(r"\btoday\b", p.text, re.IGNORECASE)
-        and not re.search(r"\bif (not|nothing|no|you have not)\b", p.text, re.IGNORECASE)
+        if re.search(
+            r"\b(today|this week|lately|recently|last time|did you)\b", p.text, re.IGNORECASE
+        )
+        and not re.search(
+            r"\bif (not|nothing|none|no|you have not|you took no)\b|\bor how would you\b",
+            p.text,
+            re.IGNORECASE,
+        )
     ]
     assert assuming == []
 
@@ -376,7 +384,7 @@ def test_no_builtin_prompt_assumes_it_is_asked_on_a_day_of_practice(
 # when half or more of the shorter one's content words (stop words dropped, simple suffixes
 # stripped) appear in the other. The release-1 file had two such pairs at exactly half: the
 # consent twins in OLD_TWINS below, and reflect-action-01 with type-advocacy-03 (both "asked ...
-# marginalized group"); the closest pair in the current file shares 44%. Lexical overlap cannot
+# marginalized group"); the closest pair in the current file shares 47%. Lexical overlap cannot
 # see paraphrase, so the themes the issue names as repeated are counted by MOTIFS as well.
 _STOP_WORDS = (
     "a an the and or of to in on for with by at from as is are was were be been it its this "
@@ -579,15 +587,16 @@ def test_action_type_reflections_come_up_on_their_pillars_days(
     least recently logged they are asked, and the lean toward the pillar still holds."""
     pillar = ACTION_TYPES[action_type]
     start = date(2026, 1, 1)
+    days = 1000  # the action pillar's pool holds over 50 prompts
     chosen = [
         prompts.prompt_of_the_day(
             builtin, start + timedelta(days=i), recently_practiced_but(pillar, start + timedelta(i))
         )
-        for i in range(400)
+        for i in range(days)
     ]
     of_type = {p.id for p in builtin if p.kind == "reflection" and p.action_type == action_type}
     assert of_type <= {p.id for p in chosen}
-    assert sum(p.pillar == pillar for p in chosen) > 0.4 * 400
+    assert sum(p.pillar == pillar for p in chosen) > 0.4 * days
 
 
 def test_least_recent_also_counts_old_practice_not_only_never() -> None:
