@@ -23,7 +23,7 @@ import pytest
 import time_machine
 from typer.testing import CliRunner, Result
 
-from allycli.cli import app
+from allycli.cli.app import app
 
 WED = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # a Wednesday; "today" below
 MARKER = "secret-marker-7781"

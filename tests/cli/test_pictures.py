@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from allycli.records import Record
-from allycli.store import Store
+from allycli.core.records import Record
+from allycli.store.database import Store
 
 TODAY = date.today()
 

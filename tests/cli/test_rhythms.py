@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from allycli.exchange_objects import rhythm_id
-from allycli.rhythms import CATEGORIES
+from allycli.core.objects import rhythm_id
+from allycli.core.rhythms import CATEGORIES
 
 WED = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # a Wednesday
 
@@ -252,7 +252,8 @@ def test_import_refuses_bad_objects_whole(run, isolated, line, words):
 
 
 def test_paused_days_for_pictures(run):
-    from allycli import rhythm_cases, shell
+    from allycli.journal import rhythms as rhythm_cases
+    from allycli.shell import terminal as shell
 
     run("log", "protest", "--date", "2026-11-21")
     run("pause", "action", "--since", "2026-11-20", "--until", "2026-11-22")

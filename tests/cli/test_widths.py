@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from allycli.records import Record
-from allycli.store import Store
+from allycli.core.records import Record
+from allycli.store.database import Store
 
 WIDTHS = (40, 60, 80, 120)
 TODAY = date.today()
@@ -190,7 +190,7 @@ def test_prompts_and_reflections_are_whole_at_every_width(
 ) -> None:
     import yaml
 
-    from allycli.prompts import builtin_path
+    from allycli.core.prompts import builtin_path
 
     data = yaml.safe_load(builtin_path().read_text(encoding="utf-8"))
     ids = {p["id"] for p in data["prompts"]}

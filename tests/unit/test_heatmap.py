@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allycli import heatmap
-from allycli.insights import Streak
+from allycli.core import heatmap
+from allycli.core.insights import Streak
 
 D = date
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allycli.dates import Period, explicit_range, month_of, week_of, year_of
-from allycli.insights import (
+from allycli.core.dates import Period, explicit_range, month_of, week_of, year_of
+from allycli.core.insights import (
     Bucket,
     Gap,
     Streak,
@@ -20,7 +20,7 @@ from allycli.insights import (
     gaps,
     streak,
 )
-from allycli.taxonomy import ACTION_TYPES, PILLARS
+from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 
 TODAY = date(2026, 11, 25)
 

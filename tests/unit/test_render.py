@@ -13,11 +13,16 @@ from datetime import date, timedelta
 import pytest
 from rich.console import Console, RenderableType
 
-from allycli import dates, insights, journal, render, render_report, reporting
-from allycli.dates import Period
-from allycli.prompts import Prompt
-from allycli.records import Record
-from allycli.taxonomy import ACTION_TYPES, PILLARS
+from allycli.core import dates, insights
+from allycli.core.dates import Period
+from allycli.core.prompts import Prompt
+from allycli.core.records import Record
+from allycli.core.taxonomy import ACTION_TYPES, PILLARS
+from allycli.journal import practice as journal
+from allycli.journal import reporting
+from allycli.render import messages as render
+from allycli.render import report as render_report
+from allycli.render import words
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 FORBIDDEN = ("failed", "failure", "good ally", "great job", "well done", "you missed")
@@ -136,11 +141,11 @@ def full_report(period: Period) -> reporting.Report:
     ],
 )
 def test_clean_makes_controls_visible_and_keeps_text(raw: str, shown: str) -> None:
-    assert render.clean(raw) == shown
+    assert words.clean(raw) == shown
 
 
 def test_user_text_is_literal_and_escape_free() -> None:
-    out = show(render.user_text(HOSTILE, "italic"))
+    out = show(words.user_text(HOSTILE, "italic"))
     assert "[/i] [bold]loud" in out
     assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
     assert out.splitlines()[1] == "next \ufffd2J"
@@ -153,7 +158,7 @@ def test_hostile_note_in_colour_emits_only_rich_styles() -> None:
     for renderable in (
         render.entries_table([record]),
         render.logged(journal.Logged(record, 1, TODAY)),
-        render.user_text(HOSTILE, "bold red"),
+        words.user_text(HOSTILE, "bold red"),
     ):
         out = show(renderable, color_system="truecolor", no_color=False, force_terminal=True)
         assert "\x1b[" in out  # colour is on: Rich's own styles are there
@@ -498,8 +503,9 @@ def test_prompt_and_prompt_table() -> None:
 
 def test_render_imports_no_database_or_yaml() -> None:
     code = (
-        "import sys, allycli.render; "
-        "bad = [m for m in ('sqlmodel', 'sqlalchemy', 'yaml', 'allycli.store', 'allycli.journal')"
+        "import sys, allycli.render.messages; "
+        "bad = [m for m in ('sqlmodel', 'sqlalchemy', 'yaml', 'allycli.store.database', "
+        "'allycli.journal.practice')"
         " if m in sys.modules]; print(bad)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from allycli.errors import UsageError
-from allycli.insights import Streak
-from allycli.rhythms import (
+from allycli.core.errors import UsageError
+from allycli.core.insights import Streak
+from allycli.core.rhythms import (
     BLOCK_EPOCH,
     MET,
     NOT_MET,
@@ -855,8 +855,8 @@ def test_long_history_agrees_with_the_full_day_by_day_score(text: str) -> None:
 
 
 def test_gaps_follow_the_rhythm_rule() -> None:
-    from allycli.insights import Gap
-    from allycli.rhythms import gaps
+    from allycli.core.insights import Gap
+    from allycli.core.rhythms import gaps
 
     week = (date(2026, 11, 23), date(2026, 11, 29))
     settings = {
@@ -900,7 +900,7 @@ def test_gaps_follow_the_rhythm_rule() -> None:
     ],
 )
 def test_current_streak_from_newest_days_passes_over_pauses(days, paused, expected) -> None:
-    from allycli.rhythms import current_streak_desc
+    from allycli.core.rhythms import current_streak_desc
 
     assert current_streak_desc(iter(days), set(paused), TODAY) == expected
     pauses = [(d, d) for d in paused]
