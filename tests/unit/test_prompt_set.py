@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from allycli import prompts
-from allycli.prompts import Prompt
-from allycli.taxonomy import ACTION_TYPES, PILLARS
+from allycli.core import prompts
+from allycli.core.prompts import Prompt
+from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 
 
 @pytest.fixture(scope="module")
