@@ -290,6 +290,7 @@ def _captured(db: Path) -> list[tuple[str, str, tuple[Any, ...]]]:
         "period_counts (year)": lambda c: queries.period_counts(c, year, date(today.year, 12, 31)),
         "practice_days": lambda c: queries.practice_days(c, today),
         "last_practiced": lambda c: queries.last_practiced(c, today),
+        "last_practiced (made before)": lambda c: queries.last_practiced(c, today, 10**15),
         "answered_prompts": lambda c: queries.answered_prompts(c, today - timedelta(30), today),
         "records (since, until)": lambda c: list(
             queries.records(c, queries.Filters(since=week, until=today))
@@ -334,6 +335,7 @@ def test_every_report_query_is_captured(populated: Path) -> None:
         "period_counts (year)",
         "practice_days",
         "last_practiced",
+        "last_practiced (made before)",
         "answered_prompts",
         "records (since, until)",
         "records (kind, limit)",

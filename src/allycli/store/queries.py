@@ -119,9 +119,14 @@ def practice_days(conn: Connection, until: date) -> tuple[set[date], dict[str, s
     return overall, by_pillar
 
 
-def last_practiced(conn: Connection, until: date) -> tuple[dict[str, date], dict[str, date]]:
-    """The latest practiced day, on or before `until`, of each pillar and action type."""
+def last_practiced(
+    conn: Connection, until: date, made_before: int | None = None
+) -> tuple[dict[str, date], dict[str, date]]:
+    """The latest practiced day, on or before `until`, of each pillar and action type; with
+    `made_before` (UTC microseconds), only of entries created before that instant."""
     practice = (col(Entry.kind) == "practice") & (col(Entry.day) <= until.isoformat())
+    if made_before is not None:
+        practice = practice & (col(Entry.created_us) < made_before)
     pillars = {
         p: date.fromisoformat(d)
         for p, d in conn.execute(
