@@ -355,8 +355,12 @@ def test_reflect_prompts_filters_by_pillar_and_type(run):
     assert len(ids) == 12 and all("-voting-" in i for i in ids)
     ids = _listed_ids(run("reflect", "--prompts", "--pillar", "yield").stdout)
     assert len(ids) == 29 and all("yielding" in i for i in ids)
-    ids = _listed_ids(run("reflect", "--prompts", "-p", "learning", "-t", "training").stdout)
+    out = run("reflect", "--prompts", "-p", "learning", "-t", "training").stdout
+    ids = _listed_ids(out)
     assert len(ids) == 12 and all("-training-" in i for i in ids)
+    kinds = re.findall(r"\b(\w+) prompt, learning, training\b", out)
+    assert kinds == ["reflection"] * 5 + ["learning"] * 7
+    assert "learning, learning" not in out  # never a bare "learning" beside the pillar
     everything = _listed_ids(run("reflect", "--prompts").stdout)
     assert everything == [p.id for p in prompts.load([prompts.builtin_path()])]
     wrong = run("reflect", "--type", "voting", ok=False)
