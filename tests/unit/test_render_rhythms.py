@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from rich.console import Console
 
-from allycli.core.insights import Streak
 from allycli.core.objects import Pause
 from allycli.core.rhythms import CATEGORIES, MET, NOT_MET, OPEN, PAUSED, Status, Unit, parse_spec
+from allycli.core.streaks import Streak
 from allycli.journal.rhythms import Progress, RhythmView
 from allycli.render import rhythms as render_rhythms
 

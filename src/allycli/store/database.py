@@ -15,7 +15,6 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from allycli.core.errors import StorageError, first_words
@@ -167,19 +166,6 @@ class Store:
                 if progress is not None:
                     progress(min(start + chunk, len(rows)), len(rows))
             return conn.total_changes - before
-
-    def insert_and_streak(self, row: Sequence[object], today: date) -> int:
-        """Insert one entry and return the current streak, in one transaction."""
-        from allycli.core.insights import current_streak_from_recent
-
-        with self.writing() as conn:
-            conn.execute(_INSERT, row)
-            days = conn.execute(
-                "SELECT DISTINCT day FROM entry WHERE kind = 'practice' AND day <= ? "
-                "ORDER BY day DESC",
-                (today.isoformat(),),
-            )
-            return current_streak_from_recent((date.fromisoformat(d) for (d,) in days), today)
 
     def delete(self, id_prefix: str, deleted_at: str) -> tuple[str, str, str]:
         """Remove the one entry whose id starts with `id_prefix`; returns (id, kind, day).
