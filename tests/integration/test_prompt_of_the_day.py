@@ -21,6 +21,7 @@ from allycli.core.records import Record
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 from allycli.journal import practice
 from allycli.journal.context import Context
+from allycli.store import promptfiles
 from allycli.store.database import Store
 
 ZONE = timezone(timedelta(hours=-5))
@@ -34,7 +35,7 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=ZONE)
 
 
-BUILTIN = prompts.load([prompts.builtin_path()])
+BUILTIN = promptfiles.load([promptfiles.builtin_path()])
 
 
 class _Context(Context):

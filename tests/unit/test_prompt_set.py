@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from allycli.core import prompts
 from allycli.core.prompts import Prompt
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
+from allycli.store import promptfiles
 
 
 @pytest.fixture(scope="module")
 def builtin() -> tuple[Prompt, ...]:
-    return prompts.load([prompts.builtin_path()])
+    return promptfiles.load([promptfiles.builtin_path()])
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,7 @@ def test_builtin_prompts_use_american_spelling(builtin: tuple[Prompt, ...]) -> N
 
 
 def test_the_file_itself_uses_american_spelling() -> None:
-    text = prompts.builtin_path().read_text(encoding="utf-8")
+    text = promptfiles.builtin_path().read_text(encoding="utf-8")
     assert BRITISH.findall(text) == []
 
 
@@ -439,26 +439,26 @@ def test_main_holds_134_ids() -> None:
 
 
 def test_every_id_on_main_stays_or_is_listed_as_removed(by_id: dict[str, Prompt]) -> None:
-    removed = removed_in_file(prompts.builtin_path())
+    removed = removed_in_file(promptfiles.builtin_path())
     assert [i for i in MAIN_IDS if i not in by_id and i not in removed] == []
     assert sorted(i for i in MAIN_IDS if i not in by_id) == sorted(REMOVED_NOW)
 
 
 def test_no_removed_id_is_used_again(by_id: dict[str, Prompt]) -> None:
-    removed = removed_in_file(prompts.builtin_path())
+    removed = removed_in_file(promptfiles.builtin_path())
     assert set(EARLIER_REMOVED) | set(REMOVED_NOW) == set(removed)
     assert sorted(set(removed) & set(by_id)) == []
 
 
 def test_each_removal_says_where_its_question_went(by_id: dict[str, Prompt]) -> None:
-    removed = removed_in_file(prompts.builtin_path())
+    removed = removed_in_file(promptfiles.builtin_path())
     for old, new in REMOVED_NOW.items():
         assert new in by_id
         assert removed[old] in (f"merged into {new}", f"moved to the learning pillar as {new}")
 
 
 def test_the_file_names_its_sources() -> None:
-    head = prompts.builtin_path().read_text(encoding="utf-8").split("\nprompts:")[0]
+    head = promptfiles.builtin_path().read_text(encoding="utf-8").split("\nprompts:")[0]
     for source in (
         "an ally is not who you are, it is what you practice",
         "Right To Be (formerly Hollaback!), the five Ds of bystander intervention",
