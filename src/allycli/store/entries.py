@@ -1,28 +1,27 @@
-"""Entries read and written with plain sqlite3, for the commands that must start fast.
+"""The entry table's one writer, and its reads by id and by words, in plain sqlite3.
 
-`ally show`, `ally edit`, `ally search`, `ally delete --last` and the merge of `ally import`
-work on connections from store.py without loading SQLModel: whole-process time is what a
-person feels, and SQLModel's import alone costs more than these queries.
+Every entry is written here: `add` for new ones (log, reflect, import), `put` for whole
+versions that replace what is there (edit, import's merge, sync). The columns come from
+schema.py. `ally show`, `ally edit`, `ally search` and `ally delete --last` read here too.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from allycli.core.errors import NotFoundError, UsageError
 from allycli.core.filters import Filters
 from allycli.core.records import Record
-from allycli.store.schema import ENTRY_COLUMNS
+from allycli.store.schema import ENTRY_COLUMNS, RECORD_COLUMNS
 
-RECORD_COLUMNS = ENTRY_COLUMNS[:12]  # Record's fields, in order: id ... updated_at
 _SELECT = f"SELECT {', '.join(RECORD_COLUMNS)} FROM entry"
-_UPSERT = (
-    f"INSERT INTO entry ({', '.join(ENTRY_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in ENTRY_COLUMNS)}) "
-    f"ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in ENTRY_COLUMNS[1:])
+_VALUES = f"({', '.join(ENTRY_COLUMNS)}) VALUES ({', '.join('?' for _ in ENTRY_COLUMNS)})"
+_ADD = f"INSERT OR IGNORE INTO entry {_VALUES}"
+_UPSERT = f"INSERT INTO entry {_VALUES} ON CONFLICT (id) DO UPDATE SET " + ", ".join(
+    f"{c} = excluded.{c}" for c in ENTRY_COLUMNS[1:]
 )
 _MMAP = 256 * 1024 * 1024
 
@@ -110,6 +109,23 @@ def tombstones(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT id, deleted_at FROM tombstone WHERE kind = 'entry'"))
 
 
+def add(
+    conn: sqlite3.Connection,
+    rows: Sequence[Sequence[object]],
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = 5000,
+) -> int:
+    """Insert rows (Record.row(), in ENTRY_COLUMNS order) whose id is not present yet;
+    returns how many were new. An id already present is skipped, which makes importing the
+    same file twice safe."""
+    before = conn.total_changes
+    for start in range(0, len(rows), chunk):
+        conn.executemany(_ADD, rows[start : start + chunk])
+        if progress is not None:
+            progress(min(start + chunk, len(rows)), len(rows))
+    return conn.total_changes - before
+
+
 def put(conn: sqlite3.Connection, records: Iterable[Record]) -> None:
     """Insert or replace whole entries (their folded and ordering keys derived again).
 
@@ -152,8 +168,11 @@ def search(conn: sqlite3.Connection, words: Sequence[str], f: Filters) -> list[R
     ).fetchall()
     # newest first: day, then the instant it was made, then the id (as list and export);
     # sorted here, the matches cost a third of what SQLite's sorter takes over whole rows
-    rows.sort(key=lambda r: (r[2], r[12], r[0]), reverse=True)
-    return [Record(*r[:12]) for r in rows[: f.limit]]
+    rows.sort(key=lambda r: (r[_DAY], r[_CREATED_US], r[_ID]), reverse=True)
+    return [Record(*r[:_CREATED_US]) for r in rows[: f.limit]]
+
+
+_ID, _DAY, _CREATED_US = 0, RECORD_COLUMNS.index("day"), len(RECORD_COLUMNS)
 
 
 def glob_literal(word: str) -> str:

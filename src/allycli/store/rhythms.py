@@ -1,9 +1,8 @@
 """Rhythms and pauses in the database, through the standard library's sqlite3.
 
-Every function takes an open sqlite3 connection (from Store.writing or Store.reading, or
-the driver connection under a SQLAlchemy one), so `ally log` reads a unit's progress on
-its write path without SQLModel. Aggregates happen in SQL: one row a day with the count
-of each category's entries (and, for minutes rhythms, their minutes).
+Every function takes an open sqlite3 connection (from Store.writing or Store.reading), so
+`ally log` reads a unit's progress on its write path. Aggregates happen in SQL: one row a
+day with the count of each category's entries (and, for minutes rhythms, their minutes).
 """
 
 from __future__ import annotations
@@ -81,14 +80,24 @@ def _pause(row: Sequence[object]) -> Pause:
 def read_pauses(
     conn: sqlite3.Connection, start: date | None = None, end: date | None = None
 ) -> list[Pause]:
-    """Pauses overlapping start..end (all when not given), by first day."""
+    """Pauses overlapping start..end (all when not given), by first day. Every reader of
+    pauses (rhythms, reports, the calendar, `log`, export) asks here.
+
+    A row whose categories are not a JSON array (damaged outside ally) pauses nothing.
+    """
     sql = f"SELECT {_PAUSE_COLUMNS} FROM pause"
     args: tuple[str, ...] = ()
     if start is not None and end is not None:
         sql += " WHERE since <= ? AND until >= ?"
         args = (end.isoformat(), start.isoformat())
     sql += " ORDER BY since, created_at, id"
-    return [_pause(row) for row in conn.execute(sql, args)]
+    found = []
+    for row in conn.execute(sql, args):
+        try:
+            found.append(_pause(row))
+        except (ValueError, TypeError):
+            continue
+    return found
 
 
 def insert_pause(conn: sqlite3.Connection, pause: Pause) -> None:

@@ -1,30 +1,19 @@
 """The database schema as plain data: the entry columns and the ordered migrations.
 
-store.py applies these with sqlite3; a test ties both to the SQLModel tables in models.py.
-Migrations may call two SQL functions that store.py registers on every connection:
-ally_us(iso) (integer UTC microseconds) and ally_fold(text, ...) (the search copy).
+database.py applies the migrations with sqlite3; a test ties them and the columns to the
+SQLModel tables in models.py. The entry table's columns are core/records.py's: a Record's
+fields, then the two keys derived from them; every statement that names them takes them
+from here. Migrations may call two SQL functions that opening.py registers on every
+connection: ally_us(iso) (integer UTC microseconds) and ally_fold(text, ...) (the search copy).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-ENTRY_COLUMNS: tuple[str, ...] = (
-    "id",
-    "kind",
-    "day",
-    "created_at",
-    "pillar",
-    "action_type",
-    "note",
-    "minutes",
-    "prompt_id",
-    "prompt",
-    "answer",
-    "updated_at",
-    "created_us",
-    "folded",
-)
+from allycli.core.records import ENTRY_COLUMNS, RECORD_COLUMNS
+
+__all__ = ["ENTRY_COLUMNS", "MIGRATIONS", "RECORD_COLUMNS", "SCHEMA_VERSION", "Migration"]
 
 
 @dataclass(frozen=True)
