@@ -375,7 +375,8 @@ def test_report_queries_use_an_index(populated: Path) -> None:
 
 
 def test_rhythm_aggregates_read_only_covering_indexes(populated: Path) -> None:
-    """Days per category and minute sums come from an index alone: no table rows are read."""
+    """Days per category come from practice_day's key, minute sums from an index alone: no
+    entry rows are read and nothing is scanned."""
     from allycli.store import rhythms as rhythm_store
 
     today = date.today()
@@ -385,14 +386,21 @@ def test_rhythm_aggregates_read_only_covering_indexes(populated: Path) -> None:
         conn.set_trace_callback(seen.append)
         rhythm_store.category_days(conn, today)
         rhythm_store.category_days(conn, today, ["practice", "learning", "money"])
+        rhythm_store.last_days(conn, today, ["listening", "money"])
         rhythm_store.period_minutes(conn, week, today)
         for category in ("practice", "listening", "money"):
             rhythm_store.unit_days(conn, category, week, today, minutes=True)
+        list(rhythm_store.practiced_days_desc(conn, today))
         conn.set_trace_callback(None)
-    statements = [s for s in seen if "FROM entry" in s]
-    assert len(statements) == 9
+    by_day = [s for s in seen if "FROM practice_day" in s]
+    from_entries = [s for s in seen if "FROM entry" in s]
+    assert (len(by_day), len(from_entries)) == (7, 1)
     with sqlite3.connect(populated) as conn:
-        for sql in statements:
+        for sql in by_day:
+            plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+            assert any("USING PRIMARY KEY" in line for line in plan), (sql, plan)
+            assert not any(line.startswith("SCAN") for line in plan), (sql, plan)
+        for sql in from_entries:
             plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
             assert any("COVERING INDEX" in line for line in plan), (sql, plan)
             assert not any(line.startswith("SCAN entry") for line in plan), (sql, plan)

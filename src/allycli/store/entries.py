@@ -118,12 +118,12 @@ def add(
     """Insert rows (Record.row(), in ENTRY_COLUMNS order) whose id is not present yet;
     returns how many were new. An id already present is skipped, which makes importing the
     same file twice safe."""
-    before = conn.total_changes
+    added = 0  # rows the statements inserted; total_changes would count the triggers' too
     for start in range(0, len(rows), chunk):
-        conn.executemany(_ADD, rows[start : start + chunk])
+        added += conn.executemany(_ADD, rows[start : start + chunk]).rowcount
         if progress is not None:
             progress(min(start + chunk, len(rows)), len(rows))
-    return conn.total_changes - before
+    return added
 
 
 def put(conn: sqlite3.Connection, records: Iterable[Record]) -> None:

@@ -16,6 +16,31 @@ from allycli.core.records import ENTRY_COLUMNS, RECORD_COLUMNS
 __all__ = ["ENTRY_COLUMNS", "MIGRATIONS", "RECORD_COLUMNS", "SCHEMA_VERSION", "Migration"]
 
 
+# practice_day holds, per category (practice, a pillar, an action type) and day, how many
+# practice entries there are and their minutes (0 when none gave any). Triggers keep it
+# equal to this grouping of the entry table, whoever writes the entries.
+_CATEGORIES_OF_ENTRIES = (
+    "SELECT 'practice' AS category, day, minutes FROM entry WHERE kind = 'practice' "
+    "UNION ALL SELECT pillar, day, minutes FROM entry WHERE kind = 'practice' "
+    "UNION ALL SELECT action_type, day, minutes FROM entry "
+    "WHERE kind = 'practice' AND action_type IS NOT NULL"
+)
+_ADD_NEW = (
+    "INSERT INTO practice_day (category, day, entries, minutes) "
+    "SELECT category, new.day, 1, coalesce(new.minutes, 0) FROM "
+    "(SELECT 'practice' AS category UNION ALL SELECT new.pillar UNION ALL SELECT new.action_type) "
+    "WHERE category IS NOT NULL "
+    "ON CONFLICT (category, day) DO UPDATE SET entries = entries + 1, "
+    "minutes = minutes + excluded.minutes;"
+)
+_REMOVE_OLD = (
+    "UPDATE practice_day SET entries = entries - 1, minutes = minutes - coalesce(old.minutes, 0) "
+    "WHERE day = old.day AND category IN ('practice', old.pillar, old.action_type); "
+    "DELETE FROM practice_day WHERE day = old.day AND entries = 0 "
+    "AND category IN ('practice', old.pillar, old.action_type);"
+)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -145,6 +170,32 @@ MIGRATIONS: tuple[Migration, ...] = (
         5,
         "search: an index of the folded text, so `ally search` scans it instead of the table",
         ("CREATE INDEX ix_entry_folded ON entry (folded)",),
+    ),
+    Migration(
+        6,
+        "rhythms: practice per category and day (entries and minutes), kept by triggers, so "
+        "streaks and rhythms over years read one row a day instead of every entry",
+        (
+            """CREATE TABLE practice_day (
+                category VARCHAR NOT NULL,
+                day VARCHAR NOT NULL,
+                entries INTEGER NOT NULL,
+                minutes INTEGER NOT NULL,
+                PRIMARY KEY (category, day)
+            ) WITHOUT ROWID""",
+            f"""INSERT INTO practice_day (category, day, entries, minutes)
+                SELECT category, day, count(*), coalesce(sum(minutes), 0)
+                FROM ({_CATEGORIES_OF_ENTRIES})
+                GROUP BY category, day""",
+            f"""CREATE TRIGGER practice_day_add AFTER INSERT ON entry
+                WHEN new.kind = 'practice' BEGIN {_ADD_NEW} END""",
+            f"""CREATE TRIGGER practice_day_remove AFTER DELETE ON entry
+                WHEN old.kind = 'practice' BEGIN {_REMOVE_OLD} END""",
+            f"""CREATE TRIGGER practice_day_change_old AFTER UPDATE ON entry
+                WHEN old.kind = 'practice' BEGIN {_REMOVE_OLD} END""",
+            f"""CREATE TRIGGER practice_day_change_new AFTER UPDATE ON entry
+                WHEN new.kind = 'practice' BEGIN {_ADD_NEW} END""",
+        ),
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
