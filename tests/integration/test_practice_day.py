@@ -109,10 +109,48 @@ def test_the_migration_fills_practice_day_from_the_entries(db_path: Path) -> Non
     """A journal written before practice_day (schema 5) gets it filled on upgrade."""
     rng = random.Random(9)
     before = Store(db_path, migrations=tuple(m for m in MIGRATIONS if m.version <= 5))
-    before.insert([_record(rng, date(2026, 3, 1)).row() for _ in range(300)])
-    with sqlite3.connect(db_path) as conn:
+    before.connect(write=True).close()
+    rows = [_record(rng, date(2026, 3, 1)).row() for _ in range(300)]
+    with sqlite3.connect(db_path) as conn:  # as ally wrote them then
+        conn.executemany(f"INSERT INTO entry VALUES ({', '.join('?' * len(rows[0]))})", rows)
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
     assert Store(db_path).schema_version() == MIGRATIONS[-1].version
     kept, grouped = _both(db_path)
     assert kept == grouped and len(kept) > 50
     assert sum(m for c, _, _, m in kept if c == "practice") > 0
+
+
+def test_an_import_over_many_days_counts_practice_day_again(db_path: Path) -> None:
+    """A write that touches more than a thousand days counts the whole table again."""
+    rng = random.Random(11)
+    store = Store(db_path)
+    store.insert([_record(rng, date(2026, 3, 1)).row() for _ in range(50)])
+    spread = []
+    for n in range(3000):
+        r = _record(rng, date(2020, 1, 1) + timedelta(days=n % 1500))
+        spread.append(r.row())
+    assert store.insert(spread) == 3000
+    kept, grouped = _both(db_path)
+    assert kept == grouped
+    assert len({day for _, day, _, _ in kept}) > 1000
+
+
+def test_counting_a_day_again_reads_only_that_day(db_path: Path) -> None:
+    """`ally log` counts its day again through the day index, not every entry."""
+    rng = random.Random(12)
+    store = Store(db_path)
+    store.insert([_record(rng, date(2026, 3, 1)).row() for _ in range(200)])
+    new = Record(str(uuid.UUID(int=5)), "practice", "2026-03-04", "2026-03-04T09:00:00+00:00",
+                 "action", "protest", minutes=20)  # fmt: skip
+    seen: list[str] = []
+    with store.writing() as conn:
+        conn.set_trace_callback(seen.append)
+        entries.add(conn, [new.row()])
+        conn.set_trace_callback(None)
+    counts = [s for s in seen if "INSERT OR REPLACE INTO practice_day" in s]
+    assert len(counts) == 3
+    with sqlite3.connect(db_path) as conn:
+        for sql in counts:
+            select = sql[sql.index("SELECT") :]
+            plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {select}")]
+            assert any("ix_entry_kind_day (kind=? AND day=?)" in line for line in plan), plan

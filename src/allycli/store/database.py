@@ -177,7 +177,7 @@ class Store:
         """
         with self.writing() as conn:
             found = entries.match_id(conn, id_prefix, columns="id, kind, day")
-            conn.execute("DELETE FROM entry WHERE id = ?", (found[0],))
+            entries.remove(conn, [found[0]])
             bury(conn, found[0], "entry", deleted_at)
         self.checkpoint()
         return found

@@ -1,9 +1,11 @@
 """The entry table's one writer, and its reads by id and by words, in plain sqlite3.
 
 Every entry is written here: `add` for new ones (log, reflect, import), `put` for whole
-versions that replace what is there (edit, import's merge, sync). The columns come from
-schema.py. `ally show`, `ally edit`, `ally search` and `ally delete --last` read here too.
-"""
+versions that replace what is there (edit, import's merge, sync), `remove` for deletes
+(delete, sync). The columns come from schema.py. Each write also counts again the
+practice_day rows (schema.py) of the categories and days it touched, so that table stays
+equal to the entries: one count per write, far cheaper for an import than a trigger per
+row. `ally show`, `ally edit`, `ally search` and `ally delete --last` read here too."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import Any
 from allycli.core.errors import NotFoundError, UsageError
 from allycli.core.filters import Filters
 from allycli.core.records import Record
-from allycli.store.schema import ENTRY_COLUMNS, RECORD_COLUMNS
+from allycli.store.schema import ENTRY_COLUMNS, RECORD_COLUMNS, practice_days_counted
 
 _SELECT = f"SELECT {', '.join(RECORD_COLUMNS)} FROM entry"
 _VALUES = f"({', '.join(ENTRY_COLUMNS)}) VALUES ({', '.join('?' for _ in ENTRY_COLUMNS)})"
@@ -118,11 +120,14 @@ def add(
     """Insert rows (Record.row(), in ENTRY_COLUMNS order) whose id is not present yet;
     returns how many were new. An id already present is skipped, which makes importing the
     same file twice safe."""
-    added = 0  # rows the statements inserted; total_changes would count the triggers' too
+    before = conn.total_changes
     for start in range(0, len(rows), chunk):
-        added += conn.executemany(_ADD, rows[start : start + chunk]).rowcount
+        conn.executemany(_ADD, rows[start : start + chunk])
         if progress is not None:
             progress(min(start + chunk, len(rows)), len(rows))
+    added = conn.total_changes - before
+    if added:
+        _recount(conn, {pair for row in rows for pair in _touched(row)})
     return added
 
 
@@ -133,7 +138,68 @@ def put(conn: sqlite3.Connection, records: Iterable[Record]) -> None:
     every writing connection) has zeroed its old cells and a checkpoint has copied the
     pages home: callers that replace entries checkpoint after the commit.
     """
-    conn.executemany(_UPSERT, (r.row() for r in records))
+    rows = [r.row() for r in records]
+    touched = _stored(conn, [str(row[0]) for row in rows])
+    conn.executemany(_UPSERT, rows)
+    _recount(conn, touched | {pair for row in rows for pair in _touched(row)})
+
+
+def remove(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """Delete these entries (the caller leaves their tombstones and checkpoints)."""
+    ids = list(ids)
+    touched = _stored(conn, ids)
+    conn.executemany("DELETE FROM entry WHERE id = ?", ((i,) for i in ids))
+    _recount(conn, touched)
+
+
+# -- practice_day: what each write touched, counted again -----------------------------------
+
+_KIND, _DAY_OF_ROW, _PILLAR, _TYPE = (
+    ENTRY_COLUMNS.index(c) for c in ("kind", "day", "pillar", "action_type")
+)
+
+
+def _touched(row: Sequence[object]) -> list[tuple[object, object]]:
+    """The (category, day) pairs of practice_day that an entry's row counts in."""
+    if row[_KIND] != "practice":
+        return []
+    day = row[_DAY_OF_ROW]
+    pairs = [("practice", day), (row[_PILLAR], day)]
+    return [*pairs, (row[_TYPE], day)] if row[_TYPE] is not None else pairs
+
+
+def _stored(conn: sqlite3.Connection, ids: Sequence[str]) -> set[tuple[object, object]]:
+    """The pairs that the stored versions of these entries count in."""
+    found: set[tuple[object, object]] = set()
+    columns = ", ".join(ENTRY_COLUMNS[: max(_KIND, _DAY_OF_ROW, _PILLAR, _TYPE) + 1])
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = conn.execute(
+            f"SELECT {columns} FROM entry WHERE id IN ({', '.join('?' for _ in chunk)})", chunk
+        )
+        found.update(pair for row in rows for pair in _touched(row))
+    return found
+
+
+_REBUILD = 1000  # days: a write that touches more (an import) counts the whole table again
+
+
+def _recount(conn: sqlite3.Connection, pairs: set[tuple[object, object]]) -> None:
+    """Count the practice_day rows of these pairs again from the entries (a pair with no
+    entry left loses its row)."""
+    if not pairs:
+        return
+    days = sorted({str(day) for _, day in pairs})
+    if len(days) > _REBUILD:
+        conn.execute("DELETE FROM practice_day")
+        for select in practice_days_counted():
+            conn.execute(f"INSERT INTO practice_day {select}")
+        return
+    conn.executemany("DELETE FROM practice_day WHERE category = ? AND day = ?", pairs)
+    for start in range(0, len(days), 500):
+        chunk = days[start : start + 500]
+        for select in practice_days_counted(f"day IN ({', '.join('?' for _ in chunk)})"):
+            conn.execute(f"INSERT OR REPLACE INTO practice_day {select}", chunk)
 
 
 def unbury(conn: sqlite3.Connection, ids: Sequence[str]) -> None:

@@ -16,29 +16,23 @@ from allycli.core.records import ENTRY_COLUMNS, RECORD_COLUMNS
 __all__ = ["ENTRY_COLUMNS", "MIGRATIONS", "RECORD_COLUMNS", "SCHEMA_VERSION", "Migration"]
 
 
-# practice_day holds, per category (practice, a pillar, an action type) and day, how many
-# practice entries there are and their minutes (0 when none gave any). Triggers keep it
-# equal to this grouping of the entry table, whoever writes the entries.
-_CATEGORIES_OF_ENTRIES = (
-    "SELECT 'practice' AS category, day, minutes FROM entry WHERE kind = 'practice' "
-    "UNION ALL SELECT pillar, day, minutes FROM entry WHERE kind = 'practice' "
-    "UNION ALL SELECT action_type, day, minutes FROM entry "
-    "WHERE kind = 'practice' AND action_type IS NOT NULL"
-)
-_ADD_NEW = (
-    "INSERT INTO practice_day (category, day, entries, minutes) "
-    "SELECT category, new.day, 1, coalesce(new.minutes, 0) FROM "
-    "(SELECT 'practice' AS category UNION ALL SELECT new.pillar UNION ALL SELECT new.action_type) "
-    "WHERE category IS NOT NULL "
-    "ON CONFLICT (category, day) DO UPDATE SET entries = entries + 1, "
-    "minutes = minutes + excluded.minutes;"
-)
-_REMOVE_OLD = (
-    "UPDATE practice_day SET entries = entries - 1, minutes = minutes - coalesce(old.minutes, 0) "
-    "WHERE day = old.day AND category IN ('practice', old.pillar, old.action_type); "
-    "DELETE FROM practice_day WHERE day = old.day AND entries = 0 "
-    "AND category IN ('practice', old.pillar, old.action_type);"
-)
+def practice_days_counted(days: str = "") -> tuple[str, str, str]:
+    """The SELECTs of practice_day's rows (category, day, entries, minutes), counted from the
+    entries: all practice, then by pillar, then by action type, per day; minutes are 0 when
+    no entry gave any. `days` is an SQL condition on `day` (each SELECT takes its
+    parameters), or "" for every day; with one, the day index finds the entries."""
+    where = "kind = 'practice'"
+    source = "entry"
+    if days:
+        where += f" AND {days}"
+        source = "entry INDEXED BY ix_entry_kind_day"
+    counts = "count(*), coalesce(sum(minutes), 0)"
+    return (
+        f"SELECT 'practice', day, {counts} FROM {source} WHERE {where} GROUP BY day",
+        f"SELECT pillar, day, {counts} FROM {source} WHERE {where} GROUP BY pillar, day",
+        f"SELECT action_type, day, {counts} FROM {source} "
+        f"WHERE {where} AND action_type IS NOT NULL GROUP BY action_type, day",
+    )
 
 
 @dataclass(frozen=True)
@@ -173,8 +167,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         6,
-        "rhythms: practice per category and day (entries and minutes), kept by triggers, so "
-        "streaks and rhythms over years read one row a day instead of every entry",
+        "rhythms: practice per category and day (entries and minutes), so streaks and rhythms "
+        "over years read one row a day instead of every entry; entries.py keeps it",
         (
             """CREATE TABLE practice_day (
                 category VARCHAR NOT NULL,
@@ -183,18 +177,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 minutes INTEGER NOT NULL,
                 PRIMARY KEY (category, day)
             ) WITHOUT ROWID""",
-            f"""INSERT INTO practice_day (category, day, entries, minutes)
-                SELECT category, day, count(*), coalesce(sum(minutes), 0)
-                FROM ({_CATEGORIES_OF_ENTRIES})
-                GROUP BY category, day""",
-            f"""CREATE TRIGGER practice_day_add AFTER INSERT ON entry
-                WHEN new.kind = 'practice' BEGIN {_ADD_NEW} END""",
-            f"""CREATE TRIGGER practice_day_remove AFTER DELETE ON entry
-                WHEN old.kind = 'practice' BEGIN {_REMOVE_OLD} END""",
-            f"""CREATE TRIGGER practice_day_change_old AFTER UPDATE ON entry
-                WHEN old.kind = 'practice' BEGIN {_REMOVE_OLD} END""",
-            f"""CREATE TRIGGER practice_day_change_new AFTER UPDATE ON entry
-                WHEN new.kind = 'practice' BEGIN {_ADD_NEW} END""",
+            *(f"INSERT INTO practice_day {select}" for select in practice_days_counted()),
         ),
     ),
 )

@@ -212,7 +212,8 @@ def _bury(conn: sqlite3.Connection, item: Item) -> None:
     kind = item.body.get("kind")
     if kind not in ("entry", "rhythm", "pause"):
         raise _unreadable(item)
-    for table in ("entry", "rhythm", "pause"):
+    entry_store.remove(conn, [item.id])
+    for table in ("rhythm", "pause"):
         conn.execute(f"DELETE FROM {table} WHERE id = ?", (item.id,))
     conn.execute(
         "INSERT OR REPLACE INTO tombstone (id, kind, deleted_at) VALUES (?, ?, ?)",
