@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any
 
 from allycli.core.folding import fold, micros
@@ -33,9 +34,14 @@ class Record:
     def row(self) -> tuple[object, ...]:
         """Values in ENTRY_COLUMNS order: the fields (`updated_at` filled in), then the
         ordering and search keys derived from them."""
-        values = [getattr(self, name) for name in RECORD_COLUMNS]
-        values[_UPDATED_AT] = self.changed_at
-        return (*values, micros(self.created_at), fold(self.note, self.prompt, self.answer))
+        values = _fields(self)
+        return (
+            *values[:_UPDATED_AT],
+            self.changed_at,
+            *values[_UPDATED_AT + 1 :],
+            micros(self.created_at),
+            fold(self.note, self.prompt, self.answer),
+        )
 
     def to_json(self) -> dict[str, Any]:
         base: dict[str, Any] = {
@@ -68,3 +74,4 @@ class Record:
 RECORD_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Record))
 ENTRY_COLUMNS: tuple[str, ...] = (*RECORD_COLUMNS, "created_us", "folded")
 _UPDATED_AT = RECORD_COLUMNS.index("updated_at")
+_fields = attrgetter(*RECORD_COLUMNS)

@@ -127,7 +127,7 @@ def add(
             progress(min(start + chunk, len(rows)), len(rows))
     added = conn.total_changes - before
     if added:
-        _recount(conn, {pair for row in rows for pair in _touched(row)})
+        _recount(conn, rows)
     return added
 
 
@@ -141,7 +141,7 @@ def put(conn: sqlite3.Connection, records: Iterable[Record]) -> None:
     rows = [r.row() for r in records]
     touched = _stored(conn, [str(row[0]) for row in rows])
     conn.executemany(_UPSERT, rows)
-    _recount(conn, touched | {pair for row in rows for pair in _touched(row)})
+    _recount(conn, rows, touched)
 
 
 def remove(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
@@ -149,7 +149,7 @@ def remove(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
     ids = list(ids)
     touched = _stored(conn, ids)
     conn.executemany("DELETE FROM entry WHERE id = ?", ((i,) for i in ids))
-    _recount(conn, touched)
+    _recount(conn, (), touched)
 
 
 # -- practice_day: what each write touched, counted again -----------------------------------
@@ -184,20 +184,26 @@ def _stored(conn: sqlite3.Connection, ids: Sequence[str]) -> set[tuple[object, o
 _REBUILD = 1000  # days: a write that touches more (an import) counts the whole table again
 
 
-def _recount(conn: sqlite3.Connection, pairs: set[tuple[object, object]]) -> None:
-    """Count the practice_day rows of these pairs again from the entries (a pair with no
-    entry left loses its row)."""
-    if not pairs:
-        return
-    days = sorted({str(day) for _, day in pairs})
+def _recount(
+    conn: sqlite3.Connection,
+    rows: Sequence[Sequence[object]],
+    stored: frozenset[tuple[object, object]] | set[tuple[object, object]] = frozenset(),
+) -> None:
+    """Count again from the entries the practice_day rows that these written rows and the
+    `stored` pairs (of versions replaced or removed) count in; a pair with no entry left
+    loses its row."""
+    days = {row[_DAY_OF_ROW] for row in rows if row[_KIND] == "practice"}
+    days.update(day for _, day in stored)
     if len(days) > _REBUILD:
         conn.execute("DELETE FROM practice_day")
         for select in practice_days_counted():
             conn.execute(f"INSERT INTO practice_day {select}")
         return
+    pairs = stored | {pair for row in rows for pair in _touched(row)}
     conn.executemany("DELETE FROM practice_day WHERE category = ? AND day = ?", pairs)
-    for start in range(0, len(days), 500):
-        chunk = days[start : start + 500]
+    ordered = sorted(str(day) for day in days)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
         for select in practice_days_counted(f"day IN ({', '.join('?' for _ in chunk)})"):
             conn.execute(f"INSERT OR REPLACE INTO practice_day {select}", chunk)
 
