@@ -101,9 +101,9 @@ class Synced(SQLModel, table=True):
 
 
 class PracticeDay(SQLModel, table=True):
-    """Practice per category and day, kept equal to the entries by triggers (schema.py):
-    rhythms and streaks read one row a day instead of every entry. Derived: never exported
-    or synced."""
+    """Practice per category and day, counted from the entries by their one writer
+    (entries.py) at every write: rhythms and streaks read one row a day instead of every
+    entry. Derived: never exported or synced."""
 
     __tablename__ = "practice_day"
     __table_args__ = {"sqlite_with_rowid": False}

@@ -3,7 +3,7 @@
 Every function takes an open sqlite3 connection (from Store.writing or Store.reading), so
 `ally log` reads a unit's progress on its write path. Days per category come from the
 practice_day table (schema.py): one row a day with the count of each category's entries
-and their minutes, kept by triggers.
+and their minutes, which entries.py, the one writer of entries, keeps counted.
 """
 
 from __future__ import annotations
@@ -224,6 +224,8 @@ def category_days(
 def last_days(conn: sqlite3.Connection, until: date, categories: Iterable[str]) -> dict[str, date]:
     """The last practiced day up to `until` of each category asked for."""
     asked = [c for c in CATEGORIES if c in set(categories)]
+    if not asked:
+        return {}
     rows = conn.execute(
         f"SELECT category, max(day) FROM practice_day "
         f"WHERE category IN ({', '.join('?' for _ in asked)}) AND day <= ? GROUP BY category",
