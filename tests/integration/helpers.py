@@ -68,6 +68,37 @@ def ally(
     )
 
 
+def ally_in_process(
+    env: dict[str, str], *args: str, input: str | bytes | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`ally ARGS` in this process through Typer's CliRunner, with env as the whole
+    environment: the result `ally()` gives, for tests where a process adds nothing (no
+    terminal, signal, locale, import or file-descriptor question). An exception that escapes
+    the app gives exit 1 and its traceback on stderr, as a process would."""
+    import tempfile
+    import traceback
+
+    from typer.testing import CliRunner
+
+    from allycli.cli.app import app
+
+    data = input.encode("utf-8") if isinstance(input, str) else input
+    whole = {**env, **{name: None for name in os.environ if name not in env}}
+    saved_tempdir = tempfile.tempdir
+    tempfile.tempdir = env.get("TMPDIR")  # tempfile caches $TMPDIR at its first use
+    try:
+        result = CliRunner().invoke(app, list(args), input=data, env=whole, prog_name="ally")
+    finally:
+        tempfile.tempdir = saved_tempdir
+    stderr = result.stderr
+    code = result.exit_code
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        assert result.exc_info is not None
+        stderr += "".join(traceback.format_exception(*result.exc_info))
+        code = 1
+    return subprocess.CompletedProcess([*ALLY, *args], code, result.stdout, stderr)
+
+
 def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
     assert result.returncode == 0, (result.args[3:], result.returncode, result.stderr)
     return result
@@ -83,13 +114,13 @@ def one_line_error(result: subprocess.CompletedProcess[str], code: int = 1) -> s
     return lines[0]
 
 
-def export_jsonl(env: dict[str, str]) -> list[str]:
-    """`ally export` (jsonl) as its lines, through a real process."""
-    return ok(ally(env, "export")).stdout.splitlines()
+def export_jsonl(env: dict[str, str], run: Callable[..., Any] = ally) -> list[str]:
+    """`ally export` (jsonl) as its lines, through a real process (or `run`)."""
+    return ok(run(env, "export")).stdout.splitlines()
 
 
-def export_objects(env: dict[str, str]) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in export_jsonl(env)]
+def export_objects(env: dict[str, str], run: Callable[..., Any] = ally) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in export_jsonl(env, run)]
 
 
 def integrity(db: Path) -> list[str]:
