@@ -152,7 +152,7 @@ def test_readme_example_runs(number: int, command: str, states: list[Path], tmp_
         "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }",
         "python3 -m venv .venv",
         "pip install '.[test]'",
-        "pytest",
+        ".venv/bin/pytest -n auto",
     ],
     ids=["postgresql", "venv", "install", "pytest"],
 )
