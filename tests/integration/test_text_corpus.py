@@ -278,6 +278,10 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str],
     return env, kept
 
 
+# The real-process tests share corpus_db (about 35 processes to build): they are slow, and
+# one pytest-xdist worker builds it for all of them (--dist loadgroup, set in pyproject.toml).
+@pytest.mark.slow
+@pytest.mark.xdist_group("text-corpus")
 def test_every_text_round_trips_through_real_processes(
     corpus_db: tuple[dict[str, str], Counter], tmp_path: Path
 ) -> None:
@@ -330,6 +334,8 @@ VIEWS = {
 }
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("text-corpus")
 @pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_rendering_never_passes_on_control_characters(
