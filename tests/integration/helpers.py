@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -10,9 +12,11 @@ import stat
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from allycli.core.records import Record
 from allycli.store.database import Store
@@ -203,3 +207,30 @@ def make_db(db: Path, records: Iterable[Record]) -> list[Record]:
     store.insert([r.row() for r in made])
     store.checkpoint()
     return made
+
+
+def run_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder shared by every pytest-xdist worker of this run (this run's own without -n)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-N/popen-gwK -> pytest-N, which only this run uses
+    folder = base / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@contextlib.contextmanager
+def first_to_build(folder: Path) -> Iterator[bool]:
+    """Whether this process is to build what `folder` holds: True for the first worker of the
+    run to come (which builds inside the block), False once one has; the others wait at the
+    block until it is done. A build that fails is tried again by the next one."""
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            done = folder / ".built"
+            build = not done.exists()
+            yield build
+            if build:
+                done.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
