@@ -1,4 +1,4 @@
-"""`ally import` merges by id (DESIGN.md, "Import merges"), through the command line run
+"""`ally import` merges by id (the merge rule of core/merge.py), through the command line run
 in-process: merging is the app's logic, and a process would add nothing to it."""
 
 from __future__ import annotations

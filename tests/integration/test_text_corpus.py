@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from allycli.cli.app import app
-from allycli.core.prompts import builtin_path, load_file
 from allycli.core.sanitize import json_text
+from allycli.store.promptfiles import builtin_path, load_file
 from tests.integration.helpers import first_to_build, run_folder
 
 MB = 1_000_000

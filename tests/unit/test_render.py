@@ -13,10 +13,11 @@ from datetime import date, timedelta
 import pytest
 from rich.console import Console, RenderableType
 
-from allycli.core import dates, insights
+from allycli.core import dates, insights, rhythms
 from allycli.core.dates import Period
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
+from allycli.core.streaks import Streak
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 from allycli.journal import practice as journal
 from allycli.journal import reporting
@@ -61,7 +62,7 @@ def make_report(
     last_type: dict[str, date] | None = None,
     reflections: int = 0,
     prompts: tuple[Prompt, ...] = (),
-    streak: insights.Streak = insights.Streak(0, 0),
+    streak: insights.Streak = Streak(0, 0),
 ) -> reporting.Report:
     daily: dict[tuple[date, str], int] = {}
     by_type = dict.fromkeys(ACTION_TYPES, 0)
@@ -73,6 +74,7 @@ def make_report(
     for (_, pillar), n in daily.items():
         by_pillar[pillar] += n
     as_of = min(period.end, today)
+    last = {**(last_pillar or {}), **(last_type or {})}
     return reporting.Report(
         period=period,
         today=today,
@@ -81,8 +83,15 @@ def make_report(
         by_pillar=by_pillar,
         by_action_type=by_type,
         streak=streak,
-        pillar_streaks={p: insights.Streak(0, 0) for p in PILLARS} | {"action": streak},
-        gaps=insights.gaps(by_pillar, by_type, last_pillar or {}, last_type or {}, as_of),
+        pillar_streaks={p: Streak(0, 0) for p in PILLARS} | {"action": streak},
+        gaps=rhythms.gaps(  # categories without a rhythm: a gap when absent from the period
+            {**by_pillar, **by_type},
+            {},
+            {},
+            last,
+            (),
+            as_of,
+        ),
         prompts=prompts,
         buckets=insights.buckets(period, daily),
     )
@@ -118,7 +127,7 @@ def full_report(period: Period) -> reporting.Report:
         last_type={"voting": date(2026, 11, 13)},
         reflections=2,
         prompts=LEARNING,
-        streak=insights.Streak(3, 12),
+        streak=Streak(3, 12),
     )
 
 
@@ -376,7 +385,7 @@ def test_gaps_of_a_past_week_count_days_to_its_end() -> None:
 def test_no_gaps_is_said_plainly() -> None:
     everything = [(TODAY, "listening", None), (TODAY, "yielding", None)]
     everything += [(TODAY, ACTION_TYPES[t], t) for t in ACTION_TYPES]
-    report = make_report(PERIODS["week"], everything, streak=insights.Streak(1, 1))
+    report = make_report(PERIODS["week"], everything, streak=Streak(1, 1))
     out = show(render_report.report(report))
     assert report.gaps == ()
     assert "Every pillar and action type has entries in this period." in out

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from rich.console import Console
 
-from allycli.core.insights import Streak
 from allycli.core.objects import Pause
 from allycli.core.rhythms import CATEGORIES, MET, NOT_MET, OPEN, PAUSED, Status, Unit, parse_spec
+from allycli.core.streaks import Streak
 from allycli.journal.rhythms import Progress, RhythmView
 from allycli.render import rhythms as render_rhythms
 
@@ -81,7 +81,7 @@ def test_rhythm_table_reads_at_every_width(width: int) -> None:
 def test_pause_words() -> None:
     p = Pause("3f2a9c1e-0000-4000-8000-000000000001", date(2026, 12, 21), date(2026, 12, 27),
               ("listening",), "family", "t", "t")  # fmt: skip
-    assert render_rhythms.pause_added(p, TODAY).plain.startswith(
+    assert render_rhythms.pause_added(p).plain.startswith(
         "Paused listening from 2026-12-21 to 2026-12-27 (7 days); id 3f2a9c1e."
     )
     table = show(render_rhythms.pause_table([p], TODAY))

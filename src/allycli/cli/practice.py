@@ -8,7 +8,7 @@ import typer
 
 from allycli.cli.common import DATE_HELP, DATES, HOW, ask_or_refuse, spoken
 from allycli.core.taxonomy import action_types_help
-from allycli.shell import terminal as shell
+from allycli.shell import completion, session, terminal
 
 LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
 
@@ -20,7 +20,7 @@ def log(
         ...,
         help="An action type (protest, advocacy, interrupting, volunteering, voting, training, "
         "children, money), a pillar (listening, yielding, ...), an alias or a prefix.",
-        autocompletion=shell.complete_activity,
+        autocompletion=completion.complete_activity,
         show_default=False,
     ),
     note: str | None = typer.Option(
@@ -34,7 +34,7 @@ def log(
         "--pillar",
         "-p",
         help="Override the action type's pillar.",
-        autocompletion=shell.complete_pillar,
+        autocompletion=completion.complete_pillar,
     ),
     minutes: int | None = typer.Option(None, "--minutes", help="How long, in minutes.", min=1),
     edit: bool = typer.Option(
@@ -45,8 +45,8 @@ def log(
     from allycli.journal import practice as journal
     from allycli.render import messages as render
 
-    ctx = shell.context()
-    on = shell.parse_day(day, ctx.today)
+    ctx = session.context()
+    on = session.parse_day(day, ctx.today)
     if edit:
         text = _note_from_editor(activity, note, pillar, minutes)
         if text is None:
@@ -54,12 +54,14 @@ def log(
             return
     elif note == "-":
         text = (
-            shell.ask_text(f"Write your note; {HOW}.") if sys.stdin.isatty() else shell.read_stdin()
+            terminal.ask_text(f"Write your note; {HOW}.")
+            if sys.stdin.isatty()
+            else terminal.read_stdin()
         )
     else:
         text = note
     result = journal.log(ctx, activity, note=text, day=on, pillar=pillar, minutes=minutes)
-    shell.console().print(render.logged(result), soft_wrap=True)
+    terminal.console().print(render.logged(result), soft_wrap=True)
 
 
 def reflect(
@@ -70,7 +72,7 @@ def reflect(
         None, "--date", "-d", help=f"The day: {DATE_HELP}", autocompletion=DATES
     ),
     prompt_id: str | None = typer.Option(
-        None, "--prompt", help="Answer this prompt id.", autocompletion=shell.complete_prompt
+        None, "--prompt", help="Answer this prompt id.", autocompletion=completion.complete_prompt
     ),
     another: bool = typer.Option(False, "--another", help="Offer a different prompt."),
     show_list: bool = typer.Option(False, "--list", help="Show past reflections."),
@@ -80,14 +82,14 @@ def reflect(
         "--pillar",
         "-p",
         help="With --prompts: only this pillar's prompts.",
-        autocompletion=shell.complete_pillar,
+        autocompletion=completion.complete_pillar,
     ),
     action_type: str | None = typer.Option(
         None,
         "--type",
         "-t",
         help="With --prompts: only this action type's prompts.",
-        autocompletion=shell.complete_type,
+        autocompletion=completion.complete_type,
     ),
     limit: int = typer.Option(20, "--limit", min=1, help="How many reflections --list shows."),
     edit: bool = typer.Option(
@@ -99,8 +101,8 @@ def reflect(
     from allycli.render import messages as render
     from allycli.render import words
 
-    ctx = shell.context()
-    console = shell.console()
+    ctx = session.context()
+    console = terminal.console()
     if show_prompts:
         chosen = journal.prompts_for(ctx.load_prompts(), pillar=pillar, action_type=action_type)
         console.print(render.prompt_table(chosen))
@@ -118,7 +120,7 @@ def reflect(
             return
         console.print(render.reflections(found))
         return
-    on = shell.parse_day(day, ctx.today) or ctx.today
+    on = session.parse_day(day, ctx.today) or ctx.today
     if edit and answer is not None:
         from allycli.core.errors import UsageError
 
@@ -136,11 +138,11 @@ def reflect(
             )
     if edit:
         about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
-        text = shell.edit_text("", about=about, name="answer")
+        text = terminal.edit_text("", about=about, name="answer")
     elif typed and sys.stdin.isatty():
-        text = shell.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
+        text = terminal.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
     elif typed:
-        text = shell.read_stdin()
+        text = terminal.read_stdin()
     else:
         text = answer
     recorded = journal.reflect(ctx, prompt, text or "", day=on)
@@ -165,7 +167,7 @@ def _note_from_editor(
     if minutes is not None and minutes > 24 * 60:
         raise UsageError("--minutes must be a whole number from 1 to 1440.")
     what = f"{resolved.action_type} ({shown})" if resolved.action_type else shown
-    return shell.edit_text("", about=(f"A note on your practice: {what}",), name="note")
+    return terminal.edit_text("", about=(f"A note on your practice: {what}",), name="note")
 
 
 def list_entries(
@@ -174,10 +176,10 @@ def list_entries(
     ),
     until: str | None = typer.Option(None, "--until", help="Up to this day.", autocompletion=DATES),
     pillar: str | None = typer.Option(
-        None, "--pillar", "-p", help="Only this pillar.", autocompletion=shell.complete_pillar
+        None, "--pillar", "-p", help="Only this pillar.", autocompletion=completion.complete_pillar
     ),
     action_type: str | None = typer.Option(
-        None, "--type", "-t", help="Only this action type.", autocompletion=shell.complete_type
+        None, "--type", "-t", help="Only this action type.", autocompletion=completion.complete_type
     ),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
@@ -188,8 +190,8 @@ def list_entries(
     from allycli.journal import practice as journal
     from allycli.store.queries import Filters
 
-    ctx = shell.context()
-    start, end = shell.parse_day(since, ctx.today), shell.parse_day(until, ctx.today)
+    ctx = session.context()
+    start, end = session.parse_day(since, ctx.today), session.parse_day(until, ctx.today)
     if start and end:
         explicit_range(start, end)
     filters = Filters(
@@ -201,12 +203,12 @@ def list_entries(
     )
     found = journal.entries(ctx, filters)
     if as_json:
-        shell.print_json([r.to_json() for r in found])
+        terminal.print_json([r.to_json() for r in found])
         return
     from allycli.render import messages as render
 
     rows = list(found)
-    console = shell.console()
+    console = terminal.console()
     if not rows:
         console.print("No entries match. `ally log` records one.")
         return
@@ -219,7 +221,7 @@ def delete(
         None,
         metavar="[ID]",
         help="The id shown by `ally list` (4 or more of its first characters).",
-        autocompletion=shell.complete_entry_id,
+        autocompletion=completion.complete_entry_id,
     ),
     last: bool = typer.Option(False, "--last", help="The entry created most recently."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask first."),
@@ -231,7 +233,7 @@ def delete(
 
     if (entry_id is None) == (not last):
         raise UsageError("Give an entry's ID, or --last for the most recent one (not both).")
-    ctx = shell.context()
+    ctx = session.context()
     record = editing.find(ctx, entry_id)
     named = render_entry.name(record, ctx.today)
     if last:

@@ -6,16 +6,15 @@ month labels, the busiest week and the streak); picture.py only draws it at a wi
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from allycli.core.insights import Streak, streak
+from allycli.core.dates import MONTH_ABBR
+from allycli.core.streaks import Streak, daily_streak
 
 # Shade levels: none, 1, 2, 3 or more practice entries on a day.
 LEVELS = 4
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ def layout(
                 to_come = day > today and n == 0
                 row.append(Cell(day, n, level(n), day in paused_set and n == 0, to_come))
                 if day.day == 1 or day == start:
-                    months.append((len(weeks), _MONTHS[day.month - 1]))
+                    months.append((len(weeks), MONTH_ABBR[day.month - 1]))
             else:
                 row.append(None)
             day += timedelta(days=1)
@@ -121,43 +120,5 @@ def layout(
         days_practiced=len(in_range),
         paused_days=sum(1 for w in weeks for c in w if c is not None and c.paused),
         busiest=busiest,
-        streak=streak_through_pauses(practiced, paused_set, as_of, today),
+        streak=daily_streak(practiced, paused_set, as_of, today),
     )
-
-
-def streak_through_pauses(
-    practiced: set[date], paused: set[date], as_of: date, today: date
-) -> Streak:
-    """The daily streak, with paused days (without practice) passed over: they neither
-    extend nor break it (DESIGN.md, rhythms: streaks "with paused days passed over")."""
-    rest = sorted(d for d in paused if d not in practiced and d <= as_of)
-    if not rest:
-        return streak(practiced, as_of, today)
-
-    def squeezed(d: date) -> date:  # the day with the paused days before it taken out
-        return d - timedelta(days=bisect_right(rest, d))
-
-    anchor = squeezed(as_of)
-    never = anchor + timedelta(days=1)  # a "today" the streak never reaches
-    return streak({squeezed(d) for d in practiced if d <= as_of}, anchor,
-                  anchor if as_of == today else never)  # fmt: skip
-
-
-def paused_days(
-    pauses: Iterable[tuple[date, date, Iterable[str] | None]], category: str, start: date, end: date
-) -> frozenset[date]:
-    """The days from `start` to `end` that a pause covers for `category` ("practice", a pillar
-    or an action type). A pause naming no category covers every one (DESIGN.md, pauses)."""
-    days: set[date] = set()
-    for since, until, categories in pauses:
-        if categories is not None and category not in set(categories):
-            continue
-        day = max(since, start)
-        while day <= min(until, end):
-            days.add(day)
-            day += timedelta(days=1)
-    return frozenset(days)
-
-
-def month_name(month: int) -> str:
-    return _MONTHS[month - 1]

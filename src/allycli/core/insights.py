@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from allycli.core.dates import Period
+from allycli.core.dates import MONTH_ABBR, WEEKDAY_ABBR, Period
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
-
-
-@dataclass(frozen=True)
-class Streak:
-    current: int
-    longest: int
 
 
 @dataclass(frozen=True)
@@ -37,54 +31,6 @@ class Bucket:
     @property
     def total(self) -> int:
         return sum(self.by_pillar.values())
-
-
-def streak(days: Iterable[date], as_of: date, today: date) -> Streak:
-    """Current and longest runs of consecutive practiced days, up to `as_of`.
-
-    The current streak stays alive through today until the day ends: when `as_of`
-    is today and today has no entry yet, it counts back from yesterday. Days after
-    `as_of` are ignored.
-    """
-    practiced = {d for d in days if d <= as_of}
-    longest = run = 0
-    previous: date | None = None
-    for d in sorted(practiced):
-        run = run + 1 if previous is not None and d - previous == timedelta(days=1) else 1
-        longest = max(longest, run)
-        previous = d
-    anchor = as_of
-    if anchor not in practiced and as_of == today:
-        anchor = as_of - timedelta(days=1)
-    current = 0
-    while anchor in practiced:
-        current += 1
-        anchor -= timedelta(days=1)
-    return Streak(current=current, longest=longest)
-
-
-def current_streak_from_recent(days_desc: Iterable[date], today: date) -> int:
-    """The current streak from distinct practiced days, newest first (stops reading early).
-
-    Used by the write path, which reads days from a cursor and should not read them all.
-    """
-    expected: date | None = None
-    count = 0
-    for d in days_desc:
-        if d > today:
-            continue
-        if expected is None:
-            if d == today:
-                expected = today
-            elif d == today - timedelta(days=1):
-                expected = d
-            else:
-                return 0
-        if d != expected:
-            break
-        count += 1
-        expected = d - timedelta(days=1)
-    return count
 
 
 def gaps(
@@ -125,7 +71,7 @@ def bucket_plan(period: Period) -> list[tuple[str, date, date]]:
     """How a period is sliced for its overview: days for a week, weeks for a month..."""
     if period.kind == "week" or (period.kind == "range" and period.days <= 14):
         return [
-            ((d := period.start + timedelta(days=i)).strftime("%a"), d, d)
+            (WEEKDAY_ABBR[(d := period.start + timedelta(days=i)).weekday()], d, d)
             for i in range(period.days)
         ]
     if period.kind == "month" or (period.kind == "range" and period.days <= 93):
@@ -142,7 +88,8 @@ def bucket_plan(period: Period) -> list[tuple[str, date, date]]:
         nxt = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
         end = min(nxt - timedelta(days=1), period.end)
         # a year's months need no year; elsewhere "Jun 2026", never "Jun 26" (a date?)
-        label = start.strftime("%b") if period.kind == "year" else start.strftime("%b %Y")
+        month = MONTH_ABBR[start.month - 1]
+        label = month if period.kind == "year" else f"{month} {start.year}"
         plan.append((label, start, end))
         start = end + timedelta(days=1)
     return plan
@@ -151,10 +98,10 @@ def bucket_plan(period: Period) -> list[tuple[str, date, date]]:
 def week_label(start: date, end: date) -> str:
     """A week's slice in words: "2-8 Nov", "28 Sep-4 Oct", or "Sun 1 Nov" for one day."""
     if start == end:
-        return start.strftime("%a ") + f"{start.day} " + start.strftime("%b")
+        return f"{WEEKDAY_ABBR[start.weekday()]} {start.day} {MONTH_ABBR[start.month - 1]}"
     if start.month == end.month:
-        return f"{start.day}-{end.day} " + end.strftime("%b")
-    return f"{start.day} " + start.strftime("%b") + f"-{end.day} " + end.strftime("%b")
+        return f"{start.day}-{end.day} {MONTH_ABBR[end.month - 1]}"
+    return f"{start.day} {MONTH_ABBR[start.month - 1]}-{end.day} {MONTH_ABBR[end.month - 1]}"
 
 
 def buckets(period: Period, daily: Mapping[tuple[date, str], int]) -> tuple[Bucket, ...]:

@@ -14,9 +14,9 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from allycli.core.insights import Gap, Streak
+from allycli.core.insights import Gap
 from allycli.core.rhythm_specs import (  # noqa: F401 - re-exported: rhythms is the one door
     BLOCK_EPOCH,
     CATEGORIES,
@@ -41,6 +41,7 @@ from allycli.core.rhythm_specs import (  # noqa: F401 - re-exported: rhythms is 
     unit_of,
     unit_span,
 )
+from allycli.core.streaks import Streak
 
 MOMENTUM_TOLERANCE = 1e-13  # how far history is followed back: see _scores
 
@@ -314,69 +315,9 @@ def _scores(spec: Spec, data: _Days, last: int) -> tuple[float, float]:
     return x, x * m + min(1.0, total / need) * (1.0 - m)
 
 
-# -- daily streaks -------------------------------------------------------------------------
-
-
-def daily_streak(
-    days: Iterable[date], pauses: Iterable[tuple[date, date]], as_of: date, today: date
-) -> Streak:
-    """Days in a row with practice, alive through today, paused days passed over."""
-    practiced = sorted({d.toordinal() for d in days if d <= as_of})
-    if not practiced:
-        return Streak(0, 0)
-    data = _Days([], list(pauses), as_of)
-    data.paused = sorted(set(data.paused) - set(practiced))
-    run = longest = 0
-    previous: int | None = None
-    for o in practiced:
-        bridged = previous is not None and data.paused_in(previous + 1, o - 1) == o - previous - 1
-        run = run + 1 if bridged else 1
-        longest = max(longest, run)
-        previous = o
-    a = as_of.toordinal()
-    last = practiced[-1]
-    open_days = (a - last) - data.paused_in(last + 1, a)
-    if a != last and as_of == today and not data.is_paused(a):
-        open_days -= 1  # today is still open
-    return Streak(run if open_days == 0 else 0, longest)
-
-
-def paused_days(
-    pauses: Iterable[tuple[date, date]], start: date, end: date, practiced: Iterable[date] = ()
-) -> list[date]:
-    """The paused days of one category from `start` to `end` (for pictures)."""
-    done = set(practiced)
-    found: set[date] = set()
-    for since, until in pauses:
-        d = max(since, start)
-        while d <= min(until, end):
-            if d not in done:
-                found.add(d)
-            d += timedelta(days=1)
-    return sorted(found)
-
-
 def covers(categories: Sequence[str] | None, category: str) -> bool:
     """A pause naming no category covers all of them; otherwise exactly those it names."""
     return categories is None or category in categories
-
-
-def current_streak_desc(days_desc: Iterable[date], paused: Container[date], today: date) -> int:
-    """The current daily streak from distinct practiced days, newest first, reading only as
-    far back as the streak goes (the write path reads them from a cursor)."""
-    count = 0
-    cursor = today
-    for d in days_desc:
-        if d > today:
-            continue
-        while cursor > d:
-            if cursor == today or cursor in paused:  # today is still open; rest is passed over
-                cursor -= timedelta(days=1)
-                continue
-            return count
-        count += 1
-        cursor = d - timedelta(days=1)
-    return count
 
 
 # -- gaps ----------------------------------------------------------------------------------

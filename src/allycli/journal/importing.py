@@ -1,16 +1,18 @@
 """`ally import`: merge a jsonl file (or standard input) into the journal by id.
 
-The whole file is read and validated first; then, in one write transaction, each object is
-merged with merge.decide: a new id is added, a later `updated_at` wins, equal times with
-different content go to the version whose canonical JSON sorts last (a conflict), and an id
-deleted here at or after the object's `updated_at` stays deleted. Replaced entries have
+The whole file is read and validated first; then, in one write transaction, each object
+(entry, rhythm or pause alike) is merged with merge.decide: a new id is added, a later
+`updated_at` wins, equal times with different content go to the version whose canonical
+JSON sorts last (a conflict), and an id deleted here at or after the object's `updated_at`
+stays deleted. Replaced entries have
 their old text overwritten in the file (secure_delete, then a checkpoint), as for edit.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +23,7 @@ from allycli.core.errors import DataFileError
 from allycli.core.records import Record
 from allycli.journal.context import Context
 from allycli.store import entries as entrydb
+from allycli.store import rhythms as rhythm_store
 
 STDIN = "standard input"
 
@@ -34,7 +37,8 @@ class Merged:
     conflicts: int = 0
     deleted_here: int = 0  # deleted here at or after the object's updated_at: left out
     dry_run: bool = False
-    objects: int = 0  # rhythm and pause objects added (in a dry run: read)
+    # for "rhythm" and "pause": how many had each outcome (store/rhythms.OUTCOMES)
+    objects: Mapping[str, Mapping[str, int]] = dataclasses.field(default_factory=dict)
 
     @property
     def read(self) -> int:
@@ -82,26 +86,21 @@ def merge_into(
 ) -> Merged:
     """Merge the records into the journal (or only say what that would do).
 
-    Rhythm and pause objects in the file are added when their id is new here
-    (rhythm_cases.add_objects); entries merge by updated_at.
+    Entries, rhythms and pauses merge by the same rule, in one transaction.
     """
-    import dataclasses
-
     entries = [r for r in records if isinstance(r, Record)]
     objects = [o for o in records if not isinstance(o, Record)]
     if dry_run:
         with ctx.store.reading() as conn:
             merged = _merge(conn, entries, source, dry_run=True)
-        return dataclasses.replace(merged, objects=len(objects))
+            counts = rhythm_store.merge_objects(conn, objects, dry_run=True)
+        return dataclasses.replace(merged, objects=counts if objects else {})
     with ctx.store.writing() as conn:
         merged = _merge(conn, entries, source, progress=progress)
+        counts = rhythm_store.merge_objects(conn, objects)
     if merged.updated or merged.conflicts:
         ctx.store.checkpoint()  # old text overwritten in the main file, the WAL emptied
-    if objects:
-        from allycli.journal import rhythms as rhythm_cases
-
-        merged = dataclasses.replace(merged, objects=rhythm_cases.add_objects(ctx, objects))
-    return merged
+    return dataclasses.replace(merged, objects=counts if objects else {})
 
 
 def _merge(

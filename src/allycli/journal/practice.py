@@ -3,7 +3,7 @@
 The report and the calendar are reporting.py's.
 
 Nothing here reads the clock, the environment or the terminal: `Context` carries
-`today` and `now`. SQLModel (through queries.py) is imported only by reading use cases.
+`today` and `now`. SQLModel (through store/queries.py) is imported only by reading use cases.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from allycli.core import prompts, taxonomy
+from allycli.core.dates import stamp
 from allycli.core.errors import AllyError, StorageError, UsageError
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
-from allycli.journal.context import Context, check_text, save, stamp
+from allycli.journal.context import Context, check_text, save
 
 # -- log -----------------------------------------------------------------------------------
 
@@ -28,7 +29,7 @@ from allycli.journal.context import Context, check_text, save, stamp
 @dataclass(frozen=True)
 class Logged:
     record: Record
-    streak: int
+    streak: int | None  # None when it could not be read after the entry was saved
     today: date
     progress: tuple[Any, ...] = ()  # rhythm_cases.Progress of each touched unit
 
@@ -60,13 +61,14 @@ def log(
         note=note,
         minutes=minutes,
     )
-    streak = save(ctx, record, lambda: ctx.store.insert_and_streak(record.row(), ctx.today))
-    progress, paused_streak = _progress(ctx, record)
-    return Logged(record, streak if paused_streak is None else paused_streak, ctx.today, progress)
+    save(ctx, record, lambda: ctx.store.insert([record.row()]))
+    progress, streak = _progress(ctx, record)
+    return Logged(record, streak, ctx.today, progress)
 
 
 def _progress(ctx: Context, record: Record) -> tuple[tuple[Any, ...], int | None]:
-    """The rhythm units the new entry touched; the entry is saved whatever this finds."""
+    """The rhythm units the new entry touched and the current daily streak (None when they
+    cannot be read: the entry is saved whatever this finds)."""
     from allycli.journal import rhythms as rhythm_cases
 
     touched = ["practice", record.pillar, *([record.action_type] if record.action_type else [])]

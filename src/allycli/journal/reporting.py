@@ -1,7 +1,7 @@
 """Use cases that review the journal: the report of a period and the calendar of days.
 
-Like journal.py, each takes a Context from the shell and reads nothing of the clock, the
-environment or the terminal; SQLModel (through queries.py) loads inside the functions.
+Like journal/practice.py, each takes a Context from the shell and reads nothing of the clock, the
+environment or the terminal; SQLModel (through store/queries.py) loads inside the functions.
 """
 
 from __future__ import annotations
@@ -129,8 +129,10 @@ def calendar(
 ) -> Any:
     """The practice calendar of `start`..`end` (heatmap.Calendar), filtered by pillar or type,
     with the days paused for that category (or for all practice) marked."""
-    from allycli.core import heatmap
+    from allycli.core import heatmap, streaks
+    from allycli.journal.rhythms import pauses_for
     from allycli.store import queries
+    from allycli.store import rhythms as rhythm_store
 
     kinds = {"pillar": pillar, "action_type": action_type}
     as_of = min(end, ctx.today)
@@ -138,8 +140,8 @@ def calendar(
         counts = queries.day_counts(conn, start, end, **kinds)
         history = queries.practiced_days(conn, min(as_of, start - timedelta(days=1)), **kinds)
         # the streak looks back before `start`, so pauses before it count too
-        rests = queries.pauses(conn, date.min, end)
+        rests = rhythm_store.read_pauses(queries.driver(conn), date.min, end)
     category = pillar or action_type or "practice"
     first = min([start, *history]) if history else start
-    paused = heatmap.paused_days(rests, category, first, end)
+    paused = streaks.paused_days(pauses_for(rests, category), first, end)
     return heatmap.layout(counts, start, end, ctx.today, history=history, paused=paused)

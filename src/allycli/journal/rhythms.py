@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from allycli.core import rhythms, taxonomy
+from allycli.core import rhythms, streaks, taxonomy
+from allycli.core.dates import stamp
 from allycli.core.errors import UsageError
-from allycli.core.insights import Gap, Streak
+from allycli.core.insights import Gap
 from allycli.core.objects import Pause, RhythmSetting
 from allycli.core.rhythms import CATEGORIES, OFF, Status, kind_of
+from allycli.core.streaks import Streak
 from allycli.store import rhythms as rhythm_store
 
 if TYPE_CHECKING:
@@ -146,7 +148,7 @@ class RhythmChange:
 def set_rhythm(ctx: Context, category_word: str, spec_word: str) -> RhythmChange:
     category = resolve_category(category_word)
     setting = rhythms.parse_setting(spec_word)
-    now = ctx.now.isoformat(timespec="microseconds")
+    now = stamp(ctx.now)
 
     def write() -> RhythmChange:
         with ctx.store.writing() as conn:
@@ -206,7 +208,7 @@ def add_pause(
         from allycli.core.intake import storable
 
         note = storable(note, "note").strip() or None
-    now = ctx.now.isoformat(timespec="microseconds")
+    now = stamp(ctx.now)
     pause = Pause(str(uuid.uuid4()), since, until, categories, note, now, now)
 
     def write() -> Pause:
@@ -231,7 +233,7 @@ class PauseChange:
 def end_pause(ctx: Context, id_prefix: str) -> PauseChange:
     """End a pause yesterday: the days already rested stay paused."""
     yesterday = ctx.today - timedelta(days=1)
-    now = ctx.now.isoformat(timespec="microseconds")
+    now = stamp(ctx.now)
     with ctx.store.writing() as conn:
         pause = rhythm_store.find_pause(conn, id_prefix)
         if pause.since > yesterday:
@@ -248,7 +250,7 @@ def end_pause(ctx: Context, id_prefix: str) -> PauseChange:
 
 
 def cancel_pause(ctx: Context, id_prefix: str) -> PauseChange:
-    now = ctx.now.isoformat(timespec="microseconds")
+    now = stamp(ctx.now)
     with ctx.store.writing() as conn:
         pause = rhythm_store.find_pause(conn, id_prefix)
         rhythm_store.delete_pause(conn, pause.id, now)
@@ -264,12 +266,6 @@ def objects(ctx: Context) -> list[RhythmSetting | Pause]:
     return found
 
 
-def add_objects(ctx: Context, found: Sequence[RhythmSetting | Pause]) -> int:
-    """Import: add rhythm and pause objects whose id is new here; returns how many."""
-    with ctx.store.writing() as conn:
-        return rhythm_store.add_objects(conn, found)
-
-
 def paused_days(ctx: Context, category: str, start: date, end: date) -> list[date]:
     """The days from start to end on which `category` is paused (for pictures).
 
@@ -280,7 +276,7 @@ def paused_days(ctx: Context, category: str, start: date, end: date) -> list[dat
         if not pauses:
             return []
         practiced = [d for d, _ in rhythm_store.unit_days(conn, category, start, end, False)]
-    return rhythms.paused_days(pauses, start, end, practiced)
+    return sorted(streaks.paused_days(pauses, start, end) - set(practiced))
 
 
 # -- reports -------------------------------------------------------------------------------
@@ -323,9 +319,8 @@ def for_report(
     with_rhythm = tuple(v for v in all_views if v.status is not None)
 
     def streak(category: str) -> Streak:
-        return rhythms.daily_streak(
-            (d for d, _ in days[category]), pauses_for(pauses, category), as_of, today
-        )
+        rest = streaks.paused_days(pauses_for(pauses, category), date.min, as_of)
+        return streaks.daily_streak((d for d, _ in days[category]), rest, as_of, today)
 
     last = rhythm_store.last_days(conn, as_of, [c for c in CATEGORIES if c not in days])
     last.update({c: ds[-1][0] for c, ds in days.items() if ds})
@@ -370,9 +365,9 @@ class Progress:
 
 def progress(
     conn: sqlite3.Connection, categories: Sequence[str], day: date, today: date
-) -> tuple[tuple[Progress, ...], int | None]:
+) -> tuple[tuple[Progress, ...], int]:
     """Progress of each touched category's unit that holds `day`, and the current daily
-    streak when a pause covers practice (None: no pause; the plain streak stands)."""
+    streak (core/streaks.py, paused days passed over)."""
     settings = in_force(rhythm_store.read_rhythms(conn))
     pauses = rhythm_store.read_pauses(conn)
     found = []
@@ -386,10 +381,6 @@ def progress(
         days = rhythm_store.unit_days(conn, category, start, as_of, spec.minutes)
         unit = rhythms.unit_state(spec, days, pauses_for(pauses, category), as_of, today)
         found.append(Progress(category, spec, unit, today))
-    rest = pauses_for(pauses, "practice")
-    if not rest:
-        return tuple(found), None
-    paused = set(rhythms.paused_days(rest, date.min, today))
+    rest = streaks.paused_days(pauses_for(pauses, "practice"), date.min, today)
     recent = rhythm_store.practiced_days_desc(conn, today)
-    streak = rhythms.current_streak_desc(recent, paused, today)
-    return tuple(found), streak
+    return tuple(found), streaks.current_streak(recent, rest, today, today)

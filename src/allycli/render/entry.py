@@ -1,6 +1,6 @@
 """One entry in full (`ally show`), search hits, and the lines that name an entry.
 
-Like render.py: results in, Rich renderables (or plain lines) out; user text always goes
+Like render/messages.py: results in, Rich renderables (or plain lines) out; user text always goes
 through words.clean, so stored text can never drive the terminal.
 """
 
@@ -131,26 +131,34 @@ def hits_plain(records: Iterable[Record]) -> Iterable[str]:
                 yield "  " + words.clean(text).replace("\n", "\n  ") + "\n"
 
 
+OBJECT_OUTCOMES = (
+    ("added", "added"),
+    ("updated", "updated"),
+    ("present", "already present"),
+    ("conflicts", "kept in a conflict"),
+    ("deleted_here", "left out (deleted here later)"),
+)
+
+
 def merged(m: Merged) -> str:
-    """The one-line summary of an import (or of what a dry run would do)."""
-
-    def n(count: int, one: str, many: str) -> str:
-        return f"{count} {one if count == 1 else many}"
-
+    """The one-line summary of an import (or of what a dry run would do): entries, then
+    rhythms and pauses, each counted apart."""
     counts = f"{m.updated} updated, {m.present} already present, {m.conflicts} kept in a conflict"
     if m.deleted_here:
-        counts += f", {n(m.deleted_here, 'left out', 'left out')} (deleted here later)"
-    if m.objects:
-        counts += f"; {n(m.objects, 'rhythm or pause', 'rhythms and pauses')} " + (
-            "read (added when new)" if m.dry_run else "added"
-        )
+        counts += f", {m.deleted_here} left out (deleted here later)"
+    for kind, many in (("rhythm", "rhythms"), ("pause", "pauses")):
+        found = m.objects.get(kind, {})
+        said = [f"{found[key]} {label}" for key, label in OBJECT_OUTCOMES if found.get(key)]
+        if said:
+            counts += f"; {many}: " + ", ".join(said)
     source = words.clean(m.source)
     if m.dry_run:
         return (
-            f"An import of {source} would add {n(m.added, 'entry', 'entries')}; {counts}. "
+            f"An import of {source} would add {words.plural(m.added, 'entry', 'entries')}; "
+            f"{counts}. "
             "Nothing was changed (--dry-run)."
         )
-    return f"Imported {n(m.added, 'entry', 'entries')} from {source}; {counts}."
+    return f"Imported {words.plural(m.added, 'entry', 'entries')} from {source}; {counts}."
 
 
 def entry_plain(record: Record) -> Iterable[str]:

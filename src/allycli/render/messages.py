@@ -55,8 +55,10 @@ def logged(result: Logged) -> Text:
         line.append(". " + progress(result.progress))
     if result.streak:
         line.append(f". Current streak: {words.days(result.streak)}.")
-    else:
+    elif result.streak == 0:
         line.append(". No current streak: nothing is logged for yesterday or today.")
+    else:
+        line.append(".")
     return line
 
 

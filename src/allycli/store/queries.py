@@ -1,4 +1,4 @@
-"""Reads and report aggregates, through SQLModel on connections that store.py opens.
+"""Reads and report aggregates, through SQLModel on connections that store/database.py opens.
 
 Aggregation happens in SQL, on the indexes the migrations create; streaks read
 distinct days, not rows.
@@ -232,25 +232,3 @@ def period_minutes(
         if action_type is not None:
             by_type[action_type] = by_type.get(action_type, 0) + int(minutes or 0)
     return by_pillar, by_type
-
-
-def pauses(conn: Connection, start: date, end: date) -> list[tuple[date, date, Any]]:
-    """(since, until, categories) of the pauses that overlap `start`..`end`; categories is
-    the stored JSON array, or None for every category."""
-    import json
-
-    from allycli.store.models import Pause
-
-    rows = conn.execute(
-        select(Pause.since, Pause.until, Pause.categories).where(
-            (col(Pause.since) <= end.isoformat()) & (col(Pause.until) >= start.isoformat())
-        )
-    )
-    found = []
-    for since, until, categories in rows:
-        try:
-            names = None if categories is None else tuple(json.loads(categories))
-        except (ValueError, TypeError):
-            continue  # a damaged row pauses nothing
-        found.append((date.fromisoformat(since), date.fromisoformat(until), names))
-    return found

@@ -15,6 +15,7 @@ from datetime import date
 from itertools import groupby
 from operator import itemgetter
 
+from allycli.core import merge
 from allycli.core.objects import Pause, RhythmSetting, rhythm_id
 from allycli.core.rhythms import CATEGORIES, DEFAULT, kind_of
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
@@ -123,25 +124,59 @@ def delete_pause(conn: sqlite3.Connection, pause_id: str, now: str) -> None:
 # -- import --------------------------------------------------------------------------------
 
 
-def add_objects(conn: sqlite3.Connection, objects: Iterable[RhythmSetting | Pause]) -> int:
-    """Add rhythm and pause objects whose id is not present yet; returns how many were new.
+OUTCOMES = ("added", "updated", "present", "conflicts", "deleted_here")
 
-    A rhythm whose category already has one is kept as it is here, as entries are.
-    """
-    added = 0
+
+def merge_objects(
+    conn: sqlite3.Connection, objects: Iterable[RhythmSetting | Pause], *, dry_run: bool = False
+) -> dict[str, dict[str, int]]:
+    """Merge rhythm and pause objects by the one rule (core/merge.py), as entries merge: a
+    new id is added, a later `updated_at` wins, equal times with different content go to the
+    canonical JSON that sorts last, and an object deleted here at or after the incoming
+    version's time stays deleted. Returns, for "rhythm" and "pause", how many objects had
+    each outcome of OUTCOMES; with `dry_run`, nothing is written."""
+    counts = {kind: dict.fromkeys(OUTCOMES, 0) for kind in ("rhythm", "pause")}
+    here: dict[str, RhythmSetting | Pause] = {s.id: s for s in read_rhythms(conn).values()}
+    here.update({p.id: p for p in read_pauses(conn)})
+    buried = dict(
+        conn.execute("SELECT id, deleted_at FROM tombstone WHERE kind IN ('rhythm', 'pause')")
+    )
     for obj in objects:
+        kind = "rhythm" if isinstance(obj, RhythmSetting) else "pause"
+        mine = here.get(obj.id)
+        if mine is not None:
+            local: merge.Version | None = merge.of_object(mine.to_json())
+        else:
+            local = merge.tombstone(buried[obj.id]) if obj.id in buried else None
+        outcome = merge.decide(local, merge.of_object(obj.to_json()))
+        if outcome.conflict:
+            counts[kind]["conflicts"] += 1
+        elif outcome is merge.Outcome.PRESENT:
+            counts[kind]["present" if mine is not None else "deleted_here"] += 1
+        else:
+            counts[kind][outcome.value] += 1
+        if not outcome.takes_incoming:
+            continue
+        here[obj.id] = obj
+        if dry_run:
+            continue
         if isinstance(obj, RhythmSetting):
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO rhythm (id, category, spec, updated_at) VALUES (?, ?, ?, ?)",
+            conn.execute(
+                "INSERT INTO rhythm (id, category, spec, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (category) DO UPDATE SET id = excluded.id, spec = excluded.spec, "
+                "updated_at = excluded.updated_at",
                 (obj.id, obj.category, obj.rhythm, obj.updated_at),
             )
         else:
-            cur = conn.execute(
-                f"INSERT OR IGNORE INTO pause ({_PAUSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            conn.execute(
+                f"INSERT INTO pause ({_PAUSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET since = excluded.since, until = excluded.until, "
+                "categories = excluded.categories, note = excluded.note, "
+                "created_at = excluded.created_at, updated_at = excluded.updated_at",
                 _pause_row(obj),
             )
-        added += cur.rowcount
-    return added
+        conn.execute("DELETE FROM tombstone WHERE id = ?", (obj.id,))
+    return counts
 
 
 # -- aggregates ----------------------------------------------------------------------------
