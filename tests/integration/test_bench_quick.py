@@ -32,6 +32,8 @@ FIGURES = {
     f"export jsonl ({BIG})": False,
     f"search quillwort ({BIG}, 1 match) vs (empty)": True,
     f"search redlining ({BIG}, ~4% match) vs (empty)": True,
+    f"list --limit 10 ({BIG}) vs search redlining ({BIG})": True,
+    f"report --week ({BIG}) vs search redlining ({BIG})": True,
     f"show ({BIG}) vs log ({BIG})": True,
     f"edit --note ({BIG}) vs log ({BIG})": True,
     f"export RSS ({BIG}) vs ({SMALL})": True,

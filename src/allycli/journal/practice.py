@@ -3,7 +3,7 @@
 The report and the calendar are reporting.py's.
 
 Nothing here reads the clock, the environment or the terminal: `Context` carries
-`today` and `now`. SQLModel (through store/queries.py) is imported only by reading use cases.
+`today` and `now`. Reads go through store/queries.py, writes through Store (both sqlite3).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def todays_prompt(
             )
         return found
     on = day or ctx.today
-    with queries.reading(ctx.store) as conn:
+    with ctx.store.reading() as conn:
         last, _ = queries.last_practiced(conn, on - timedelta(days=1))
         answered = queries.answered_prompts(conn, on - timedelta(days=30), on)
     chosen = prompts.prompt_of_the_day(all_prompts, on, last, answered)
@@ -127,7 +127,7 @@ def answered_on(ctx: Context, prompt_id: str, day: date) -> bool:
 
     if not ctx.store.exists():
         return False
-    with queries.reading(ctx.store) as conn:
+    with ctx.store.reading() as conn:
         return prompt_id in queries.answered_prompts(conn, day, day + timedelta(days=1))
 
 
@@ -156,7 +156,7 @@ def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = Non
 def entries(ctx: Context, filters: Any) -> Iterator[Record]:
     from allycli.store import queries
 
-    with queries.reading(ctx.store) as conn:
+    with ctx.store.reading() as conn:
         yield from queries.records(conn, filters)
 
 
