@@ -45,6 +45,7 @@ SYNC_FIGURES = {name for name in FIGURES if name.startswith("sync ")}
 VALUE = re.compile(r"^\d+\.\d+ (s|MiB)$")
 
 
+@pytest.mark.slow  # a whole benchmark run: about 30 s of processes
 @pytest.mark.skipif(not RUN.exists(), reason="bench/ is not part of this source tree")
 def test_quick_benchmark_prints_every_figure(tmp_path: Path) -> None:
     results = tmp_path / "results.json"
