@@ -308,7 +308,7 @@ def test_paused_days_are_marked_and_passed_over(env: dict[str, str], db_path: Pa
     assert lines[3].startswith("Mon  ░·")  # 20 Jan (listening's pause) is a plain day
     assert "~ paused" in out
     below = " ".join(line.strip() for line in lines[12:])
-    assert "Paused: 3 days, passed over by the streak." in below
+    assert "Paused: 3 days, neither breaking nor extending the streak." in below
     assert "longest 4 days (up to then)" in below  # 2 without the pause
     listening = ally(env, "calendar", "2025", "--pillar", "listening").stdout
     assert "Paused: 10 days" in " ".join(listening.split())  # its own 7 and the 3 of all

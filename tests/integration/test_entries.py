@@ -88,6 +88,10 @@ def test_edit_changes_fields_and_updated_at_and_the_search_copy(env: dict[str, s
     assert after["created_at"] == entry["created_at"]
     assert after["updated_at"] > entry["updated_at"]
     assert ok(ally(env, "search", "cafe")).stdout.startswith(short)
+    same = ok(ally(env, "edit", short, "--type", "money"))
+    assert same.stdout == (
+        f"Nothing changed: the practice entry {short} from {when} already reads as you asked.\n"
+    )
     assert ok(ally(env, "search", "tenants")).stdout == "No entry holds every one of those words.\n"
 
 

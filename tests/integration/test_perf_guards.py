@@ -314,6 +314,7 @@ def _calls() -> dict[str, Any]:
         "period_counts (week)": lambda c: queries.period_counts(c, week, week + timedelta(6)),
         "period_counts (year)": lambda c: queries.period_counts(c, year, year_end),
         "last_practiced": lambda c: queries.last_practiced(c, today),
+        "last_practiced (made before)": lambda c: queries.last_practiced(c, today, 10**15),
         "answered_prompts": lambda c: queries.answered_prompts(c, today - timedelta(30), today),
         "records (since, until)": lambda c: list(
             queries.records(c, queries.Filters(since=week, until=today))

@@ -12,7 +12,7 @@ import itertools
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -99,12 +99,19 @@ def todays_prompt(
         return found
     on = day or ctx.today
     with ctx.store.reading() as conn:
-        last, _ = queries.last_practiced(conn, on - timedelta(days=1))
-        answered = queries.answered_prompts(conn, on - timedelta(days=30), on)
-    chosen = prompts.prompt_of_the_day(all_prompts, on, last, answered)
+        last, types = queries.last_practiced(conn, on - timedelta(days=1), day_began(ctx, on))
+    chosen = prompts.prompt_of_the_day(all_prompts, on, last, logged_types=types)
     if another:
         return prompts.another(all_prompts, exclude=chosen.id)
     return chosen
+
+
+def day_began(ctx: Context, day: date) -> int:
+    """When `day` began, in UTC microseconds: its midnight at the offset of `ctx.now` (an hour
+    from the true local midnight when daylight saving time changed the offset in between)."""
+    from allycli.core.folding import micros
+
+    return micros(datetime.combine(day, time.min, tzinfo=ctx.now.tzinfo).isoformat())
 
 
 def prompts_for(

@@ -61,24 +61,27 @@ def period_counts(conn: sqlite3.Connection, start: date, end: date) -> PeriodCou
 
 
 def last_practiced(
-    conn: sqlite3.Connection, until: date
+    conn: sqlite3.Connection, until: date, made_before: int | None = None
 ) -> tuple[dict[str, date], dict[str, date]]:
-    """The latest practiced day, on or before `until`, of each pillar and action type."""
-    upto = (until.isoformat(),)
+    """The latest practiced day, on or before `until`, of each pillar and action type; with
+    `made_before` (UTC microseconds), only of entries created before that instant."""
+    where = "kind = 'practice' AND day <= ?"
+    params: tuple[object, ...] = (until.isoformat(),)
+    if made_before is not None:
+        where += " AND created_us < ?"
+        params += (made_before,)
     pillars = {
         p: date.fromisoformat(d)
         for p, d in conn.execute(
-            "SELECT pillar, max(day) FROM entry WHERE kind = 'practice' AND day <= ? "
-            "GROUP BY pillar",
-            upto,
+            f"SELECT pillar, max(day) FROM entry WHERE {where} GROUP BY pillar", params
         )
     }
     types = {
         t: date.fromisoformat(d)
         for t, d in conn.execute(
-            "SELECT action_type, max(day) FROM entry WHERE kind = 'practice' AND day <= ? "
+            f"SELECT action_type, max(day) FROM entry WHERE {where} "
             "AND action_type IS NOT NULL GROUP BY action_type",
-            upto,
+            params,
         )
     }
     return pillars, types
