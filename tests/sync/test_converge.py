@@ -162,6 +162,7 @@ def make_forgetful_machine(pg: Cluster) -> type[RuleBasedStateMachine]:
     return ForgetfulHub
 
 
+@pytest.mark.slow  # many sync processes against the hub
 def test_two_journals_converge_through_one_hub(pg: Cluster) -> None:
     from hypothesis.stateful import run_state_machine_as_test
 
