@@ -98,7 +98,7 @@ def edit(
     edited = editing.edit(ctx, entry_id, changes, written=typed_in_editor)
     if not edited.changed:
         named = render_entry.name(edited.before, ctx.today)
-        typer.echo(f"Nothing changed: {named} is already so.")
+        typer.echo(f"Nothing changed: {named} already reads as you asked.")
         return
     named = render_entry.name(edited.after, ctx.today)
     typer.echo(f"Changed {named}: {', '.join(edited.changed)}.")

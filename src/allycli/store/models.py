@@ -98,3 +98,35 @@ class Synced(SQLModel, table=True):
     id: str = Field(primary_key=True)
     updated_at: str = Field(nullable=False)  # as exchanged: the object's or the tombstone's time
     deleted: int = Field(nullable=False)  # 1 for a tombstone
+
+
+class PracticeDay(SQLModel, table=True):
+    """Practice per category and day, counted from the entries by their one writer
+    (entries.py) at every write: rhythms and streaks read one row a day instead of every
+    entry. Derived: never exported or synced."""
+
+    __tablename__ = "practice_day"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    category: str = Field(primary_key=True)  # practice, a pillar or an action type
+    day: str = Field(primary_key=True)  # YYYY-MM-DD
+    entries: int = Field(nullable=False)  # practice entries that day
+    minutes: int = Field(nullable=False)  # their minutes; 0 when none gave any
+
+
+class HubRow(SQLModel, table=True):
+    """Per row of the sync hub, what this journal last saw of it: its change number and the
+    digest of its payload, so a hub that lost, renumbered or put back rows shows.
+
+    Each journal's own record of its hub, like the settings: never exported.
+    """
+
+    __tablename__ = "hubrow"
+    __table_args__ = (Index("ix_hubrow_change", "change"),)
+
+    ref: str = Field(primary_key=True)  # the hub's opaque reference of the object's id
+    id: Optional[str] = Field(default=None)  # noqa: UP045 - None: a row that did not open
+    change: int = Field(nullable=False)
+    digest: bytes = Field(nullable=False)
+    mark: int = Field(nullable=False)  # the row's share of the checksum (cipher.mark)
+    refused: int = Field(nullable=False)  # 1 for a row that did not open
