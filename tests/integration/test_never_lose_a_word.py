@@ -676,7 +676,7 @@ def sweep(
     run(env, *args, input=stdin, prefix=("strace", "-f", "-qq", "-y", "-o", str(log),
                                           "-e", f"trace={traced}"))  # fmt: skip
     both = main_pid_calls(log, syscall, "openat")
-    start = next(i for i, ln in enumerate(both) if "allycli/__init__.py" in ln)
+    start = next(i for i, ln in enumerate(both) if "/allycli/__" in ln)  # its first module
     begun = sum(1 for ln in both[:start] if f" {syscall}(" in ln)
     calls = [ln for ln in both if f" {syscall}(" in ln]
     chosen = selected(calls, syscall, journal, begun)
@@ -788,7 +788,7 @@ def outcome_sweep(
     run(journal.env, *args, prefix=("strace", "-f", "-qq", "-y", "-o", str(log),
                                     "-e", f"trace=openat,{syscall}"))  # fmt: skip
     both = main_pid_calls(log, syscall, "openat")
-    start = next(i for i, ln in enumerate(both) if "allycli/__init__.py" in ln)
+    start = next(i for i, ln in enumerate(both) if "/allycli/__" in ln)  # its first module
     begun = sum(1 for ln in both[:start] if f" {syscall}(" in ln)
     calls = [ln for ln in both if f" {syscall}(" in ln]
     outcomes: dict[str, int] = {}
