@@ -165,6 +165,8 @@ def reflect(
     ),
 ) -> None:
     """Answer today's reflection prompt (the same prompt all day)."""
+    from rich.text import Text
+
     from allycli import journal, render
 
     ctx = shell.context()
@@ -193,15 +195,13 @@ def reflect(
         raise UsageError("Choose --answer or --edit, not both.")
     prompt = journal.todays_prompt(ctx, day=on, prompt_id=prompt_id, another=another)
     typed = answer is None or answer == "-"
-    if edit or (typed and sys.stdin.isatty()):
+    at_terminal = edit or (typed and sys.stdin.isatty())
+    answered = prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on)
+    if answered and at_terminal:  # refused before anything is typed: nothing to lose
+        journal.refuse_second_answer(ctx, prompt, None, day=on)
+    if at_terminal:
         console.print(render.prompt(prompt))
         console.print(render.user_text(f"(prompt {prompt.id})", "dim"))
-        if prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on):
-            when = "today" if on == ctx.today else f"for {_spoken(on.isoformat(), ctx.today)}"
-            console.print(
-                f"You answered this prompt {when} already; write another answer, or run "
-                "`ally reflect --another` for a different prompt."
-            )
     if edit:
         about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
         text = shell.edit_text("", about=about, name="answer")
@@ -211,9 +211,18 @@ def reflect(
         text = shell.read_stdin()
     else:
         text = answer
+    if answered and (text or "").strip():
+        journal.refuse_second_answer(ctx, prompt, text, day=on)  # kept as a draft
     recorded = journal.reflect(ctx, prompt, text or "", day=on)
     if recorded is None:
         console.print("Nothing recorded: the answer was empty.")
+    elif another and not at_terminal:  # a prompt the person never saw: name its text
+        from allycli.render import user_text
+
+        line = Text(f"Reflection recorded for {_spoken(recorded.day, ctx.today)}, answering ")
+        line.append_text(user_text(f'"{" ".join(prompt.text.split())}"'))
+        line.append(f" (prompt {prompt.id}).")
+        console.print(line, soft_wrap=not console.is_terminal)  # piped: one line
     else:
         when = _spoken(recorded.day, ctx.today)
         console.print(f"Reflection recorded for {when} (prompt {prompt.id}).")
@@ -286,7 +295,8 @@ def list_entries(
     from allycli.queries import Filters
 
     ctx = shell.context()
-    start, end = shell.parse_day(since, ctx.today), shell.parse_day(until, ctx.today)
+    start = shell.parse_day(since, ctx.today, "--since")
+    end = shell.parse_day(until, ctx.today, "--until")
     if start and end:
         explicit_range(start, end)
     filters = Filters(
@@ -334,7 +344,9 @@ def delete(
     named = render_entry.name(record, ctx.today)
     if last:
         typer.echo(f"The most recent entry is {named}: {render_entry.summary(record)}.")
-    if not ask_or_refuse(f"Delete {named}? It cannot be undone", yes):
+    if not ask_or_refuse(
+        f"Delete {render_entry.asked(record, ctx.today)}? It cannot be undone", yes
+    ):
         typer.echo("Nothing was deleted.")
         return
     editing.delete(ctx, record)

@@ -105,8 +105,8 @@ def edit(
         named = render_entry.name(edited.before, ctx.today)
         typer.echo(f"Nothing changed: {named} is already so.")
         return
-    named = render_entry.name(edited.after, ctx.today)
-    typer.echo(f"Changed {named}: {', '.join(edited.changed)}.")
+    named = f"the {edited.after.kind} entry {edited.after.id[:8]}"
+    typer.echo(f"Changed {named}: {render_entry.changes(edited.before, edited.after, ctx.today)}.")
 
 
 def _in_editor(ctx: Context, record: Record) -> str | None:
@@ -179,7 +179,8 @@ def _filters(
     from allycli.errors import UsageError
     from allycli.filters import Filters
 
-    start, end = shell.parse_day(since, ctx.today), shell.parse_day(until, ctx.today)
+    start = shell.parse_day(since, ctx.today, "--since")
+    end = shell.parse_day(until, ctx.today, "--until")
     if start and end:
         explicit_range(start, end)
     if kind is not None and kind not in ("practice", "reflection"):

@@ -45,10 +45,11 @@ def export(
     if since or until or kind:
         filters = _filters(ctx, since, until, None, None, kind, None, newest_first=False)
     with shell.utf8_stdout() as stdout:
-        count = journal.export(ctx, fmt, output, stdout, filters)
+        done = journal.export(ctx, fmt, output, stdout, filters)
     if output is not None:
-        entries = "entry" if count == 1 else "entries"
-        typer.echo(f"Exported {count} {entries} to {output}.", err=True)
+        from allycli.render import counted
+
+        typer.echo(f"Exported {counted(done)} to {output}.", err=True)
 
 
 def import_(

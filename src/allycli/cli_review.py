@@ -34,6 +34,8 @@ def report(
     from allycli import dates, reporting
     from allycli.errors import UsageError
 
+    if as_json and (svg is not None or html is not None):
+        raise UsageError(f"Choose --json or {'--svg' if svg is not None else '--html'}, not both.")
     ctx = shell.context()
     if sum((week, month, year, since is not None)) > 1:
         raise UsageError("Choose one of --week, --month, --year or --since.")

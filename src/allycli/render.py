@@ -24,7 +24,7 @@ from allycli.sanitize import REPLACEMENT, for_terminal  # noqa: F401 - REPLACEME
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from allycli.journal import Logged
+    from allycli.journal import Exported, Logged
     from allycli.prompts import Prompt
     from allycli.records import Record
     from allycli.sync.commands import SyncStatus
@@ -56,6 +56,21 @@ def _indent(renderable: RenderableType) -> Padding:
 
 def _plural(n: int, word: str, many: str = "") -> str:
     return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
+def listed(parts: list[str]) -> str:
+    """a, b and c."""
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def counted(done: Exported) -> str:
+    """ "246 entries, 5 rhythms and 3 pauses": what an export wrote, each kind named."""
+    parts = [_plural(done.entries, "entry", "entries")]
+    if done.rhythms:
+        parts.append(_plural(done.rhythms, "rhythm"))
+    if done.pauses:
+        parts.append(_plural(done.pauses, "pause"))
+    return listed(parts)
 
 
 def _days(n: int) -> str:
@@ -100,11 +115,11 @@ def logged(result: Logged) -> Text:
     if result.progress:
         from allycli.render_rhythms import progress
 
-        line.append(". " + progress(result.progress))
-    if result.streak:
+        line.append(". " + progress(result.progress, without_minutes=not record.minutes))
+    if result.streak:  # a streak of zero is no news; the day logged for is named above
         line.append(f". Current streak: {_days(result.streak)}.")
     else:
-        line.append(". No current streak: nothing is logged for yesterday or today.")
+        line.append(".")
     return line
 
 

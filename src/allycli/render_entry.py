@@ -52,6 +52,60 @@ def name(record: Record, today: date) -> str:
     return f"the {record.kind} entry {record.id[:8]} from {when}"
 
 
+def text_start(text: str | None, limit: int = 35) -> str:
+    """The start of a note or answer, in quotes, cut at a word: "Joined the housing march..."."""
+    flat = " ".join(clean(text or "").split())
+    if len(flat) > limit:
+        cut = flat[: limit + 1].rsplit(" ", 1)[0] if " " in flat[: limit + 1] else flat[:limit]
+        flat = cut.rstrip(",.;:") + "..."
+    return f'"{flat}"'
+
+
+def asked(record: Record, today: date) -> str:
+    """An entry as a question names it: its activity, its day and the start of its text,
+    then its id: 'protest (action) from yesterday, Sun 6 Dec, "Joined the..." (id 3f2a9c1e)'."""
+    try:
+        when = spoken(date.fromisoformat(record.day), today)
+    except ValueError:
+        when = clean(record.day)
+    text = record.answer if record.kind == "reflection" else record.note
+    start = f", {text_start(text)}" if text and text.strip() else ""
+    return f"{summary(record)} from {when}{start} (id {clean(record.id[:8])})"
+
+
+def _day_and_distance(day: str, today: date) -> str:
+    """Sat 5 Dec, Sun 6 Dec (yesterday), Mon 7 Dec (today), with the year when not this one."""
+    try:
+        d = date.fromisoformat(day)
+    except ValueError:
+        return clean(day)
+    shown = _day(d, year=d.year != today.year)
+    near = {0: " (today)", 1: " (yesterday)"}.get((today - d).days, "")
+    return shown + near
+
+
+def changes(before: Record, after: Record, today: date) -> str:
+    """What an edit changed, old -> new for each field: "minutes 30 -> 90; note "a" -> none"."""
+
+    def shown(name: str, record: Record) -> str:
+        value = getattr(record, name)
+        if name == "day":
+            return _day_and_distance(value, today)
+        if value is None or value == "":
+            return "none"
+        if name in ("note", "answer"):
+            return text_start(value)
+        return clean(str(value))
+
+    words = {"note": "note", "answer": "answer", "day": "date", "minutes": "minutes",
+             "action_type": "action type", "pillar": "pillar"}  # fmt: skip
+    return "; ".join(
+        f"{words[name]} {shown(name, before)} -> {shown(name, after)}"
+        for name in words
+        if getattr(before, name) != getattr(after, name)
+    )
+
+
 def summary(record: Record) -> str:
     """What an entry is, in a few words: "protest (action)", "reflection on yielding"."""
     return clean(what(record))

@@ -17,7 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from allycli.render import _day, _days, _plural, user_text
-from allycli.rhythms import MET, NOT_MET, OFF, OPEN, PAUSED, Spec, Unit
+from allycli.rhythm_specs import needed
+from allycli.rhythms import MET, NOT_MET, OFF, OPEN, PAUSED, Spec, Status, Unit
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -37,6 +38,14 @@ def momentum_bar(value: float) -> Text:
     bar.append("·" * (_BAR - filled), style="dim")
     bar.append(f"{round(value * 100):>4d}%")
     return bar
+
+
+def momentum_shown(status: Status) -> Text:
+    """The bar and percentage, or "new" while fewer than two units have passed since the
+    category's first counted day (a percentage then reads as a grade and says little)."""
+    if status.new:
+        return Text(f"{'new':>{_BAR + 5}}")
+    return momentum_bar(status.momentum)
 
 
 def unit_words(spec: Spec, unit: Unit, today: date) -> str:
@@ -60,6 +69,30 @@ def done_words(spec: Spec, unit: Unit) -> str:
     if spec.minutes:
         return f"{unit.done} of {unit.needed} min"
     return f"{unit.done} of {unit.needed}"
+
+
+def full_need(spec: Spec, unit: Unit) -> int:
+    """What the unit would need without its paused days."""
+    length = (unit.end - unit.start).days + 1
+    return needed(spec, length, length)
+
+
+def prorated_words(spec: Spec, unit: Unit) -> str | None:
+    """ "30 of 78 min needed, 90 pro-rated for the pause", when a pause lowered the need."""
+    full = full_need(spec, unit)
+    if unit.state == PAUSED or unit.needed >= full:
+        return None
+    return f"{done_words(spec, unit)} needed, {full} pro-rated for the pause"
+
+
+def _prorated_notes(views: Sequence[RhythmView]) -> list[Text]:
+    notes = []
+    for v in views:
+        if v.status is not None:
+            words = prorated_words(v.status.spec, v.status.unit)
+            if words is not None:
+                notes.append(Text(f"{v.category}: {words}.", style="dim"))
+    return notes
 
 
 def _state(unit: Unit) -> Text:
@@ -98,6 +131,7 @@ class _Fit:
             yield wide
         else:
             yield self._narrow()
+        yield from _prorated_notes(self.views)
 
     def _wide(self) -> Table:
         table = Table(title=self.title, title_justify="left", box=box.SIMPLE_HEAD,
@@ -117,7 +151,7 @@ class _Fit:
                 continue
             table.add_row(v.category, str(s.spec), _state(s.unit), done_words(s.spec, s.unit),
                           _plural(s.streak.current, _unit_name(s.spec)),
-                          momentum_bar(s.momentum))  # fmt: skip
+                          momentum_shown(s))  # fmt: skip
         return table
 
     def _narrow(self) -> RenderableType:
@@ -134,7 +168,7 @@ class _Fit:
             line.append(f", {done_words(s.spec, s.unit)}")
             grid.add_row(line)
             detail = Text(f"  streak {_plural(s.streak.current, _unit_name(s.spec))}, momentum ")
-            detail.append_text(momentum_bar(s.momentum))
+            detail.append_text(momentum_shown(s))
             grid.add_row(detail)
         if self.title is None:
             return grid
@@ -199,12 +233,22 @@ def pause_changed(change: PauseChange) -> Text:
 # -- ally log ------------------------------------------------------------------------------
 
 
-def progress(found: Sequence[Progress]) -> str:
-    """listening: 2 of 3 this week; practice: 1 of 1 today."""
-    return "; ".join(
-        f"{p.category}: {done_words(p.spec, p.unit)} {unit_words(p.spec, p.unit, p.today)}"
-        for p in found
-    )
+def progress(found: Sequence[Progress], *, without_minutes: bool = False) -> str:
+    """listening: 2 of 3 this week; practice: 1 of 1 today; a minutes rhythm that the entry
+    did not move says why, and a need lowered by a pause says so."""
+    parts = []
+    for p in found:
+        when = unit_words(p.spec, p.unit, p.today)
+        prorated = prorated_words(p.spec, p.unit)
+        part = (
+            f"{p.category} {when}: {prorated}"
+            if prorated
+            else f"{p.category}: {done_words(p.spec, p.unit)} {when}"
+        )
+        if p.spec.minutes and without_minutes:
+            part += " (logged without minutes)"
+        parts.append(part)
+    return "; ".join(parts)
 
 
 # -- the report ----------------------------------------------------------------------------

@@ -308,10 +308,10 @@ class AsciiStream:
         return int(self._raw.fileno())
 
 
-def parse_day(text: str | None, today: date) -> date | None:
+def parse_day(text: str | None, today: date, option: str = "--date") -> date | None:
     from allycli.dates import parse_date
 
-    return None if text is None else parse_date(text, today)
+    return None if text is None else parse_date(text, today, option=option)
 
 
 def parse_since(text: str, today: date) -> date:

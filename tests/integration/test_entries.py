@@ -70,8 +70,10 @@ def test_edit_changes_fields_and_updated_at_and_the_search_copy(env: dict[str, s
     entry = logged(env, "log", "protest", "--note", "Marched for tenants", "-d", "2026-11-20")
     short = str(entry["id"])[:8]
     out = ok(ally(env, "edit", short[:5], "--note", "Joined the Café sit-in", "--type", "money"))
-    when = spoken(date(2026, 11, 20), date.today())
-    assert out.stdout == f"Changed the practice entry {short} from {when}: note, action type.\n"
+    assert out.stdout == (
+        f'Changed the practice entry {short}: note "Marched for tenants" -> '
+        '"Joined the Café sit-in"; action type protest -> money.\n'
+    )
     (after,) = export_objects(env)
     assert after["note"] == "Joined the Café sit-in"
     assert after["action_type"] == "money" and after["pillar"] == "action"
@@ -115,8 +117,10 @@ def test_edit_refuses_flags_that_do_not_fit_the_kind(env: dict[str, str]) -> Non
     assert "Say what to change" in one_line_error(ally(env, "edit", entry), 2)
     assert export_objects(env) == before
     out = ok(ally(env, "edit", reflection, "--answer", "They asked for funds, not advice."))
-    assert out.stdout.startswith(f"Changed the reflection entry {reflection[:8]} ")
-    assert out.stdout.endswith(": answer.\n")
+    assert out.stdout.startswith(f"Changed the reflection entry {reflection[:8]}: answer ")
+    assert out.stdout.endswith(
+        ': answer "They asked for funds." -> "They asked for funds, not advice.".\n'
+    )
 
 
 # -- delete ----------------------------------------------------------------------------------
@@ -172,7 +176,8 @@ def test_delete_on_a_terminal_asks(env: dict[str, str], typed: bytes, deleted: b
     entry = str(logged(env, "log", "money")["id"])
     code, out = _on_terminal(env, ["delete", entry[:6]], typed)
     assert code == 0, out
-    assert f"Delete the practice entry {entry[:8]}" in out
+    today = spoken(date.today(), date.today())
+    assert f"Delete money (action) from {today} (id {entry[:8]})? It cannot be undone" in out
     assert ("Nothing was deleted." in out) is not deleted
     assert len(export_objects(env)) == (0 if deleted else 1)
 
