@@ -50,6 +50,9 @@ def _root(
     version: bool = typer.Option(
         False, "--version", help="Show the version and exit.", callback=_version, is_eager=True
     ),
+    no_pager: bool = typer.Option(
+        False, "--no-pager", help="Print long output straight to the terminal, without a pager."
+    ),
 ) -> None:
     """Practice allyship daily: log, reflect, review. Everything stays on this machine."""
     if ctx.invoked_subcommand is None:
@@ -80,7 +83,7 @@ LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
 
 @app.command(
     help=LOG_HELP,
-    epilog="Example: ally log protest --note 'Joined the housing march' --minutes 90",
+    epilog=shell.examples("ally log protest --note 'Joined the housing march' --minutes 90"),
 )
 def log(
     activity: str = typer.Argument(
@@ -103,7 +106,13 @@ def log(
         help="Override the action type's pillar.",
         autocompletion=shell.complete_pillar,
     ),
-    minutes: int | None = typer.Option(None, "--minutes", help="How long, in minutes.", min=1),
+    minutes: int | None = typer.Option(
+        None,
+        "--minutes",
+        metavar="MINUTES",
+        help="How long: a whole number of minutes, 1 or more.",
+        callback=shell.at_least_one("--minutes", "a whole number of minutes"),
+    ),
     edit: bool = typer.Option(
         False, "--edit", "-e", help="Write the note in your editor ($VISUAL or $EDITOR)."
     ),
@@ -129,8 +138,12 @@ def log(
 
 
 @app.command(
-    epilog="Examples: ally reflect   |   ally reflect --answer 'They asked for funds, not "
-    "advice.'   |   ally reflect --list   |   ally reflect --prompts --type voting",
+    epilog=shell.examples(
+        "ally reflect",
+        "ally reflect --answer 'They asked for funds, not advice.'",
+        "ally reflect --list",
+        "ally reflect --prompts --type voting",
+    ),
 )
 def reflect(
     answer: str | None = typer.Option(
@@ -159,7 +172,13 @@ def reflect(
         help="With --prompts: only this action type's prompts.",
         autocompletion=shell.complete_type,
     ),
-    limit: int = typer.Option(20, "--limit", min=1, help="How many reflections --list shows."),
+    limit: int = typer.Option(
+        20,
+        "--limit",
+        metavar="N",
+        help="How many reflections --list shows: a whole number, 1 or more.",
+        callback=shell.at_least_one("--limit", "a whole number"),
+    ),
     edit: bool = typer.Option(
         False, "--edit", "-e", help="Write the answer in your editor ($VISUAL or $EDITOR)."
     ),
@@ -273,7 +292,7 @@ def _print_json(obj: object) -> None:
 
 @app.command(
     "list",
-    epilog="Examples: ally list --since monday   |   ally list --type voting --json",
+    epilog=shell.examples("ally list --since monday", "ally list --type voting --json"),
 )
 def list_entries(
     since: str | None = typer.Option(
@@ -286,7 +305,13 @@ def list_entries(
     action_type: str | None = typer.Option(
         None, "--type", "-t", help="Only this action type.", autocompletion=shell.complete_type
     ),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        metavar="N",
+        help="At most this many: a whole number, 1 or more.",
+        callback=shell.at_least_one("--limit", "a whole number"),
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
     """Show entries, newest first, with their ids."""
@@ -321,7 +346,7 @@ def list_entries(
     console.print(render.entries_table(rows, piped=piped), soft_wrap=piped, crop=not piped)
 
 
-@app.command(epilog="Examples: ally delete 3f2a9c1e   |   ally delete --last")
+@app.command(epilog=shell.examples("ally delete 3f2a9c1e", "ally delete --last"))
 def delete(
     entry_id: str | None = typer.Argument(
         None,

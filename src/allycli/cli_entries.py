@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 ID_HELP = "The entry's id as `ally list` shows it (4 or more of its first characters)."
 
 
-@app.command(epilog="Examples: ally show 3f2a9c1e   |   ally show 3f2a --json")
+@app.command(epilog=shell.examples("ally show 3f2a9c1e", "ally show 3f2a --json"))
 def show(
     entry_id: str = typer.Argument(
         ..., metavar="ID", help=ID_HELP, autocompletion=shell.complete_entry_id
@@ -47,8 +47,10 @@ def show(
 
 
 @app.command(
-    epilog="Examples: ally edit 3f2a --note 'Joined the rent strike march'   |   "
-    "ally edit 3f2a --date yesterday --type none --pillar listening",
+    epilog=shell.examples(
+        "ally edit 3f2a --note 'Joined the rent strike march'",
+        "ally edit 3f2a --date yesterday --type none --pillar listening",
+    ),
 )
 def edit(
     entry_id: str = typer.Argument(
@@ -71,7 +73,13 @@ def edit(
     pillar: str | None = typer.Option(
         None, "--pillar", "-p", help="A new pillar.", autocompletion=shell.complete_pillar
     ),
-    minutes: int | None = typer.Option(None, "--minutes", help="How long, in minutes.", min=1),
+    minutes: int | None = typer.Option(
+        None,
+        "--minutes",
+        metavar="MINUTES",
+        help="How long: a whole number of minutes, 1 or more.",
+        callback=shell.at_least_one("--minutes", "a whole number of minutes"),
+    ),
 ) -> None:
     """Change an entry; with no field flag on a terminal, edit its text in your editor."""
     from allycli import editing, render_entry
@@ -126,7 +134,7 @@ def _stdin(what: str) -> str:
 
 
 @app.command(
-    epilog="Examples: ally search cafe   |   ally search rent strike --since 2026-01-01 --json",
+    epilog=shell.examples("ally search cafe", "ally search rent strike --since 2026-01-01 --json"),
 )
 def search(
     words: list[str] = typer.Argument(..., metavar="WORDS...", help="Every word must occur."),
@@ -139,7 +147,13 @@ def search(
         None, "--type", "-t", help="Only this action type.", autocompletion=shell.complete_type
     ),
     kind: str | None = typer.Option(None, "--kind", help="practice or reflection."),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        metavar="N",
+        help="At most this many: a whole number, 1 or more.",
+        callback=shell.at_least_one("--limit", "a whole number"),
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array of the entries."),
 ) -> None:
     """Find entries whose note, answer or prompt holds every word (case and accents ignored)."""
@@ -209,7 +223,7 @@ def ask_or_refuse(question: str, yes: bool) -> bool:
     return shell.confirm(question)
 
 
-@app.command(epilog="Example: ally restore ~/ally-2026-11-25.db")
+@app.command(epilog=shell.examples("ally restore ~/ally-2026-11-25.db"))
 def restore(
     backup: Path = typer.Argument(..., help="A backup made by `ally backup`."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask first."),

@@ -130,13 +130,17 @@ def doctor() -> None:
 def register(app: typer.Typer) -> None:
     app.command(
         "export",
-        epilog="Examples: ally export > ally.jsonl   |   "
-        "ally export --format md --output journal.md",
+        epilog=shell.examples(
+            "ally export > ally.jsonl", "ally export --format md --output journal.md"
+        ),
     )(export)
     app.command(
         "import",
-        epilog="Examples: ally import ally-2026.jsonl   |   "
-        "ally import --dry-run laptop.jsonl   |   ssh laptop ally export | ally import -",
+        epilog=shell.examples(
+            "ally import ally-2026.jsonl",
+            "ally import --dry-run laptop.jsonl",
+            "ssh laptop ally export | ally import -",
+        ),
     )(import_)
-    app.command(epilog="Example: ally backup --output ~/ally-2026-11-25.db")(backup)
-    app.command(epilog="Example: ally doctor")(doctor)
+    app.command(epilog=shell.examples("ally backup --output ~/ally-2026-11-25.db"))(backup)
+    app.command(epilog=shell.examples("ally doctor"))(doctor)

@@ -125,10 +125,16 @@ def _show_picture(view: object, svg: Path | None, html: Path | None, width: int)
 
 def register(app: typer.Typer) -> None:
     app.command(
-        epilog="Examples: ally report   |   ally report --month   |   "
-        "ally report --since 2026-01-01 --until 2026-03-31 --json",
+        epilog=shell.examples(
+            "ally report",
+            "ally report --month",
+            "ally report --since 2026-01-01 --until 2026-03-31 --json",
+        ),
     )(report)
     app.command(
-        epilog="Examples: ally calendar   |   ally calendar 2025 --pillar listening   |   "
-        "ally calendar --svg practice.svg",
+        epilog=shell.examples(
+            "ally calendar",
+            "ally calendar 2025 --pillar listening",
+            "ally calendar --svg practice.svg",
+        ),
     )(calendar)

@@ -114,11 +114,19 @@ def register(app: typer.Typer) -> None:
     app.command(
         # a spec such as -1min/day is an argument to refuse with a hint, not an option
         context_settings={"ignore_unknown_options": True},
-        epilog="Examples: ally rhythm   |   ally rhythm listening 3/week   |   "
-        "ally rhythm money 1/month   |   ally rhythm voting off   |   ally rhythm --json",
+        epilog=shell.examples(
+            "ally rhythm",
+            "ally rhythm listening 3/week",
+            "ally rhythm money 1/month",
+            "ally rhythm voting off",
+            "ally rhythm --json",
+        ),
     )(rhythm)
     app.command(
-        epilog="Examples: ally pause --since 2026-12-21 --until 2026-12-27 --note 'family'   |"
-        "   ally pause protest --since today --until 2026-12-31   |   ally pause --list   |"
-        "   ally pause --end 3f2a9c1e",
+        epilog=shell.examples(
+            "ally pause --since 2026-12-21 --until 2026-12-27 --note 'family'",
+            "ally pause protest --since today --until 2026-12-31",
+            "ally pause --list",
+            "ally pause --end 3f2a9c1e",
+        ),
     )(pause)

@@ -53,6 +53,7 @@ def sync_(
 def register(app: typer.Typer) -> None:
     app.command(
         "sync",
-        epilog="Examples: ally sync --url postgresql://me@db.example.org/ally   |   "
-        "ally sync   |   ally sync --status",
+        epilog=shell.examples(
+            "ally sync --url postgresql://me@db.example.org/ally", "ally sync", "ally sync --status"
+        ),
     )(sync_)

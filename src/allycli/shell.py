@@ -29,10 +29,30 @@ class Boundary(TyperGroup):
     """Where domain errors and usage errors become one sentence on stderr and an exit code."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        from allycli import screen
+
+        argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
+        pager = screen.pager_for(argv)
+        if pager is None:
+            return self.guarded(argv, *args, **kwargs)
+        paging = screen.Paging(pager)
+        shown = False
+        try:
+            return self.guarded(argv, *args, **kwargs)
+        except SystemExit as exc:
+            shown = exc.code in (0, None)
+            raise
+        finally:
+            paging.finish(show=shown)
+
+    def guarded(self, argv: list[str], *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         from allycli.errors import AllyError
 
-        argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
+        self.context_settings["terminal_width"] = help_width()
+        whole_words_in_help()
+        plain_metavars(self)
+
         from allycli import completion
 
         shell_option = completion.shell_option(argv)
@@ -71,11 +91,81 @@ class Boundary(TyperGroup):
             )
         sys.exit(code if isinstance(code, int) else 0)
 
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """Every command with its whole first sentence, wrapped, never cut with "..."."""
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+METAVARS = {"output": "FILE", "svg": "FILE", "html": "FILE", "since": "DATE", "until": "DATE"}
+
+
+def plain_metavars(group: Any) -> None:
+    """Options name what they take in words (--note NOTE, --output FILE), not the parser's
+    type names (`<str>`, `<path>`)."""
+    for command in [group, *group.commands.values()]:
+        for param in command.params:
+            if getattr(param, "is_flag", True) or param.metavar is not None:
+                continue
+            longest = max(param.opts, key=len).lstrip("-")
+            param.metavar = METAVARS.get(longest, longest.upper())
+
+
+def examples(*lines: str) -> str:
+    """A help epilog with one example a line (never joined with `|`, which reads as a pipe)."""
+    head = "Example:" if len(lines) == 1 else "Examples:"
+    return "\b\n" + head + "\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def help_width() -> int:
+    """Help is laid out to the terminal's width (at most 80 columns, for reading)."""
+    from allycli.screen import terminal_width
+
+    return min(terminal_width(sys.stdout), 80)
+
+
+def whole_words_in_help() -> None:
+    """Click's help wraps with textwrap, which splits words that hold a hyphen and cuts a
+    token longer than the width; help text keeps every word whole instead."""
+    from typer._click import _textwrap
+
+    base = _textwrap.TextWrapper
+    if getattr(base, "whole_words", False):
+        return
+
+    class WholeWords(base):  # type: ignore[misc, valid-type]
+        whole_words = True
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.update(break_long_words=False, break_on_hyphens=False)
+            super().__init__(*args, **kwargs)
+
+    _textwrap.TextWrapper = WholeWords  # type: ignore[misc]
+
+
+def at_least_one(option: str, what: str) -> Any:
+    """A callback for a whole-number option: 1 or more, said in words (not `x>=1`)."""
+
+    def check(value: int | None) -> int | None:
+        if value is not None and value < 1:
+            from allycli.errors import UsageError
+
+            raise UsageError(f"{option} takes {what}, 1 or more; {value} is not one.")
+        return value
+
+    return check
+
 
 # What to type, for options that take a number.
 NUMBER_EXAMPLES = {
-    "minutes": "a whole number of minutes, such as --minutes 90 (for an hour and a half)",
-    "limit": "a whole number, such as --limit 20",
+    "minutes": "a whole number of minutes, 1 or more, such as --minutes 90 (an hour and a half)",
+    "limit": "a whole number, 1 or more, such as --limit 20",
     "year": "a year, such as 2026",
 }
 
@@ -247,6 +337,8 @@ def console(stderr: bool = False) -> Console:
 
     stream = sys.stderr if stderr else sys.stdout
     if not unicode_ok(stream):
+        from allycli.screen import AsciiStream
+
         return Console(file=AsciiStream(stream), highlight=False, soft_wrap=False)  # type: ignore[arg-type]
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
@@ -258,8 +350,10 @@ def interactive() -> bool:
 
 def confirm(question: str) -> bool:
     """Ask on the terminal; `y` or `yes`, in any case, confirms and anything else declines."""
+    sys.stdout.write(f"{question} [y/N] ")  # through the terminal's word wrapping
+    sys.stdout.flush()
     try:
-        answer = input(f"{question} [y/N] ")
+        answer = input()
     except EOFError:
         sys.stdout.write("\n")
         return False
@@ -272,40 +366,14 @@ def unicode_ok(stream: Any) -> bool:
 
 def prepare_streams() -> None:
     """Under a locale that cannot show every character (LC_ALL=C, PYTHONUTF8=0), replace
-    what the terminal cannot show instead of failing (DESIGN.md, output that cannot harm)."""
+    what the terminal cannot show instead of failing (DESIGN.md, output that cannot harm);
+    on a terminal, every line is wrapped at word boundaries to its width."""
     for stream in (sys.stdout, sys.stderr):
         if not unicode_ok(stream) and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    from allycli import screen
 
-
-class AsciiStream:
-    """A text stream for a terminal without Unicode: ally's own glyphs become ASCII look-alikes;
-    Rich sees an ASCII encoding and draws its tables with ASCII boxes."""
-
-    GLYPHS = str.maketrans(
-        {"\N{MIDDLE DOT}": ".", "\N{HORIZONTAL ELLIPSIS}": "...", "\N{EM DASH}": "-",
-         "\N{EN DASH}": "-", "\N{LIGHT SHADE}": "+", "\N{MEDIUM SHADE}": "*",
-         "\N{FULL BLOCK}": "#", "\N{RIGHT SINGLE QUOTATION MARK}": "'",
-         "\N{LEFT DOUBLE QUOTATION MARK}": '"', "\N{RIGHT DOUBLE QUOTATION MARK}": '"',
-         "\N{RIGHTWARDS ARROW}": "->", "\N{REPLACEMENT CHARACTER}": "?",
-         "\N{PILCROW SIGN}": "|"}
-    )  # fmt: skip
-
-    def __init__(self, raw: Any) -> None:
-        self._raw = raw
-        self.encoding = "ascii"
-
-    def write(self, text: str) -> int:
-        return int(self._raw.write(text.translate(self.GLYPHS)))
-
-    def flush(self) -> None:
-        self._raw.flush()
-
-    def isatty(self) -> bool:
-        return bool(self._raw.isatty())
-
-    def fileno(self) -> int:
-        return int(self._raw.fileno())
+    screen.wrap_terminal_streams()
 
 
 def parse_day(text: str | None, today: date, option: str = "--date") -> date | None:
@@ -422,7 +490,9 @@ def ask_text(lead: str) -> str:
 
     on_stdout = sys.stdout.isatty()
     console(stderr=not on_stdout).print(lead, style="dim", markup=False)  # wrapped at words
-    return reader.read_text(sys.stdout if on_stdout else sys.stderr)
+    from allycli.screen import raw_stream
+
+    return reader.read_text(raw_stream(sys.stdout if on_stdout else sys.stderr))
 
 
 def editor_command() -> str:

@@ -164,7 +164,7 @@ CASES = [
     c("log-ago-no-ago", ("log", "protest", "-d", "3 days"), 2, "'3 days' is not"),
     c("log-ago-in-future", ("log", "protest", "-d", "in 3 days"), 2, "'in 3 days' is not"),
     c("log-ago-six-digits", ("log", "protest", "-d", "123456 days ago"), 2, "is not a date"),
-    c("log-minutes-zero", "log protest --minutes 0", 2, "'--minutes': 0 is not in the range"),
+    c("log-minutes-zero", "log protest --minutes 0", 2, "--minutes takes a whole number of minutes, 1 or more; 0 is not one."),
     c("log-minutes-negative", "log protest --minutes -5", 2, "'--minutes': -5 is not in the"),
     c("log-minutes-text", "log protest --minutes abc", 2, "takes a whole number of minutes"),
     c("log-minutes-fraction", "log protest --minutes 1.5", 2, "takes a whole number of minutes"),
@@ -185,7 +185,8 @@ CASES = [
       "The answer contains characters that are not valid text"),
     c("reflect-stdin-not-utf8", ("reflect", "--answer", "-"), 2, "not UTF-8",
       input=b"\xc3\x28 " + MARKER.encode()),
-    c("reflect-limit-zero", "reflect --list --limit 0", 2, "'--limit': 0 is not in the range"),
+    c("reflect-limit-zero", "reflect --list --limit 0", 2,
+      "--limit takes a whole number, 1 or more; 0 is not one."),
     # -- prompts files named by ALLY_PROMPTS
     c("prompts-missing-file", ("reflect", "--answer", MARKER), 1, "which is not a file",
       env={"ALLY_PROMPTS": "{tmp}/no-such.yaml"}),
@@ -230,7 +231,7 @@ CASES = [
       "is after --until"),
     c("list-future-until", "list --until 2027-01-01", 2, "2027-01-01 is in the future"),
     c("list-bad-since", "list --since 2026-00-10", 2, "'2026-00-10' is not a date"),
-    c("list-limit-zero", "list --limit 0", 2, "'--limit': 0 is not in the range"),
+    c("list-limit-zero", "list --limit 0", 2, "--limit takes a whole number, 1 or more; 0 is not one."),
     c("list-limit-text", "list --limit many --json", 2, "--limit takes a whole number"),
     # -- delete
     c("delete-non-hex", "delete zzzz1234", 2, "hex id"),
