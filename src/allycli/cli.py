@@ -89,7 +89,8 @@ def log(
     activity: str = typer.Argument(
         ...,
         help="An action type (protest, advocacy, interrupting, volunteering, voting, training, "
-        "children, money), a pillar (listening, yielding, ...), an alias or a prefix.",
+        "children, money), a pillar (action, listening, learning, yielding), an alias or a "
+        "prefix.",
         autocompletion=shell.complete_activity,
         show_default=False,
     ),
@@ -205,7 +206,7 @@ def reflect(
         if not found:
             console.print("No reflections recorded yet. `ally reflect` asks today's prompt.")
             return
-        console.print(render.reflections(found))
+        console.print(render.reflections(found, ctx.today))
         return
     on = shell.parse_day(day, ctx.today) or ctx.today
     if edit and answer is not None:
@@ -343,7 +344,8 @@ def list_entries(
         console.print("No entries match. `ally log` records one.")
         return
     piped = not console.is_terminal
-    console.print(render.entries_table(rows, piped=piped), soft_wrap=piped, crop=not piped)
+    table = render.entries_table(rows, piped=piped, today=ctx.today)
+    console.print(table, soft_wrap=piped, crop=not piped)
 
 
 @app.command(epilog=shell.examples("ally delete 3f2a9c1e", "ally delete --last"))

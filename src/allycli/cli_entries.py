@@ -33,7 +33,8 @@ def show(
     """Show one entry in full: every field, the whole note or answer."""
     from allycli import editing
 
-    record = editing.show(shell.context(), entry_id)
+    ctx = shell.context()
+    record = editing.show(ctx, entry_id)
     if as_json:
         _print_json(record.to_json())
         return
@@ -41,9 +42,9 @@ def show(
 
     console = shell.console()
     if console.is_terminal:
-        console.print(render_entry.entry(record))
+        console.print(render_entry.entry(record, today=ctx.today))
     else:
-        sys.stdout.writelines(render_entry.entry_plain(record))
+        sys.stdout.writelines(render_entry.entry_plain(record, ctx.today))
 
 
 @app.command(
@@ -172,9 +173,9 @@ def search(
     if not found:
         console.print("No entry holds every one of those words.")
     elif console.is_terminal:
-        console.print(render_entry.hits(found, folded))
+        console.print(render_entry.hits(found, folded, ctx.today))
     else:
-        sys.stdout.writelines(render_entry.hits_plain(found))
+        sys.stdout.writelines(render_entry.hits_plain(found, ctx.today))
 
 
 def _filters(

@@ -51,6 +51,7 @@ def rhythm(
 def pause(
     categories: list[str] | None = typer.Argument(
         None,
+        metavar="[CATEGORY]...",
         help="The categories to pause (practice, pillars, action types); none: all of them.",
         show_default=False,
     ),

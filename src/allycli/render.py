@@ -82,6 +82,16 @@ def _day(d: date, *, year: bool = False) -> str:
     return dates.day_name(d, year=year)
 
 
+def day_shown(day: str, today: date | None) -> str:
+    """A stored YYYY-MM-DD day as a person reads it on a terminal: "Mon 7 Dec", with the
+    year when it is not `today`'s year (always, when `today` is None)."""
+    try:
+        d = date.fromisoformat(day)
+    except ValueError:
+        return clean(day)
+    return dates.day_name(d, year=today is None or d.year != today.year)
+
+
 def _short(d: date) -> str:
     """1 Oct 2026."""
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
@@ -139,7 +149,9 @@ def _note(record: Record) -> str:
     return clean((text or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n"))
 
 
-def entries_table(records: Iterable[Record], *, piped: bool = False) -> RenderableType:
+def entries_table(
+    records: Iterable[Record], *, piped: bool = False, today: date | None = None
+) -> RenderableType:
     """The rows of `ally list`, the caller orders them; notes whole, wrapped on a terminal.
 
     Piped, one line an entry with the whole note (its line breaks shown as ¶), so that
@@ -147,7 +159,7 @@ def entries_table(records: Iterable[Record], *, piped: bool = False) -> Renderab
     """
     records = list(records)
     if piped:
-        return _entries_lines(records)
+        return _entries_lines(records, today)
     table = Table(box=BOX, pad_edge=False, show_edge=False)
     table.add_column("ID", no_wrap=True, style="dim")
     table.add_column("Date", no_wrap=True)
@@ -158,11 +170,11 @@ def entries_table(records: Iterable[Record], *, piped: bool = False) -> Renderab
     for record in records:
         minutes = str(record.minutes) if record.minutes else ""
         table.add_row(
-            user_text(record.id[:8]), user_text(record.day), _what(record), minutes,
+            user_text(record.id[:8]), day_shown(record.day, today), _what(record), minutes,
             Text(_note(record)),
         )  # fmt: skip
         head = user_text(record.id[:8], "dim")
-        head.append_text(user_text(f"  {record.day}  "))
+        head.append_text(user_text(f"  {day_shown(record.day, today)}  "))
         head.append_text(_what(record))
         if minutes:
             head.append(f"  {minutes} min")
@@ -172,12 +184,14 @@ def entries_table(records: Iterable[Record], *, piped: bool = False) -> Renderab
     return Fit(Room(table, 18), Group(*blocks))
 
 
-def _entries_lines(records: list[Record]) -> RenderableType:
+def _entries_lines(records: list[Record], today: date | None) -> RenderableType:
     whats = [_what(r) for r in records]
     width = max((w.cell_len for w in whats), default=0)
+    days = [day_shown(r.day, today) for r in records]
+    day_width = max((len(d) for d in days), default=0)
     lines = []
-    for record, what in zip(records, whats, strict=True):
-        line = user_text(f"{record.id[:8]}  {record.day}  ")
+    for record, what, day in zip(records, whats, days, strict=True):
+        line = user_text(f"{record.id[:8]}  {day.ljust(day_width)}  ")
         line.append_text(what)
         line.append(" " * (width - what.cell_len))
         line.append(f"  {record.minutes or '':>4}")
@@ -189,7 +203,7 @@ def _entries_lines(records: list[Record]) -> RenderableType:
     return Group(*lines)
 
 
-def reflections(records: Iterable[Record]) -> RenderableType:
+def reflections(records: Iterable[Record], today: date | None = None) -> RenderableType:
     """Past reflections, each with its day, prompt and whole answer."""
     parts: list[RenderableType] = []
     for record in records:
@@ -197,11 +211,7 @@ def reflections(records: Iterable[Record]) -> RenderableType:
             continue
         if parts:
             parts.append(Text(""))
-        try:
-            day = _day(date.fromisoformat(record.day), year=True)
-        except ValueError:
-            day = record.day
-        head = user_text(f"{day} · {record.pillar}", "bold")
+        head = user_text(f"{day_shown(record.day, today)} · {record.pillar}", "bold")
         if record.prompt_id:
             head.append_text(user_text(f" ({record.prompt_id})", "dim"))
         parts.append(head)

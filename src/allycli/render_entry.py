@@ -16,9 +16,10 @@ from rich.table import Table
 from rich.text import Text
 
 from allycli.dates import spoken
+from allycli.fit import Fit
 from allycli.highlight import spans
 from allycli.records import Record
-from allycli.render import _day, clean, user_text
+from allycli.render import _day, clean, day_shown, user_text
 
 if TYPE_CHECKING:
     from allycli.importing import Merged
@@ -26,12 +27,21 @@ if TYPE_CHECKING:
 MATCH = "bold reverse"
 
 
-def day_words(record: Record) -> str:
-    """Wed 25 Nov 2026."""
+def day_words(record: Record, today: date | None = None) -> str:
+    """Wed 25 Nov, with the year when it is not `today`'s (always without `today`)."""
+    return day_shown(record.day, today)
+
+
+def time_words(stamp: str, today: date | None = None) -> str:
+    """A stored ISO 8601 time as local time, to the minute: "Wed 25 Nov 14:30"."""
+    from datetime import datetime
+
     try:
-        return _day(date.fromisoformat(record.day), year=True)
+        local = datetime.fromisoformat(stamp).astimezone()
     except ValueError:
-        return clean(record.day)
+        return clean(stamp)
+    day = _day(local.date(), year=today is None or local.year != today.year)
+    return f"{day} {local:%H:%M}"
 
 
 def what(record: Record) -> str:
@@ -119,13 +129,13 @@ def marked(text: str, words: Sequence[str]) -> Text:
     return shown
 
 
-def entry(record: Record, words: Sequence[str] = ()) -> RenderableType:
+def entry(record: Record, words: Sequence[str] = (), today: date | None = None) -> RenderableType:
     """Every field of one entry; its note or answer whole."""
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="dim", no_wrap=True)
-    fields.add_column()
+    fields.add_column(overflow="fold")
     fields.add_row("id", user_text(record.id))
-    fields.add_row("date", f"{day_words(record)} ({clean(record.day)})")
+    fields.add_row("date", day_words(record, today))
     fields.add_row("kind", record.kind)
     fields.add_row("pillar", user_text(record.pillar))
     if record.kind == "practice":
@@ -133,9 +143,10 @@ def entry(record: Record, words: Sequence[str] = ()) -> RenderableType:
         fields.add_row("minutes", str(record.minutes) if record.minutes else "none")
     else:
         fields.add_row("prompt id", user_text(record.prompt_id or "none"))
-    fields.add_row("created", user_text(record.created_at))
-    fields.add_row("updated", user_text(record.changed_at))
-    parts: list[RenderableType] = [fields]
+    fields.add_row("created", time_words(record.created_at, today))
+    fields.add_row("updated", time_words(record.changed_at, today))
+    lines = [Text.assemble((f"{label} ", "dim"), value) for label, value in _cells(fields)]
+    parts: list[RenderableType] = [Fit(fields, Group(*lines))]  # narrow: "id VALUE" wraps
     if record.kind == "reflection":
         parts += [Text(""), Text("prompt", style="dim")]
         parts.append(Padding(marked(record.prompt or "", words), (0, 0, 0, 2)))
@@ -149,13 +160,23 @@ def entry(record: Record, words: Sequence[str] = ()) -> RenderableType:
     return Group(*parts)
 
 
-def hits(records: Iterable[Record], words: Sequence[str]) -> RenderableType:
+def _cells(grid: Table) -> list[tuple[str, Text]]:
+    labels, values = grid.columns[0].cells, grid.columns[1].cells
+    return [
+        (str(label), value if isinstance(value, Text) else Text(str(value)))
+        for label, value in zip(labels, values, strict=True)
+    ]
+
+
+def hits(
+    records: Iterable[Record], words: Sequence[str], today: date | None = None
+) -> RenderableType:
     """Search results for a terminal: a heading line per entry, its text with the words marked."""
     parts: list[RenderableType] = []
     for record in records:
         if parts:
             parts.append(Text(""))
-        head = user_text(f"{record.id[:8]}  {day_words(record)}  ", "bold")
+        head = user_text(f"{record.id[:8]}  {day_words(record, today)}  ", "bold")
         head.append_text(user_text(what(record), "bold"))
         parts.append(head)
         if record.kind == "reflection":
@@ -166,7 +187,7 @@ def hits(records: Iterable[Record], words: Sequence[str]) -> RenderableType:
     return Group(*parts)
 
 
-def hits_plain(records: Iterable[Record]) -> Iterable[str]:
+def hits_plain(records: Iterable[Record], today: date | None = None) -> Iterable[str]:
     """Search results for a pipe or a file: the same blocks, no styles, texts whole."""
     first = True
     heads: dict[tuple[str, str, str | None, str], str] = {}  # days and kinds repeat
@@ -177,7 +198,7 @@ def hits_plain(records: Iterable[Record]) -> Iterable[str]:
         key = (record.kind, record.pillar, record.action_type, record.day)
         head = heads.get(key)
         if head is None:
-            head = heads[key] = f"  {day_words(record)}  {clean(what(record))}\n"
+            head = heads[key] = f"  {day_words(record, today)}  {clean(what(record))}\n"
         yield record.id[:8] + head
         texts = [record.prompt, record.answer] if record.kind == "reflection" else [record.note]
         for text in texts:
@@ -207,16 +228,17 @@ def merged(m: Merged) -> str:
     return f"Imported {n(m.added, 'entry', 'entries')} from {source}; {counts}."
 
 
-def entry_plain(record: Record) -> Iterable[str]:
+def entry_plain(record: Record, today: date | None = None) -> Iterable[str]:
     """`ally show` for a pipe or a file: the same fields, each text whole, no styles."""
-    fields = [("id", record.id), ("date", f"{day_words(record)} ({record.day})"),
+    fields = [("id", record.id), ("date", day_words(record, today)),
               ("kind", record.kind), ("pillar", record.pillar)]  # fmt: skip
     if record.kind == "practice":
         fields += [("action type", record.action_type or "none"),
                    ("minutes", str(record.minutes) if record.minutes else "none")]  # fmt: skip
     else:
         fields.append(("prompt id", record.prompt_id or "none"))
-    fields += [("created", record.created_at), ("updated", record.changed_at)]
+    fields += [("created", time_words(record.created_at, today)),
+               ("updated", time_words(record.changed_at, today))]  # fmt: skip
     for label, value in fields:
         yield f"{label.ljust(13)}{clean(value)}\n"
     texts = (

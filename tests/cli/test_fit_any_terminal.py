@@ -87,6 +87,8 @@ def _ago(days: int) -> str:
 
 
 def _fresh(journal: Path, tmp_path: Path) -> dict[str, str]:
+    for companion in ("ally.db-wal", "ally.db-shm"):
+        (tmp_path / companion).unlink(missing_ok=True)
     shutil.copy(journal, tmp_path / "ally.db")
     (tmp_path / "home").mkdir(exist_ok=True)
     (tmp_path / "seed.jsonl").write_text(
@@ -164,13 +166,11 @@ MESSAGES = [
     ["doctor"],
     ["backup"],
     ["export", "--output", "everything.jsonl"],
-    ["import", "seed.jsonl"],
     ["rhythm", "listening", "3/week"],
     ["pause", "protest", "--since", "3 days ago", "--until", "today", "--note", "family visit"],
     ["edit", ID, "--date", "today", "--minutes", "90", "--note", LONG_NOTE],
     ["delete", ID, "--yes"],
     ["reflect", "--answer", LONG_NOTE],
-    ["reflect", "--another", "--answer", LONG_NOTE],
     ["report", "--json", "--html", "x.html"],
     [],
 ]
@@ -183,9 +183,11 @@ TABLES = [
     ["reflect", "--prompts", "--pillar", "yielding"],
     ["calendar"],
 ]
-WORDS_ONLY = [["list"], ["search", "council"], ["show", ID]]  # a terminal layout of their own
-COMMANDS = ["log", "reflect", "report", "calendar", "list", "show", "edit", "delete", "search",
-            "export", "import", "backup", "restore", "doctor", "rhythm", "pause", "sync"]  # fmt: skip
+# a terminal layout of their own (import: a progress bar on a terminal)
+WORDS_ONLY = [["list"], ["search", "council"], ["show", ID], ["import", "seed.jsonl"]]
+COMMANDS = ["log", "reflect", "report", "calendar", "list", "show", "edit", "delete",
+            "search", "export", "import", "backup", "restore", "doctor", "rhythm", "pause",
+            "sync"]  # fmt: skip
 
 
 @pytest.mark.parametrize("columns", WIDTHS)
@@ -202,8 +204,9 @@ def test_output_fits_and_reads_as_piped(journal, tmp_path, args, columns):
 @pytest.mark.parametrize("args", WORDS_ONLY, ids=lambda a: " ".join(a))
 def test_tables_of_their_own_keep_every_word_whole(journal, tmp_path, args, columns):
     env = _fresh(journal, tmp_path)
-    check(on_screen(env, args, columns, tmp_path), piped(env, args, columns, tmp_path),
-          columns, same=False)  # fmt: skip
+    screen = on_screen(env, args, columns, tmp_path)
+    _fresh(journal, tmp_path)
+    check(screen, piped(env, args, columns, tmp_path), columns, same=False)
 
 
 @pytest.mark.parametrize("columns", WIDTHS)
@@ -214,9 +217,23 @@ def test_help_fits_and_keeps_every_summary_whole(journal, tmp_path, command, col
     screen = on_screen(env, args, columns, tmp_path)
     check(screen, piped(env, args, columns, tmp_path), columns, same=True)
     if columns >= 60:
-        shown = re.sub(r"\[ARGS\]\.\.\.|WORDS\.\.\.", "", screen)  # metavars: "more may follow"
+        shown = re.sub(r"(\[[A-Z]+\]|[A-Z]+)\.\.\.", "", screen)  # a metavar's "more may follow"
         assert "..." not in shown
     assert "   |   " not in screen  # one example a line, never joined with a pipe sign
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_another_prompt_is_named_whole_on_screen(journal, tmp_path, columns):
+    env = _fresh(journal, tmp_path)
+    screen = on_screen(env, ["reflect", "--another", "--answer", LONG_NOTE], columns, tmp_path)
+    answered = [
+        r for r in json.loads(piped(env, ["list", "--json"], columns, tmp_path))
+        if r["kind"] == "reflection" and r["answer"] == LONG_NOTE
+    ]  # fmt: skip
+    [reflection] = answered
+    expected = f'answering "{reflection["prompt"]}" (prompt {reflection["prompt_id"]}).'
+    check(screen, "", columns, same=False)
+    assert " ".join(expected.split()) in " ".join(screen.split())
 
 
 def test_piped_messages_are_one_line(journal, tmp_path):
