@@ -1,6 +1,6 @@
 """The benchmark's datasets: seeded, spread over the ten years up to today.
 
-An ally database is written through allycli.store (its schema and its insert path), and
+An ally database is written through allycli.store.database (its schema and its insert path), and
 the same entries as the jsonl that `ally export` writes; a jrnl journal is plain text.
 """
 
@@ -85,8 +85,8 @@ def practice_records(n: int, seed: int, today: date) -> list[Any]:
     Days are uneven: practice grows over the years, about one day in eight has none, and a
     few breaks of weeks leave real gaps, so streaks and gaps have something to find.
     """
-    from allycli.records import Record
-    from allycli.taxonomy import ACTION_TYPES, PILLARS
+    from allycli.core.records import Record
+    from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 
     rng = random.Random(seed)
     first = today - timedelta(days=365 * YEARS + YEARS // 4)
@@ -152,7 +152,7 @@ def plant_needle(records: list[Any]) -> list[Any]:
 def _reflection_prompts() -> list[tuple[str, str, str]]:
     """The shipped reflection prompts when there are any; stand-ins otherwise."""
     try:
-        from allycli.prompts import builtin_path, load
+        from allycli.core.prompts import builtin_path, load
 
         found = [(p.id, p.pillar, p.text) for p in load([builtin_path()]) if p.kind == "reflection"]
     except Exception:  # the benchmark must not depend on the prompts file's state
@@ -161,8 +161,8 @@ def _reflection_prompts() -> list[tuple[str, str, str]]:
 
 
 def write_ally_db(path: Path, records: Sequence[Any]) -> None:
-    """Write through allycli.store's schema and insert path (one transaction)."""
-    from allycli.store import Store
+    """Write through allycli.store.database's schema and insert path (one transaction)."""
+    from allycli.store.database import Store
 
     remove_db(path)
     store = Store(path)
@@ -193,9 +193,9 @@ def copy_db(source: Path, target: Path) -> None:
 
 def write_rhythms(path: Path, today: date) -> None:
     """Set RHYTHMS and one week's pause through ally's own rhythm store."""
-    from allycli.exchange_objects import Pause
-    from allycli.rhythm_store import insert_pause, write_rhythm
-    from allycli.store import Store
+    from allycli.core.objects import Pause
+    from allycli.store.database import Store
+    from allycli.store.rhythms import insert_pause, write_rhythm
 
     now = datetime.now().astimezone().isoformat(timespec="microseconds")
     store = Store(path)

@@ -87,7 +87,7 @@ def prepare(cluster: Any, data: Data, ally: tuple[str, ...], env: Mapping[str, s
     plus = data.root / "synced-plus-10.db"
     remove_db(plus)
     shutil.copyfile(synced, plus)
-    from allycli.store import Store
+    from allycli.store.database import Store
 
     Store(plus).insert([r.row() for r in practice_records(10, 11, today)])
     Store(plus).checkpoint()

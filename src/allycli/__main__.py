@@ -1,4 +1,4 @@
-from allycli.cli import main
+from allycli.cli.app import main
 
 if __name__ == "__main__":
     main()

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from allycli.cli import app
+from allycli.cli.app import app
 
 Run = Callable[..., Result]
 

@@ -23,7 +23,7 @@ import pytest
 import time_machine
 from typer.testing import CliRunner, Result
 
-from allycli.cli import app
+from allycli.cli.app import app
 
 WED = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # a Wednesday; "today" below
 MARKER = "secret-marker-7781"
@@ -166,7 +166,7 @@ CASES = [
     c("log-ago-six-digits", ("log", "protest", "-d", "123456 days ago"), 2, "is not a date"),
     c("log-minutes-zero", "log protest --minutes 0", 2,
       "--minutes takes a whole number of minutes, 1 or more; 0 is not one."),
-    c("log-minutes-negative", "log protest --minutes -5", 2, "'--minutes': -5 is not in the"),
+    c("log-minutes-negative", "log protest --minutes -5", 2, "1 or more; -5 is not one."),
     c("log-minutes-text", "log protest --minutes abc", 2, "takes a whole number of minutes"),
     c("log-minutes-fraction", "log protest --minutes 1.5", 2, "takes a whole number of minutes"),
     c("log-minutes-over-a-day", "log protest --minutes 1441", 2, "from 1 to 1440"),

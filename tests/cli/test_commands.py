@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 import pytest
 import time_machine
 
-from allycli import __version__, prompts
+from allycli import __version__
+from allycli.core import prompts
 
 WED = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # a Wednesday
 
@@ -368,7 +369,7 @@ def test_reflect_prompts_filters_by_pillar_and_type(run):
 
 
 def test_log_help_says_what_each_action_type_covers(run):
-    from allycli.taxonomy import ACTION_TYPE_MEANINGS
+    from allycli.core.taxonomy import ACTION_TYPE_MEANINGS
 
     out = " ".join(run("log", "--help").stdout.split())
     for key, meaning in ACTION_TYPE_MEANINGS.items():

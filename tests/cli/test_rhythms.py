@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from allycli.exchange_objects import rhythm_id
-from allycli.rhythms import CATEGORIES
+from allycli.core.objects import rhythm_id
+from allycli.core.rhythms import CATEGORIES
 
 WED = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # a Wednesday
 
@@ -219,11 +219,12 @@ def test_export_and_import_carry_rhythms_and_pauses(run, isolated, monkeypatch):
     (isolated / "all.jsonl").write_text("\n".join(exported) + "\n", encoding="utf-8")
     monkeypatch.setenv("ALLY_DB", str(isolated / "other.db"))
     out = run("import", str(isolated / "all.jsonl")).stdout
-    assert out.startswith("Imported 1 entry") and out.endswith("; 3 rhythms and pauses added.\n")
+    assert out.startswith("Imported 1 entry")
+    assert out.endswith("; rhythms: 2 added; pauses: 1 added.\n")  # counted apart
     assert run("export").stdout.splitlines() == exported
     again = run("import", str(isolated / "all.jsonl")).stdout
     assert again.startswith("Imported 0 entries") and "1 already present" in again
-    assert "rhythms and pauses" not in again
+    assert again.endswith("; rhythms: 2 already present; pauses: 1 already present.\n")
 
 
 @pytest.mark.parametrize(
@@ -252,7 +253,8 @@ def test_import_refuses_bad_objects_whole(run, isolated, line, words):
 
 
 def test_paused_days_for_pictures(run):
-    from allycli import rhythm_cases, shell
+    from allycli.journal import rhythms as rhythm_cases
+    from allycli.shell import terminal as shell
 
     run("log", "protest", "--date", "2026-11-21")
     run("pause", "action", "--since", "2026-11-20", "--until", "2026-11-22")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from allycli import shell
+from allycli.shell import terminal as shell
 
 MON = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from allycli.records import Record
-from allycli.store import Store
+from allycli.core.records import Record
+from allycli.store.database import Store
 
 ALLY = (sys.executable, "-m", "allycli")
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from allycli.dates import spoken
-from allycli.schema import SCHEMA_VERSION
+from allycli.core.dates import spoken
+from allycli.store.schema import SCHEMA_VERSION
 from tests.integration.helpers import (
     ALLY,
     ally,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from allycli.store import APP_ID, SCHEMA_VERSION
+from allycli.store.database import APP_ID, SCHEMA_VERSION
 
 from .helpers import (
     ALLY,
@@ -67,8 +67,9 @@ def refused(line: str, message: str, command: str) -> None:
 
 WRITER = r"""
 import sys
-from allycli.cli import main
-import allycli.journal, allycli.render, allycli.store  # imported before the start signal
+from allycli.cli.app import main
+# imported before the start signal
+import allycli.journal.practice, allycli.render.messages, allycli.store.database
 
 worker, count = int(sys.argv[1]), int(sys.argv[2])
 print("ready", flush=True)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from allycli.errors import StorageError
-from allycli.store import APP_ID, MIGRATIONS, SCHEMA_VERSION, Migration, Store
+from allycli.core.errors import StorageError
+from allycli.store.database import APP_ID, MIGRATIONS, SCHEMA_VERSION, Migration, Store
 
 from .helpers import (
     ally,
@@ -64,7 +64,7 @@ def copy_fixture(version: int, dest: Path) -> Path:
 def expected_export(version: int) -> list[str]:
     """The fixture's lines as exported today: JSON escapes bidi and C1 characters since
     release 2 (DESIGN.md, export objects), so they are re-written that way; same objects."""
-    from allycli.sanitize import json_text
+    from allycli.core.sanitize import json_text
 
     text = (FIXTURES / f"ally-v{version}.jsonl").read_text(encoding="utf-8")
     return [json_text(json.loads(line)) for line in text.splitlines()]
@@ -285,8 +285,8 @@ def test_a_failing_step_leaves_the_database_as_it_was(tmp_path: Path) -> None:
 MIGRATOR = r"""
 import sys
 from pathlib import Path
-from allycli.errors import AllyError
-from allycli.store import MIGRATIONS, SCHEMA_VERSION, Migration, Store
+from allycli.core.errors import AllyError
+from allycli.store.database import MIGRATIONS, SCHEMA_VERSION, Migration, Store
 
 steps = (*MIGRATIONS, Migration(SCHEMA_VERSION + 1, "extra", ("CREATE TABLE extra (a)",
                                              "INSERT INTO extra VALUES (1)")))

@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from allycli.records import Record
-from allycli.store import Store
+from allycli.core.records import Record
+from allycli.store.database import Store
 
 HEAVY = ("sqlmodel", "sqlalchemy", "yaml", "prompt_toolkit", "psycopg", "cryptography")
 # prompt_toolkit (the line editor of `reflect` and `--note -` at a terminal) costs about as
@@ -31,17 +31,17 @@ HEAVY = ("sqlmodel", "sqlalchemy", "yaml", "prompt_toolkit", "psycopg", "cryptog
 # cryptography are sync's: only `ally sync` may load them.
 
 # Runs allycli.cli.main() in a fresh interpreter with the given argv (or, for null, only
-# imports allycli.cli), then writes the exit code and the heavy modules that were loaded
+# imports allycli.cli.app), then writes the exit code and the heavy modules that were loaded
 # to a file: stdout belongs to the command.
 PROBE = """
 import json, sys
 report, heavy, argv = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
 code = 0
 if argv is None:  # only import the module
-    import allycli.cli
+    import allycli.cli.app
 else:
     sys.argv = argv
-    from allycli.cli import main
+    from allycli.cli.app import main
     try:
         main()
     except SystemExit as exc:
@@ -280,7 +280,7 @@ def _captured(db: Path) -> list[tuple[str, str, tuple[Any, ...]]]:
     """(query name, SQL, parameters) of every statement the report's queries send."""
     from sqlalchemy import event
 
-    from allycli import queries
+    from allycli.store import queries
 
     today = date.today()
     week = today - timedelta(days=today.weekday())
@@ -358,7 +358,7 @@ def test_report_queries_use_an_index(populated: Path) -> None:
 
 def test_rhythm_aggregates_read_only_covering_indexes(populated: Path) -> None:
     """Days per category and minute sums come from an index alone: no table rows are read."""
-    from allycli import rhythm_store
+    from allycli.store import rhythms as rhythm_store
 
     today = date.today()
     week = today - timedelta(days=today.weekday())
@@ -381,7 +381,7 @@ def test_rhythm_aggregates_read_only_covering_indexes(populated: Path) -> None:
 
 
 def test_practice_days_from_the_pillars_equal_their_own_query(populated: Path) -> None:
-    from allycli import rhythm_store
+    from allycli.store import rhythms as rhythm_store
 
     today = date.today()
     with Store(populated).reading() as conn:

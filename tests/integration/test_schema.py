@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
-from allycli import store
-from allycli.folding import micros
-from allycli.models import Entry, SQLModel
-from allycli.records import Record
+from allycli.core.folding import micros
+from allycli.core.records import Record
+from allycli.store import database as store
+from allycli.store.models import Entry, SQLModel
 
 TABLES = ("entry", "tombstone", "rhythm", "pause", "setting", "synced")
 

@@ -23,7 +23,7 @@ import sys, time_machine
 from datetime import datetime
 time_machine.travel(datetime.fromisoformat(sys.argv[1]), tick=False).start()
 sys.argv = ["ally", *sys.argv[2:]]
-from allycli.cli import main
+from allycli.cli.app import main
 main()
 """
 

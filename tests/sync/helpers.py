@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from allycli.records import Record
-from allycli.store import Store
+from allycli.core.records import Record
+from allycli.store.database import Store
 
 BASE = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
 # Tables whose rows are the journal (setting and synced are each machine's own).
@@ -61,7 +61,7 @@ class Journal:
 
     def edit(self, entry_id: str, note: str, at: str) -> None:
         """What `ally edit ID --note` does to the file: new text, new updated_at."""
-        from allycli.folding import fold
+        from allycli.core.folding import fold
 
         with self.store.writing() as conn:
             prompt, answer = conn.execute(
@@ -97,8 +97,8 @@ class Journal:
             }
 
     def export(self) -> str:
-        from allycli import exchange
-        from allycli.queries import Filters, reading, records
+        from allycli.core import exchange
+        from allycli.store.queries import Filters, reading, records
 
         out = io.StringIO()
         with reading(self.store) as conn:

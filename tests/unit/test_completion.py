@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from allycli import completion
-from allycli.errors import UsageError
-from allycli.prompts import builtin_path
-from allycli.records import Record
-from allycli.store import Store
+from allycli.core.errors import UsageError
+from allycli.core.prompts import builtin_path
+from allycli.core.records import Record
+from allycli.shell import completion
+from allycli.store.database import Store
 
 
 def test_formats_and_date_words() -> None:

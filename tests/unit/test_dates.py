@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allycli import dates
-from allycli.dates import (
+from allycli.core import dates
+from allycli.core.dates import (
     DATE_HINT,
     WEEKDAYS,
     Period,
@@ -20,7 +20,7 @@ from allycli.dates import (
     week_of,
     year_of,
 )
-from allycli.errors import UsageError
+from allycli.core.errors import UsageError
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 

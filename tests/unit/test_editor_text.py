@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from allycli.editor import GUIDE, SCISSORS, without_guide
-from allycli.reader import without_dot_line
+from allycli.shell.editor import GUIDE, SCISSORS, without_guide
+from allycli.shell.reader import without_dot_line
 
 ABOUT = "# Yielding (reflect-yielding-01): Whose plan did you follow?"
 GUIDE_LINES = [*GUIDE, ABOUT]

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from allycli.errors import storage_error
+from allycli.core.errors import storage_error
 
 DB = "/home/sam/.local/share/ally/ally.db"
 

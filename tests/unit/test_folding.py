@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allycli.folding import fold, micros
+from allycli.core.folding import fold, micros
 
 
 @pytest.mark.parametrize(

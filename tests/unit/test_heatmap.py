@@ -8,8 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allycli import heatmap
-from allycli.insights import Streak
+from allycli.core import heatmap, streaks
+from allycli.core.streaks import Streak
+
+
+def paused_days(rests, category: str, start: date, end: date) -> frozenset[date]:  # type: ignore[no-untyped-def]
+    """The calendar's paused days: the spans of the pauses that cover `category`."""
+    spans = [(s, u) for s, u, cats in rests if cats is None or category in cats]
+    return streaks.paused_days(spans, start, end)
+
 
 D = date
 
@@ -125,15 +132,15 @@ def test_paused_days_cover_the_named_categories_or_all() -> None:
         (D(2026, 5, 10), D(2026, 5, 11), ("listening",)),
         (D(2026, 4, 28), D(2026, 5, 1), ("protest", "money")),
     ]
-    assert heatmap.paused_days(rests, "practice", D(2026, 5, 2), D(2026, 5, 31)) == {
+    assert paused_days(rests, "practice", D(2026, 5, 2), D(2026, 5, 31)) == {
         D(2026, 5, 2), D(2026, 5, 3),
     }  # fmt: skip
-    assert heatmap.paused_days(rests, "listening", D(2026, 5, 1), D(2026, 5, 31)) == {
+    assert paused_days(rests, "listening", D(2026, 5, 1), D(2026, 5, 31)) == {
         D(2026, 5, 1), D(2026, 5, 2), D(2026, 5, 3), D(2026, 5, 10), D(2026, 5, 11),
     }  # fmt: skip
     # pausing an action type does not pause its pillar
-    assert heatmap.paused_days(rests, "action", D(2026, 4, 1), D(2026, 4, 30)) == frozenset()
-    assert heatmap.paused_days(rests, "money", D(2026, 4, 1), D(2026, 4, 30)) == {
+    assert paused_days(rests, "action", D(2026, 4, 1), D(2026, 4, 30)) == frozenset()
+    assert paused_days(rests, "money", D(2026, 4, 1), D(2026, 4, 30)) == {
         D(2026, 4, 28), D(2026, 4, 29), D(2026, 4, 30),
     }  # fmt: skip
 

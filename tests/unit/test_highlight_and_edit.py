@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allycli.editing import Changes, apply, later_than
-from allycli.errors import UsageError
-from allycli.folding import fold
-from allycli.highlight import spans
-from allycli.records import Record
+from allycli.core.errors import UsageError
+from allycli.core.folding import fold
+from allycli.core.highlight import spans
+from allycli.core.records import Record
+from allycli.journal.editing import Changes, apply, later_than
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allycli.merge import Outcome, Version, canonical, decide, of_object, tombstone
+from allycli.core.merge import Outcome, Version, canonical, decide, of_object, tombstone
 
 T0 = "2026-06-08T10:00:00+02:00"
 T0_UTC = "2026-06-08T08:00:00+00:00"  # the same instant as T0

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allycli import prompts
-from allycli.errors import DataFileError
-from allycli.prompts import Prompt
-from allycli.taxonomy import ACTION_TYPES, PILLARS
+from allycli.core import prompts
+from allycli.core.errors import DataFileError
+from allycli.core.prompts import Prompt
+from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 
 TODAY = date(2026, 11, 25)
 

@@ -13,11 +13,17 @@ from datetime import date, timedelta
 import pytest
 from rich.console import Console, RenderableType
 
-from allycli import dates, insights, journal, render, render_report, reporting
-from allycli.dates import Period
-from allycli.prompts import Prompt
-from allycli.records import Record
-from allycli.taxonomy import ACTION_TYPES, PILLARS
+from allycli.core import dates, insights, rhythms
+from allycli.core.dates import Period
+from allycli.core.prompts import Prompt
+from allycli.core.records import Record
+from allycli.core.streaks import Streak
+from allycli.core.taxonomy import ACTION_TYPES, PILLARS
+from allycli.journal import practice as journal
+from allycli.journal import reporting
+from allycli.render import messages as render
+from allycli.render import report as render_report
+from allycli.render import words
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 FORBIDDEN = ("failed", "failure", "good ally", "great job", "well done", "you missed")
@@ -56,7 +62,7 @@ def make_report(
     last_type: dict[str, date] | None = None,
     reflections: int = 0,
     prompts: tuple[Prompt, ...] = (),
-    streak: insights.Streak = insights.Streak(0, 0),
+    streak: insights.Streak = Streak(0, 0),
 ) -> reporting.Report:
     daily: dict[tuple[date, str], int] = {}
     by_type = dict.fromkeys(ACTION_TYPES, 0)
@@ -68,6 +74,7 @@ def make_report(
     for (_, pillar), n in daily.items():
         by_pillar[pillar] += n
     as_of = min(period.end, today)
+    last = {**(last_pillar or {}), **(last_type or {})}
     return reporting.Report(
         period=period,
         today=today,
@@ -76,8 +83,15 @@ def make_report(
         by_pillar=by_pillar,
         by_action_type=by_type,
         streak=streak,
-        pillar_streaks={p: insights.Streak(0, 0) for p in PILLARS} | {"action": streak},
-        gaps=insights.gaps(by_pillar, by_type, last_pillar or {}, last_type or {}, as_of),
+        pillar_streaks={p: Streak(0, 0) for p in PILLARS} | {"action": streak},
+        gaps=rhythms.gaps(  # categories without a rhythm: a gap when absent from the period
+            {**by_pillar, **by_type},
+            {},
+            {},
+            last,
+            (),
+            as_of,
+        ),
         prompts=prompts,
         buckets=insights.buckets(period, daily),
     )
@@ -113,7 +127,7 @@ def full_report(period: Period) -> reporting.Report:
         last_type={"voting": date(2026, 11, 13)},
         reflections=2,
         prompts=LEARNING,
-        streak=insights.Streak(3, 12),
+        streak=Streak(3, 12),
     )
 
 
@@ -136,11 +150,11 @@ def full_report(period: Period) -> reporting.Report:
     ],
 )
 def test_clean_makes_controls_visible_and_keeps_text(raw: str, shown: str) -> None:
-    assert render.clean(raw) == shown
+    assert words.clean(raw) == shown
 
 
 def test_user_text_is_literal_and_escape_free() -> None:
-    out = show(render.user_text(HOSTILE, "italic"))
+    out = show(words.user_text(HOSTILE, "italic"))
     assert "[/i] [bold]loud" in out
     assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
     assert out.splitlines()[1] == "next \ufffd2J"
@@ -153,7 +167,7 @@ def test_hostile_note_in_colour_emits_only_rich_styles() -> None:
     for renderable in (
         render.entries_table([record]),
         render.logged(journal.Logged(record, 1, TODAY)),
-        render.user_text(HOSTILE, "bold red"),
+        words.user_text(HOSTILE, "bold red"),
     ):
         out = show(renderable, color_system="truecolor", no_color=False, force_terminal=True)
         assert "\x1b[" in out  # colour is on: Rich's own styles are there
@@ -370,7 +384,7 @@ def test_gaps_of_a_past_week_count_days_to_its_end() -> None:
 def test_no_gaps_is_said_plainly() -> None:
     everything = [(TODAY, "listening", None), (TODAY, "yielding", None)]
     everything += [(TODAY, ACTION_TYPES[t], t) for t in ACTION_TYPES]
-    report = make_report(PERIODS["week"], everything, streak=insights.Streak(1, 1))
+    report = make_report(PERIODS["week"], everything, streak=Streak(1, 1))
     out = show(render_report.report(report))
     assert report.gaps == ()
     assert "Every pillar and action type has entries in this period." in out
@@ -430,25 +444,25 @@ def test_entries_table_shows_short_ids_and_whole_notes_wrapped() -> None:
         practice(TODAY, "listening", note="one [bold]line[/bold]\r\nsecond"),
         reflection("0a1b2c3d-aaaa", "2026-11-20", "Where?", "In the meeting."),
     ]
-    out = lines(show(render.entries_table(records)))
+    out = lines(show(render.entries_table(records, today=TODAY)))  # days named one way
     assert out[0].split() == ["ID", "Date", "What", "Min", "Note", "or", "answer"]
     assert cells(out[2]) == [
-        "3f2a9c1e", "2026-11-25", "interrupting (action)", "20", "Spoke up when a",
+        "3f2a9c1e", "Wed 25 Nov", "interrupting (action)", "20", "Spoke up when a",
     ]  # fmt: skip
     assert "…" not in "\n".join(out)
     notes = " ".join(line[55:].strip() for line in out[2:12])
     assert notes == " ".join(long_note.split())
-    assert cells(out[12]) == ["3f2a9c1e", "2026-11-25", "listening", "one [bold]line[/bold]"]
+    assert cells(out[12]) == ["3f2a9c1e", "Wed 25 Nov", "listening", "one [bold]line[/bold]"]
     assert out[13].strip() == "second"
-    assert cells(out[14]) == ["0a1b2c3d", "2026-11-20", "reflection yielding-03", "In the meeting."]
+    assert cells(out[14]) == ["0a1b2c3d", "Fri 20 Nov", "reflection yielding-03", "In the meeting."]
 
 
 def test_piped_entries_are_one_line_each_with_the_whole_note() -> None:
     long_note = "Spoke at the council " * 10 + "\nsecond line"
     records = [practice(TODAY, "action", "protest", minutes=90, note=long_note)]
-    out = lines(show(render.entries_table(records, piped=True), soft_wrap=True))
+    out = lines(show(render.entries_table(records, piped=True, today=TODAY), soft_wrap=True))
     assert out == [
-        "3f2a9c1e  2026-11-25  protest (action)    90  "
+        "3f2a9c1e  Wed 25 Nov  protest (action)    90  "
         + ("Spoke at the council " * 10).rstrip()
         + "  ¶ second line"
     ]
@@ -497,8 +511,9 @@ def test_prompt_and_prompt_table() -> None:
 
 def test_render_imports_no_database_or_yaml() -> None:
     code = (
-        "import sys, allycli.render; "
-        "bad = [m for m in ('sqlmodel', 'sqlalchemy', 'yaml', 'allycli.store', 'allycli.journal')"
+        "import sys, allycli.render.messages; "
+        "bad = [m for m in ('sqlmodel', 'sqlalchemy', 'yaml', 'allycli.store.database', "
+        "'allycli.journal.practice')"
         " if m in sys.modules]; print(bad)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from rich.console import Console
 
-from allycli import render_rhythms
-from allycli.exchange_objects import Pause
-from allycli.insights import Streak
-from allycli.rhythm_cases import Progress, RhythmView
-from allycli.rhythms import CATEGORIES, MET, NOT_MET, OPEN, PAUSED, Status, Unit, parse_spec
+from allycli.core.objects import Pause
+from allycli.core.rhythms import CATEGORIES, MET, NOT_MET, OPEN, PAUSED, Status, Unit, parse_spec
+from allycli.core.streaks import Streak
+from allycli.journal.rhythms import Progress, RhythmView
+from allycli.render import rhythms as render_rhythms
 
 TODAY = date(2026, 11, 25)
 WEEK = (date(2026, 11, 23), date(2026, 11, 29))

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from allycli.errors import UsageError
-from allycli.insights import Streak
-from allycli.rhythms import (
+from allycli.core import streaks
+from allycli.core.errors import UsageError
+from allycli.core.rhythms import (
     BLOCK_EPOCH,
     MET,
     NOT_MET,
@@ -24,17 +24,28 @@ from allycli.rhythms import (
     Spec,
     Unit,
     covers,
-    daily_streak,
     evaluate,
     momentum,
     needed,
     parse_setting,
     parse_spec,
-    paused_days,
     step,
     unit_of,
     unit_state,
 )
+from allycli.core.streaks import Streak
+
+
+def daily_streak(days, pauses, as_of: date, today: date) -> Streak:  # type: ignore[no-untyped-def]
+    """The one daily streak (core/streaks.py), given one category's pause spans."""
+    rest = streaks.paused_days(pauses, date.min, as_of)
+    return streaks.daily_streak(days, rest, as_of, today)
+
+
+def paused_days(pauses, start: date, end: date, practiced=()) -> list[date]:  # type: ignore[no-untyped-def]
+    """Paused days of one category for pictures: a practiced day is never paused."""
+    return sorted(streaks.paused_days(pauses, start, end) - set(practiced))
+
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 LATER = TODAY + timedelta(days=1000)  # a "today" far ahead: Loop's plain score, no today rule
@@ -855,8 +866,8 @@ def test_long_history_agrees_with_the_full_day_by_day_score(text: str) -> None:
 
 
 def test_gaps_follow_the_rhythm_rule() -> None:
-    from allycli.insights import Gap
-    from allycli.rhythms import gaps
+    from allycli.core.insights import Gap
+    from allycli.core.rhythms import gaps
 
     week = (date(2026, 11, 23), date(2026, 11, 29))
     settings = {
@@ -900,8 +911,6 @@ def test_gaps_follow_the_rhythm_rule() -> None:
     ],
 )
 def test_current_streak_from_newest_days_passes_over_pauses(days, paused, expected) -> None:
-    from allycli.rhythms import current_streak_desc
-
-    assert current_streak_desc(iter(days), set(paused), TODAY) == expected
+    assert streaks.current_streak(iter(days), set(paused), TODAY, TODAY) == expected
     pauses = [(d, d) for d in paused]
     assert daily_streak(days, pauses, TODAY, TODAY).current == expected

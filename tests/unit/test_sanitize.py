@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allycli import sanitize
+from allycli.core import sanitize
 
 
 @pytest.mark.parametrize(

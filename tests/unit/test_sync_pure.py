@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allycli.errors import SyncError, UsageError
+from allycli.core.errors import SyncError, UsageError
 from allycli.sync import cipher, urls
 from allycli.sync.engine import plan
 

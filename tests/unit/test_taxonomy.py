@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allycli.errors import UsageError
-from allycli.taxonomy import (
+from allycli.core.errors import UsageError
+from allycli.core.taxonomy import (
     ACTION_TYPE_GLOSSES,
     ACTION_TYPE_MEANINGS,
     ACTION_TYPES,

@@ -12,26 +12,16 @@ import base64
 import binascii
 import json
 import os
-from dataclasses import dataclass
 from typing import Any
 
-from allycli.errors import SyncError, UsageError
+from allycli.core.errors import SyncError, UsageError
+from allycli.store.synced import Item
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
 _ITEM_AD = b"ally-hub-item-1\x00"
 _CHECK_AD = b"ally-hub-key-check-1"
 _CHECK_TEXT = b"ally: this hub's key"
-
-
-@dataclass(frozen=True)
-class Item:
-    """One object as the hub knows it, in clear: an entry, rhythm or pause, or a tombstone."""
-
-    id: str
-    updated_at: str
-    deleted: bool
-    body: dict[str, Any]
 
 
 def new_key() -> bytes:

@@ -10,10 +10,10 @@ import importlib.util
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from allycli.errors import SyncError, UsageError
+from allycli.core.errors import SyncError, UsageError
 
 if TYPE_CHECKING:
-    from allycli.journal import Context
+    from allycli.journal.context import Context
     from allycli.sync.engine import SyncResult
 
 EXTRA = ("psycopg", "cryptography", "sqlalchemy")
@@ -49,7 +49,7 @@ def _choose_url(given: str | None, stored: str | None) -> str:
 
 def run(ctx: Context, url: str | None, key_text: str | None) -> SyncResult:
     require_extra()
-    from allycli.sync import local
+    from allycli.store import synced as local
     from allycli.sync.engine import sync
 
     with ctx.store.reading() as conn:
@@ -58,7 +58,8 @@ def run(ctx: Context, url: str | None, key_text: str | None) -> SyncResult:
 
 
 def status(ctx: Context, url: str | None) -> SyncStatus:
-    from allycli.sync import local, urls
+    from allycli.store import synced as local
+    from allycli.sync import urls
 
     with ctx.store.reading() as conn:
         stored = local.settings(conn)
@@ -80,7 +81,7 @@ def status(ctx: Context, url: str | None) -> SyncStatus:
 
 
 def show_key(ctx: Context, key_text: str | None) -> str:
-    from allycli.sync import local
+    from allycli.store import synced as local
     from allycli.sync.cipher import parse_key, show_key
 
     if key_text:
@@ -96,7 +97,7 @@ def show_key(ctx: Context, key_text: str | None) -> str:
 
 
 def forget(ctx: Context) -> bool:
-    from allycli.sync import local
+    from allycli.store import synced as local
 
     with ctx.store.writing() as conn:
         return local.forget(conn)

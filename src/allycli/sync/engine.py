@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from allycli import merge
-from allycli.errors import SyncError
-from allycli.store import Store
-from allycli.sync import local, urls
+from allycli.core import merge
+from allycli.core.errors import SyncError
+from allycli.store import synced as local
+from allycli.store.database import Store
+from allycli.sync import urls
 from allycli.sync.cipher import Item, Sealer, new_key, parse_key, show_key
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from allycli.errors import SyncError
+from allycli.core.errors import SyncError
 from allycli.sync import urls
 from allycli.sync.hubmodel import HUB_VERSION, SCHEMA, HubMeta, HubModel
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-from allycli.errors import UsageError
+from allycli.core.errors import UsageError
 
 SCHEMES = ("postgresql", "postgres")
 _SECRET_PARAMS = ("password", "sslpassword")

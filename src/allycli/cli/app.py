@@ -1,0 +1,103 @@
+"""The command line: the Typer app, and the order in which each group registers its commands.
+
+Each module of cli/ holds one group of thin commands (parse flags, call a use case of
+journal/, hand its result to render/) and a `register(app)`. shell/ holds the error boundary
+and what reads the environment, clock and terminal. Nothing heavy is imported at module
+level, so `--help`, `--version` and TAB completion stay fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from allycli import __version__
+from allycli.cli import entries, files, practice, review, rhythms, sync
+from allycli.shell import terminal as shell
+
+app = typer.Typer(
+    cls=shell.Boundary,
+    name="ally",
+    help="Practice allyship daily: log what you do, reflect on a prompt, and review your "
+    "practice, its streaks and its gaps. Everything stays on this machine.",
+    invoke_without_command=True,
+    epilog=(
+        "\b\nExamples:\n"
+        '  ally log listening --note "Heard out a colleague"\n'
+        "  ally log protest --minutes 90\n"
+        "  ally reflect\n"
+        "  ally report --month\n"
+        "  ally calendar\n"
+        "\n"
+        "Run 'ally COMMAND --help' for a command's options and an example."
+    ),
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ally {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    version: bool = typer.Option(
+        False, "--version", help="Show the version and exit.", callback=_version, is_eager=True
+    ),
+    no_pager: bool = typer.Option(
+        False, "--no-pager", help="Print long output straight to the terminal, without a pager."
+    ),
+) -> None:
+    """Practice allyship daily: log, reflect, review. Everything stays on this machine."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(OVERVIEW)
+
+
+OVERVIEW = """\
+ally: practice allyship daily, and see where it has gaps.
+Everything stays on this machine.
+
+Start with:
+  ally log listening --note "..."   record what you did
+  ally reflect                      answer today's prompt
+  ally report                       review this week
+
+Then: ally calendar (your year at a glance), ally list,
+and ally --help for every command."""
+
+
+for group in (practice, review, files, sync, rhythms, entries):
+    group.register(app)
+
+# `ally --help` lists the commands in this order: recording and reviewing first.
+HELP_ORDER = [
+    "log",
+    "reflect",
+    "report",
+    "calendar",
+    "list",
+    "delete",
+    "export",
+    "import",
+    "backup",
+    "doctor",
+    "sync",
+    "rhythm",
+    "pause",
+    "show",
+    "edit",
+    "search",
+    "restore",
+]
+app.registered_commands.sort(
+    key=lambda c: HELP_ORDER.index(c.name or c.callback.__name__.rstrip("_"))  # type: ignore[union-attr]
+)
+
+
+def main() -> None:
+    shell.prepare_streams()
+    app(prog_name="ally")

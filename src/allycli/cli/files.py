@@ -1,0 +1,147 @@
+"""The commands that move the journal in and out of files: export, import, backup, doctor.
+
+cli.py calls `register(app)`; as thin as cli.py's own commands, and nothing heavy is
+imported at module level, so `--help` and completion stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from allycli.cli.common import DATE_HELP, entry_filters
+from allycli.shell import terminal as shell
+
+
+def export(
+    fmt: str = typer.Option(
+        "jsonl",
+        "--format",
+        "-f",
+        help="jsonl (lossless), csv or md.",
+        autocompletion=shell.complete_format,
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file (mode 0600) instead of stdout."
+    ),
+    since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
+    until: str | None = typer.Option(None, "--until", help="Up to this day."),
+    kind: str | None = typer.Option(None, "--kind", help="Only practice or only reflection."),
+) -> None:
+    """Write every entry, oldest first: jsonl is lossless, csv for spreadsheets, md to read."""
+    from allycli.core import exchange
+    from allycli.journal import practice as journal
+
+    if fmt not in exchange.FORMATS:
+        from allycli.core.errors import UsageError
+
+        raise UsageError(f"No export format '{fmt[:20]}'. Choose jsonl, csv or md.")
+    ctx = shell.context()
+    filters = None  # the whole journal, rhythms and pauses included
+    if since or until or kind:
+        filters = entry_filters(ctx, since, until, None, None, kind, None, newest_first=False)
+    with shell.utf8_stdout() as stdout:
+        done = journal.export(ctx, fmt, output, stdout, filters)
+    if output is not None:
+        from allycli.render.messages import counted
+
+        typer.echo(f"Exported {counted(done)} to {output}.", err=True)
+
+
+def import_(
+    file: str = typer.Argument(
+        ..., metavar="FILE", help="A file written by `ally export --format jsonl`; '-' for stdin."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Say what the import would do, and change nothing."
+    ),
+) -> None:
+    """Merge a jsonl export by id: new entries are added, later versions win."""
+    from allycli.journal import importing
+    from allycli.journal import practice as journal
+    from allycli.render import entry as render_entry
+
+    ctx = shell.context()
+    path = None if file == "-" else Path(file).expanduser()
+    records = importing.read(ctx, path, sys.stdin.buffer if path is None else None)
+    source = importing.STDIN if path is None else str(path)
+    if sys.stderr.isatty() and not dry_run:
+        from rich.progress import Progress
+
+        with Progress(console=shell.console(stderr=True), transient=True) as bar:
+            task = bar.add_task("Importing", total=None)
+            result = importing.merge_into(
+                ctx, records, source, progress=lambda d, t: bar.update(task, completed=d, total=t)
+            )
+    else:
+        result = importing.merge_into(ctx, records, source, dry_run=dry_run)
+    typer.echo(render_entry.merged(result))
+    if path is not None and not dry_run and journal.settle_draft(ctx, path):
+        typer.echo(f"The draft {path} was removed: what it kept is in the journal now.")
+
+
+def backup(
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="The new file (default: a dated file in backups/)."
+    ),
+) -> None:
+    """Write a consistent snapshot of the database, even while ally is in use."""
+    ctx = shell.context()
+    if not ctx.store.exists():
+        from allycli.core.errors import StorageError
+
+        raise StorageError(f"There is no database at {ctx.store.path} yet; nothing to back up.")
+    written = ctx.store.backup(
+        output.expanduser() if output else None, stamp=ctx.now.strftime("%Y%m%d-%H%M%S")
+    )
+    typer.echo(f"Backed up {ctx.store.path} to {written}.")
+
+
+def doctor() -> None:
+    """Check the database, its file modes, the prompts files and the backups."""
+    from allycli.core.errors import AllyError
+    from allycli.journal.doctor import checkup
+    from allycli.store.database import Store
+
+    db = shell.db_path()
+    timeout = os.environ.get("ALLY_BUSY_TIMEOUT")
+    store = Store(db, busy_timeout=float(timeout) if timeout else 30.0)
+    try:
+        paths = shell.prompt_paths()
+    except AllyError:  # a missing ALLY_PROMPTS file is one of the findings
+        from allycli.core.prompts import builtin_path
+
+        paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
+    checks = checkup(store, paths, shell.draft_folders(db))
+    width = max(len(c.name) for c in checks)
+    for c in checks:
+        mark = "ok " if c.ok else "!! "
+        line = f"{mark}{c.name.ljust(width)}  {c.detail}"
+        typer.echo(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
+    problems = [c for c in checks if not c.ok]
+    if problems:
+        n = len(problems)
+        found = "1 problem found; see the fix" if n == 1 else f"{n} problems found; see the fixes"
+        shell.fail(f"{found} above.", 1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "export",
+        epilog=shell.examples(
+            "ally export > ally.jsonl", "ally export --format md --output journal.md"
+        ),
+    )(export)
+    app.command(
+        "import",
+        epilog=shell.examples(
+            "ally import ally-2026.jsonl",
+            "ally import --dry-run laptop.jsonl",
+            "ssh laptop ally export | ally import -",
+        ),
+    )(import_)
+    app.command(epilog=shell.examples("ally backup --output ~/ally-2026-11-25.db"))(backup)
+    app.command(epilog=shell.examples("ally doctor"))(doctor)

@@ -1,0 +1,288 @@
+"""The commands that record and list practice: log, reflect, list and delete."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from allycli.cli.common import DATE_HELP, DATES, HOW, ask_or_refuse, spoken
+from allycli.core.taxonomy import action_types_help
+from allycli.shell import terminal as shell
+
+LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def log(
+    activity: str = typer.Argument(
+        ...,
+        help="An action type (protest, advocacy, interrupting, volunteering, voting, training, "
+        "children, money), a pillar (action, listening, learning, yielding), an alias or a "
+        "prefix.",
+        autocompletion=shell.complete_activity,
+        show_default=False,
+    ),
+    note: str | None = typer.Option(
+        None, "--note", "-n", help="What you did, in a few words; '-' reads it from stdin."
+    ),
+    day: str | None = typer.Option(
+        None, "--date", "-d", help=f"The day it happened: {DATE_HELP}", autocompletion=DATES
+    ),
+    pillar: str | None = typer.Option(
+        None,
+        "--pillar",
+        "-p",
+        help="Override the action type's pillar.",
+        autocompletion=shell.complete_pillar,
+    ),
+    minutes: int | None = typer.Option(
+        None,
+        "--minutes",
+        metavar="MINUTES",
+        help="How long: a whole number of minutes, 1 or more.",
+        callback=shell.at_least_one("--minutes", "a whole number of minutes"),
+    ),
+    edit: bool = typer.Option(
+        False, "--edit", "-e", help="Write the note in your editor ($VISUAL or $EDITOR)."
+    ),
+) -> None:
+    """Record a practice entry."""
+    from allycli.journal import practice as journal
+    from allycli.render import messages as render
+
+    ctx = shell.context()
+    on = shell.parse_day(day, ctx.today)
+    if edit:
+        text = _note_from_editor(activity, note, pillar, minutes)
+        if text is None:
+            typer.echo("Nothing recorded: the note was empty.")
+            return
+    elif note == "-":
+        text = (
+            shell.ask_text(f"Write your note; {HOW}.") if sys.stdin.isatty() else shell.read_stdin()
+        )
+    else:
+        text = note
+    result = journal.log(ctx, activity, note=text, day=on, pillar=pillar, minutes=minutes)
+    shell.console().print(render.logged(result), soft_wrap=True)
+
+
+def reflect(
+    answer: str | None = typer.Option(
+        None, "--answer", "-a", help="Your answer, for scripts; '-' reads it from stdin."
+    ),
+    day: str | None = typer.Option(
+        None, "--date", "-d", help=f"The day: {DATE_HELP}", autocompletion=DATES
+    ),
+    prompt_id: str | None = typer.Option(
+        None, "--prompt", help="Answer this prompt id.", autocompletion=shell.complete_prompt
+    ),
+    another: bool = typer.Option(False, "--another", help="Offer a different prompt."),
+    show_list: bool = typer.Option(False, "--list", help="Show past reflections."),
+    show_prompts: bool = typer.Option(False, "--prompts", help="List every prompt and its id."),
+    pillar: str | None = typer.Option(
+        None,
+        "--pillar",
+        "-p",
+        help="With --prompts: only this pillar's prompts.",
+        autocompletion=shell.complete_pillar,
+    ),
+    action_type: str | None = typer.Option(
+        None,
+        "--type",
+        "-t",
+        help="With --prompts: only this action type's prompts.",
+        autocompletion=shell.complete_type,
+    ),
+    limit: int = typer.Option(
+        20,
+        "--limit",
+        metavar="N",
+        help="How many reflections --list shows: a whole number, 1 or more.",
+        callback=shell.at_least_one("--limit", "a whole number"),
+    ),
+    edit: bool = typer.Option(
+        False, "--edit", "-e", help="Write the answer in your editor ($VISUAL or $EDITOR)."
+    ),
+) -> None:
+    """Answer today's reflection prompt (the same prompt all day)."""
+    from allycli.journal import practice as journal
+    from allycli.render import messages as render
+    from allycli.render import words
+
+    ctx = shell.context()
+    console = shell.console()
+    if show_prompts:
+        chosen = journal.prompts_for(ctx.load_prompts(), pillar=pillar, action_type=action_type)
+        console.print(render.prompt_table(chosen))
+        return
+    if pillar is not None or action_type is not None:
+        from allycli.core.errors import UsageError
+
+        raise UsageError("--pillar and --type go with --prompts; add --prompts.")
+    if show_list:
+        from allycli.store.queries import Filters
+
+        found = list(journal.entries(ctx, Filters(kind="reflection", limit=limit)))
+        if not found:
+            console.print("No reflections recorded yet. `ally reflect` asks today's prompt.")
+            return
+        console.print(render.reflections(found, ctx.today))
+        return
+    on = shell.parse_day(day, ctx.today) or ctx.today
+    if edit and answer is not None:
+        from allycli.core.errors import UsageError
+
+        raise UsageError("Choose --answer or --edit, not both.")
+    prompt = journal.todays_prompt(ctx, day=on, prompt_id=prompt_id, another=another)
+    typed = answer is None or answer == "-"
+    at_terminal = edit or (typed and sys.stdin.isatty())
+    answered = prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on)
+    if answered and at_terminal:  # refused before anything is typed: nothing to lose
+        journal.refuse_second_answer(ctx, prompt, None, day=on)
+    if at_terminal:
+        console.print(render.prompt(prompt))
+        console.print(words.user_text(f"(prompt {prompt.id})", "dim"))
+    if edit:
+        about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
+        text = shell.edit_text("", about=about, name="answer")
+    elif typed and sys.stdin.isatty():
+        text = shell.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
+    elif typed:
+        text = shell.read_stdin()
+    else:
+        text = answer
+    if answered and (text or "").strip():
+        journal.refuse_second_answer(ctx, prompt, text, day=on)  # kept as a draft
+    recorded = journal.reflect(ctx, prompt, text or "", day=on)
+    if recorded is None:
+        console.print("Nothing recorded: the answer was empty.")
+    elif another and not at_terminal:  # a prompt the person never saw: name its text
+        console.print(render.answered_another(recorded, prompt, ctx.today),
+                      soft_wrap=not console.is_terminal)  # fmt: skip
+    else:
+        when = spoken(recorded.day, ctx.today)
+        console.print(f"Reflection recorded for {when} (prompt {prompt.id}).")
+
+
+def _note_from_editor(
+    activity: str, note: str | None, pillar: str | None, minutes: int | None
+) -> str | None:
+    """The note written in the editor, once the rest of the command is known to be right."""
+    from allycli.core import taxonomy
+    from allycli.core.errors import UsageError
+
+    if note is not None:
+        raise UsageError("Choose --note or --edit, not both.")
+    resolved = taxonomy.resolve_activity(activity)  # refused now, not after the writing
+    shown = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
+    if minutes is not None and minutes > 24 * 60:
+        raise UsageError("--minutes must be a whole number from 1 to 1440.")
+    what = f"{resolved.action_type} ({shown})" if resolved.action_type else shown
+    return shell.edit_text("", about=(f"A note on your practice: {what}",), name="note")
+
+
+def list_entries(
+    since: str | None = typer.Option(
+        None, "--since", help=f"From this day: {DATE_HELP}", autocompletion=DATES
+    ),
+    until: str | None = typer.Option(None, "--until", help="Up to this day.", autocompletion=DATES),
+    pillar: str | None = typer.Option(
+        None, "--pillar", "-p", help="Only this pillar.", autocompletion=shell.complete_pillar
+    ),
+    action_type: str | None = typer.Option(
+        None, "--type", "-t", help="Only this action type.", autocompletion=shell.complete_type
+    ),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        metavar="N",
+        help="At most this many: a whole number, 1 or more.",
+        callback=shell.at_least_one("--limit", "a whole number"),
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """Show entries, newest first, with their ids."""
+    from allycli.core import taxonomy
+    from allycli.core.dates import explicit_range
+    from allycli.journal import practice as journal
+    from allycli.store.queries import Filters
+
+    ctx = shell.context()
+    start = shell.parse_day(since, ctx.today, "--since")
+    end = shell.parse_day(until, ctx.today, "--until")
+    if start and end:
+        explicit_range(start, end)
+    filters = Filters(
+        since=start,
+        until=end,
+        pillar=taxonomy.resolve_pillar(pillar) if pillar else None,
+        action_type=taxonomy.resolve_action_type(action_type) if action_type else None,
+        limit=limit,
+    )
+    found = journal.entries(ctx, filters)
+    if as_json:
+        shell.print_json([r.to_json() for r in found])
+        return
+    from allycli.render import messages as render
+
+    rows = list(found)
+    console = shell.console()
+    if not rows:
+        console.print("No entries match. `ally log` records one.")
+        return
+    piped = not console.is_terminal
+    table = render.entries_table(rows, piped=piped, today=ctx.today)
+    console.print(table, soft_wrap=piped, crop=not piped)
+
+
+def delete(
+    entry_id: str | None = typer.Argument(
+        None,
+        metavar="[ID]",
+        help="The id shown by `ally list` (4 or more of its first characters).",
+        autocompletion=shell.complete_entry_id,
+    ),
+    last: bool = typer.Option(False, "--last", help="The entry created most recently."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask first."),
+) -> None:
+    """Remove one entry, leaving no copy of its text in the database."""
+    from allycli.core.errors import UsageError
+    from allycli.journal import editing
+    from allycli.render import entry as render_entry
+
+    if (entry_id is None) == (not last):
+        raise UsageError("Give an entry's ID, or --last for the most recent one (not both).")
+    ctx = shell.context()
+    record = editing.find(ctx, entry_id)
+    named = render_entry.name(record, ctx.today)
+    if last:
+        typer.echo(f"The most recent entry is {named}: {render_entry.summary(record)}.")
+    question = f"Delete {render_entry.asked(record, ctx.today)}? It cannot be undone"
+    if not ask_or_refuse(question, yes):
+        typer.echo("Nothing was deleted.")
+        return
+    editing.delete(ctx, record)
+    typer.echo(f"Deleted {named}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        help=LOG_HELP,
+        epilog=shell.examples("ally log protest --note 'Joined the housing march' --minutes 90"),
+    )(log)
+    app.command(
+        epilog=shell.examples(
+            "ally reflect",
+            "ally reflect --answer 'They asked for funds, not advice.'",
+            "ally reflect --list",
+            "ally reflect --prompts --type voting",
+        ),
+    )(reflect)
+    app.command(
+        "list",
+        epilog=shell.examples("ally list --since monday", "ally list --type voting --json"),
+    )(list_entries)
+    app.command(epilog=shell.examples("ally delete 3f2a9c1e", "ally delete --last"))(delete)

@@ -1,0 +1,132 @@
+"""DATE words and calendar periods. Pure: every function takes `today`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from allycli.core.errors import UsageError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_AGO = re.compile(r"^(\d{1,5})\s+days?\s+ago$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+DATE_HINT = "Use YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of calendar days, with a name for people."""
+
+    start: date
+    end: date
+    kind: str  # week | month | year | range
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+def parse_date(text: str, today: date, *, allow_future: bool = False, option: str = "") -> date:
+    """Parse a DATE word as the user's local calendar day.
+
+    A future day is refused by the words that named it ("--date tomorrow is in the future"),
+    never as "not a date"; `option` names the flag in that message.
+    """
+    word = " ".join(text.strip().lower().split())
+    day: date | None = None
+    if word == "today":
+        day = today
+    elif word == "tomorrow":
+        day = today + timedelta(days=1)
+    elif word == "yesterday":
+        day = today - timedelta(days=1)
+    elif (m := _AGO.match(word)) is not None:
+        day = today - timedelta(days=int(m.group(1)))
+    elif word in WEEKDAYS or (len(word) >= 3 and _weekday_prefix(word) is not None):
+        wanted = WEEKDAYS.index(word) if word in WEEKDAYS else _weekday_prefix(word)
+        assert wanted is not None
+        back = (today.weekday() - wanted) % 7 or 7  # the most recent one, today excluded
+        day = today - timedelta(days=back)
+    elif _ISO.match(word):
+        try:
+            day = date.fromisoformat(word)
+        except ValueError:
+            day = None
+    if day is None:
+        shown = "".join(c if c.isprintable() else "?" for c in text)[:40]
+        raise UsageError(f"'{shown}' is not a date. {DATE_HINT}")
+    if day > today and not allow_future:
+        named = (
+            word if _ISO.match(word) else f"{word} ({day_name(day, year=day.year != today.year)})"
+        )
+        raise UsageError(
+            f"{option + ' ' if option else ''}{named} is in the future; practice can be "
+            "recorded up to today."
+        )
+    return day
+
+
+def _weekday_prefix(word: str) -> int | None:
+    found = [i for i, name in enumerate(WEEKDAYS) if name.startswith(word)]
+    return found[0] if len(found) == 1 else None
+
+
+def week_of(day: date) -> Period:
+    start = day - timedelta(days=day.weekday())
+    return Period(start, start + timedelta(days=6), "week")
+
+
+def month_of(day: date) -> Period:
+    start = day.replace(day=1)
+    nxt = (start + timedelta(days=32)).replace(day=1)
+    return Period(start, nxt - timedelta(days=1), "month")
+
+
+def year_of(day: date) -> Period:
+    return Period(date(day.year, 1, 1), date(day.year, 12, 31), "year")
+
+
+def explicit_range(since: date, until: date) -> Period:
+    if since > until:
+        raise UsageError(
+            f"--since {since.isoformat()} is after --until {until.isoformat()}; "
+            "give the earlier date first."
+        )
+    return Period(since, until, "range")
+
+
+def days_between(earlier: date, later: date) -> int:
+    return (later - earlier).days
+
+
+# -- naming days for people ----------------------------------------------------------------
+
+WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_name(d: date, *, year: bool = False) -> str:
+    """Wed 25 Nov, or Wed 25 Nov 2026."""
+    text = f"{WEEKDAY_ABBR[d.weekday()]} {d.day} {MONTH_ABBR[d.month - 1]}"
+    return f"{text} {d.year}" if year else text
+
+
+def spoken(d: date, today: date) -> str:
+    """How every confirmation names a day: "today, Wed 25 Nov", "yesterday, Tue 24 Nov",
+    "Fri 13 Nov (12 days ago)", with the year when it is not this year's."""
+    if d == today:
+        return f"today, {day_name(d)}"
+    if d == today - timedelta(days=1):
+        return f"yesterday, {day_name(d)}"
+    if d == today + timedelta(days=1):
+        return f"tomorrow, {day_name(d)}"
+    shown = day_name(d, year=d.year != today.year)
+    ago = (today - d).days
+    if ago > 0:
+        return f"{shown} ({ago} day{'' if ago == 1 else 's'} ago)"
+    return shown

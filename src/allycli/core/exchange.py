@@ -1,0 +1,208 @@
+"""Export and import: jsonl (lossless), csv and a readable markdown journal.
+
+Export streams entries oldest first; import reads a whole jsonl file, validates every
+line, and only then writes, in one transaction, so a bad file is refused whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from typing import IO, Any
+
+from allycli.core.errors import DataFileError
+from allycli.core.records import Record
+from allycli.core.sanitize import csv_cell, excerpt, json_text, markdown
+from allycli.core.taxonomy import ACTION_TYPES, LEGACY_ACTION_TYPES, PILLARS
+
+FORMATS = ("jsonl", "csv", "md")
+CSV_COLUMNS = (
+    "id", "kind", "date", "created_at", "updated_at", "pillar", "action_type", "minutes", "note",
+    "prompt_id", "prompt", "answer",
+)  # fmt: skip
+
+_PRACTICE_KEYS = {"id", "kind", "date", "created_at", "pillar", "action_type", "note", "minutes"}
+_REFLECTION_KEYS = {"id", "kind", "date", "created_at", "prompt_id", "prompt", "pillar", "answer"}
+
+
+def write(records: Iterable[Record], fmt: str, out: IO[str]) -> int:
+    """Write records in a format; returns how many were written."""
+    writer = {"jsonl": _jsonl, "csv": _csv, "md": _markdown}[fmt]
+    return writer(records, out)
+
+
+def _jsonl(records: Iterable[Record], out: IO[str]) -> int:
+    n = 0
+    for n, record in enumerate(records, start=1):  # noqa: B007 - n is the count afterwards
+        out.write(json_text(record.to_json()))
+        out.write("\n")
+    return n
+
+
+def _csv(records: Iterable[Record], out: IO[str]) -> int:
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    n = 0
+    for n, r in enumerate(records, start=1):  # noqa: B007
+        w.writerow(
+            csv_cell(str(cell)) for cell in
+            (r.id, r.kind, r.day, r.created_at, r.changed_at, r.pillar, r.action_type or "",
+             "" if r.minutes is None else r.minutes, r.note or "", r.prompt_id or "",
+             r.prompt or "", r.answer or "")
+        )  # fmt: skip
+    return n
+
+
+def _markdown(records: Iterable[Record], out: IO[str]) -> int:
+    out.write("# ally journal\n")
+    current: str | None = None
+    n = 0
+    for n, r in enumerate(records, start=1):  # noqa: B007
+        if r.day != current:
+            current = r.day
+            out.write(f"\n## {date.fromisoformat(r.day).strftime('%A %d %B %Y')}\n\n")
+        if r.kind == "practice":
+            what = r.action_type or r.pillar
+            extra = f" ({r.pillar})" if r.action_type else ""
+            minutes = f", {r.minutes} min" if r.minutes else ""
+            line = f"- **{what}**{extra}{minutes}"
+            out.write(line + (": " + _indent(markdown(r.note)) if r.note else "") + "\n")
+        else:
+            prompt = markdown(r.prompt or "").replace("\n", " ")
+            out.write(f"- *Reflection on {r.pillar}*: {prompt}\n\n")
+            answer = markdown(r.answer or "").split("\n")
+            out.write("".join(f"  > {ln}\n" for ln in answer) + "\n")
+    return n
+
+
+def _indent(text: str) -> str:
+    return "\n  ".join(text.split("\n"))
+
+
+# -- import --------------------------------------------------------------------------------
+
+
+def read_jsonl(lines: Iterable[str], name: str, latest: date | None = None) -> Iterator[Any]:
+    """Parse and validate each line; raises DataFileError naming the first bad line.
+
+    Yields Records, and rhythm and pause objects (exchange_objects) for their lines.
+    `latest` is the last day an entry may have (import takes dates up to tomorrow).
+    """
+    from allycli.core.objects import is_object, parse_object
+
+    first = True
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}, line {number}"
+        try:
+            obj = json.loads(line)
+        except (ValueError, RecursionError):  # bad JSON, absurd numbers, absurd nesting
+            if first:  # a csv or md export, or something else altogether
+                raise DataFileError(
+                    f"{name} is not jsonl (line {number} is not a JSON object): import reads "
+                    "what `ally export --format jsonl` writes, one JSON object a line, and "
+                    "not csv or md; nothing was imported."
+                ) from None
+            raise DataFileError(f"{where} is not valid JSON; nothing was imported.") from None
+        first = False
+        if is_object(obj):
+            yield parse_object(obj, where)
+            continue
+        record = _record(obj, where)
+        if latest is not None and record.day > latest.isoformat():
+            raise DataFileError(
+                f"{where}: 'date' {record.day} is later than tomorrow ({latest.isoformat()}); "
+                "ally takes dates up to tomorrow. Nothing was imported."
+            )
+        yield record
+
+
+def _record(obj: Any, where: str) -> Record:
+    def bad(why: str) -> DataFileError:
+        return DataFileError(f"{where}: {why}; nothing was imported.")
+
+    if not isinstance(obj, dict):
+        raise bad("expected an object as written by `ally export --format jsonl`")
+    kind = obj.get("kind")
+    if kind not in ("practice", "reflection"):
+        raise bad('\'kind\' must be "practice", "reflection", "rhythm" or "pause"')
+    allowed = _PRACTICE_KEYS if kind == "practice" else _REFLECTION_KEYS
+    missing = allowed - set(obj)
+    if missing:
+        raise bad(f"missing {', '.join(sorted(missing))}")
+    unknown = set(obj) - allowed - {"updated_at"}  # written since release 2
+    if unknown:
+        shown = ", ".join(excerpt(str(k)) for k in sorted(map(str, unknown))[:3])
+        more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+        raise bad(f"unknown field {shown}{more}")
+    try:
+        entry_id = str(uuid.UUID(_text(obj["id"])))
+    except (ValueError, TypeError):
+        raise bad("'id' must be a UUID") from None
+    if entry_id != obj["id"].lower():
+        raise bad("'id' must be a UUID in its usual form")
+    day = _text(obj["date"])
+    try:
+        if day is None or len(day) != 10:
+            raise ValueError
+        date.fromisoformat(day)
+    except ValueError:
+        raise bad("'date' must be YYYY-MM-DD") from None
+    created = _text(obj["created_at"])
+    try:
+        if created is None or datetime.fromisoformat(created).utcoffset() is None:
+            raise ValueError
+    except ValueError:
+        raise bad("'created_at' must be an ISO 8601 time with an offset") from None
+    updated = _text(obj.get("updated_at", created))
+    try:
+        if updated is None or datetime.fromisoformat(updated).utcoffset() is None:
+            raise ValueError
+    except ValueError:
+        raise bad("'updated_at' must be an ISO 8601 time with an offset") from None
+    pillar = obj["pillar"]
+    if pillar not in PILLARS:
+        raise bad(f"'pillar' must be one of {', '.join(PILLARS)}")
+    texts = {}
+    for key in ("note", "prompt_id", "prompt", "answer"):
+        if key in allowed:
+            value = obj[key]
+            if value is not None and not isinstance(value, str):
+                raise bad(f"'{key}' must be text or null")
+            if value is not None and not _storable(value):
+                raise bad(f"'{key}' holds characters that cannot be stored (a lone surrogate)")
+            texts[key] = value
+    if kind == "practice":
+        action_type = LEGACY_ACTION_TYPES.get(obj["action_type"], obj["action_type"])
+        if action_type is not None and action_type not in ACTION_TYPES:
+            raise bad(f"'action_type' must be null or one of {', '.join(ACTION_TYPES)}")
+        minutes = obj["minutes"]
+        if minutes is not None and (
+            not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 < minutes <= 1440
+        ):
+            raise bad("'minutes' must be a whole number from 1 to 1440, or null")
+        return Record(entry_id, kind, day, created, pillar, action_type,
+                      texts["note"], minutes, updated_at=updated)  # fmt: skip
+    if not texts["answer"]:
+        raise bad("a reflection needs an 'answer'")
+    return Record(entry_id, kind, day, created, pillar, prompt_id=texts["prompt_id"],
+                  prompt=texts["prompt"], answer=texts["answer"], updated_at=updated)  # fmt: skip
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _storable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+Progress = Callable[[int], None]

@@ -1,0 +1,116 @@
+"""Streaks, gaps and buckets: pure functions over calendar days and counts."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from allycli.core.dates import Period
+from allycli.core.taxonomy import ACTION_TYPES, PILLARS
+
+
+@dataclass(frozen=True)
+class Gap:
+    kind: str  # "pillar" | "action_type"
+    category: str
+    last_practiced: date | None
+    days_since: int | None
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A slice of a period (a day, a week, a month) with practice counts by pillar."""
+
+    label: str
+    start: date
+    end: date
+    by_pillar: Mapping[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_pillar.values())
+
+
+def gaps(
+    by_pillar: Mapping[str, int],
+    by_action_type: Mapping[str, int],
+    last_pillar: Mapping[str, date],
+    last_action_type: Mapping[str, date],
+    as_of: date,
+) -> tuple[Gap, ...]:
+    """Every pillar and action type with nothing in the period, most neglected first.
+
+    Never-practiced categories come first, then the longest since last practiced;
+    ties keep pillars before action types, each in vocabulary order.
+    """
+    found: list[Gap] = []
+    for kind, keys, counts, last in (
+        ("pillar", PILLARS, by_pillar, last_pillar),
+        ("action_type", tuple(ACTION_TYPES), by_action_type, last_action_type),
+    ):
+        for key in keys:
+            if counts.get(key, 0):
+                continue
+            when = last.get(key)
+            if when is not None and when > as_of:
+                when = None
+            since = (as_of - when).days if when is not None else None
+            found.append(Gap(kind, key, when, since))
+    order = {id(g): i for i, g in enumerate(found)}
+    return tuple(
+        sorted(
+            found,
+            key=lambda g: (g.days_since is not None, -(g.days_since or 0), order[id(g)]),
+        )
+    )
+
+
+def bucket_plan(period: Period) -> list[tuple[str, date, date]]:
+    """How a period is sliced for its overview: days for a week, weeks for a month..."""
+    if period.kind == "week" or (period.kind == "range" and period.days <= 14):
+        return [
+            ((d := period.start + timedelta(days=i)).strftime("%a"), d, d)
+            for i in range(period.days)
+        ]
+    if period.kind == "month" or (period.kind == "range" and period.days <= 93):
+        plan: list[tuple[str, date, date]] = []
+        start = period.start
+        while start <= period.end:
+            end = min(start + timedelta(days=6 - start.weekday()), period.end)
+            plan.append((week_label(start, end), start, end))
+            start = end + timedelta(days=1)
+        return plan
+    plan = []
+    start = period.start
+    while start <= period.end:
+        nxt = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+        end = min(nxt - timedelta(days=1), period.end)
+        # a year's months need no year; elsewhere "Jun 2026", never "Jun 26" (a date?)
+        label = start.strftime("%b") if period.kind == "year" else start.strftime("%b %Y")
+        plan.append((label, start, end))
+        start = end + timedelta(days=1)
+    return plan
+
+
+def week_label(start: date, end: date) -> str:
+    """A week's slice in words: "2-8 Nov", "28 Sep-4 Oct", or "Sun 1 Nov" for one day."""
+    if start == end:
+        return start.strftime("%a ") + f"{start.day} " + start.strftime("%b")
+    if start.month == end.month:
+        return f"{start.day}-{end.day} " + end.strftime("%b")
+    return f"{start.day} " + start.strftime("%b") + f"-{end.day} " + end.strftime("%b")
+
+
+def buckets(period: Period, daily: Mapping[tuple[date, str], int]) -> tuple[Bucket, ...]:
+    """Sum per-day, per-pillar counts into the period's slices."""
+    plan = bucket_plan(period)
+    starts = [start for _, start, _ in plan]
+    counts: list[dict[str, int]] = [dict.fromkeys(PILLARS, 0) for _ in plan]
+    for (day, pillar), n in daily.items():
+        if day in period and pillar in PILLARS:
+            counts[bisect_right(starts, day) - 1][pillar] += n
+    return tuple(
+        Bucket(label, start, end, c) for (label, start, end), c in zip(plan, counts, strict=True)
+    )

@@ -1,0 +1,172 @@
+"""Rhythm and pause objects: their values, their jsonl form, and reading them back.
+
+A rhythm's id is derived from its category (UUID5 in a fixed namespace), so two machines
+that set the same category's rhythm agree on it. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from allycli.core.errors import DataFileError, UsageError
+from allycli.core.rhythms import CATEGORIES, OFF, covers, parse_spec
+
+# Fixed forever: changing it would give every rhythm a new id on every machine.
+RHYTHM_NAMESPACE = uuid.UUID("7d4c1f5e-2b8a-5e3c-9a61-0f2d8b4e6a17")
+RHYTHM_KEYS = {"id", "kind", "category", "rhythm", "updated_at"}
+PAUSE_KEYS = {"id", "kind", "since", "until", "categories", "note", "created_at", "updated_at"}
+OBJECT_KINDS = ("rhythm", "pause")
+
+
+def rhythm_id(category: str) -> str:
+    return str(uuid.uuid5(RHYTHM_NAMESPACE, category))
+
+
+@dataclass(frozen=True)
+class RhythmSetting:
+    """A category's stored rhythm: a canonical spec or `off`."""
+
+    category: str
+    rhythm: str
+    updated_at: str
+
+    @property
+    def id(self) -> str:
+        return rhythm_id(self.category)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": "rhythm",
+            "category": self.category,
+            "rhythm": self.rhythm,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(frozen=True)
+class Pause:
+    id: str
+    since: date
+    until: date
+    categories: tuple[str, ...] | None  # None: every category
+    note: str | None
+    created_at: str
+    updated_at: str
+
+    def covers(self, category: str) -> bool:
+        return covers(self.categories, category)
+
+    def overlaps(self, start: date, end: date) -> bool:
+        return self.since <= end and self.until >= start
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": "pause",
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "categories": list(self.categories) if self.categories is not None else None,
+            "note": self.note,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+def is_object(obj: Any) -> bool:
+    """A jsonl line that holds a rhythm or a pause rather than an entry."""
+    return isinstance(obj, dict) and obj.get("kind") in OBJECT_KINDS
+
+
+def parse_object(obj: dict[str, Any], where: str) -> RhythmSetting | Pause:
+    """Validate a rhythm or pause object from a jsonl file; DataFileError names the line."""
+
+    def bad(why: str) -> DataFileError:
+        return DataFileError(f"{where}: {why}; nothing was imported.")
+
+    kind = obj["kind"]
+    allowed = RHYTHM_KEYS if kind == "rhythm" else PAUSE_KEYS
+    missing = allowed - set(obj)
+    if missing:
+        raise bad(f"missing {', '.join(sorted(missing))}")
+    unknown = set(obj) - allowed
+    if unknown:
+        raise bad(f"unknown field {', '.join(sorted(map(str, unknown)))}")
+    updated = _instant(obj["updated_at"])
+    if updated is None:
+        raise bad("'updated_at' must be an ISO 8601 time with an offset")
+    if kind == "rhythm":
+        category = obj["category"]
+        if category not in CATEGORIES:
+            raise bad("'category' must be practice, a pillar or an action type")
+        if obj["id"] != rhythm_id(category):
+            raise bad("a rhythm's 'id' must be the one derived from its category")
+        setting = obj["rhythm"]
+        if not isinstance(setting, str):
+            raise bad("'rhythm' must be off or a spec such as 3/week, in lower case")
+        try:
+            canonical = setting == OFF or str(parse_spec(setting)) == setting
+            if not canonical:
+                raise UsageError("not canonical")
+        except UsageError:
+            raise bad("'rhythm' must be off or a spec such as 3/week, in lower case") from None
+        return RhythmSetting(category, setting, updated)
+    try:
+        pause_id = str(uuid.UUID(obj["id"] if isinstance(obj["id"], str) else ""))
+    except ValueError:
+        raise bad("'id' must be a UUID") from None
+    if pause_id != obj["id"].lower():
+        raise bad("'id' must be a UUID in its usual form")
+    since, until = _day(obj["since"]), _day(obj["until"])
+    if since is None or until is None:
+        raise bad("'since' and 'until' must be YYYY-MM-DD")
+    if until < since:
+        raise bad("'until' comes before 'since'")
+    if (until - since).days + 1 > 366:
+        raise bad("a pause lasts at most 366 days")
+    categories = obj["categories"]
+    if categories is not None:
+        if (
+            not isinstance(categories, list)
+            or not categories
+            or any(c not in CATEGORIES for c in categories)
+            or len(set(categories)) != len(categories)
+        ):
+            raise bad("'categories' must be null or a list of categories without repeats")
+        categories = tuple(categories)
+    note = obj["note"]
+    if note is not None and (not isinstance(note, str) or not _storable(note)):
+        raise bad("'note' must be text or null")
+    created = _instant(obj["created_at"])
+    if created is None:
+        raise bad("'created_at' must be an ISO 8601 time with an offset")
+    return Pause(pause_id, since, until, categories, note, created, updated)
+
+
+def _instant(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return value if datetime.fromisoformat(value).utcoffset() is not None else None
+    except ValueError:
+        return None
+
+
+def _day(value: Any) -> date | None:
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _storable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value

@@ -1,0 +1,197 @@
+"""Reflection and learning prompts: load and validate the YAML, choose prompts.
+
+Loading reads files (the caller names them); choosing is pure and takes `today`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from allycli.core.errors import DataFileError
+from allycli.core.sanitize import excerpt
+from allycli.core.taxonomy import ACTION_TYPES, PILLARS
+
+KINDS = ("reflection", "learning")
+_FIELDS = {"id", "kind", "pillar", "action_type", "text"}
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    kind: str
+    pillar: str
+    action_type: str | None
+    text: str
+
+
+def builtin_path() -> Path:
+    """Where the shipped prompts live: inside the installed package, or the source tree."""
+    package = Path(__file__).resolve().parents[1]  # allycli/, above core/
+    packaged = package / "data" / "prompts.yaml"
+    if packaged.is_file():
+        return packaged
+    return package.parents[1] / "data" / "prompts.yaml"
+
+
+def load(paths: Iterable[Path]) -> tuple[Prompt, ...]:
+    """Prompts from each file in turn; a later file's id replaces an earlier one's."""
+    merged: dict[str, Prompt] = {}
+    for path in paths:
+        for prompt in load_file(path):
+            merged[prompt.id] = prompt
+    return tuple(merged.values())
+
+
+def load_file(path: Path) -> list[Prompt]:
+    import yaml  # heavy: only when prompts are needed
+
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFileError(f"The prompts file {path} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "it is not UTF-8 text"
+        raise DataFileError(f"The prompts file {path} cannot be read: {reason}.") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise DataFileError(
+            f"The prompts file {path} is not valid YAML{where}; fix it or move it aside."
+        ) from None
+    items = data.get("prompts") if isinstance(data, dict) else data
+    if data is None:
+        return []
+    if not isinstance(items, list):
+        raise DataFileError(f"The prompts file {path} must hold a list under the key 'prompts'.")
+    prompts: list[Prompt] = []
+    seen: set[str] = set()
+    for number, item in enumerate(items, start=1):
+        prompt = _validate(item, f"The prompts file {path}, item {number}")
+        if prompt.id in seen:
+            raise DataFileError(
+                f"The prompts file {path}, item {number}: the id '{excerpt(prompt.id)}' is "
+                "used twice."
+            )
+        seen.add(prompt.id)
+        prompts.append(prompt)
+    return prompts
+
+
+def _validate(item: object, where: str) -> Prompt:
+    if not isinstance(item, dict):
+        raise DataFileError(f"{where} is not a mapping of id, kind, pillar and text.")
+    unknown = set(item) - _FIELDS
+    if unknown:
+        shown = ", ".join(excerpt(str(k)) for k in sorted(map(str, unknown))[:3])
+        more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+        raise DataFileError(f"{where} has unknown fields: {shown}{more}.")
+    for field in ("id", "kind", "pillar", "text"):
+        value = item.get(field)
+        if not isinstance(value, str) or not value.strip():
+            raise DataFileError(f"{where} needs a non-empty text '{field}'.")
+    pid = item["id"].strip()
+    if any(ch.isspace() for ch in pid) or not pid.isprintable():
+        raise DataFileError(f"{where}: the id must be one word without spaces.")
+    if item["kind"] not in KINDS:
+        raise DataFileError(f"{where}: kind must be one of {', '.join(KINDS)}.")
+    if item["pillar"] not in PILLARS:
+        raise DataFileError(f"{where}: pillar must be one of {', '.join(PILLARS)}.")
+    action_type = item.get("action_type")
+    if action_type is not None and (
+        not isinstance(action_type, str) or action_type not in ACTION_TYPES
+    ):
+        raise DataFileError(f"{where}: action_type must be one of {', '.join(ACTION_TYPES)}.")
+    return Prompt(
+        id=pid,
+        kind=item["kind"],
+        pillar=item["pillar"],
+        action_type=action_type,
+        text=" ".join(item["text"].split()),
+    )
+
+
+def find(prompts: Sequence[Prompt], prompt_id: str) -> Prompt | None:
+    return next((p for p in prompts if p.id == prompt_id), None)
+
+
+def pillar_order(last_practiced: Mapping[str, date], today: date) -> list[str]:
+    """Pillars from least recently practiced (never first) to most recent."""
+    return sorted(
+        PILLARS,
+        key=lambda p: (p in last_practiced, last_practiced.get(p, date.min), PILLARS.index(p)),
+    )
+
+
+# How strongly the prompt of the day leans toward the least recently practiced pillar:
+# weights by rank, least recent first.
+LEAN = (6, 2, 1, 1)
+
+
+def prompt_of_the_day(
+    prompts: Sequence[Prompt],
+    today: date,
+    last_practiced: Mapping[str, date],
+    recently_answered: Iterable[str] = (),
+) -> Prompt:
+    """The reflection prompt for `today`: the same all day, leaning to the neglected pillar.
+
+    `last_practiced` and `recently_answered` must describe days before today, so that
+    what the user records today does not change today's prompt.
+    """
+    reflections = sorted((p for p in prompts if p.kind == "reflection"), key=lambda p: p.id)
+    if not reflections:
+        raise DataFileError("There are no reflection prompts; check your prompts files.")
+    rng = random.Random(today.toordinal())
+    order = [p for p in pillar_order(last_practiced, today) if _of(reflections, p)]
+    weights = LEAN[: len(order)]
+    pillar = rng.choices(order, weights=weights)[0]
+    return _pick(_of(reflections, pillar), rng, set(recently_answered))
+
+
+def another(prompts: Sequence[Prompt], exclude: str, seed: int | None = None) -> Prompt:
+    """Any reflection prompt but `exclude`, for `ally reflect --another`."""
+    pool = sorted(
+        (p for p in prompts if p.kind == "reflection" and p.id != exclude), key=lambda p: p.id
+    )
+    if not pool:
+        raise DataFileError("There is no other reflection prompt to offer.")
+    return random.Random(seed).choice(pool)
+
+
+def learning_for(
+    prompts: Sequence[Prompt], gaps: Sequence[tuple[str, str]], seed: int, limit: int = 3
+) -> tuple[Prompt, ...]:
+    """One learning prompt for each of the first gaps that has any, up to `limit`.
+
+    `gaps` are (kind, category) pairs, most neglected first. The choice within a
+    category is fixed by `seed` (the period's start), so a report reads the same
+    each time it is run.
+    """
+    learning = sorted((p for p in prompts if p.kind == "learning"), key=lambda p: p.id)
+    chosen: list[Prompt] = []
+    rng = random.Random(seed)
+    for kind, category in gaps:
+        if kind == "pillar":
+            pool = [p for p in learning if p.pillar == category and p.action_type is None]
+        else:
+            pool = [p for p in learning if p.action_type == category]
+        if pool:
+            chosen.append(rng.choice(pool))
+        if len(chosen) == limit:
+            break
+    return tuple(chosen)
+
+
+def _of(prompts: Sequence[Prompt], pillar: str) -> list[Prompt]:
+    return [p for p in prompts if p.pillar == pillar]
+
+
+def _pick(pool: Sequence[Prompt], rng: random.Random, avoid: set[str]) -> Prompt:
+    fresh = [p for p in pool if p.id not in avoid]
+    return rng.choice(fresh or list(pool))

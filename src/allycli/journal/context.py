@@ -1,0 +1,90 @@
+"""What every use case is given, and how every write keeps its words when it cannot finish.
+
+`Context` carries the store, `today` and `now` (aware, with the local offset) and where
+prompts and drafts are: nothing in journal/ reads the clock, the environment or the terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from allycli.core import prompts
+from allycli.core.errors import Interrupted, StorageError
+from allycli.core.prompts import Prompt
+from allycli.core.records import Record
+from allycli.store.database import Store
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Context:
+    store: Store
+    today: date
+    now: datetime  # aware, local offset
+    prompt_paths: tuple[Path, ...] = ()
+    drafts_dir: Path | None = None  # ally's user state folder's drafts/
+    tmp_drafts_dir: Path | None = None  # $TMPDIR/ally-<uid>, the last resort
+
+    def load_prompts(self) -> tuple[Prompt, ...]:
+        return prompts.load(self.prompt_paths)
+
+    def draft_folders(self) -> tuple[Path, ...]:
+        from allycli.store.drafts import folders
+
+        return folders(self.store.path, self.drafts_dir, self.tmp_drafts_dir)
+
+
+def stamp(now: datetime) -> str:
+    """A time as stored: ISO 8601 with its offset, to the microsecond."""
+    return now.isoformat(timespec="microseconds")
+
+
+def check_text(text: str, what: str) -> str:
+    """Text made storable (CRLF to LF; NUL and lone surrogates refused), never echoed."""
+    from allycli.core.intake import storable
+
+    return storable(text, what)
+
+
+def write_or_draft(
+    ctx: Context,
+    objects: Sequence[Mapping[str, Any]],
+    write: Callable[[], T],
+    what: str = "your entry",
+) -> T:
+    """Run a write; if it cannot be completed, keep `objects` (jsonl objects, as `ally import`
+    reads them) as a draft and say where; if no draft can be written anywhere, hand them to
+    the shell for standard output rather than lose them. For log, reflect, edit, rhythm and
+    pause."""
+    from allycli.store import drafts
+
+    try:
+        return write()
+    except KeyboardInterrupt:  # Ctrl-C while waiting for a busy database: keep it anyway
+        draft = drafts.keep(objects, ctx.draft_folders())
+        if draft is None:
+            raise
+        raise Interrupted(
+            f"Stopped; {what} was kept in {draft}, and `ally import {draft}` adds it later."
+        ) from None
+    except StorageError as exc:
+        said = exc.message.rstrip(".")
+        draft = drafts.keep(objects, ctx.draft_folders())
+        if draft is not None:
+            raise StorageError(
+                f"{said}; {what} was kept in {draft}, and `ally import {draft}` adds it later."
+            ) from None
+        raise StorageError(
+            f"{said}; no draft could be written anywhere, so {what} is printed on standard "
+            "output as jsonl, and `ally import -` reads it back.",
+            output=drafts.lines(objects),
+        ) from None
+
+
+def save(ctx: Context, record: Record, write: Callable[[], T]) -> T:
+    return write_or_draft(ctx, [record.to_json()], write)

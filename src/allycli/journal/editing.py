@@ -1,0 +1,191 @@
+"""Fixing and finding entries: show, edit, delete (by id or the last one), search.
+
+Use cases over a Context, through plain sqlite3 (entrydb.py), so these commands start as
+fast as `ally log`. `apply` is the pure edit rule; nothing here reads the clock or the
+terminal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+from allycli.core import taxonomy
+from allycli.core.errors import UsageError
+from allycli.core.filters import Filters
+from allycli.core.folding import fold
+from allycli.core.intake import storable
+from allycli.core.records import Record
+from allycli.journal.context import Context, save, stamp
+from allycli.store import entries as entrydb
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What `ally edit` was asked to change; None means "leave it"."""
+
+    note: str | None = None  # "" clears the note
+    answer: str | None = None
+    day: date | None = None
+    action_type: str | None = None  # a key, or "none" to remove the action type
+    pillar: str | None = None
+    minutes: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return all(getattr(self, f.name) is None for f in dataclasses.fields(self))
+
+
+@dataclass(frozen=True)
+class Edited:
+    before: Record
+    after: Record
+    changed: tuple[str, ...]  # the fields that changed, in words
+
+
+def show(ctx: Context, id_prefix: str) -> Record:
+    with ctx.store.reading() as conn:
+        return entrydb.get(conn, id_prefix)
+
+
+def clean_text(text: str, what: str) -> str:
+    """Text as stored: the input rules every command follows (intake.storable)."""
+    return storable(text, what)
+
+
+def apply(record: Record, changes: Changes, updated_at: str) -> Edited:
+    """The entry as edited: the edit rules of DESIGN.md, "Writing, fixing and finding"."""
+    practice = record.kind == "practice"
+    if practice and changes.answer is not None:
+        raise UsageError("--answer is for reflections; this is a practice entry: use --note.")
+    if not practice:
+        for flag, value in (("--note", changes.note), ("--type", changes.action_type),
+                            ("--minutes", changes.minutes)):  # fmt: skip
+            if value is not None:
+                raise UsageError(
+                    f"{flag} is for practice entries; this is a reflection: use --answer, "
+                    "--date or --pillar."
+                )
+    fields: dict[str, object] = {}
+    if changes.note is not None:
+        note = clean_text(changes.note, "note")
+        fields["note"] = note if note.strip() else None
+    if changes.answer is not None:
+        answer = clean_text(changes.answer, "answer").strip("\n")
+        if not answer.strip():
+            raise UsageError("A reflection needs an answer; to remove it, `ally delete` it.")
+        fields["answer"] = answer
+    if changes.day is not None:
+        fields["day"] = changes.day.isoformat()
+    if changes.minutes is not None:
+        if not 0 < changes.minutes <= 24 * 60:
+            raise UsageError("--minutes must be a whole number from 1 to 1440.")
+        fields["minutes"] = changes.minutes
+    if changes.action_type is not None:
+        if changes.action_type.strip().lower() == "none":
+            fields["action_type"] = None
+        else:
+            action_type = taxonomy.resolve_action_type(changes.action_type)
+            fields["action_type"] = action_type
+            fields["pillar"] = taxonomy.ACTION_TYPES[action_type]
+    if changes.pillar is not None:
+        fields["pillar"] = taxonomy.resolve_pillar(changes.pillar)
+    changed = tuple(
+        _WORDS[name] for name, value in fields.items() if getattr(record, name) != value
+    )
+    if not changed:
+        return Edited(record, record, ())
+    after = dataclasses.replace(record, **fields, updated_at=updated_at)  # type: ignore[arg-type]
+    return Edited(record, after, tuple(dict.fromkeys(changed)))
+
+
+_WORDS = {
+    "note": "note",
+    "answer": "answer",
+    "day": "date",
+    "minutes": "minutes",
+    "action_type": "action type",
+    "pillar": "pillar",
+}
+
+
+def edit(ctx: Context, id_prefix: str, changes: Changes) -> Edited:
+    """Change an entry and its updated_at; the old text is overwritten in the file."""
+    with ctx.store.reading() as conn:
+        record = entrydb.get(conn, id_prefix)
+    edited = apply(record, changes, later_than(record.changed_at, stamp(ctx.now)))
+    if edited.changed:
+        save(ctx, edited.after, lambda: _write(ctx, edited.after))
+    return edited
+
+
+def later_than(previous: str, now: str) -> str:
+    """`now`, or a microsecond after `previous` when this machine's clock is behind the one
+    that made it: an edit is always the later version, so every merge keeps it."""
+    from datetime import datetime, timedelta
+
+    before, at = datetime.fromisoformat(previous), datetime.fromisoformat(now)
+    if at > before:
+        return now
+    return (
+        (before + timedelta(microseconds=1))
+        .astimezone(at.tzinfo)
+        .isoformat(timespec="microseconds")
+    )
+
+
+def _write(ctx: Context, record: Record) -> None:
+    with ctx.store.writing() as conn:
+        entrydb.get(conn, record.id)  # still there (a NotFoundError otherwise)
+        entrydb.put(conn, [record])
+    ctx.store.checkpoint()
+
+
+def text_of(record: Record) -> str:
+    """The text the editor opens: a note or an answer."""
+    return (record.note if record.kind == "practice" else record.answer) or ""
+
+
+def with_text(record: Record, text: str) -> Changes:
+    """The change that an editor's text makes."""
+    return Changes(note=text) if record.kind == "practice" else Changes(answer=text)
+
+
+# -- delete --------------------------------------------------------------------------------
+
+
+def find(ctx: Context, id_prefix: str | None) -> Record:
+    """The entry to delete: by id prefix, or (None) the one created most recently."""
+    from allycli.core.errors import NotFoundError
+
+    with ctx.store.reading() as conn:
+        if id_prefix is not None:
+            return entrydb.get(conn, id_prefix)
+        found = entrydb.newest(conn)
+    if found is None:
+        raise NotFoundError("There are no entries yet, so there is nothing to delete.")
+    return found
+
+
+def delete(ctx: Context, record: Record) -> Record:
+    """Remove one entry, leaving a tombstone and no copy of its text in the file."""
+    ctx.store.delete(record.id, deleted_at=stamp(ctx.now))
+    return record
+
+
+# -- search --------------------------------------------------------------------------------
+
+
+def search_words(words: list[str]) -> tuple[str, ...]:
+    """The folded words to look for: every argument split on spaces, duplicates once."""
+    folded = [fold(w) for arg in words for w in arg.split()]
+    found = tuple(dict.fromkeys(w for w in folded if w))
+    if not found:
+        raise UsageError("Give at least one word to search for.")
+    return found
+
+
+def search(ctx: Context, words: tuple[str, ...], filters: Filters) -> list[Record]:
+    with ctx.store.reading() as conn:
+        return entrydb.search(conn, words, filters)

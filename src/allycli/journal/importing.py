@@ -1,0 +1,174 @@
+"""`ally import`: merge a jsonl file (or standard input) into the journal by id.
+
+The whole file is read and validated first; then, in one write transaction, each object
+(entry, rhythm or pause alike) is merged with merge.decide: a new id is added, a later
+`updated_at` wins, equal times with different content go to the version whose canonical
+JSON sorts last (a conflict), and an id deleted here at or after the object's `updated_at`
+stays deleted. Replaced entries have
+their old text overwritten in the file (secure_delete, then a checkpoint), as for edit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from allycli.core import exchange, merge
+from allycli.core.errors import DataFileError
+from allycli.core.records import Record
+from allycli.journal.context import Context
+from allycli.store import entries as entrydb
+from allycli.store import rhythms as rhythm_store
+
+STDIN = "standard input"
+
+
+@dataclass(frozen=True)
+class Merged:
+    source: str
+    added: int = 0
+    updated: int = 0
+    present: int = 0
+    conflicts: int = 0
+    deleted_here: int = 0  # deleted here at or after the object's updated_at: left out
+    dry_run: bool = False
+    # for "rhythm" and "pause": how many had each outcome (store/rhythms.OUTCOMES)
+    objects: Mapping[str, Mapping[str, int]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def read(self) -> int:
+        return self.added + self.updated + self.present + self.conflicts + self.deleted_here
+
+
+def read(ctx: Context, path: Path | None, stdin: IO[bytes] | None = None) -> list[Any]:
+    """Every object of the file (or of `stdin` when path is None), validated."""
+    name = STDIN if path is None else str(path)
+    latest = ctx.today + timedelta(days=1)  # a machine in another zone may be a day ahead
+    if path is None:
+        assert stdin is not None
+        return list(exchange.read_jsonl(decoded_lines(stdin, name), name, latest=latest))
+    try:
+        with path.open("rb") as fh:
+            return list(exchange.read_jsonl(decoded_lines(fh, name), name, latest=latest))
+    except FileNotFoundError:
+        raise DataFileError(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise DataFileError(f"{path} is a folder; give a jsonl file.") from None
+    except OSError as exc:
+        raise DataFileError(f"Cannot read {path}: {exc.strerror}.") from None
+
+
+def decoded_lines(fh: Iterable[bytes], name: str) -> Iterator[str]:
+    """UTF-8 lines; a byte-order mark at the start is accepted and dropped."""
+    for number, raw in enumerate(fh, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DataFileError(
+                f"{name}, line {number} is not UTF-8 text; nothing was imported."
+            ) from None
+
+
+def merge_into(
+    ctx: Context,
+    records: list[Any],
+    source: str,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Merged:
+    """Merge the records into the journal (or only say what that would do).
+
+    Entries, rhythms and pauses merge by the same rule, in one transaction.
+    """
+    entries = [r for r in records if isinstance(r, Record)]
+    objects = [o for o in records if not isinstance(o, Record)]
+    if dry_run:
+        with ctx.store.reading() as conn:
+            merged = _merge(conn, entries, source, dry_run=True)
+            counts = rhythm_store.merge_objects(conn, objects, dry_run=True)
+        return dataclasses.replace(merged, objects=counts if objects else {})
+    with ctx.store.writing() as conn:
+        merged = _merge(conn, entries, source, progress=progress)
+        counts = rhythm_store.merge_objects(conn, objects)
+    if merged.updated or merged.conflicts:
+        ctx.store.checkpoint()  # old text overwritten in the main file, the WAL emptied
+    return dataclasses.replace(merged, objects=counts if objects else {})
+
+
+def _merge(
+    conn: sqlite3.Connection,
+    records: list[Record],
+    source: str,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Merged:
+    local_times = entrydb.versions(conn)
+    buried = entrydb.tombstones(conn)
+    # Only equal instants need the local content; fetch those rows in bulk.
+    same_time = [
+        r.id
+        for r in records
+        if r.id in local_times
+        and merge.Version(local_times[r.id]).instant == merge.Version(r.changed_at).instant
+    ]
+    local_rows = entrydb.by_ids(conn, same_time) if same_time else {}
+    winners: dict[str, Record] = {}  # what this import writes, by id
+    counts = dict.fromkeys(("added", "updated", "present", "conflicts", "deleted_here"), 0)
+    for record in records:
+        local = _local(record.id, winners, local_times, local_rows, buried)
+        if local is None:  # the common case of a first import: no content to compare
+            outcome = merge.Outcome.ADDED
+        else:
+            outcome = merge.decide(local, merge.of_object(record.to_json()))
+        if outcome.conflict:
+            counts["conflicts"] += 1
+        elif outcome is merge.Outcome.ADDED or (outcome.takes_incoming and local and local.deleted):
+            counts["added"] += 1
+        elif outcome is merge.Outcome.UPDATED:
+            counts["updated"] += 1
+        elif local is not None and local.deleted:
+            counts["deleted_here"] += 1
+        else:
+            counts["present"] += 1
+        if outcome.takes_incoming:
+            winners[record.id] = record
+    if not dry_run and winners:
+        rows = list(winners.values())
+        for start in range(0, len(rows), 5000):
+            entrydb.put(conn, rows[start : start + 5000])
+            if progress is not None:
+                progress(min(start + 5000, len(rows)), len(rows))
+        back = [i for i in winners if i in buried]
+        if back:
+            entrydb.unbury(conn, back)
+    return Merged(source, dry_run=dry_run, **counts)
+
+
+def _local(
+    entry_id: str,
+    winners: dict[str, Record],
+    local_times: dict[str, str],
+    local_rows: dict[str, Record],
+    buried: dict[str, str],
+) -> merge.Version | None:
+    """The version here that an incoming object meets: one earlier in the same file, the
+    stored entry, or the tombstone of a delete."""
+    if entry_id in winners:
+        return merge.of_object(winners[entry_id].to_json())
+    if entry_id in local_times:
+        row = local_rows.get(entry_id)
+        if row is None:  # a different time: the content does not decide
+            return merge.Version(local_times[entry_id])
+        return merge.of_object(row.to_json())
+    if entry_id in buried:
+        return merge.tombstone(buried[entry_id])
+    return None

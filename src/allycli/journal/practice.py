@@ -1,0 +1,259 @@
+"""Use cases: log, reflect, list, export. Each takes a Context from the shell.
+
+The report and the calendar are reporting.py's.
+
+Nothing here reads the clock, the environment or the terminal: `Context` carries
+`today` and `now`. SQLModel (through queries.py) is imported only by reading use cases.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+from allycli.core import prompts, taxonomy
+from allycli.core.errors import AllyError, StorageError, UsageError
+from allycli.core.prompts import Prompt
+from allycli.core.records import Record
+from allycli.journal.context import Context, check_text, save, stamp
+
+# -- log -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Logged:
+    record: Record
+    streak: int | None  # None when it could not be read after the entry was saved
+    today: date
+    progress: tuple[Any, ...] = ()  # rhythm_cases.Progress of each touched unit
+
+
+def log(
+    ctx: Context,
+    activity: str,
+    *,
+    note: str | None = None,
+    day: date | None = None,
+    pillar: str | None = None,
+    minutes: int | None = None,
+) -> Logged:
+    resolved = taxonomy.resolve_activity(activity)
+    chosen_pillar = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
+    if minutes is not None and not 0 < minutes <= 24 * 60:
+        raise UsageError("--minutes must be a whole number from 1 to 1440.")
+    if note is not None:
+        note = check_text(note, "note")
+        if not note.strip():
+            note = None
+    record = Record(
+        id=str(uuid.uuid4()),
+        kind="practice",
+        day=(day or ctx.today).isoformat(),
+        created_at=stamp(ctx.now),
+        pillar=chosen_pillar,
+        action_type=resolved.action_type,
+        note=note,
+        minutes=minutes,
+    )
+    save(ctx, record, lambda: ctx.store.insert([record.row()]))
+    progress, streak = _progress(ctx, record)
+    return Logged(record, streak, ctx.today, progress)
+
+
+def _progress(ctx: Context, record: Record) -> tuple[tuple[Any, ...], int | None]:
+    """The rhythm units the new entry touched and the current daily streak (None when they
+    cannot be read: the entry is saved whatever this finds)."""
+    from allycli.journal import rhythms as rhythm_cases
+
+    touched = ["practice", record.pillar, *([record.action_type] if record.action_type else [])]
+    try:
+        with ctx.store.reading() as conn:
+            return rhythm_cases.progress(conn, touched, date.fromisoformat(record.day), ctx.today)
+    except StorageError:
+        return (), None
+
+
+# -- reflect -------------------------------------------------------------------------------
+
+
+def todays_prompt(
+    ctx: Context, *, day: date | None = None, prompt_id: str | None = None, another: bool = False
+) -> Prompt:
+    """The prompt to show: the one asked for, another one, or the prompt of the day."""
+    from allycli.store import queries
+
+    all_prompts = ctx.load_prompts()
+    if prompt_id is not None:
+        found = prompts.find(all_prompts, prompt_id)
+        if found is None:
+            raise UsageError(
+                f"No prompt has the id '{taxonomy.shown(prompt_id)}'; "
+                "`ally reflect --prompts` lists them."
+            )
+        return found
+    on = day or ctx.today
+    with queries.reading(ctx.store) as conn:
+        last, _ = queries.last_practiced(conn, on - timedelta(days=1))
+        answered = queries.answered_prompts(conn, on - timedelta(days=30), on)
+    chosen = prompts.prompt_of_the_day(all_prompts, on, last, answered)
+    if another:
+        return prompts.another(all_prompts, exclude=chosen.id)
+    return chosen
+
+
+def prompts_for(
+    all_prompts: Sequence[Prompt], *, pillar: str | None = None, action_type: str | None = None
+) -> tuple[Prompt, ...]:
+    """The prompts `reflect --prompts` lists: all, or one pillar's, or one action type's."""
+    wanted_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
+    wanted_type = taxonomy.resolve_action_type(action_type) if action_type else None
+    return tuple(
+        p
+        for p in all_prompts
+        if (wanted_pillar is None or p.pillar == wanted_pillar)
+        and (wanted_type is None or p.action_type == wanted_type)
+    )
+
+
+def answered_on(ctx: Context, prompt_id: str, day: date) -> bool:
+    """Whether `day` already has a reflection answering `prompt_id`."""
+    from allycli.store import queries
+
+    if not ctx.store.exists():
+        return False
+    with queries.reading(ctx.store) as conn:
+        return prompt_id in queries.answered_prompts(conn, day, day + timedelta(days=1))
+
+
+def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = None) -> Record | None:
+    """Record an answer to a prompt; an empty answer records nothing."""
+    answer = check_text(answer, "answer").strip("\r\n")
+    if not answer.strip():
+        return None
+    record = Record(
+        id=str(uuid.uuid4()),
+        kind="reflection",
+        day=(day or ctx.today).isoformat(),
+        created_at=stamp(ctx.now),
+        pillar=prompt.pillar,
+        prompt_id=prompt.id,
+        prompt=prompt.text,
+        answer=answer,
+    )
+    save(ctx, record, lambda: ctx.store.insert([record.row()]))
+    return record
+
+
+def refuse_second_answer(
+    ctx: Context, prompt: Prompt, answer: str | None, *, day: date | None = None
+) -> NoReturn:
+    """A second answer to the day's prompt is refused (DESIGN.md: `--another` or `--prompt ID`
+    say it is meant); a text already written is kept as a draft, so nothing is lost."""
+    from allycli.core.dates import spoken
+    from allycli.store import drafts
+
+    on = day or ctx.today
+    said = (
+        f"You already answered the prompt {prompt.id} for {spoken(on, ctx.today)}, so nothing "
+        "was recorded; add --another to answer a different prompt"
+    )
+    if answer is None or not answer.strip():
+        raise AllyError(f"{said}.")
+    record = Record(
+        id=str(uuid.uuid4()),
+        kind="reflection",
+        day=on.isoformat(),
+        created_at=stamp(ctx.now),
+        pillar=prompt.pillar,
+        prompt_id=prompt.id,
+        prompt=prompt.text,
+        answer=check_text(answer, "answer").strip("\r\n"),
+    )
+    draft = drafts.keep([record.to_json()], ctx.draft_folders())
+    if draft is None:
+        raise AllyError(
+            f"{said}. Your answer is printed on standard output as jsonl; `ally import -` "
+            "records it as a second answer.",
+            output=drafts.lines([record.to_json()]),
+        )
+    raise AllyError(
+        f"{said}. Your answer was kept in {draft}; `ally import {draft}` records it as a "
+        "second answer."
+    )
+
+
+# -- list -----------------------------------------------------------------------------------
+
+
+def entries(ctx: Context, filters: Any) -> Iterator[Record]:
+    from allycli.store import queries
+
+    with queries.reading(ctx.store) as conn:
+        yield from queries.records(conn, filters)
+
+
+# -- export and import ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote, counted apart: entries, rhythms and pauses."""
+
+    entries: int
+    rhythms: int = 0
+    pauses: int = 0
+
+
+def export(
+    ctx: Context, fmt: str, output: Path | None, stdout: IO[str], filters: Any = None
+) -> Exported:
+    """Stream the entries (all, or those the filters pick), oldest first, to stdout or to a
+    new private file; rhythms and pauses too in an unfiltered jsonl export."""
+    from allycli.core import exchange
+    from allycli.store.queries import Filters
+
+    records: Iterable[Any] = entries(ctx, filters or Filters(newest_first=False))
+    objects: list[Any] = []
+    if fmt == "jsonl" and filters is None:  # the whole journal: rhythms and pauses too
+        from allycli.journal import rhythms as rhythm_cases
+
+        objects = list(rhythm_cases.objects(ctx))
+        records = itertools.chain(records, objects)
+    from allycli.core.objects import Pause
+
+    pauses = sum(isinstance(o, Pause) for o in objects)
+    if output is None:
+        written = exchange.write(records, fmt, stdout)
+    else:
+        target = output.expanduser()
+        db = ctx.store.path.resolve()
+        if target.resolve() in {db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")}:
+            raise UsageError("The export would overwrite the database itself; choose another file.")
+        from allycli.store.privatefile import replacing
+
+        with replacing(target, "--output") as fh:
+            written = exchange.write(records, fmt, fh)
+    return Exported(written - len(objects), len(objects) - pauses, pauses)
+
+
+def settle_draft(ctx: Context, path: Path) -> bool:
+    """After an import: remove the file if it was a draft in one of ally's drafts folders."""
+    from allycli.store import drafts
+
+    return drafts.settle(path, ctx.draft_folders())
+
+
+__all__ = [
+    "AllyError",
+    "Context",
+    "Logged",
+    "entries",
+    "log",
+    "reflect",
+    "todays_prompt",
+]

@@ -1,0 +1,116 @@
+"""Shell completion: what TAB offers, and each shell's own script.
+
+Every TAB runs ally again, so this module stays light: no YAML parse (prompt ids are read
+from the prompts files with a regular expression), no SQLModel (entry ids come from
+store/entries.py's plain sqlite3, read-only, which never creates a file). Completers take the
+word typed so far and return (value, help) pairs; zsh and fish show the help beside each value.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+FORMATS = (("jsonl", "lossless, one object a line"), ("csv", "for spreadsheets"),
+           ("md", "a readable journal"))  # fmt: skip
+DATE_WORDS = ("today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday",
+              "saturday", "sunday")  # fmt: skip
+RHYTHM_SPECS = (
+    ("1/day", "every day"), ("1/week", "once a week"), ("3/week", "three days a week"),
+    ("1/month", "once a month"), ("2/3d", "two days in every three"),
+    ("30min/week", "thirty minutes a week"), ("off", "no rhythm, and no gaps"),
+    ("default", "back to the default"),
+)  # fmt: skip
+ENTRY_IDS_SHOWN = 40
+
+_ID = re.compile(r"^\s*-?\s*id:\s*[\"']?([^\"'#\s]+)")
+_KIND = re.compile(r"^\s*-?\s*kind:\s*[\"']?(\w+)")
+
+
+def formats(incomplete: str) -> list[tuple[str, str]]:
+    return [(f, h) for f, h in FORMATS if f.startswith(incomplete.lower())]
+
+
+def dates(incomplete: str) -> list[str]:
+    return [w for w in DATE_WORDS if w.startswith(incomplete.lower())]
+
+
+def rhythm_specs(incomplete: str) -> list[tuple[str, str]]:
+    return [(s, h) for s, h in RHYTHM_SPECS if s.startswith(incomplete.lower())]
+
+
+def prompt_ids(incomplete: str, paths: tuple[Path, ...]) -> list[tuple[str, str]]:
+    """Ids of the reflection prompts in the prompts files, read line by line (no YAML)."""
+    found: dict[str, str] = {}
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        current = None
+        for line in text.splitlines():
+            if (m := _ID.match(line)) is not None:
+                current = m.group(1)
+                found[current] = ""
+            elif current is not None and (k := _KIND.match(line)) is not None:
+                found[current] = k.group(1)
+    return [
+        (i, f"{kind} prompt" if kind else "prompt")
+        for i, kind in found.items()
+        if kind != "learning" and i.startswith(incomplete)
+    ]
+
+
+def entry_ids(incomplete: str, db: Path) -> list[tuple[str, str]]:
+    """The newest entries whose id starts with `incomplete`, from a read-only connection.
+
+    A missing or unreadable database offers nothing (and no file is ever created).
+    """
+    from allycli.store.entries import completion_ids
+
+    rows = completion_ids(db, incomplete.lower(), ENTRY_IDS_SHOWN)
+    offered = []
+    for entry_id, day, kind, pillar, action_type, prompt_id in rows:
+        if kind == "reflection":
+            what = f"reflection {prompt_id or pillar}"
+        else:
+            what = f"{action_type} ({pillar})" if action_type else pillar
+        offered.append((entry_id, f"{day} {_printable(what)}"))
+    return offered
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in text)[:40]
+
+
+def shell_option(argv: list[str]) -> tuple[str, str] | None:
+    """("--show-completion" or "--install-completion", SHELL) when argv names a shell."""
+    options = ("--show-completion", "--install-completion")
+    if len(argv) >= 2 and argv[0] in options and not argv[1].startswith("-"):
+        return argv[0], argv[1]
+    return None
+
+
+def handle_shell_option(option: str, shell: str) -> int:
+    """Print or install the named shell's own script; refuse a shell ally cannot complete in."""
+    from allycli.core.errors import UsageError
+
+    if shell not in SHELLS:
+        raise UsageError(
+            f"ally has no completion for '{_printable(shell)[:20]}'; it completes in bash, zsh "
+            "and fish (and PowerShell). Run 'ally --show-completion bash' (or zsh, fish)."
+        )
+    from typer._completion_shared import get_completion_script, install
+
+    if option == "--show-completion":
+        script = get_completion_script(prog_name="ally", complete_var="_ALLY_COMPLETE", shell=shell)
+        sys.stdout.write(script + "\n")
+        return 0
+    name, path = install(shell=shell, prog_name="ally", complete_var="_ALLY_COMPLETE")
+    sys.stdout.write(
+        f"{name} completion installed in {path}; it takes effect in a new shell "
+        "(ally must be on your PATH).\n"
+    )
+    return 0

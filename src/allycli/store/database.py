@@ -1,0 +1,308 @@
+"""The database file's writes and backups: the Store class.
+
+This module speaks SQL through the standard library's sqlite3 only, so the write path
+(`ally log`, `ally reflect`, `ally delete`, `ally import`) never imports SQLModel.
+Opening a connection (checks, pragmas, migrations, file modes) is opening.py's.
+Reads and reports go through SQLModel in queries.py, on connections made here.
+A test ties ENTRY_COLUMNS and the migrations' DDL to models.Entry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from allycli.core.errors import StorageError, first_words
+from allycli.store.entries import match_id
+from allycli.store.opening import (  # noqa: F401 - APP_ID and SQLITE_HEADER re-exported
+    APP_ID,
+    SQLITE_HEADER,
+    check_ours,
+    claim_backup,
+    connect,
+    create_private,
+    ensure_wal,
+    inspect_file,
+    migrate,
+    open_read_only,
+    translate_errors,
+    vacuum_into,
+    writable_side_files,
+)
+from allycli.store.schema import ENTRY_COLUMNS, MIGRATIONS, SCHEMA_VERSION, Migration  # noqa: F401 - re-exported
+
+DEFAULT_BUSY_TIMEOUT = 30.0
+WAIT_NOTICE = 1.0  # seconds of waiting for the write lock before saying so
+WAIT_SLICE = 0.2  # seconds of one wait after that, so that Ctrl-C takes effect at once
+
+_INSERT = (
+    f"INSERT OR IGNORE INTO entry ({', '.join(ENTRY_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in ENTRY_COLUMNS)})"
+)
+
+
+@dataclass(frozen=True)
+class Store:
+    """Where the database lives and how long a writer waits for the lock."""
+
+    path: Path
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    migrations: Sequence[Migration] = field(default=MIGRATIONS)
+    on_wait: Callable[[], None] | None = None  # called once when a write waits for the lock
+
+    # -- opening -------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def connect(self, *, write: bool) -> sqlite3.Connection:
+        """A connection to an ally database at the current schema version.
+
+        For writing, the file (and its folder) is created if missing, and migrated if old.
+        For reading, a missing file gives an empty in-memory database, so that reading
+        commands never create files.
+        """
+        if not write and not self.exists():
+            conn = connect(":memory:", self.busy_timeout)
+            migrate(conn, self.migrations, backup_to=None)
+            return conn
+        inspect_file(self.path)
+        if write:
+            create_private(self.path)
+            writable_side_files(self.path)
+        with translate_errors(self.path):
+            if write:
+                conn = connect(self.path, self.busy_timeout)
+            else:
+                conn = open_read_only(self.path, self.busy_timeout)
+            try:
+                version = check_ours(conn, self.path, self.latest)
+                if version < self.latest:
+                    if not write:
+                        conn.close()
+                        conn = connect(self.path, self.busy_timeout)
+                    self._upgrade(conn, version)
+                elif write:
+                    ensure_wal(conn)
+            except BaseException:
+                conn.close()
+                raise
+        return conn
+
+    @property
+    def latest(self) -> int:
+        return self.migrations[-1].version
+
+    def _upgrade(self, conn: sqlite3.Connection, version: int) -> None:
+        backup_to = claim_backup(self.path, version) if version > 0 else None
+        try:
+            migrate(conn, self.migrations, backup_to=backup_to, from_version=version)
+        except sqlite3.Error as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise
+            kept = backup_to is not None and backup_to.exists()
+            copy = f"; a copy from before is at {backup_to}" if kept else ""
+            raise StorageError(
+                f"Upgrading the database {self.path} to schema {self.latest} failed "
+                f"({first_words(exc)}); it was left as it was{copy}."
+            ) from None
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction under the database's write lock (BEGIN IMMEDIATE).
+
+        Waiting for another process to finish is said after WAIT_NOTICE seconds, not in
+        silence until the busy timeout.
+        """
+        conn = self.connect(write=True)
+        try:
+            with translate_errors(self.path):
+                _begin_immediate(conn, self.busy_timeout, self.on_wait)
+        except BaseException:
+            conn.close()
+            raise
+        try:
+            with translate_errors(self.path):
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                    raise
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        conn = self.connect(write=False)
+        try:
+            with translate_errors(self.path):
+                yield conn
+        finally:
+            conn.close()
+
+    # -- writes --------------------------------------------------------------------------
+
+    def insert(
+        self,
+        rows: Sequence[Sequence[object]],
+        progress: Callable[[int, int], None] | None = None,
+        chunk: int = 5000,
+    ) -> int:
+        """Insert rows (in ENTRY_COLUMNS order) in one transaction; returns how many were new.
+
+        An id already present is skipped, which makes importing the same file twice safe.
+        """
+        with self.writing() as conn:
+            before = conn.total_changes
+            for start in range(0, len(rows), chunk):
+                conn.executemany(_INSERT, rows[start : start + chunk])
+                if progress is not None:
+                    progress(min(start + chunk, len(rows)), len(rows))
+            return conn.total_changes - before
+
+    def delete(self, id_prefix: str, deleted_at: str) -> tuple[str, str, str]:
+        """Remove the one entry whose id starts with `id_prefix`; returns (id, kind, day).
+
+        A tombstone (the id and the time, no content) stays, so that an import or a sync
+        of an older version does not bring the entry back. secure_delete overwrites the
+        freed content, and the checkpoint afterwards copies that into the main file and
+        truncates the WAL, so no copy of the text remains.
+        """
+        with self.writing() as conn:
+            found = match_id(conn, id_prefix, columns="id, kind, day")
+            conn.execute("DELETE FROM entry WHERE id = ?", (found[0],))
+            bury(conn, found[0], "entry", deleted_at)
+        self.checkpoint()
+        return found
+
+    def checkpoint(self) -> None:
+        with _notice_after(WAIT_NOTICE, self.on_wait):
+            conn = self.connect(write=True)
+            try:
+                with translate_errors(self.path):
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                conn.close()
+
+    def backup(self, dest: Path | None = None, stamp: str = "") -> Path:
+        """A consistent snapshot of the live database, written for the user alone.
+
+        Without `dest`, a new file `backups/ally-STAMP.db` beside the database, claimed with
+        O_EXCL (`ally-STAMP-2.db` and so on when that name is taken, as by a second backup in
+        the same second). Returns the file written.
+        """
+        if dest is None:
+            folder = self.path.parent / "backups"
+            try:
+                folder.mkdir(mode=0o700, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"Cannot create the folder {folder}: {exc.strerror}.") from None
+            dest = _claim_new(folder, f"ally-{stamp}", ".db")
+            claimed = True
+        elif dest.exists():
+            raise StorageError(f"{dest} already exists; choose a new file for the backup.")
+        else:
+            claimed = False
+        try:
+            with self.reading() as conn:
+                vacuum_into(conn, dest)
+        except BaseException:
+            if claimed:
+                with contextlib.suppress(OSError):
+                    if dest.stat().st_size == 0:
+                        dest.unlink()
+            raise
+        return dest
+
+    def schema_version(self) -> int:
+        with self.reading() as conn:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _begin_immediate(
+    conn: sqlite3.Connection, timeout: float, on_wait: Callable[[], None] | None
+) -> None:
+    """BEGIN IMMEDIATE, waiting up to `timeout` for the write lock; when the lock is still
+    taken after WAIT_NOTICE seconds, `on_wait` is told once and the wait goes on."""
+    first = min(WAIT_NOTICE, timeout)
+    if on_wait is None or first >= timeout:
+        conn.execute("BEGIN IMMEDIATE")
+        return
+    conn.execute(f"PRAGMA busy_timeout = {int(first * 1000)}")
+    try:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            on_wait()
+            _wait_in_slices(conn, deadline=time.monotonic() + timeout - first)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+
+
+def _wait_in_slices(conn: sqlite3.Connection, deadline: float) -> None:
+    """BEGIN IMMEDIATE, retried in short waits until `deadline`: SQLite's busy handler sleeps
+    inside C, where Python cannot act on Ctrl-C, so one long wait would hold a person's
+    Ctrl-C for up to the whole timeout; between short waits it takes effect at once."""
+    conn.execute(f"PRAGMA busy_timeout = {int(WAIT_SLICE * 1000)}")
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() >= deadline:
+                raise
+
+
+@contextlib.contextmanager
+def _notice_after(seconds: float, callback: Callable[[], None] | None) -> Iterator[None]:
+    """Call `callback` once if the block is still running after `seconds` (sqlite3 releases
+    the GIL while its busy handler sleeps, so the timer thread runs)."""
+    if callback is None:
+        yield
+        return
+    import threading
+
+    timer = threading.Timer(seconds, callback)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def bury(conn: sqlite3.Connection, object_id: str, kind: str, deleted_at: str) -> None:
+    """Leave a tombstone for a removed entry, rhythm or pause (the later time wins)."""
+    conn.execute(
+        "INSERT INTO tombstone (id, kind, deleted_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET deleted_at = excluded.deleted_at, kind = excluded.kind",
+        (object_id, kind, deleted_at),
+    )
+
+
+def _claim_new(folder: Path, stem: str, suffix: str) -> Path:
+    """A new, empty file (0600) whose name no other process holds: STEM.db, STEM-2.db..."""
+    for n in range(1, 1000):
+        path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise StorageError(f"Cannot write the backup {path}: {exc.strerror}.") from None
+        os.close(fd)
+        return path
+    raise StorageError(f"{folder} holds too many backups named {stem}; move some aside.")

@@ -1,0 +1,127 @@
+"""Drafts: what a write could not store, kept as a jsonl file that `ally import` reads back.
+
+A draft goes to the first folder that works of: `drafts/` beside the database, ally's user
+state folder, and `$TMPDIR/ally-<uid>`. A folder is used only when it is a real folder (not a
+link) owned by this user that no one else can enter; the shared temp folder's is made 0700
+when absent and checked after, so another user cannot prepare it. Each draft is a new file
+(0600, never one that already exists). If no folder works, the caller prints the objects on
+standard output instead: one jsonl line each, which `ally import -` reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from allycli.core.sanitize import json_text
+
+_NAME = re.compile(r"draft-[0-9a-f-]{1,64}\.jsonl")
+
+
+def folders(db: Path, state: Path | None, tmp: Path | None) -> tuple[Path, ...]:
+    """Where drafts go, in order of preference."""
+    return tuple(f for f in (db.parent / "drafts", state, tmp) if f is not None)
+
+
+def lines(objects: Sequence[Mapping[str, Any]]) -> str:
+    """The objects as jsonl, as a draft file and `ally import` hold them."""
+    return "".join(json_text(dict(obj)) + "\n" for obj in objects)
+
+
+def keep(objects: Sequence[Mapping[str, Any]], places: Sequence[Path]) -> Path | None:
+    """Write the objects as a new private jsonl file in the first place that works."""
+    if not objects:
+        return None
+    text = lines(objects).encode("utf-8")
+    stem = f"draft-{objects[0].get('id', 'entry')}"
+    for folder in places:
+        # ally's own drafts/ folders may need their parents made; $TMPDIR/ally-<uid> never
+        if not _usable(folder, create_parents=folder.name == "drafts"):
+            continue
+        path = _write_new(folder, stem, text)
+        if path is not None:
+            return path
+    return None
+
+
+def waiting(places: Sequence[Path]) -> list[Path]:
+    """Drafts not yet imported, in ally's drafts folders (for `ally doctor`)."""
+    found: list[Path] = []
+    for folder in places:
+        if _ours(folder):
+            with contextlib.suppress(OSError):
+                found += sorted(p for p in folder.iterdir() if _NAME.fullmatch(p.name))
+    return found
+
+
+def settle(path: Path, places: Sequence[Path]) -> bool:
+    """After a successful import: remove the file if it is a draft in one of ally's drafts
+    folders (a draft elsewhere, copied or moved by the person, is theirs to keep)."""
+    if not _NAME.fullmatch(path.name):
+        return False
+    try:
+        folder = path.resolve().parent
+        if not any(_ours(p) and folder == p.resolve() for p in places):
+            return False
+        path.unlink()
+    except OSError:
+        return False
+    return True
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _uid() -> int | None:
+    getuid = getattr(os, "getuid", None)
+    return getuid() if getuid is not None else None
+
+
+def _ours(folder: Path) -> bool:
+    """A real folder (not a link), owned by this user, that no one else can enter."""
+    try:
+        info = folder.lstat()
+    except OSError:
+        return False
+    uid = _uid()
+    return (
+        stat.S_ISDIR(info.st_mode)
+        and (uid is None or info.st_uid == uid)
+        and not info.st_mode & 0o077
+    )
+
+
+def _usable(folder: Path, *, create_parents: bool) -> bool:
+    try:
+        folder.mkdir(mode=0o700, parents=create_parents, exist_ok=True)
+    except OSError:
+        return False
+    return _ours(folder)  # checked after: it may have been there already, made by anyone
+
+
+def _write_new(folder: Path, stem: str, text: bytes) -> Path | None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for n in range(1, 100):
+        path = folder / (f"{stem}.jsonl" if n == 1 else f"{stem}-{n}.jsonl")
+        try:
+            fd = os.open(path, flags, 0o600)
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError:
+            with contextlib.suppress(OSError):
+                path.unlink()  # never leave half a private note behind
+            return None
+        return path
+    return None

@@ -1,0 +1,161 @@
+"""Entries read and written with plain sqlite3, for the commands that must start fast.
+
+`ally show`, `ally edit`, `ally search`, `ally delete --last` and the merge of `ally import`
+work on connections from store.py without loading SQLModel: whole-process time is what a
+person feels, and SQLModel's import alone costs more than these queries.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from allycli.core.errors import NotFoundError, UsageError
+from allycli.core.filters import Filters
+from allycli.core.records import Record
+from allycli.store.schema import ENTRY_COLUMNS
+
+RECORD_COLUMNS = ENTRY_COLUMNS[:12]  # Record's fields, in order: id ... updated_at
+_SELECT = f"SELECT {', '.join(RECORD_COLUMNS)} FROM entry"
+_UPSERT = (
+    f"INSERT INTO entry ({', '.join(ENTRY_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in ENTRY_COLUMNS)}) "
+    f"ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in ENTRY_COLUMNS[1:])
+)
+_MMAP = 256 * 1024 * 1024
+
+
+# How each table's ids are named to the person who gave a prefix of one.
+_ID_NAMES = {"entry": ("entry", "`ally list`"), "pause": ("pause", "`ally pause --list`")}
+
+
+def match_id(
+    conn: sqlite3.Connection, id_prefix: str, *, table: str = "entry", columns: str = "id"
+) -> tuple[Any, ...]:
+    """The row (`columns`) of the one `table` row whose id starts with `id_prefix`, given as
+    4 or more of the hex characters that ally shows; a usage error when it names none or
+    several. Every command that takes an id (show, edit, delete, pause --end) asks here."""
+    what, where = _ID_NAMES[table]
+    prefix = id_prefix.strip().lower()
+    if len(prefix) < 4 or any(c not in "0123456789abcdef-" for c in prefix):
+        raise UsageError(
+            f"A{'n' if what[0] in 'aeiou' else ''} {what} id is the hex id shown by {where} "
+            "(at least its first 4 characters)."
+        )
+    found = conn.execute(
+        f"SELECT {columns} FROM {table} WHERE id >= ? AND id < ? LIMIT 2",
+        (prefix, prefix + "\uffff"),
+    ).fetchall()
+    if not found:
+        raise NotFoundError(f"No {what} has the id {prefix}; {where} shows the ids.")
+    if len(found) > 1:
+        raise UsageError(f"More than one {what} id starts with {prefix}; give more of the id.")
+    return tuple(found[0])
+
+
+def get(conn: sqlite3.Connection, id_prefix: str) -> Record:
+    """The one entry whose id starts with `id_prefix` (4 or more characters)."""
+    return Record(*match_id(conn, id_prefix, columns=", ".join(RECORD_COLUMNS)))
+
+
+def completion_ids(db: Path, prefix: str, limit: int) -> list[tuple[str, ...]]:
+    """(id, day, kind, pillar, action_type, prompt_id) of the newest entries whose id starts
+    with `prefix`, read-only (never creating a file), for TAB; nothing when unreadable."""
+    if not db.is_file():
+        return []
+    uri = db.resolve().as_uri() + "?mode=ro"
+    # A short prefix matches many entries: walk the (day, created_at) index from the newest
+    # and stop at the limit. A longer one matches few: take them by the primary key.
+    column = "+id" if len(prefix) < 2 else "id"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=0.5)
+        try:
+            return conn.execute(
+                "SELECT id, day, kind, pillar, action_type, prompt_id FROM entry "
+                f"WHERE {column} >= ? AND {column} < ? "
+                "ORDER BY day DESC, created_at DESC LIMIT ?",
+                (prefix, prefix + "\U0010ffff", limit),
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+
+
+def newest(conn: sqlite3.Connection) -> Record | None:
+    """The entry created most recently, as an instant (ties: the larger id)."""
+    row = conn.execute(_SELECT + " ORDER BY created_us DESC, id DESC LIMIT 1").fetchone()
+    return None if row is None else Record(*row)
+
+
+def by_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Record]:
+    found: dict[str, Record] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in conn.execute(_SELECT + f" WHERE id IN ({marks})", chunk):
+            found[row[0]] = Record(*row)
+    return found
+
+
+def versions(conn: sqlite3.Connection) -> dict[str, str]:
+    """Every entry's id and `updated_at`."""
+    return dict(conn.execute("SELECT id, updated_at FROM entry"))
+
+
+def tombstones(conn: sqlite3.Connection) -> dict[str, str]:
+    """Every deleted entry's id and when it was deleted."""
+    return dict(conn.execute("SELECT id, deleted_at FROM tombstone WHERE kind = 'entry'"))
+
+
+def put(conn: sqlite3.Connection, records: Iterable[Record]) -> None:
+    """Insert or replace whole entries (their folded and ordering keys derived again).
+
+    A replaced row's old text is overwritten in the file only once secure_delete (set on
+    every writing connection) has zeroed its old cells and a checkpoint has copied the
+    pages home: callers that replace entries checkpoint after the commit.
+    """
+    conn.executemany(_UPSERT, (r.row() for r in records))
+
+
+def unbury(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
+    """Forget the tombstones of ids that an import brought back (a later version won)."""
+    conn.executemany("DELETE FROM tombstone WHERE id = ?", ((i,) for i in ids))
+
+
+def search(conn: sqlite3.Connection, words: Sequence[str], f: Filters) -> list[Record]:
+    """Entries whose folded text contains every (folded) word, newest first."""
+    # The words are looked for in the folded index (a covering scan of the folded copy,
+    # about a third of the table's bytes); only the matches are read from the table.
+    # GLOB '*word*' is a substring test, as instr() is, but a third faster over 100,000
+    # rows; the folded text and words are already lower case, so its case rule is moot.
+    found = " AND ".join("folded GLOB ?" for _ in words)
+    where = [f"rowid IN (SELECT rowid FROM entry INDEXED BY ix_entry_folded WHERE {found})"]
+    params: list[object] = [f"*{glob_literal(w)}*" for w in words]
+    for clause, value in (
+        ("day >= ?", f.since.isoformat() if f.since else None),
+        ("day <= ?", f.until.isoformat() if f.until else None),
+        ("kind = ?", f.kind),
+        ("pillar = ?", f.pillar),
+        ("action_type = ?", f.action_type),
+    ):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    # the scan reads every page once: mapped, they need not be copied into the page cache
+    conn.execute(f"PRAGMA mmap_size = {_MMAP}")
+    rows = conn.execute(
+        f"SELECT {', '.join(RECORD_COLUMNS)}, created_us FROM entry WHERE {' AND '.join(where)}",
+        params,
+    ).fetchall()
+    # newest first: day, then the instant it was made, then the id (as list and export);
+    # sorted here, the matches cost a third of what SQLite's sorter takes over whole rows
+    rows.sort(key=lambda r: (r[2], r[12], r[0]), reverse=True)
+    return [Record(*r[:12]) for r in rows[: f.limit]]
+
+
+def glob_literal(word: str) -> str:
+    """`word` as a GLOB pattern that matches only itself: *, ? and [ in brackets."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in word)

@@ -1,0 +1,256 @@
+"""Opening the database file: checks that it is ally's, pragmas, migrations, file modes.
+
+Plain sqlite3, like store.py, whose Store opens every connection through here; store.py
+holds the writes and backups. Nothing here imports SQLModel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from allycli.core.errors import StorageError, storage_error
+from allycli.core.folding import fold, micros
+from allycli.store.schema import Migration
+
+APP_ID = 0x616C6C79  # "ally": marks a SQLite file as ours
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def connect(
+    target: str | Path, busy_timeout: float, *, read_only: bool = False, immutable: bool = False
+) -> sqlite3.Connection:
+    if read_only:
+        uri = Path(target).resolve().as_uri() + (
+            "?mode=ro&immutable=1" if immutable else "?mode=ro"
+        )
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None)
+    else:
+        conn = sqlite3.connect(target, timeout=busy_timeout, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    conn.create_function("ally_us", 1, micros, deterministic=True)
+    conn.create_function("ally_fold", -1, fold, deterministic=True)
+    if not read_only:
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA secure_delete = ON")
+    return conn
+
+
+def open_read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """A connection that reads the database and changes nothing, not even file modes.
+
+    A database this user cannot write, with no -wal beside it, cannot change while it is
+    read: it is read as immutable, so SQLite creates no -shm (which it would give the
+    database's read-only mode, leaving the database unwritable once made 0600 again). In a
+    read-only folder SQLite cannot create the -shm at all; see _unchangeable.
+    """
+    sealed = not os.access(path, os.W_OK) and not _side(path, "-wal")
+    conn = connect(path, busy_timeout, read_only=True, immutable=sealed)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if sealed or not _unchangeable(path, exc):
+            raise
+        conn = connect(path, busy_timeout, read_only=True, immutable=True)
+    return conn
+
+
+def _side(path: Path, suffix: str) -> bool:
+    return path.with_name(path.name + suffix).exists()
+
+
+def writable_side_files(path: Path) -> None:
+    """Give back write permission on a -wal or -shm that a read of a read-only database left
+    read-only (ally before release 2 did): the user made the database writable again, and
+    SQLite cannot use a -shm it cannot write."""
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        try:
+            info = side.stat()
+            if info.st_uid == os.getuid() and not info.st_mode & stat.S_IWUSR:
+                side.chmod(0o600)
+        except (OSError, AttributeError):  # absent, not ours to change, or no uids here
+            continue
+
+
+def _unchangeable(path: Path, exc: sqlite3.Error) -> bool:
+    """A WAL database that SQLite will not read because it cannot create the -shm beside it
+    (a read-only folder), and with no -wal file: no process can change it, so reading it as
+    an immutable file is safe, and is how SQLite allows reading it at all."""
+    wal = path.with_name(path.name + "-wal")
+    return "readonly" in str(exc).lower() and not wal.exists()
+
+
+def inspect_file(path: Path) -> None:
+    """Refuse, without touching it, a file that cannot be an ally database.
+
+    The file is opened without blocking and checked to be a regular file before anything
+    reads it: a FIFO or a device named by ALLY_DB would otherwise hang or never end.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except (FileNotFoundError, NotADirectoryError):
+        return  # create_private says what is wrong when a write needs the file
+    except IsADirectoryError:
+        raise StorageError(f"{path} is a folder; ALLY_DB must name a file.") from None
+    except PermissionError:
+        raise StorageError(
+            f"The database {path} cannot be read: permission denied. Check its owner and mode."
+        ) from None
+    except OSError as exc:
+        raise StorageError(f"The database {path} cannot be opened: {exc.strerror}.") from None
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISDIR(kind):
+            raise StorageError(f"{path} is a folder; ALLY_DB must name a file.")
+        if not stat.S_ISREG(kind):
+            raise StorageError(
+                f"{path} is not a regular file (a pipe, a device or a socket); "
+                "ALLY_DB must name an ordinary file."
+            )
+        head = os.read(fd, len(SQLITE_HEADER))
+    finally:
+        os.close(fd)
+    if head and head != SQLITE_HEADER:
+        raise StorageError(
+            f"{path} is not an ally database (it is not a SQLite file); "
+            "point ALLY_DB at another file or move this one aside."
+        )
+
+
+def check_ours(conn: sqlite3.Connection, path: Path, latest: int) -> int:
+    # One statement, so one snapshot: read apart, a process creating the schema at the
+    # same moment could be seen with its tables but not yet its application_id.
+    app_id, version, tables = conn.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id), "
+        "(SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
+    if app_id != APP_ID and (app_id != 0 or version != 0 or tables):
+        raise StorageError(
+            f"{path} is a SQLite database that ally did not create; "
+            "point ALLY_DB at another file or move this one aside."
+        )
+    if version > latest:
+        raise StorageError(
+            f"The database {path} was written by a newer ally (schema {version}, this one "
+            f"knows {latest}); upgrade ally to use it. It was left as it is."
+        )
+    return int(version)
+
+
+def migrate(
+    conn: sqlite3.Connection,
+    migrations: Sequence[Migration],
+    backup_to: Path | None,
+    from_version: int = 0,
+) -> None:
+    """Apply each pending step in its own transaction, re-checked under the write lock."""
+    if backup_to is not None:
+        vacuum_into(conn, backup_to)
+    applied_from: int | None = None  # the version this process found when it began to apply
+    for step in migrations:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current >= step.version:  # another process got here first
+                conn.execute("ROLLBACK")
+                continue
+            if applied_from is None:
+                applied_from = current
+            for statement in step.statements:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA application_id = {APP_ID}")
+            conn.execute(f"PRAGMA user_version = {step.version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+    if backup_to is not None and applied_from != from_version:
+        # Another process upgraded first, perhaps while this one copied: the copy may hold
+        # a later schema than its name says, and that process kept its own copy from before.
+        with contextlib.suppress(OSError):
+            backup_to.unlink()
+    ensure_wal(conn)
+
+
+def ensure_wal(conn: sqlite3.Connection) -> None:
+    """WAL mode, set once: it is stored in the file, so this changes something only for a
+    new database, or one whose creator was killed between its schema and this switch.
+
+    Switching needs the database to itself; when another process has it open at that
+    moment, the next write does it instead.
+    """
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] in ("wal", "memory"):
+        return
+    with contextlib.suppress(sqlite3.OperationalError):
+        conn.execute("PRAGMA journal_mode = WAL")
+
+
+def claim_backup(db: Path, version: int) -> Path:
+    """A new, empty file (0600) for the copy taken before an upgrade.
+
+    O_EXCL makes the name this process's alone: two processes upgrading at once must
+    never write into one backup file together.
+    """
+    n = 1
+    while True:
+        suffix = f".v{version}.bak" if n == 1 else f".v{version}.{n}.bak"
+        path = db.with_name(db.name + suffix)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            n += 1
+            continue
+        except OSError as exc:
+            raise StorageError(
+                f"Cannot write {path}, the copy kept before upgrading the database: "
+                f"{exc.strerror}. The database was left as it was."
+            ) from None
+        os.close(fd)
+        return path
+
+
+def vacuum_into(conn: sqlite3.Connection, dest: Path) -> None:
+    create_private(dest)
+    try:
+        conn.execute("VACUUM INTO ?", (str(dest),))
+    except sqlite3.Error:
+        with contextlib.suppress(OSError):
+            if dest.stat().st_size == 0:
+                dest.unlink()
+        raise
+
+
+def create_private(path: Path) -> None:
+    """Create the folder (0700) and an empty file (0600) if they do not exist yet."""
+    folder = path.parent
+    if not folder.exists():
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # a racing process
+        except OSError as exc:
+            raise StorageError(f"Cannot create the folder {folder}: {exc.strerror}.") from None
+    if path.exists():
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StorageError(f"Cannot create {path}: {exc.strerror}.") from None
+    os.close(fd)
+
+
+@contextlib.contextmanager
+def translate_errors(path: Path) -> Iterator[None]:
+    """Turn sqlite3's errors into one sentence about the file, without any bound values."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise storage_error(path, exc) from None

@@ -1,0 +1,164 @@
+"""`ally restore BACKUP`: put a backup back, after checking it and keeping the current file.
+
+The backup is copied into the live database through SQLite's online backup API, under the
+database's own locks, rather than by renaming a new file over it. Renaming is atomic for
+the directory entry, but not for SQLite: a process that has the database open (a long
+export, a `log` waiting for the lock) keeps its old file, and a -wal or -shm left beside
+the new file belongs to the old one; replayed into the new file it corrupts it, and
+removing it while a connection uses it loses that connection's writes. The backup API
+copies every page in one write transaction: other processes see the old journal or the
+new one, whole, and wait for the lock as for any write; the file keeps its inode, owner
+and mode. A checkpoint afterwards leaves no old page in the WAL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from allycli.core.errors import DataFileError, StorageError
+from allycli.store.database import APP_ID, SQLITE_HEADER, Store, translate_errors
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    version: int
+    entries: int
+
+
+@dataclass(frozen=True)
+class Restored:
+    backup: Backup
+    kept: Path | None  # the copy of the file that was replaced
+
+
+def check(path: Path, store: Store) -> Backup:
+    """The backup, if it is a healthy ally database this ally can read; else a clear error."""
+    if path.resolve() == store.path.resolve():
+        raise DataFileError(f"{path} is the database itself; give a backup file.")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        raise DataFileError(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise DataFileError(f"{path} is a folder; give a backup file.") from None
+    except OSError as exc:
+        raise DataFileError(f"Cannot read {path}: {exc.strerror}.") from None
+    if head != SQLITE_HEADER:
+        raise DataFileError(f"{path} is not a backup of ally (it is not a SQLite file).")
+    try:
+        conn = sqlite3.connect(_untouched(path), uri=True)
+    except sqlite3.Error:
+        raise DataFileError(f"{path} cannot be opened as a database.") from None
+    try:
+        health = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        entries = conn.execute("SELECT count(*) FROM entry").fetchone()[0] if version else 0
+    except sqlite3.Error:
+        raise DataFileError(f"{path} is damaged; choose another backup.") from None
+    finally:
+        conn.close()
+    if health != ["ok"]:
+        raise DataFileError(f"{path} is damaged (its integrity check fails); choose another.")
+    if app_id != APP_ID or version < 1:
+        raise DataFileError(f"{path} is a SQLite file that ally did not write; nothing changed.")
+    if version > store.latest:
+        raise DataFileError(
+            f"{path} was written by a newer ally (schema {version}, this one knows "
+            f"{store.latest}); upgrade ally to restore it."
+        )
+    return Backup(path, int(version), int(entries))
+
+
+def _untouched(path: Path) -> str:
+    """A URI that reads a backup as the one file it is: read-only and immutable, so SQLite
+    creates no -wal or -shm beside it (a backup may sit in a folder that is not ours)."""
+    return path.resolve().as_uri() + "?mode=ro&immutable=1"
+
+
+def current_entries(store: Store) -> int | None:
+    """How many entries the current database holds (None: none, or it cannot be read)."""
+    if not store.exists():
+        return None
+    try:
+        with store.reading() as conn:
+            return int(conn.execute("SELECT count(*) FROM entry").fetchone()[0])
+    except StorageError:
+        return None
+
+
+def restore(store: Store, backup: Backup, keep_as: Path) -> Restored:
+    """Keep the current file as `keep_as`, then copy the backup into the live database."""
+    kept: Path | None = None
+    if store.exists() and store.path.stat().st_size > 0:
+        _refuse_foreign(store.path)
+        try:
+            store.backup(keep_as)
+        except StorageError:  # a damaged journal, the very reason to restore: keep its bytes
+            _copy_raw(store.path, keep_as)
+        kept = keep_as
+    source = sqlite3.connect(_untouched(backup.path), uri=True)
+    try:
+        with translate_errors(store.path):
+            from allycli.store.opening import connect, create_private, inspect_file
+
+            inspect_file(store.path)
+            create_private(store.path)
+            target = connect(store.path, store.busy_timeout)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
+    finally:
+        source.close()
+    conn = store.connect(write=True)  # migrates a backup from an older ally, sets WAL
+    conn.close()
+    with contextlib.suppress(StorageError):
+        store.checkpoint()
+    return Restored(backup, kept)
+
+
+def _refuse_foreign(path: Path) -> None:
+    """A file that is not an ally database is never modified, restore or not."""
+    from allycli.store.database import inspect_file
+
+    inspect_file(path)  # not SQLite at all: refused
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            app_id, tables = conn.execute(
+                "SELECT (SELECT application_id FROM pragma_application_id), "
+                "(SELECT count(*) FROM sqlite_master)"
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return  # damaged beyond reading its header: an ally file that needs the restore
+    if app_id != APP_ID and tables:
+        raise StorageError(
+            f"{path} is a SQLite database that ally did not create; it was left as it is. "
+            "Point ALLY_DB at another file to restore the backup there."
+        )
+
+
+def _copy_raw(db: Path, dest: Path) -> None:
+    """The file's bytes as they are, with its write-ahead log beside the copy (what was
+    committed may still be there), for someone who wants to rescue what they can."""
+    import os
+    import shutil
+
+    wal = db.with_name(db.name + "-wal")
+    pairs = [(db, dest)]
+    if wal.exists() and wal.stat().st_size > 0:
+        pairs.append((wal, dest.with_name(dest.name + "-wal")))
+    for source, target in pairs:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            shutil.copyfileobj(src, out)
+            out.flush()
+            os.fsync(out.fileno())

@@ -1,0 +1,312 @@
+"""Rhythms and pauses in the database, through the standard library's sqlite3.
+
+Every function takes an open sqlite3 connection (from Store.writing or Store.reading, or
+the driver connection under a SQLAlchemy one), so `ally log` reads a unit's progress on
+its write path without SQLModel. Aggregates happen in SQL: one row a day with the count
+of each category's entries (and, for minutes rhythms, their minutes).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from itertools import groupby
+from operator import itemgetter
+
+from allycli.core import merge
+from allycli.core.objects import Pause, RhythmSetting, rhythm_id
+from allycli.core.rhythms import CATEGORIES, DEFAULT, kind_of
+from allycli.core.taxonomy import ACTION_TYPES, PILLARS
+from allycli.store.database import bury
+from allycli.store.entries import match_id
+
+Days = list[tuple[date, int]]
+
+
+# -- rhythms -------------------------------------------------------------------------------
+
+
+def read_rhythms(conn: sqlite3.Connection) -> dict[str, RhythmSetting]:
+    return {
+        category: RhythmSetting(category, spec, updated)
+        for category, spec, updated in conn.execute("SELECT category, spec, updated_at FROM rhythm")
+        if category in CATEGORIES
+    }
+
+
+def write_rhythm(conn: sqlite3.Connection, category: str, setting: str, now: str) -> bool:
+    """Store a canonical spec or `off`; `default` deletes the row and leaves a tombstone.
+
+    Returns whether anything changed.
+    """
+    rid = rhythm_id(category)
+    if setting == DEFAULT:
+        gone = conn.execute("DELETE FROM rhythm WHERE id = ?", (rid,)).rowcount
+        if gone:
+            bury(conn, rid, "rhythm", now)
+        return bool(gone)
+    current = conn.execute("SELECT spec FROM rhythm WHERE id = ?", (rid,)).fetchone()
+    if current is not None and current[0] == setting:
+        return False
+    conn.execute(
+        "INSERT INTO rhythm (id, category, spec, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (category) DO UPDATE SET id = excluded.id, spec = excluded.spec, "
+        "updated_at = excluded.updated_at",
+        (rid, category, setting, now),
+    )
+    conn.execute("DELETE FROM tombstone WHERE id = ?", (rid,))
+    return True
+
+
+# -- pauses --------------------------------------------------------------------------------
+
+_PAUSE_COLUMNS = "id, since, until, categories, note, created_at, updated_at"
+
+
+def _pause(row: Sequence[object]) -> Pause:
+    pid, since, until, categories, note, created, updated = row
+    cats = json.loads(str(categories)) if categories is not None else None
+    return Pause(
+        str(pid),
+        date.fromisoformat(str(since)),
+        date.fromisoformat(str(until)),
+        tuple(cats) if cats is not None else None,
+        None if note is None else str(note),
+        str(created),
+        str(updated),
+    )
+
+
+def read_pauses(
+    conn: sqlite3.Connection, start: date | None = None, end: date | None = None
+) -> list[Pause]:
+    """Pauses overlapping start..end (all when not given), by first day."""
+    sql = f"SELECT {_PAUSE_COLUMNS} FROM pause"
+    args: tuple[str, ...] = ()
+    if start is not None and end is not None:
+        sql += " WHERE since <= ? AND until >= ?"
+        args = (end.isoformat(), start.isoformat())
+    sql += " ORDER BY since, created_at, id"
+    return [_pause(row) for row in conn.execute(sql, args)]
+
+
+def insert_pause(conn: sqlite3.Connection, pause: Pause) -> None:
+    conn.execute(
+        f"INSERT INTO pause ({_PAUSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        _pause_row(pause),
+    )
+
+
+def _pause_row(pause: Pause) -> tuple[object, ...]:
+    cats = json.dumps(list(pause.categories)) if pause.categories is not None else None
+    return (pause.id, pause.since.isoformat(), pause.until.isoformat(), cats, pause.note,
+            pause.created_at, pause.updated_at)  # fmt: skip
+
+
+def find_pause(conn: sqlite3.Connection, id_prefix: str) -> Pause:
+    return _pause(match_id(conn, id_prefix, table="pause", columns=_PAUSE_COLUMNS))
+
+
+def end_pause(conn: sqlite3.Connection, pause_id: str, until: date, now: str) -> None:
+    conn.execute(
+        "UPDATE pause SET until = ?, updated_at = ? WHERE id = ?",
+        (until.isoformat(), now, pause_id),
+    )
+
+
+def delete_pause(conn: sqlite3.Connection, pause_id: str, now: str) -> None:
+    conn.execute("DELETE FROM pause WHERE id = ?", (pause_id,))
+    bury(conn, pause_id, "pause", now)
+
+
+# -- import --------------------------------------------------------------------------------
+
+
+OUTCOMES = ("added", "updated", "present", "conflicts", "deleted_here")
+
+
+def merge_objects(
+    conn: sqlite3.Connection, objects: Iterable[RhythmSetting | Pause], *, dry_run: bool = False
+) -> dict[str, dict[str, int]]:
+    """Merge rhythm and pause objects by the one rule (core/merge.py), as entries merge: a
+    new id is added, a later `updated_at` wins, equal times with different content go to the
+    canonical JSON that sorts last, and an object deleted here at or after the incoming
+    version's time stays deleted. Returns, for "rhythm" and "pause", how many objects had
+    each outcome of OUTCOMES; with `dry_run`, nothing is written."""
+    counts = {kind: dict.fromkeys(OUTCOMES, 0) for kind in ("rhythm", "pause")}
+    here: dict[str, RhythmSetting | Pause] = {s.id: s for s in read_rhythms(conn).values()}
+    here.update({p.id: p for p in read_pauses(conn)})
+    buried = dict(
+        conn.execute("SELECT id, deleted_at FROM tombstone WHERE kind IN ('rhythm', 'pause')")
+    )
+    for obj in objects:
+        kind = "rhythm" if isinstance(obj, RhythmSetting) else "pause"
+        mine = here.get(obj.id)
+        if mine is not None:
+            local: merge.Version | None = merge.of_object(mine.to_json())
+        else:
+            local = merge.tombstone(buried[obj.id]) if obj.id in buried else None
+        outcome = merge.decide(local, merge.of_object(obj.to_json()))
+        if outcome.conflict:
+            counts[kind]["conflicts"] += 1
+        elif outcome is merge.Outcome.PRESENT:
+            counts[kind]["present" if mine is not None else "deleted_here"] += 1
+        else:
+            counts[kind][outcome.value] += 1
+        if not outcome.takes_incoming:
+            continue
+        here[obj.id] = obj
+        if dry_run:
+            continue
+        if isinstance(obj, RhythmSetting):
+            conn.execute(
+                "INSERT INTO rhythm (id, category, spec, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (category) DO UPDATE SET id = excluded.id, spec = excluded.spec, "
+                "updated_at = excluded.updated_at",
+                (obj.id, obj.category, obj.rhythm, obj.updated_at),
+            )
+        else:
+            conn.execute(
+                f"INSERT INTO pause ({_PAUSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET since = excluded.since, until = excluded.until, "
+                "categories = excluded.categories, note = excluded.note, "
+                "created_at = excluded.created_at, updated_at = excluded.updated_at",
+                _pause_row(obj),
+            )
+        conn.execute("DELETE FROM tombstone WHERE id = ?", (obj.id,))
+    return counts
+
+
+# -- aggregates ----------------------------------------------------------------------------
+
+
+def category_days(
+    conn: sqlite3.Connection,
+    until: date,
+    categories: Iterable[str] = CATEGORIES,
+    minutes_for: Iterable[str] = (),
+) -> dict[str, Days]:
+    """The practiced days up to `until` of each category asked for, with their entry counts,
+    oldest first; for the categories in `minutes_for`, the day's minutes instead (0 when its
+    entries gave none).
+
+    At most three grouped scans of an index (all practice by day, pillars by pillar and day,
+    action types by type and day), each only when one of its categories is asked for: plain
+    GROUP BYs are several times cheaper in SQLite than one scan with a sum per category.
+    """
+    wanted = set(categories)
+    minutes = set(minutes_for)
+    found: dict[str, Days] = {c: [] for c in CATEGORIES if c in wanted}
+    until_text = until.isoformat()
+    from_pillars = "practice" in wanted and all(p in wanted for p in PILLARS)
+    if from_pillars:  # every entry has one pillar: practice is the pillars' days together
+        wanted.discard("practice")
+    if "practice" in wanted:
+        value = "total(minutes)" if "practice" in minutes else "count(*)"
+        found["practice"] = [
+            (date.fromisoformat(day), int(n))
+            for day, n in conn.execute(
+                f"SELECT day, {value} FROM entry WHERE kind = 'practice' AND day <= ? "
+                "GROUP BY day ORDER BY day",
+                (until_text,),
+            )
+        ]
+    for column, keys in (("pillar", PILLARS), ("action_type", tuple(ACTION_TYPES))):
+        asked = [k for k in keys if k in wanted]
+        if not asked:
+            continue
+        marks = ", ".join("?" for _ in asked)
+        # minutes only when asked: the (kind, pillar, day) and (kind, action_type, day)
+        # indexes do not hold them
+        with_minutes = any(k in minutes for k in asked) or (
+            column == "pillar" and from_pillars and "practice" in minutes
+        )
+        value = "total(minutes)" if with_minutes else "0"
+        rows = conn.execute(
+            f"SELECT {column}, day, count(*), {value} FROM entry "
+            f"WHERE kind = 'practice' AND {column} IN ({marks}) AND day <= ? "
+            f"GROUP BY {column}, day ORDER BY {column}, day",
+            (*asked, until_text),
+        ).fetchall()
+        for key, group in groupby(rows, key=itemgetter(0)):
+            if key in minutes:
+                found[key] = [(date.fromisoformat(d), int(m)) for _, d, _, m in group]
+            else:
+                found[key] = [(date.fromisoformat(d), n) for _, d, n, _ in group]
+        if column == "pillar" and from_pillars:
+            found["practice"] = _together(rows, "practice" in minutes)
+    return found
+
+
+def _together(rows: list[tuple[str, str, int, float]], minutes: bool) -> Days:
+    """Per-day totals of (pillar, day, count, minutes) rows: all practice by day."""
+    by_day: dict[str, int] = {}
+    for _, day, n, m in rows:
+        by_day[day] = by_day.get(day, 0) + (int(m) if minutes else n)
+    return [(date.fromisoformat(d), by_day[d]) for d in sorted(by_day)]
+
+
+def last_days(conn: sqlite3.Connection, until: date, categories: Iterable[str]) -> dict[str, date]:
+    """The last practiced day up to `until` of each pillar or action type asked for."""
+    found: dict[str, date] = {}
+    wanted = set(categories)
+    for column, keys in (("pillar", PILLARS), ("action_type", tuple(ACTION_TYPES))):
+        asked = [k for k in keys if k in wanted]
+        if not asked:
+            continue
+        marks = ", ".join("?" for _ in asked)
+        for key, day in conn.execute(
+            f"SELECT {column}, max(day) FROM entry WHERE kind = 'practice' "
+            f"AND {column} IN ({marks}) AND day <= ? GROUP BY {column}",
+            (*asked, until.isoformat()),
+        ):
+            found[key] = date.fromisoformat(day)
+    return found
+
+
+def unit_days(
+    conn: sqlite3.Connection, category: str, start: date, end: date, minutes: bool
+) -> Days:
+    """One category's practiced days from start to end (the write path's unit)."""
+    where = "kind = 'practice' AND day BETWEEN ? AND ?"
+    args: list[object] = [start.isoformat(), end.isoformat()]
+    if category != "practice":
+        where += f" AND {'pillar' if kind_of(category) == 'pillar' else 'action_type'} = ?"
+        args.append(category)
+    value = "total(minutes)" if minutes else "count(*)"
+    return [
+        (date.fromisoformat(day), int(v))
+        for day, v in conn.execute(
+            f"SELECT day, {value} FROM entry WHERE {where} GROUP BY day ORDER BY day", args
+        )
+    ]
+
+
+def practiced_days_desc(conn: sqlite3.Connection, today: date) -> Iterator[date]:
+    """Distinct practiced days up to today, newest first, read lazily from a cursor."""
+    rows = conn.execute(
+        "SELECT DISTINCT day FROM entry WHERE kind = 'practice' AND day <= ? ORDER BY day DESC",
+        (today.isoformat(),),
+    )
+    return (date.fromisoformat(d) for (d,) in rows)
+
+
+def period_minutes(
+    conn: sqlite3.Connection, start: date, end: date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Minutes in the period by pillar and by action type, every key present."""
+    by_pillar = dict.fromkeys(PILLARS, 0)
+    by_type = dict.fromkeys(ACTION_TYPES, 0)
+    rows = conn.execute(
+        "SELECT pillar, action_type, total(minutes) FROM entry WHERE kind = 'practice' "
+        "AND day BETWEEN ? AND ? AND minutes IS NOT NULL GROUP BY pillar, action_type",
+        (start.isoformat(), end.isoformat()),
+    )
+    for pillar, action_type, total in rows:
+        if pillar in by_pillar:
+            by_pillar[pillar] += int(total)
+        if action_type in by_type:
+            by_type[action_type] += int(total)
+    return by_pillar, by_type

@@ -1,0 +1,258 @@
+"""The journal's side of a sync, in SQL through sqlite3, inside the caller's write transaction.
+
+Every object the journal holds (entry, rhythm, pause, or the tombstone a delete left) is
+seen here as an Item: its export object, or `{"id", "kind", "deleted_at"}` for a
+tombstone. The `synced` table keeps, per id, the version last exchanged with the hub; an
+object whose version differs from it waits to be sent. The hub's URL and key, its id, the
+last change number seen and the time of the last sync live in the `setting` table, which
+no export carries.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from allycli.core.errors import DataFileError, SyncError
+from allycli.core.records import Record
+from allycli.store.schema import ENTRY_COLUMNS
+
+URL, KEY, HUB, SEEN, LAST = "sync.url", "sync.key", "sync.hub", "sync.seen", "sync.last"
+_ALL_SETTINGS = (URL, KEY, HUB, SEEN, LAST)
+
+_ENTRY = f"SELECT {', '.join(ENTRY_COLUMNS[:12])} FROM entry"
+_RHYTHM = "SELECT id, category, spec, updated_at FROM rhythm"
+_PAUSE = "SELECT id, since, until, categories, note, created_at, updated_at FROM pause"
+_TOMBSTONE = "SELECT id, kind, deleted_at FROM tombstone"
+
+# (table, its time column, deleted flag): every kind of object, with its current version
+_VERSIONS = (
+    ("entry", "updated_at", 0),
+    ("rhythm", "updated_at", 0),
+    ("pause", "updated_at", 0),
+    ("tombstone", "deleted_at", 1),
+)
+_WAITING = " UNION ALL ".join(
+    f"SELECT o.id FROM {table} o LEFT JOIN synced s ON s.id = o.id "
+    f"WHERE s.id IS NULL OR s.updated_at != o.{column} OR s.deleted != {deleted}"
+    for table, column, deleted in _VERSIONS
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One object as the hub knows it, in clear: an entry, rhythm or pause, or a tombstone."""
+
+    id: str
+    updated_at: str
+    deleted: bool
+    body: dict[str, Any]
+
+
+# -- settings ------------------------------------------------------------------------------
+
+
+def settings(conn: sqlite3.Connection) -> dict[str, str]:
+    rows = conn.execute(
+        f"SELECT key, value FROM setting WHERE key IN ({', '.join('?' * len(_ALL_SETTINGS))})",
+        _ALL_SETTINGS,
+    )
+    return dict(rows.fetchall())
+
+
+def save(conn: sqlite3.Connection, values: dict[str, str]) -> None:
+    conn.executemany(
+        "INSERT INTO setting (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        values.items(),
+    )
+
+
+def forget(conn: sqlite3.Connection) -> bool:
+    """Drop the URL, key and what was exchanged with the hub; True if there was any."""
+    before = conn.total_changes
+    conn.execute(
+        f"DELETE FROM setting WHERE key IN ({', '.join('?' * len(_ALL_SETTINGS))})",
+        _ALL_SETTINGS,
+    )
+    had = conn.total_changes > before
+    conn.execute("DELETE FROM synced")
+    return had
+
+
+def restart(conn: sqlite3.Connection) -> None:
+    """Another hub: everything waits to be sent again, and every change there is new."""
+    conn.execute("DELETE FROM synced")
+
+
+# -- reading objects -----------------------------------------------------------------------
+
+
+def waiting(conn: sqlite3.Connection) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM ({_WAITING})").fetchone()[0])
+
+
+def pending(conn: sqlite3.Connection) -> dict[str, Item]:
+    """Every object whose version was not exchanged with the hub yet."""
+    ids = [row[0] for row in conn.execute(_WAITING)]
+    return current(conn, ids)
+
+
+def current(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Item]:
+    """The journal's version of each of these ids that it holds (alive or a tombstone)."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[str, Item] = {}
+    if not wanted:
+        return found
+    if len(wanted) > 2000:  # one pass over each table beats thousands of lookups
+        chosen = set(wanted)
+        for item in _all(conn):
+            if item.id in chosen:
+                found[item.id] = item
+        return found
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        where = f" WHERE id IN ({', '.join('?' * len(chunk))})"
+        for item in _all(conn, where, chunk):
+            found[item.id] = item
+    return found
+
+
+def _all(conn: sqlite3.Connection, where: str = "", params: Iterable[str] = ()) -> Iterator[Item]:
+    params = tuple(params)
+    for row in conn.execute(_ENTRY + where, params):
+        record = Record(*row[:11], updated_at=row[11])
+        yield Item(record.id, record.changed_at, False, record.to_json())
+    for row in conn.execute(_RHYTHM + where, params):
+        yield Item(row[0], row[3], False, rhythm_object(*row))
+    for row in conn.execute(_PAUSE + where, params):
+        yield Item(row[0], row[6], False, pause_object(*row))
+    for item_id, kind, deleted_at in conn.execute(_TOMBSTONE + where, params):
+        body = {"id": item_id, "kind": kind, "deleted_at": deleted_at}
+        yield Item(item_id, deleted_at, True, body)
+
+
+def rhythm_object(item_id: str, category: str, spec: str, updated_at: str) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "kind": "rhythm",
+        "category": category,
+        "rhythm": spec,
+        "updated_at": updated_at,
+    }
+
+
+def pause_object(
+    item_id: str,
+    since: str,
+    until: str,
+    categories: str | None,
+    note: str | None,
+    created_at: str,
+    updated_at: str,
+) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "kind": "pause",
+        "since": since,
+        "until": until,
+        "categories": None if categories is None else json.loads(categories),
+        "note": note,
+        "created_at": created_at,
+        "updated_at": updated_at,
+    }
+
+
+# -- writing what the hub brought ----------------------------------------------------------
+
+_INSERT_ENTRY = (
+    f"INSERT OR REPLACE INTO entry ({', '.join(ENTRY_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})"
+)
+
+
+def apply(conn: sqlite3.Connection, items: Iterable[Item]) -> None:
+    """Make each item the journal's version of its id (the merge chose it already)."""
+    entries: list[tuple[object, ...]] = []
+    live: list[tuple[str]] = []
+    for item in items:
+        if item.deleted:
+            _bury(conn, item)
+            continue
+        live.append((item.id,))
+        kind = item.body.get("kind")
+        if kind in ("practice", "reflection"):
+            entries.append(_entry(item).row())
+        elif kind == "rhythm":
+            conn.execute(
+                "INSERT OR REPLACE INTO rhythm (id, category, spec, updated_at) "
+                "VALUES (?, ?, ?, ?)",
+                (item.id, _str(item, "category"), _str(item, "rhythm"), item.updated_at),
+            )
+        elif kind == "pause":
+            cats = item.body.get("categories")
+            if cats is not None and not (
+                isinstance(cats, list) and all(isinstance(c, str) for c in cats)
+            ):
+                raise _unreadable(item)
+            conn.execute(
+                "INSERT OR REPLACE INTO pause "
+                "(id, since, until, categories, note, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (item.id, _str(item, "since"), _str(item, "until"),
+                 None if cats is None else json.dumps(cats, ensure_ascii=False),
+                 _str(item, "note", optional=True), _str(item, "created_at"), item.updated_at),
+            )  # fmt: skip
+        else:
+            raise _unreadable(item)
+    if entries:
+        conn.executemany(_INSERT_ENTRY, entries)
+    conn.executemany("DELETE FROM tombstone WHERE id = ?", live)
+
+
+def _bury(conn: sqlite3.Connection, item: Item) -> None:
+    kind = item.body.get("kind")
+    if kind not in ("entry", "rhythm", "pause"):
+        raise _unreadable(item)
+    for table in ("entry", "rhythm", "pause"):
+        conn.execute(f"DELETE FROM {table} WHERE id = ?", (item.id,))
+    conn.execute(
+        "INSERT OR REPLACE INTO tombstone (id, kind, deleted_at) VALUES (?, ?, ?)",
+        (item.id, kind, item.updated_at),
+    )
+
+
+def _entry(item: Item) -> Record:
+    from allycli.core.exchange import read_jsonl
+
+    try:
+        (record,) = read_jsonl([json.dumps(item.body)], "the hub")
+    except (DataFileError, ValueError):
+        raise _unreadable(item) from None
+    if record.id != item.id or record.changed_at != item.updated_at:
+        raise _unreadable(item)
+    return record
+
+
+def _str(item: Item, key: str, *, optional: bool = False) -> Any:
+    value = item.body.get(key)
+    if isinstance(value, str) or (optional and value is None):
+        return value
+    raise _unreadable(item)
+
+
+def _unreadable(item: Item) -> SyncError:
+    return SyncError(
+        f"The hub holds an object ({item.id[:8]}) that this ally cannot read, perhaps "
+        "written by a newer ally; upgrade ally here and sync again. Nothing was changed here."
+    )
+
+
+def mark_synced(conn: sqlite3.Connection, items: Iterable[Item]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO synced (id, updated_at, deleted) VALUES (?, ?, ?)",
+        ((i.id, i.updated_at, int(i.deleted)) for i in items),
+    )
