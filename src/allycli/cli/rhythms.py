@@ -92,12 +92,14 @@ def pause(
         return
     if end is not None:
         console.print(
-            render_rhythms.pause_changed(rhythm_cases.end_pause(ctx, end)), soft_wrap=True
+            render_rhythms.pause_changed(rhythm_cases.end_pause(ctx, end), ctx.today),
+            soft_wrap=True,
         )
         return
     if cancel is not None:
         console.print(
-            render_rhythms.pause_changed(rhythm_cases.cancel_pause(ctx, cancel)), soft_wrap=True
+            render_rhythms.pause_changed(rhythm_cases.cancel_pause(ctx, cancel), ctx.today),
+            soft_wrap=True,
         )
         return
     start = dates.parse_date(since, ctx.today, allow_future=True) if since else None

@@ -197,9 +197,14 @@ def _covers(p: Pause) -> str:
     return "everything" if p.categories is None else ", ".join(p.categories)
 
 
-def _span(p: Pause) -> str:
+def _named(d: date, today: date | None) -> str:
+    """A pause's day as a terminal names days: Mon 21 Dec, with the year when not today's."""
+    return words.day(d, year=today is None or d.year != today.year)
+
+
+def _span(p: Pause, today: date | None) -> str:
     length = words.days((p.until - p.since).days + 1)
-    return f"{p.since.isoformat()} to {p.until.isoformat()} ({length})"
+    return f"{_named(p.since, today)} to {_named(p.until, today)} ({length})"
 
 
 def pause_table(pauses: Sequence[Pause], today: date) -> Table:
@@ -212,25 +217,25 @@ def pause_table(pauses: Sequence[Pause], today: date) -> Table:
     table.add_column("Note")
     for p in pauses:
         when = "now" if p.since <= today <= p.until else ("ahead" if p.since > today else "past")
-        table.add_row(p.id[:8], p.since.isoformat(), p.until.isoformat(), _covers(p), when,
+        table.add_row(p.id[:8], _named(p.since, today), _named(p.until, today), _covers(p), when,
                       words.user_text(p.note or ""))  # fmt: skip
     return table
 
 
 def pause_added(p: Pause, today: date) -> Text:
     return Text(
-        f"Paused {_covers(p)} from {_span(p)}; id {p.id[:8]}. Paused days keep streaks and "
+        f"Paused {_covers(p)} from {_span(p, today)}; id {p.id[:8]}. Paused days keep streaks and "
         "momentum as they are and are no gap."
     )
 
 
-def pause_changed(change: PauseChange) -> Text:
+def pause_changed(change: PauseChange, today: date | None = None) -> Text:
     p = change.pause
     if change.action == "cancelled":
-        return Text(f"Cancelled the pause {p.id[:8]} ({_covers(p)}, {_span(p)}).")
+        return Text(f"Cancelled the pause {p.id[:8]} ({_covers(p)}, {_span(p, today)}).")
     if change.action == "ended":
-        return Text(f"Ended the pause {p.id[:8]}: {_covers(p)} rested {_span(p)}.")
-    return Text(f"The pause {p.id[:8]} had already ended on {p.until.isoformat()}.")
+        return Text(f"Ended the pause {p.id[:8]}: {_covers(p)} rested {_span(p, today)}.")
+    return Text(f"The pause {p.id[:8]} had already ended on {_named(p.until, today)}.")
 
 
 # -- ally log ------------------------------------------------------------------------------
