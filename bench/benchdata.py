@@ -152,7 +152,7 @@ def plant_needle(records: list[Any]) -> list[Any]:
 def _reflection_prompts() -> list[tuple[str, str, str]]:
     """The shipped reflection prompts when there are any; stand-ins otherwise."""
     try:
-        from allycli.core.prompts import builtin_path, load
+        from allycli.store.promptfiles import builtin_path, load
 
         found = [(p.id, p.pillar, p.text) for p in load([builtin_path()]) if p.kind == "reflection"]
     except Exception:  # the benchmark must not depend on the prompts file's state

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from allycli import __version__
-from allycli.core import prompts
+from allycli.store import promptfiles
 
 WED = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)  # a Wednesday
 
@@ -360,7 +360,7 @@ def test_reflect_prompts_filters_by_pillar_and_type(run):
     ids = _listed_ids(run("reflect", "--prompts", "-p", "learning", "-t", "training").stdout)
     assert len(ids) == 9 and all("-training-" in i for i in ids)
     everything = _listed_ids(run("reflect", "--prompts").stdout)
-    assert everything == [p.id for p in prompts.load([prompts.builtin_path()])]
+    assert everything == [p.id for p in promptfiles.load([promptfiles.builtin_path()])]
     wrong = run("reflect", "--type", "voting", ok=False)
     assert (wrong.exit_code, wrong.stderr) == (
         2,

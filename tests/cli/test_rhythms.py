@@ -254,11 +254,11 @@ def test_import_refuses_bad_objects_whole(run, isolated, line, words):
 
 def test_paused_days_for_pictures(run):
     from allycli.journal import rhythms as rhythm_cases
-    from allycli.shell import terminal as shell
+    from allycli.shell import session
 
     run("log", "protest", "--date", "2026-11-21")
     run("pause", "action", "--since", "2026-11-20", "--until", "2026-11-22")
-    ctx = shell.context()
+    ctx = session.context()
     assert rhythm_cases.paused_days(ctx, "action", date(2026, 11, 1), date(2026, 11, 30)) == [
         date(2026, 11, 20), date(2026, 11, 22)
     ]  # fmt: skip

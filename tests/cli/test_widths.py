@@ -192,7 +192,7 @@ def test_prompts_and_reflections_are_whole_at_every_width(
 ) -> None:
     import yaml
 
-    from allycli.core.prompts import builtin_path
+    from allycli.store.promptfiles import builtin_path
 
     data = yaml.safe_load(builtin_path().read_text(encoding="utf-8"))
     ids = {p["id"] for p in data["prompts"]}

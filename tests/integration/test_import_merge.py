@@ -1,4 +1,4 @@
-"""`ally import` merges by id (DESIGN.md, "Import merges"), through the real executable."""
+"""`ally import` merges by id (the merge rule of core/merge.py), through the real executable."""
 
 from __future__ import annotations
 

@@ -63,7 +63,7 @@ def copy_fixture(version: int, dest: Path) -> Path:
 
 def expected_export(version: int) -> list[str]:
     """The fixture's lines as exported today: JSON escapes bidi and C1 characters since
-    release 2 (DESIGN.md, export objects), so they are re-written that way; same objects."""
+    release 2 (export objects), so they are re-written that way; same objects."""
     from allycli.core.sanitize import json_text
 
     text = (FIXTURES / f"ally-v{version}.jsonl").read_text(encoding="utf-8")

@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from allycli.cli.app import app
-from allycli.core.prompts import builtin_path, load_file
 from allycli.core.sanitize import json_text
+from allycli.store.promptfiles import builtin_path, load_file
 
 MB = 1_000_000
 BIG = ("practice 👩🏽‍🤝‍👩🏿 صبر\tשבת cafe\u0301 [b]x[/b] " * (MB // 30 + 1))[: MB // 2 + 7]

@@ -31,7 +31,7 @@ def test_wheel_carries_the_prompts_and_finds_them(tmp_path: Path) -> None:
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     probe = (
-        "import allycli.core.prompts as p; path = p.builtin_path(); "
+        "import allycli.store.promptfiles as p; path = p.builtin_path(); "
         "ps = p.load([path]); print(path); print(len(ps))"
     )
     out = subprocess.run(

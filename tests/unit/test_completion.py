@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from allycli.core.errors import UsageError
-from allycli.core.prompts import builtin_path
 from allycli.core.records import Record
 from allycli.shell import completion
 from allycli.store.database import Store
+from allycli.store.promptfiles import builtin_path
 
 
 def test_formats_and_date_words() -> None:

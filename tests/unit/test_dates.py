@@ -13,7 +13,6 @@ from allycli.core.dates import (
     DATE_HINT,
     WEEKDAYS,
     Period,
-    days_between,
     explicit_range,
     month_of,
     parse_date,
@@ -274,19 +273,6 @@ def test_explicit_range_with_since_after_until_is_a_usage_error() -> None:
 )
 def test_period_contains_only_days_in_range(value: object, inside: bool) -> None:
     assert (value in Period(date(2026, 6, 8), date(2026, 6, 14), "range")) is inside
-
-
-@pytest.mark.parametrize(
-    ("earlier", "later", "expected"),
-    [
-        (date(2026, 6, 7), date(2026, 6, 14), 7),
-        (date(2026, 6, 14), date(2026, 6, 14), 0),
-        (date(2025, 12, 31), date(2026, 1, 1), 1),
-        (date(2028, 2, 28), date(2028, 3, 1), 2),
-    ],
-)
-def test_days_between(earlier: date, later: date, expected: int) -> None:
-    assert days_between(earlier, later) == expected
 
 
 @pytest.mark.parametrize(

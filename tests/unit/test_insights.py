@@ -192,7 +192,7 @@ ALL_ZERO_TYPES = dict.fromkeys(ACTION_TYPES, 0)
 
 
 def test_design_example() -> None:
-    """DESIGN.md: period 2026-06-08..2026-06-14, voting last practiced on 2026-06-07."""
+    """The contract's example: period 2026-06-08..2026-06-14, voting last seen 2026-06-07."""
     by_pillar = {"action": 4, "listening": 1, "learning": 1, "yielding": 0}
     by_type = {
         "protest": 1,

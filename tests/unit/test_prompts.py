@@ -18,6 +18,7 @@ from allycli.core import prompts
 from allycli.core.errors import DataFileError
 from allycli.core.prompts import Prompt
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
+from allycli.store import promptfiles
 
 TODAY = date(2026, 11, 25)
 
@@ -78,7 +79,7 @@ prompts:
 
 def test_load_a_good_file(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD)
-    assert prompts.load([path]) == (
+    assert promptfiles.load([path]) == (
         Prompt(
             "yielding-01",
             "reflection",
@@ -105,16 +106,16 @@ def test_load_a_good_file(tmp_path: Path) -> None:
 
 def test_a_bare_list_is_accepted(tmp_path: Path) -> None:
     path = write(tmp_path, "- {id: a, kind: reflection, pillar: action, text: Hello}\n")
-    assert prompts.load_file(path) == [Prompt("a", "reflection", "action", None, "Hello")]
+    assert promptfiles.load_file(path) == [Prompt("a", "reflection", "action", None, "Hello")]
 
 
 @pytest.mark.parametrize("text", ["", "# nothing here\n", "prompts: []\n"])
 def test_empty_files_hold_no_prompts(tmp_path: Path, text: str) -> None:
-    assert prompts.load_file(write(tmp_path, text)) == []
+    assert promptfiles.load_file(write(tmp_path, text)) == []
 
 
 def test_load_of_no_files_is_empty() -> None:
-    assert prompts.load([]) == ()
+    assert promptfiles.load([]) == ()
 
 
 def test_a_later_file_replaces_an_earlier_id(tmp_path: Path) -> None:
@@ -132,12 +133,12 @@ def test_a_later_file_replaces_an_earlier_id(tmp_path: Path) -> None:
         "  - {id: c, kind: learning, pillar: learning, text: Mine C}\n",
         "user.yaml",
     )
-    assert prompts.load([builtin, user]) == (
+    assert promptfiles.load([builtin, user]) == (
         Prompt("a", "reflection", "action", None, "Built in A"),
         Prompt("b", "reflection", "yielding", None, "Mine B"),
         Prompt("c", "learning", "learning", None, "Mine C"),
     )
-    assert prompts.load([user, builtin]) == (
+    assert promptfiles.load([user, builtin]) == (
         Prompt("b", "reflection", "listening", None, "Built in B"),
         Prompt("c", "learning", "learning", None, "Mine C"),
         Prompt("a", "reflection", "action", None, "Built in A"),
@@ -188,7 +189,7 @@ def test_a_bad_item_names_the_file_and_the_item_number(
 ) -> None:
     path = write(tmp_path, f"prompts:\n{ITEM_OK}  - {item}\n")
     with pytest.raises(DataFileError) as caught:
-        prompts.load([path])
+        promptfiles.load([path])
     assert caught.value.exit_code == 1
     assert caught.value.message == f"The prompts file {path}, item 2{problem}"
 
@@ -202,7 +203,7 @@ def test_a_duplicate_id_within_a_file(tmp_path: Path) -> None:
         + "  - {id: ok, kind: learning, pillar: learning, text: Again}\n",
     )
     with pytest.raises(DataFileError) as caught:
-        prompts.load_file(path)
+        promptfiles.load_file(path)
     assert caught.value.message == f"The prompts file {path}, item 3: the id 'ok' is used twice."
 
 
@@ -220,7 +221,7 @@ def test_a_duplicate_id_within_a_file(tmp_path: Path) -> None:
 def test_prompts_must_be_a_list(tmp_path: Path, text: str) -> None:
     path = write(tmp_path, text)
     with pytest.raises(DataFileError) as caught:
-        prompts.load_file(path)
+        promptfiles.load_file(path)
     assert caught.value.message == (
         f"The prompts file {path} must hold a list under the key 'prompts'."
     )
@@ -237,7 +238,7 @@ def test_prompts_must_be_a_list(tmp_path: Path, text: str) -> None:
 def test_invalid_yaml_names_the_file_and_the_line(tmp_path: Path, text: str, line: int) -> None:
     path = write(tmp_path, text)
     with pytest.raises(DataFileError) as caught:
-        prompts.load_file(path)
+        promptfiles.load_file(path)
     assert caught.value.exit_code == 1
     assert caught.value.message == (
         f"The prompts file {path} is not valid YAML at line {line}; fix it or move it aside."
@@ -247,13 +248,13 @@ def test_invalid_yaml_names_the_file_and_the_line(tmp_path: Path, text: str, lin
 def test_yaml_tags_are_not_executed(tmp_path: Path) -> None:
     path = write(tmp_path, "prompts: !!python/object/apply:os.system ['echo hi']\n")
     with pytest.raises(DataFileError, match=r"is not valid YAML at line 1"):
-        prompts.load_file(path)
+        promptfiles.load_file(path)
 
 
 def test_a_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "nope.yaml"
     with pytest.raises(DataFileError) as caught:
-        prompts.load([path])
+        promptfiles.load([path])
     assert caught.value.message == f"The prompts file {path} does not exist."
 
 
@@ -261,7 +262,7 @@ def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
     path.write_bytes(b"prompts:\n  - {id: a, kind: reflection, pillar: action, text: caf\xe9}\n")
     with pytest.raises(DataFileError) as caught:
-        prompts.load_file(path)
+        promptfiles.load_file(path)
     assert caught.value.message == (
         f"The prompts file {path} cannot be read: it is not UTF-8 text."
     )
@@ -269,7 +270,7 @@ def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
 
 def test_a_directory_is_not_a_prompts_file(tmp_path: Path) -> None:
     with pytest.raises(DataFileError) as caught:
-        prompts.load_file(tmp_path)
+        promptfiles.load_file(tmp_path)
     assert caught.value.message.startswith(f"The prompts file {tmp_path} cannot be read: ")
 
 
@@ -278,11 +279,11 @@ def test_a_directory_is_not_a_prompts_file(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def builtin() -> tuple[Prompt, ...]:
-    return prompts.load([prompts.builtin_path()])
+    return promptfiles.load([promptfiles.builtin_path()])
 
 
 def test_builtin_file_exists() -> None:
-    assert prompts.builtin_path().is_file()
+    assert promptfiles.builtin_path().is_file()
 
 
 @pytest.mark.parametrize("pillar", PILLARS)

@@ -1,7 +1,7 @@
 """Rhythms: specs, units, unit states, rhythm streaks, momentum and daily streaks with pauses.
 
 Exact tables, Loop Habit Tracker's own score cases, and properties against plain day-by-day
-reference implementations written here from DESIGN.md's words.
+reference implementations written here from the contract's words.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def test_loop_yesno_get_value_with_skip2() -> None:
 
 
 def test_today_rule_departs_from_loop_on_a_decaying_score() -> None:
-    """DESIGN.md: on the current day momentum is the larger of yesterday's and today's
+    """On the current day momentum is the larger of yesterday's and today's
     value. Loop shows 0.041949 for today in the case above; ally shows yesterday's 0.044247
     until the day is over."""
     value = momentum(parse_spec("1/day"), on([5]), skips([4]), TODAY, TODAY)
@@ -190,7 +190,7 @@ def test_loop_add_then_remove() -> None:
 # --- Loop: NumericalAtLeastScoreListTest --------------------------------------------------
 # A numerical habit with target 2.0 and Frequency(1, d) is our `2min/dd` (2min/day for
 # daily, 2min/week, 2min/month); Loop stores value x 1000, so 2000 is 2 minutes. Loop's
-# AT_MOST habits and a zero target have no counterpart in DESIGN.md (minutes rhythms ask for
+# AT_MOST habits and a zero target have no counterpart in ally (minutes rhythms ask for
 # at least M >= 1 minutes), so NumericalAtMostScoreListTest and test_withZeroTarget are left
 # out.
 
@@ -576,7 +576,7 @@ def test_rhythm_streak(spec, days, pauses, as_of, expected) -> None:
     assert evaluate(parse_spec(spec), days, pauses, as_of, TODAY).streak == expected
 
 
-# --- momentum: DESIGN.md's rules -----------------------------------------------------------
+# --- momentum: the contract's rules ----------------------------------------------------------
 
 
 def test_n_equal_d_is_daily() -> None:
@@ -725,7 +725,7 @@ def _inputs(offs: list[int], vals: list[int]) -> list[tuple[date, int]]:
 
 
 def reference_momentum(spec: Spec, days, pauses, as_of: date) -> float:
-    """DESIGN.md's words, day by day, with no cleverness."""
+    """The contract's words, day by day, with no cleverness."""
     value = dict(d for d in days if d[0] <= as_of)
     counted = sorted(d for d, v in value.items() if v > 0)
     if not counted:

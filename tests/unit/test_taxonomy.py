@@ -22,7 +22,7 @@ from allycli.core.taxonomy import (
     shown,
 )
 
-# --- the vocabulary itself (DESIGN.md tables, in order) -------------------------------------
+# --- the vocabulary itself (the contract's tables, in order) -------------------------------------
 
 
 def test_pillars_are_the_design_vocabulary_in_order() -> None:

@@ -12,10 +12,10 @@ import typer
 
 from allycli import __version__
 from allycli.cli import entries, files, practice, review, rhythms, sync
-from allycli.shell import terminal as shell
+from allycli.shell import boundary, terminal
 
 app = typer.Typer(
-    cls=shell.Boundary,
+    cls=boundary.Boundary,
     name="ally",
     help="Practice allyship daily: log what you do, reflect on a prompt, and review your "
     "practice, its streaks and its gaps. Everything stays on this machine.",
@@ -99,5 +99,5 @@ app.registered_commands.sort(
 
 
 def main() -> None:
-    shell.prepare_streams()
+    terminal.prepare_streams()
     app(prog_name="ally")

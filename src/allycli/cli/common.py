@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from allycli.shell import terminal as shell
+from allycli.shell import completion, session, terminal
 
 if TYPE_CHECKING:
     from allycli.core.filters import Filters
     from allycli.journal.context import Context
 
-DATES = shell.complete_date
+DATES = completion.complete_date
 DATE_HELP = "YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
 ID_HELP = "The entry's id as `ally list` shows it (4 or more of its first characters)."
 HOW = "finish with Ctrl-D or a line with just a dot; Ctrl-C stops without saving"
@@ -44,8 +44,8 @@ def entry_filters(
     from allycli.core.errors import UsageError
     from allycli.core.filters import Filters
 
-    start = shell.parse_day(since, ctx.today, "--since")
-    end = shell.parse_day(until, ctx.today, "--until")
+    start = session.parse_day(since, ctx.today, "--since")
+    end = session.parse_day(until, ctx.today, "--until")
     if start and end:
         explicit_range(start, end)
     if kind is not None and kind not in ("practice", "reflection"):
@@ -67,8 +67,8 @@ def ask_or_refuse(question: str, yes: bool) -> bool:
 
     if yes:
         return True
-    if not shell.interactive():
+    if not terminal.interactive():
         raise UsageError(
             "Standard input is not a terminal, so ally cannot ask first; add --yes to go ahead."
         )
-    return shell.confirm(question)
+    return terminal.confirm(question)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from allycli.cli.common import DATE_HELP, HOW, ID_HELP, ask_or_refuse, entry_filters
-from allycli.shell import terminal as shell
+from allycli.shell import boundary, completion, session, terminal
 
 if TYPE_CHECKING:
     from allycli.core.records import Record
@@ -22,21 +22,21 @@ if TYPE_CHECKING:
 
 def show(
     entry_id: str = typer.Argument(
-        ..., metavar="ID", help=ID_HELP, autocompletion=shell.complete_entry_id
+        ..., metavar="ID", help=ID_HELP, autocompletion=completion.complete_entry_id
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the entry's JSON object."),
 ) -> None:
     """Show one entry in full: every field, the whole note or answer."""
     from allycli.journal import editing
 
-    ctx = shell.context()
+    ctx = session.context()
     record = editing.show(ctx, entry_id)
     if as_json:
-        shell.print_json(record.to_json())
+        terminal.print_json(record.to_json())
         return
     from allycli.render import entry as render_entry
 
-    console = shell.console()
+    console = terminal.console()
     if console.is_terminal:
         console.print(render_entry.entry(record, today=ctx.today))
     else:
@@ -45,7 +45,7 @@ def show(
 
 def edit(
     entry_id: str = typer.Argument(
-        ..., metavar="ID", help=ID_HELP, autocompletion=shell.complete_entry_id
+        ..., metavar="ID", help=ID_HELP, autocompletion=completion.complete_entry_id
     ),
     note: str | None = typer.Option(
         None, "--note", "-n", help="The new note; '' clears it, '-' reads it from stdin."
@@ -59,17 +59,17 @@ def edit(
         "--type",
         "-t",
         help="A new action type (it brings its pillar unless --pillar), or 'none'.",
-        autocompletion=shell.complete_type,
+        autocompletion=completion.complete_type,
     ),
     pillar: str | None = typer.Option(
-        None, "--pillar", "-p", help="A new pillar.", autocompletion=shell.complete_pillar
+        None, "--pillar", "-p", help="A new pillar.", autocompletion=completion.complete_pillar
     ),
     minutes: int | None = typer.Option(
         None,
         "--minutes",
         metavar="MINUTES",
         help="How long: a whole number of minutes, 1 or more.",
-        callback=shell.at_least_one("--minutes", "a whole number of minutes"),
+        callback=boundary.at_least_one("--minutes", "a whole number of minutes"),
     ),
 ) -> None:
     """Change an entry; with no field flag on a terminal, edit its text in your editor."""
@@ -77,19 +77,19 @@ def edit(
     from allycli.journal import editing
     from allycli.render import entry as render_entry
 
-    ctx = shell.context()
+    ctx = session.context()
     if note == "-" and answer == "-":
         raise UsageError("Only one of --note and --answer can read standard input.")
     changes = editing.Changes(
         note=_stdin("note") if note == "-" else note,
         answer=_stdin("answer") if answer == "-" else answer,
-        day=shell.parse_day(day, ctx.today),
+        day=session.parse_day(day, ctx.today),
         action_type=action_type,
         pillar=pillar,
         minutes=minutes,
     )
     if changes.empty:
-        if not shell.interactive():
+        if not terminal.interactive():
             raise UsageError(
                 "Say what to change (--note, --answer, --date, --type, --pillar or --minutes); "
                 "on a terminal, `ally edit ID` alone opens your editor."
@@ -116,14 +116,14 @@ def _in_editor(ctx: Context, record: Record) -> str | None:
 
     about = (f"Editing {render_entry.name(record, ctx.today)}.",)
     name = "note" if record.kind == "practice" else "answer"
-    return shell.edit_text(editing.text_of(record), about=about, name=name)
+    return terminal.edit_text(editing.text_of(record), about=about, name=name)
 
 
 def _stdin(what: str) -> str:
     """`-`: piped text, or at a terminal the same line reader as `ally log --note -`."""
-    if shell.interactive():
-        return shell.ask_text(f"Write the new {what}; {HOW}.")
-    return shell.read_stdin()
+    if terminal.interactive():
+        return terminal.ask_text(f"Write the new {what}; {HOW}.")
+    return terminal.read_stdin()
 
 
 def search(
@@ -131,10 +131,10 @@ def search(
     since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
     until: str | None = typer.Option(None, "--until", help="Up to this day."),
     pillar: str | None = typer.Option(
-        None, "--pillar", "-p", help="Only this pillar.", autocompletion=shell.complete_pillar
+        None, "--pillar", "-p", help="Only this pillar.", autocompletion=completion.complete_pillar
     ),
     action_type: str | None = typer.Option(
-        None, "--type", "-t", help="Only this action type.", autocompletion=shell.complete_type
+        None, "--type", "-t", help="Only this action type.", autocompletion=completion.complete_type
     ),
     kind: str | None = typer.Option(None, "--kind", help="practice or reflection."),
     limit: int | None = typer.Option(
@@ -142,23 +142,23 @@ def search(
         "--limit",
         metavar="N",
         help="At most this many: a whole number, 1 or more.",
-        callback=shell.at_least_one("--limit", "a whole number"),
+        callback=boundary.at_least_one("--limit", "a whole number"),
     ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array of the entries."),
 ) -> None:
     """Find entries whose note, answer or prompt holds every word (case and accents ignored)."""
     from allycli.journal import editing
 
-    ctx = shell.context()
+    ctx = session.context()
     filters = entry_filters(ctx, since, until, pillar, action_type, kind, limit, newest_first=True)
     folded = editing.search_words(words)
     found = editing.search(ctx, folded, filters)
     if as_json:
-        shell.print_json([r.to_json() for r in found])
+        terminal.print_json([r.to_json() for r in found])
         return
     from allycli.render import entry as render_entry
 
-    console = shell.console()
+    console = terminal.console()
     if not found:
         console.print("No entry holds every one of those words.")
     elif console.is_terminal:
@@ -172,49 +172,37 @@ def restore(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask first."),
 ) -> None:
     """Put a backup back in place of the journal, keeping a copy of the current file first."""
+    from allycli.render.words import plural
     from allycli.store import restoring
 
-    ctx = shell.context()
+    ctx = session.context()
     checked = restoring.check(backup.expanduser(), ctx.store)
     now = restoring.current_entries(ctx.store)
-    held = "" if now is None else f" (it holds {now} {'entry' if now == 1 else 'entries'})"
+    held = "" if now is None else f" (it holds {plural(now, 'entry', 'entries')})"
+    count = plural(checked.entries, "entry", "entries")
     question = (
-        f"Replace the journal at {ctx.store.path}{held} with {checked.path} "
-        f"({checked.entries} {'entry' if checked.entries == 1 else 'entries'})? "
+        f"Replace the journal at {ctx.store.path}{held} with {checked.path} ({count})? "
         "A copy of the current file is kept"
     )
     if not ask_or_refuse(question, yes):
         typer.echo("Nothing was restored.")
         return
-    folder = ctx.store.path.parent / "backups"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    keep = _free_name(folder / f"ally-{ctx.now.strftime('%Y%m%d-%H%M%S')}-before-restore.db")
-    done = restoring.restore(ctx.store, checked, keep)
+    done = restoring.restore(ctx.store, checked, stamp=ctx.now.strftime("%Y%m%d-%H%M%S"))
     kept = f"; the journal as it was is kept in {done.kept}" if done.kept else ""
-    count = f"{checked.entries} {'entry' if checked.entries == 1 else 'entries'}"
     typer.echo(f"Restored {checked.path} ({count}) to {ctx.store.path}{kept}.")
 
 
-def _free_name(path: Path) -> Path:
-    n = 2
-    candidate = path
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-        n += 1
-    return candidate
-
-
 def register(app: typer.Typer) -> None:
-    app.command(epilog=shell.examples("ally show 3f2a9c1e", "ally show 3f2a --json"))(show)
+    app.command(epilog=boundary.examples("ally show 3f2a9c1e", "ally show 3f2a --json"))(show)
     app.command(
-        epilog=shell.examples(
+        epilog=boundary.examples(
             "ally edit 3f2a --note 'Joined the rent strike march'",
             "ally edit 3f2a --date yesterday --type none --pillar listening",
         ),
     )(edit)
     app.command(
-        epilog=shell.examples(
+        epilog=boundary.examples(
             "ally search cafe", "ally search rent strike --since 2026-01-01 --json"
         ),
     )(search)
-    app.command(epilog=shell.examples("ally restore ~/ally-2026-11-25.db"))(restore)
+    app.command(epilog=boundary.examples("ally restore ~/ally-2026-11-25.db"))(restore)

@@ -1,6 +1,6 @@
 """The commands that move the journal in and out of files: export, import, backup, doctor.
 
-cli.py calls `register(app)`; as thin as cli.py's own commands, and nothing heavy is
+app.py calls `register(app)`; as thin as the other commands, and nothing heavy is
 imported at module level, so `--help` and completion stay fast.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from allycli.cli.common import DATE_HELP, entry_filters
-from allycli.shell import terminal as shell
+from allycli.shell import boundary, completion, session, terminal
 
 
 def export(
@@ -22,7 +22,7 @@ def export(
         "--format",
         "-f",
         help="jsonl (lossless), csv or md.",
-        autocompletion=shell.complete_format,
+        autocompletion=completion.complete_format,
     ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file (mode 0600) instead of stdout."
@@ -39,11 +39,11 @@ def export(
         from allycli.core.errors import UsageError
 
         raise UsageError(f"No export format '{fmt[:20]}'. Choose jsonl, csv or md.")
-    ctx = shell.context()
+    ctx = session.context()
     filters = None  # the whole journal, rhythms and pauses included
     if since or until or kind:
         filters = entry_filters(ctx, since, until, None, None, kind, None, newest_first=False)
-    with shell.utf8_stdout() as stdout:
+    with terminal.utf8_stdout() as stdout:
         done = journal.export(ctx, fmt, output, stdout, filters)
     if output is not None:
         from allycli.render.messages import counted
@@ -64,14 +64,14 @@ def import_(
     from allycli.journal import practice as journal
     from allycli.render import entry as render_entry
 
-    ctx = shell.context()
+    ctx = session.context()
     path = None if file == "-" else Path(file).expanduser()
     records = importing.read(ctx, path, sys.stdin.buffer if path is None else None)
     source = importing.STDIN if path is None else str(path)
     if sys.stderr.isatty() and not dry_run:
         from rich.progress import Progress
 
-        with Progress(console=shell.console(stderr=True), transient=True) as bar:
+        with Progress(console=terminal.console(stderr=True), transient=True) as bar:
             task = bar.add_task("Importing", total=None)
             result = importing.merge_into(
                 ctx, records, source, progress=lambda d, t: bar.update(task, completed=d, total=t)
@@ -89,7 +89,7 @@ def backup(
     ),
 ) -> None:
     """Write a consistent snapshot of the database, even while ally is in use."""
-    ctx = shell.context()
+    ctx = session.context()
     if not ctx.store.exists():
         from allycli.core.errors import StorageError
 
@@ -106,16 +106,16 @@ def doctor() -> None:
     from allycli.journal.doctor import checkup
     from allycli.store.database import Store
 
-    db = shell.db_path()
+    db = session.db_path()
     timeout = os.environ.get("ALLY_BUSY_TIMEOUT")
     store = Store(db, busy_timeout=float(timeout) if timeout else 30.0)
     try:
-        paths = shell.prompt_paths()
+        paths = session.prompt_paths()
     except AllyError:  # a missing ALLY_PROMPTS file is one of the findings
-        from allycli.core.prompts import builtin_path
+        from allycli.store.promptfiles import builtin_path
 
         paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
-    checks = checkup(store, paths, shell.draft_folders(db))
+    checks = checkup(store, paths, session.draft_folders(db))
     width = max(len(c.name) for c in checks)
     for c in checks:
         mark = "ok " if c.ok else "!! "
@@ -125,23 +125,23 @@ def doctor() -> None:
     if problems:
         n = len(problems)
         found = "1 problem found; see the fix" if n == 1 else f"{n} problems found; see the fixes"
-        shell.fail(f"{found} above.", 1)
+        boundary.fail(f"{found} above.", 1)
 
 
 def register(app: typer.Typer) -> None:
     app.command(
         "export",
-        epilog=shell.examples(
+        epilog=boundary.examples(
             "ally export > ally.jsonl", "ally export --format md --output journal.md"
         ),
     )(export)
     app.command(
         "import",
-        epilog=shell.examples(
+        epilog=boundary.examples(
             "ally import ally-2026.jsonl",
             "ally import --dry-run laptop.jsonl",
             "ssh laptop ally export | ally import -",
         ),
     )(import_)
-    app.command(epilog=shell.examples("ally backup --output ~/ally-2026-11-25.db"))(backup)
-    app.command(epilog=shell.examples("ally doctor"))(doctor)
+    app.command(epilog=boundary.examples("ally backup --output ~/ally-2026-11-25.db"))(backup)
+    app.command(epilog=boundary.examples("ally doctor"))(doctor)

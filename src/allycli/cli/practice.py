@@ -8,7 +8,7 @@ import typer
 
 from allycli.cli.common import DATE_HELP, DATES, HOW, ask_or_refuse, spoken
 from allycli.core.taxonomy import action_types_help
-from allycli.shell import terminal as shell
+from allycli.shell import boundary, completion, session, terminal
 
 LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
 
@@ -21,7 +21,7 @@ def log(
         help="An action type (protest, advocacy, interrupting, volunteering, voting, training, "
         "children, money), a pillar (action, listening, learning, yielding), an alias or a "
         "prefix.",
-        autocompletion=shell.complete_activity,
+        autocompletion=completion.complete_activity,
         show_default=False,
     ),
     note: str | None = typer.Option(
@@ -35,14 +35,14 @@ def log(
         "--pillar",
         "-p",
         help="Override the action type's pillar.",
-        autocompletion=shell.complete_pillar,
+        autocompletion=completion.complete_pillar,
     ),
     minutes: int | None = typer.Option(
         None,
         "--minutes",
         metavar="MINUTES",
         help="How long: a whole number of minutes, 1 or more.",
-        callback=shell.at_least_one("--minutes", "a whole number of minutes"),
+        callback=boundary.at_least_one("--minutes", "a whole number of minutes"),
     ),
     edit: bool = typer.Option(
         False, "--edit", "-e", help="Write the note in your editor ($VISUAL or $EDITOR)."
@@ -52,8 +52,8 @@ def log(
     from allycli.journal import practice as journal
     from allycli.render import messages as render
 
-    ctx = shell.context()
-    on = shell.parse_day(day, ctx.today)
+    ctx = session.context()
+    on = session.parse_day(day, ctx.today)
     if edit:
         text = _note_from_editor(activity, note, pillar, minutes)
         if text is None:
@@ -61,12 +61,14 @@ def log(
             return
     elif note == "-":
         text = (
-            shell.ask_text(f"Write your note; {HOW}.") if sys.stdin.isatty() else shell.read_stdin()
+            terminal.ask_text(f"Write your note; {HOW}.")
+            if sys.stdin.isatty()
+            else terminal.read_stdin()
         )
     else:
         text = note
     result = journal.log(ctx, activity, note=text, day=on, pillar=pillar, minutes=minutes)
-    shell.console().print(render.logged(result), soft_wrap=True)
+    terminal.console().print(render.logged(result), soft_wrap=True)
 
 
 def reflect(
@@ -77,7 +79,7 @@ def reflect(
         None, "--date", "-d", help=f"The day: {DATE_HELP}", autocompletion=DATES
     ),
     prompt_id: str | None = typer.Option(
-        None, "--prompt", help="Answer this prompt id.", autocompletion=shell.complete_prompt
+        None, "--prompt", help="Answer this prompt id.", autocompletion=completion.complete_prompt
     ),
     another: bool = typer.Option(False, "--another", help="Offer a different prompt."),
     show_list: bool = typer.Option(False, "--list", help="Show past reflections."),
@@ -87,21 +89,21 @@ def reflect(
         "--pillar",
         "-p",
         help="With --prompts: only this pillar's prompts.",
-        autocompletion=shell.complete_pillar,
+        autocompletion=completion.complete_pillar,
     ),
     action_type: str | None = typer.Option(
         None,
         "--type",
         "-t",
         help="With --prompts: only this action type's prompts.",
-        autocompletion=shell.complete_type,
+        autocompletion=completion.complete_type,
     ),
     limit: int = typer.Option(
         20,
         "--limit",
         metavar="N",
         help="How many reflections --list shows: a whole number, 1 or more.",
-        callback=shell.at_least_one("--limit", "a whole number"),
+        callback=boundary.at_least_one("--limit", "a whole number"),
     ),
     edit: bool = typer.Option(
         False, "--edit", "-e", help="Write the answer in your editor ($VISUAL or $EDITOR)."
@@ -112,8 +114,8 @@ def reflect(
     from allycli.render import messages as render
     from allycli.render import words
 
-    ctx = shell.context()
-    console = shell.console()
+    ctx = session.context()
+    console = terminal.console()
     if show_prompts:
         chosen = journal.prompts_for(ctx.load_prompts(), pillar=pillar, action_type=action_type)
         console.print(render.prompt_table(chosen))
@@ -131,7 +133,7 @@ def reflect(
             return
         console.print(render.reflections(found, ctx.today))
         return
-    on = shell.parse_day(day, ctx.today) or ctx.today
+    on = session.parse_day(day, ctx.today) or ctx.today
     if edit and answer is not None:
         from allycli.core.errors import UsageError
 
@@ -147,11 +149,11 @@ def reflect(
         console.print(words.user_text(f"(prompt {prompt.id})", "dim"))
     if edit:
         about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
-        text = shell.edit_text("", about=about, name="answer")
+        text = terminal.edit_text("", about=about, name="answer")
     elif typed and sys.stdin.isatty():
-        text = shell.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
+        text = terminal.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
     elif typed:
-        text = shell.read_stdin()
+        text = terminal.read_stdin()
     else:
         text = answer
     if answered and (text or "").strip():
@@ -181,7 +183,7 @@ def _note_from_editor(
     if minutes is not None and minutes > 24 * 60:
         raise UsageError("--minutes must be a whole number from 1 to 1440.")
     what = f"{resolved.action_type} ({shown})" if resolved.action_type else shown
-    return shell.edit_text("", about=(f"A note on your practice: {what}",), name="note")
+    return terminal.edit_text("", about=(f"A note on your practice: {what}",), name="note")
 
 
 def list_entries(
@@ -190,17 +192,17 @@ def list_entries(
     ),
     until: str | None = typer.Option(None, "--until", help="Up to this day.", autocompletion=DATES),
     pillar: str | None = typer.Option(
-        None, "--pillar", "-p", help="Only this pillar.", autocompletion=shell.complete_pillar
+        None, "--pillar", "-p", help="Only this pillar.", autocompletion=completion.complete_pillar
     ),
     action_type: str | None = typer.Option(
-        None, "--type", "-t", help="Only this action type.", autocompletion=shell.complete_type
+        None, "--type", "-t", help="Only this action type.", autocompletion=completion.complete_type
     ),
     limit: int | None = typer.Option(
         None,
         "--limit",
         metavar="N",
         help="At most this many: a whole number, 1 or more.",
-        callback=shell.at_least_one("--limit", "a whole number"),
+        callback=boundary.at_least_one("--limit", "a whole number"),
     ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
@@ -210,9 +212,9 @@ def list_entries(
     from allycli.journal import practice as journal
     from allycli.store.queries import Filters
 
-    ctx = shell.context()
-    start = shell.parse_day(since, ctx.today, "--since")
-    end = shell.parse_day(until, ctx.today, "--until")
+    ctx = session.context()
+    start = session.parse_day(since, ctx.today, "--since")
+    end = session.parse_day(until, ctx.today, "--until")
     if start and end:
         explicit_range(start, end)
     filters = Filters(
@@ -224,12 +226,12 @@ def list_entries(
     )
     found = journal.entries(ctx, filters)
     if as_json:
-        shell.print_json([r.to_json() for r in found])
+        terminal.print_json([r.to_json() for r in found])
         return
     from allycli.render import messages as render
 
     rows = list(found)
-    console = shell.console()
+    console = terminal.console()
     if not rows:
         console.print("No entries match. `ally log` records one.")
         return
@@ -243,7 +245,7 @@ def delete(
         None,
         metavar="[ID]",
         help="The id shown by `ally list` (4 or more of its first characters).",
-        autocompletion=shell.complete_entry_id,
+        autocompletion=completion.complete_entry_id,
     ),
     last: bool = typer.Option(False, "--last", help="The entry created most recently."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask first."),
@@ -255,7 +257,7 @@ def delete(
 
     if (entry_id is None) == (not last):
         raise UsageError("Give an entry's ID, or --last for the most recent one (not both).")
-    ctx = shell.context()
+    ctx = session.context()
     record = editing.find(ctx, entry_id)
     named = render_entry.name(record, ctx.today)
     if last:
@@ -271,10 +273,10 @@ def delete(
 def register(app: typer.Typer) -> None:
     app.command(
         help=LOG_HELP,
-        epilog=shell.examples("ally log protest --note 'Joined the housing march' --minutes 90"),
+        epilog=boundary.examples("ally log protest --note 'Joined the housing march' --minutes 90"),
     )(log)
     app.command(
-        epilog=shell.examples(
+        epilog=boundary.examples(
             "ally reflect",
             "ally reflect --answer 'They asked for funds, not advice.'",
             "ally reflect --list",
@@ -283,6 +285,6 @@ def register(app: typer.Typer) -> None:
     )(reflect)
     app.command(
         "list",
-        epilog=shell.examples("ally list --since monday", "ally list --type voting --json"),
+        epilog=boundary.examples("ally list --since monday", "ally list --type voting --json"),
     )(list_entries)
-    app.command(epilog=shell.examples("ally delete 3f2a9c1e", "ally delete --last"))(delete)
+    app.command(epilog=boundary.examples("ally delete 3f2a9c1e", "ally delete --last"))(delete)

@@ -1,7 +1,7 @@
 """The commands that review the journal: `ally report` and `ally calendar`.
 
-cli.py calls `register(app)` right after `reflect`, so `ally --help` keeps its order; as
-thin as cli.py's own commands, and nothing heavy is imported at module level.
+app.py calls `register(app)` and lists the commands in the order of `ally --help`; as
+thin as the other commands, and nothing heavy is imported at module level.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from allycli.cli.common import DATE_HELP, DATES
-from allycli.shell import terminal as shell
+from allycli.shell import boundary, completion, session, terminal
 
 
 def report(
@@ -35,14 +35,14 @@ def report(
 
     if as_json and (svg is not None or html is not None):
         raise UsageError(f"Choose --json or {'--svg' if svg is not None else '--html'}, not both.")
-    ctx = shell.context()
+    ctx = session.context()
     if sum((week, month, year, since is not None)) > 1:
         raise UsageError("Choose one of --week, --month, --year or --since.")
     if until is not None and since is None:
         raise UsageError("--until goes with --since; add --since DATE.")
     if since is not None:
-        start = shell.parse_since(since, ctx.today)
-        end = shell.parse_until(until, ctx.today) if until else ctx.today
+        start = session.parse_since(since, ctx.today)
+        end = session.parse_until(until, ctx.today) if until else ctx.today
         period = dates.explicit_range(start, end)
     elif month:
         period = dates.month_of(ctx.today)
@@ -52,7 +52,7 @@ def report(
         period = dates.week_of(ctx.today)
     result = reporting.report(ctx, period)
     if as_json:
-        shell.print_json(result.to_json())
+        terminal.print_json(result.to_json())
         return
     from allycli.render import report as render_report
 
@@ -70,10 +70,10 @@ def calendar(
         None, "--until", help="End of the range (default today).", autocompletion=DATES
     ),
     pillar: str | None = typer.Option(
-        None, "--pillar", "-p", help="Only this pillar.", autocompletion=shell.complete_pillar
+        None, "--pillar", "-p", help="Only this pillar.", autocompletion=completion.complete_pillar
     ),
     action_type: str | None = typer.Option(
-        None, "--type", "-t", help="Only this action type.", autocompletion=shell.complete_type
+        None, "--type", "-t", help="Only this action type.", autocompletion=completion.complete_type
     ),
     svg: Path | None = typer.Option(None, "--svg", help="Write the picture to an SVG file."),
     html: Path | None = typer.Option(None, "--html", help="Write the picture to an HTML file."),
@@ -87,7 +87,7 @@ def calendar(
     from allycli.journal import reporting
     from allycli.render import picture
 
-    ctx = shell.context()
+    ctx = session.context()
     if pillar and action_type:
         raise UsageError("Choose --pillar or --type, not both.")
     if year is not None and since is not None:
@@ -95,8 +95,8 @@ def calendar(
     if until is not None and since is None:
         raise UsageError("--until goes with --since; add --since DATE.")
     if since is not None:
-        start = shell.parse_since(since, ctx.today)
-        end = shell.parse_until(until, ctx.today) if until else ctx.today
+        start = session.parse_since(since, ctx.today)
+        end = session.parse_until(until, ctx.today) if until else ctx.today
         explicit_range(start, end)
     else:
         chosen = ctx.today.year if year is None else year
@@ -116,7 +116,7 @@ def _show_picture(view: object, svg: Path | None, html: Path | None, width: int)
     from allycli.render import picture
 
     if svg is None and html is None:
-        shell.console().print(view)
+        terminal.console().print(view)
         return
     for fmt, path in (("svg", svg), ("html", html)):
         if path is not None:
@@ -126,14 +126,14 @@ def _show_picture(view: object, svg: Path | None, html: Path | None, width: int)
 
 def register(app: typer.Typer) -> None:
     app.command(
-        epilog=shell.examples(
+        epilog=boundary.examples(
             "ally report",
             "ally report --month",
             "ally report --since 2026-01-01 --until 2026-03-31 --json",
         ),
     )(report)
     app.command(
-        epilog=shell.examples(
+        epilog=boundary.examples(
             "ally calendar",
             "ally calendar 2025 --pillar listening",
             "ally calendar --svg practice.svg",

@@ -1,6 +1,6 @@
-"""The `ally rhythm` and `ally pause` commands: thin, like the rest of cli.py.
+"""The `ally rhythm` and `ally pause` commands.
 
-cli.py calls `register(app)`; nothing heavy is imported at module level.
+app.py calls `register(app)`; nothing heavy is imported at module level.
 """
 
 from __future__ import annotations
@@ -8,18 +8,20 @@ from __future__ import annotations
 import typer
 
 from allycli.cli.common import DATE_HELP
-from allycli.shell import terminal as shell
+from allycli.shell import boundary, completion, session, terminal
 
 
 def rhythm(
     category: str | None = typer.Argument(
         None,
         help="practice, a pillar or an action type (aliases and prefixes work).",
+        autocompletion=completion.complete_category,
         show_default=False,
     ),
     spec: str | None = typer.Argument(
         None,
         help="N/day, N/week, N/month, N/Kd, Mmin/week (and the like), off or default.",
+        autocompletion=completion.complete_rhythm_spec,
         show_default=False,
     ),
     as_json: bool = typer.Option(False, "--json", help="Print every category as JSON."),
@@ -28,7 +30,7 @@ def rhythm(
     from allycli.journal import rhythms as rhythm_cases
     from allycli.render import rhythms as render_rhythms
 
-    ctx = shell.context()
+    ctx = session.context()
     if spec is not None:
         assert category is not None
         if as_json:
@@ -36,16 +38,16 @@ def rhythm(
 
             raise UsageError("--json lists rhythms; leave it out when setting one.")
         change = rhythm_cases.set_rhythm(ctx, category, spec)
-        shell.console().print(render_rhythms.rhythm_changed(change), soft_wrap=True)
+        terminal.console().print(render_rhythms.rhythm_changed(change), soft_wrap=True)
         return
     views = rhythm_cases.list_rhythms(ctx)
     if category is not None:
         wanted = rhythm_cases.resolve_category(category)
         views = tuple(v for v in views if v.category == wanted)
     if as_json:
-        shell.print_json([v.to_json() for v in views])
+        terminal.print_json([v.to_json() for v in views])
         return
-    shell.console().print(render_rhythms.rhythm_table(views))
+    terminal.console().print(render_rhythms.rhythm_table(views))
 
 
 def pause(
@@ -71,7 +73,7 @@ def pause(
     from allycli.journal import rhythms as rhythm_cases
     from allycli.render import rhythms as render_rhythms
 
-    ctx = shell.context()
+    ctx = session.context()
     modes = sum((show_list, end is not None, cancel is not None))
     adding = bool(categories) or since is not None or until is not None or note is not None
     if modes > 1 or (modes and adding):
@@ -80,11 +82,11 @@ def pause(
         )
     if as_json and not show_list:
         raise UsageError("--json goes with --list: `ally pause --list --json`.")
-    console = shell.console()
+    console = terminal.console()
     if show_list:
         found = rhythm_cases.list_pauses(ctx)
         if as_json:
-            shell.print_json([p.to_json() for p in found])
+            terminal.print_json([p.to_json() for p in found])
         elif not found:
             console.print("No pauses. `ally pause --since DATE --until DATE` adds one.")
         else:
@@ -104,7 +106,7 @@ def pause(
         return
     start = dates.parse_date(since, ctx.today, allow_future=True) if since else None
     stop = dates.parse_date(until, ctx.today, allow_future=True) if until else None
-    text = shell.read_stdin() if note == "-" else note
+    text = terminal.read_stdin() if note == "-" else note
     added = rhythm_cases.add_pause(ctx, categories or [], start, stop, text)
     console.print(render_rhythms.pause_added(added, ctx.today), soft_wrap=True)
 
@@ -113,7 +115,7 @@ def register(app: typer.Typer) -> None:
     app.command(
         # a spec such as -1min/day is an argument to refuse with a hint, not an option
         context_settings={"ignore_unknown_options": True},
-        epilog=shell.examples(
+        epilog=boundary.examples(
             "ally rhythm",
             "ally rhythm listening 3/week",
             "ally rhythm money 1/month",
@@ -122,7 +124,7 @@ def register(app: typer.Typer) -> None:
         ),
     )(rhythm)
     app.command(
-        epilog=shell.examples(
+        epilog=boundary.examples(
             "ally pause --since 2026-12-21 --until 2026-12-27 --note 'family'",
             "ally pause protest --since today --until 2026-12-31",
             "ally pause --list",

@@ -1,6 +1,6 @@
 """The `ally sync` command: exchange changes with a PostgreSQL hub (the work is in sync/).
 
-cli.py calls `register(app)`; psycopg and cryptography load only inside the command.
+app.py calls `register(app)`; psycopg and cryptography load only inside the command.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import os
 
 import typer
 
-from allycli.shell import terminal as shell
+from allycli.shell import boundary, session
 
 
 def sync_(
@@ -36,7 +36,7 @@ def sync_(
 
     if sum((show_key, status, forget)) > 1:
         raise UsageError("Choose one of --show-key, --status or --forget.")
-    ctx = shell.context()
+    ctx = session.context()
     url = url or os.environ.get("ALLY_SYNC_URL") or None
     key = os.environ.get("ALLY_SYNC_KEY") or None
     if show_key:
@@ -53,7 +53,7 @@ def sync_(
 def register(app: typer.Typer) -> None:
     app.command(
         "sync",
-        epilog=shell.examples(
+        epilog=boundary.examples(
             "ally sync --url postgresql://me@db.example.org/ally", "ally sync", "ally sync --status"
         ),
     )(sync_)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from allycli.core.errors import UsageError
 
@@ -100,14 +100,14 @@ def explicit_range(since: date, until: date) -> Period:
     return Period(since, until, "range")
 
 
-def days_between(earlier: date, later: date) -> int:
-    return (later - earlier).days
-
-
 # -- naming days for people ----------------------------------------------------------------
 
 WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 def day_name(d: date, *, year: bool = False) -> str:
@@ -130,3 +130,9 @@ def spoken(d: date, today: date) -> str:
     if ago > 0:
         return f"{shown} ({ago} day{'' if ago == 1 else 's'} ago)"
     return shown
+
+
+def stamp(now: datetime) -> str:
+    """A time as stored (created_at, updated_at, deleted_at): ISO 8601 with its offset, to
+    the microsecond. Every write names its time through here."""
+    return now.isoformat(timespec="microseconds")

@@ -88,7 +88,7 @@ def _indent(text: str) -> str:
 def read_jsonl(lines: Iterable[str], name: str, latest: date | None = None) -> Iterator[Any]:
     """Parse and validate each line; raises DataFileError naming the first bad line.
 
-    Yields Records, and rhythm and pause objects (exchange_objects) for their lines.
+    Yields Records, and rhythm and pause objects (core/objects.py) for their lines.
     `latest` is the last day an entry may have (import takes dates up to tomorrow).
     """
     from allycli.core.objects import is_object, parse_object

@@ -10,11 +10,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from allycli.core.dates import MONTH_ABBR
 from allycli.core.streaks import Streak, daily_streak
 
 # Shade levels: none, 1, 2, 3 or more practice entries on a day.
 LEVELS = 4
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def layout(
                 to_come = day > today and n == 0
                 row.append(Cell(day, n, level(n), day in paused_set and n == 0, to_come))
                 if day.day == 1 or day == start:
-                    months.append((len(weeks), _MONTHS[day.month - 1]))
+                    months.append((len(weeks), MONTH_ABBR[day.month - 1]))
             else:
                 row.append(None)
             day += timedelta(days=1)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from allycli.core.dates import Period
+from allycli.core.dates import MONTH_ABBR, WEEKDAY_ABBR, Period
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 
 
@@ -71,7 +71,7 @@ def bucket_plan(period: Period) -> list[tuple[str, date, date]]:
     """How a period is sliced for its overview: days for a week, weeks for a month..."""
     if period.kind == "week" or (period.kind == "range" and period.days <= 14):
         return [
-            ((d := period.start + timedelta(days=i)).strftime("%a"), d, d)
+            (WEEKDAY_ABBR[(d := period.start + timedelta(days=i)).weekday()], d, d)
             for i in range(period.days)
         ]
     if period.kind == "month" or (period.kind == "range" and period.days <= 93):
@@ -88,7 +88,8 @@ def bucket_plan(period: Period) -> list[tuple[str, date, date]]:
         nxt = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
         end = min(nxt - timedelta(days=1), period.end)
         # a year's months need no year; elsewhere "Jun 2026", never "Jun 26" (a date?)
-        label = start.strftime("%b") if period.kind == "year" else start.strftime("%b %Y")
+        month = MONTH_ABBR[start.month - 1]
+        label = month if period.kind == "year" else f"{month} {start.year}"
         plan.append((label, start, end))
         start = end + timedelta(days=1)
     return plan
@@ -97,10 +98,10 @@ def bucket_plan(period: Period) -> list[tuple[str, date, date]]:
 def week_label(start: date, end: date) -> str:
     """A week's slice in words: "2-8 Nov", "28 Sep-4 Oct", or "Sun 1 Nov" for one day."""
     if start == end:
-        return start.strftime("%a ") + f"{start.day} " + start.strftime("%b")
+        return f"{WEEKDAY_ABBR[start.weekday()]} {start.day} {MONTH_ABBR[start.month - 1]}"
     if start.month == end.month:
-        return f"{start.day}-{end.day} " + end.strftime("%b")
-    return f"{start.day} " + start.strftime("%b") + f"-{end.day} " + end.strftime("%b")
+        return f"{start.day}-{end.day} {MONTH_ABBR[end.month - 1]}"
+    return f"{start.day} {MONTH_ABBR[start.month - 1]}-{end.day} {MONTH_ABBR[end.month - 1]}"
 
 
 def buckets(period: Period, daily: Mapping[tuple[date, str], int]) -> tuple[Bucket, ...]:

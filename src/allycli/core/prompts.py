@@ -28,34 +28,10 @@ class Prompt:
     text: str
 
 
-def builtin_path() -> Path:
-    """Where the shipped prompts live: inside the installed package, or the source tree."""
-    package = Path(__file__).resolve().parents[1]  # allycli/, above core/
-    packaged = package / "data" / "prompts.yaml"
-    if packaged.is_file():
-        return packaged
-    return package.parents[1] / "data" / "prompts.yaml"
-
-
-def load(paths: Iterable[Path]) -> tuple[Prompt, ...]:
-    """Prompts from each file in turn; a later file's id replaces an earlier one's."""
-    merged: dict[str, Prompt] = {}
-    for path in paths:
-        for prompt in load_file(path):
-            merged[prompt.id] = prompt
-    return tuple(merged.values())
-
-
-def load_file(path: Path) -> list[Prompt]:
+def parse(raw: str, path: Path) -> list[Prompt]:
+    """The prompts of one file's text (YAML), validated; `path` names it in messages."""
     import yaml  # heavy: only when prompts are needed
 
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataFileError(f"The prompts file {path} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or "it is not UTF-8 text"
-        raise DataFileError(f"The prompts file {path} cannot be read: {reason}.") from None
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:

@@ -18,7 +18,7 @@ PILLAR_MEANINGS: dict[str, str] = {
     "or agenda-setting",
 }
 
-# key -> default pillar, in the order of DESIGN.md
+# key -> default pillar, in the vocabulary's order
 ACTION_TYPES: dict[str, str] = {
     "protest": "action",
     "advocacy": "action",

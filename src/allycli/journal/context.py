@@ -12,10 +12,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from allycli.core import prompts
 from allycli.core.errors import Interrupted, StorageError
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
+from allycli.store import promptfiles
 from allycli.store.database import Store
 
 T = TypeVar("T")
@@ -31,17 +31,12 @@ class Context:
     tmp_drafts_dir: Path | None = None  # $TMPDIR/ally-<uid>, the last resort
 
     def load_prompts(self) -> tuple[Prompt, ...]:
-        return prompts.load(self.prompt_paths)
+        return promptfiles.load(self.prompt_paths)
 
     def draft_folders(self) -> tuple[Path, ...]:
         from allycli.store.drafts import folders
 
         return folders(self.store.path, self.drafts_dir, self.tmp_drafts_dir)
-
-
-def stamp(now: datetime) -> str:
-    """A time as stored: ISO 8601 with its offset, to the microsecond."""
-    return now.isoformat(timespec="microseconds")
 
 
 def check_text(text: str, what: str) -> str:

@@ -47,8 +47,7 @@ def backups_of(store: Store) -> list[Path]:
 def checkup(
     store: Store, prompt_paths: Sequence[Path], draft_folders: Sequence[Path] = ()
 ) -> list[Check]:
-    from allycli.core import prompts
-    from allycli.store import drafts
+    from allycli.store import drafts, promptfiles
 
     checks: list[Check] = []
     db = store.path
@@ -66,7 +65,7 @@ def checkup(
         checks += _database_checks(store)
     for path in prompt_paths:
         try:
-            n = len(prompts.load_file(path))
+            n = len(promptfiles.load_file(path))
             count = "1 prompt" if n == 1 else f"{n} prompts"
             checks.append(Check("prompts", True, f"{path} ({count})"))
         except AllyError as exc:

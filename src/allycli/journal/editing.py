@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from allycli.core import taxonomy
+from allycli.core.dates import stamp
 from allycli.core.errors import UsageError
 from allycli.core.filters import Filters
 from allycli.core.folding import fold
 from allycli.core.intake import storable
 from allycli.core.records import Record
-from allycli.journal.context import Context, save, stamp
+from allycli.journal.context import Context, save
 from allycli.store import entries as entrydb
 
 
@@ -55,7 +56,8 @@ def clean_text(text: str, what: str) -> str:
 
 
 def apply(record: Record, changes: Changes, updated_at: str) -> Edited:
-    """The entry as edited: the edit rules of DESIGN.md, "Writing, fixing and finding"."""
+    """The entry as edited: `--type` brings its default pillar unless
+    `--pillar` is given, `--type none` removes it, and `--note ""` clears a note."""
     practice = record.kind == "practice"
     if practice and changes.answer is not None:
         raise UsageError("--answer is for reflections; this is a practice entry: use --note.")
@@ -128,11 +130,7 @@ def later_than(previous: str, now: str) -> str:
     before, at = datetime.fromisoformat(previous), datetime.fromisoformat(now)
     if at > before:
         return now
-    return (
-        (before + timedelta(microseconds=1))
-        .astimezone(at.tzinfo)
-        .isoformat(timespec="microseconds")
-    )
+    return stamp((before + timedelta(microseconds=1)).astimezone(at.tzinfo))
 
 
 def _write(ctx: Context, record: Record) -> None:

@@ -3,7 +3,7 @@
 The report and the calendar are reporting.py's.
 
 Nothing here reads the clock, the environment or the terminal: `Context` carries
-`today` and `now`. SQLModel (through queries.py) is imported only by reading use cases.
+`today` and `now`. SQLModel (through store/queries.py) is imported only by reading use cases.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from allycli.core import prompts, taxonomy
+from allycli.core.dates import stamp
 from allycli.core.errors import AllyError, StorageError, UsageError
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
-from allycli.journal.context import Context, check_text, save, stamp
+from allycli.journal.context import Context, check_text, save
 
 # -- log -----------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Use cases that review the journal: the report of a period and the calendar of days.
 
-Like journal.py, each takes a Context from the shell and reads nothing of the clock, the
-environment or the terminal; SQLModel (through queries.py) loads inside the functions.
+Like journal/practice.py, each takes a Context from the shell and reads nothing of the clock, the
+environment or the terminal; SQLModel (through store/queries.py) loads inside the functions.
 """
 
 from __future__ import annotations

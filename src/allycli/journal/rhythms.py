@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from allycli.core import rhythms, streaks, taxonomy
+from allycli.core.dates import stamp
 from allycli.core.errors import UsageError
 from allycli.core.insights import Gap
 from allycli.core.objects import Pause, RhythmSetting
@@ -148,7 +149,7 @@ class RhythmChange:
 def set_rhythm(ctx: Context, category_word: str, spec_word: str) -> RhythmChange:
     category = resolve_category(category_word)
     setting = rhythms.parse_setting(spec_word)
-    now = ctx.now.isoformat(timespec="microseconds")
+    now = stamp(ctx.now)
 
     def write() -> RhythmChange:
         with ctx.store.writing() as conn:
@@ -208,7 +209,7 @@ def add_pause(
         from allycli.core.intake import storable
 
         note = storable(note, "note").strip() or None
-    now = ctx.now.isoformat(timespec="microseconds")
+    now = stamp(ctx.now)
     pause = Pause(str(uuid.uuid4()), since, until, categories, note, now, now)
 
     def write() -> Pause:
@@ -233,7 +234,7 @@ class PauseChange:
 def end_pause(ctx: Context, id_prefix: str) -> PauseChange:
     """End a pause yesterday: the days already rested stay paused."""
     yesterday = ctx.today - timedelta(days=1)
-    now = ctx.now.isoformat(timespec="microseconds")
+    now = stamp(ctx.now)
     with ctx.store.writing() as conn:
         pause = rhythm_store.find_pause(conn, id_prefix)
         if pause.since > yesterday:
@@ -250,7 +251,7 @@ def end_pause(ctx: Context, id_prefix: str) -> PauseChange:
 
 
 def cancel_pause(ctx: Context, id_prefix: str) -> PauseChange:
-    now = ctx.now.isoformat(timespec="microseconds")
+    now = stamp(ctx.now)
     with ctx.store.writing() as conn:
         pause = rhythm_store.find_pause(conn, id_prefix)
         rhythm_store.delete_pause(conn, pause.id, now)

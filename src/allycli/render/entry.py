@@ -1,6 +1,6 @@
 """One entry in full (`ally show`), search hits, and the lines that name an entry.
 
-Like render.py: results in, Rich renderables (or plain lines) out; user text always goes
+Like render/messages.py: results in, Rich renderables (or plain lines) out; user text always goes
 through words.clean, so stored text can never drive the terminal.
 """
 

@@ -33,7 +33,7 @@ STYLES = ("dim", "green4", "green3", "bold bright_green")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LABEL = 4  # "Mon "
 _REMOTE_FONT = re.compile(r',\s*url\("https?://[^"]*"\)\s*format\("[^"]*"\)')
-STACK_BELOW = 60  # DESIGN.md: below 60 columns the two half-years stack
+STACK_BELOW = 60  # below 60 columns the two half-years stack
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ def save(renderable: RenderableType, path: Path, fmt: str, width: int) -> Path:
     console.print(renderable)
     if fmt == "svg":
         # Rich's SVG asks a CDN for its font: keep the local font only, so that opening
-        # the picture tells no one anything (DESIGN.md: private by default).
+        # the picture tells no one anything (private by default).
         text = _REMOTE_FONT.sub("", console.export_svg(title="ally"))
     else:
         text = console.export_html(inline_styles=True)

@@ -1,6 +1,6 @@
 """The report (`ally report`): header, overview, counts and streaks, gaps, learning prompts.
 
-Results -> Rich renderables, like render.py, whose word helpers and `user_text` it uses;
+Results -> Rich renderables, with render/words.py's plurals, day names and `user_text`;
 never opens the database, never exits, never reads the clock.
 """
 
@@ -12,6 +12,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from allycli.core.dates import MONTH_NAMES
 from allycli.core.rhythms import PAUSED
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 from allycli.render import words
@@ -26,10 +27,6 @@ if TYPE_CHECKING:
     from allycli.core.insights import Bucket, Gap
     from allycli.journal.reporting import Report
 
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
-)  # fmt: skip
 _KIND_NAMES = {"pillar": "pillar", "action_type": "action type", "practice": "all practice"}
 MAX_GAPS = 5  # the most neglected; the rest are counted
 # Beyond this many slices the overview turns on its side so it still fits 80 columns.
@@ -49,7 +46,7 @@ def period_title(r: Report) -> str:
         span = f"{words.day(start, year=start.year != end.year)} to {words.day(end, year=True)}"
         return f"This week, {span}" if r.today in period else f"Week of {span}"
     if period.kind == "month":
-        name = f"This month, {_MONTH_NAMES[start.month - 1]} {start.year}"
+        name = f"This month, {MONTH_NAMES[start.month - 1]} {start.year}"
         return f"{name}: {words.day(start)} to {words.day(end)}"
     if period.kind == "year":
         return f"This year, {start.year}: {words.short(start)} to {words.short(end)}"

@@ -222,7 +222,7 @@ def pause_table(pauses: Sequence[Pause], today: date) -> Table:
     return table
 
 
-def pause_added(p: Pause, today: date) -> Text:
+def pause_added(p: Pause, today: date | None = None) -> Text:
     return Text(
         f"Paused {_covers(p)} from {_span(p, today)}; id {p.id[:8]}. Paused days keep streaks and "
         "momentum as they are and are no gap."
@@ -265,7 +265,3 @@ def progress(found: Sequence[Progress], *, without_minutes: bool = False) -> str
 def report_rhythms(views: Sequence[RhythmView], today: date, as_of: date) -> RenderableType:
     title = "Rhythms" if as_of >= today else f"Rhythms on {words.day(as_of)}"
     return _Fit([v for v in views if v.status is not None], title)
-
-
-def more_gaps(hidden: int) -> Text:
-    return Text(f"and {hidden} more", style="dim")

@@ -12,6 +12,8 @@ import re
 import sys
 from pathlib import Path
 
+from allycli.shell import session
+
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
 FORMATS = (("jsonl", "lossless, one object a line"), ("csv", "for spreadsheets"),
            ("md", "a readable journal"))  # fmt: skip
@@ -114,3 +116,60 @@ def handle_shell_option(option: str, shell: str) -> int:
         "(ally must be on your PATH).\n"
     )
     return 0
+
+
+# -- the completers that options name (autocompletion=...) ---------------------------------
+
+
+def complete_activity(incomplete: str) -> list[str]:
+    from allycli.core.taxonomy import ACTION_TYPES, ALIASES, PILLARS
+
+    words = [*ACTION_TYPES, *(p for p in PILLARS if p not in ACTION_TYPES), *ALIASES]
+    return [w for w in words if w.startswith(incomplete.lower())]
+
+
+def complete_pillar(incomplete: str) -> list[str]:
+    from allycli.core.taxonomy import PILLARS
+
+    return [p for p in PILLARS if p.startswith(incomplete.lower())]
+
+
+def complete_type(incomplete: str) -> list[str]:
+    from allycli.core.taxonomy import ACTION_TYPES
+
+    return [t for t in ACTION_TYPES if t.startswith(incomplete.lower())]
+
+
+def complete_date(incomplete: str) -> list[str]:
+    return dates(incomplete)
+
+
+def complete_format(incomplete: str) -> list[tuple[str, str]]:
+    return formats(incomplete)
+
+
+def complete_prompt(incomplete: str) -> list[tuple[str, str]]:
+    from allycli.core.errors import AllyError
+
+    try:
+        paths = session.prompt_paths()
+    except AllyError:
+        return []
+    return prompt_ids(incomplete, paths)
+
+
+def complete_entry_id(incomplete: str) -> list[tuple[str, str]]:
+    """Entry ids for `show`, `edit` and `delete`."""
+    return entry_ids(incomplete, session.db_path())
+
+
+def complete_category(incomplete: str) -> list[str]:
+    """What `ally rhythm` takes first: practice, a pillar or an action type."""
+    from allycli.core.taxonomy import ACTION_TYPES, PILLARS
+
+    words = ["practice", *PILLARS, *(t for t in ACTION_TYPES if t not in PILLARS)]
+    return [w for w in words if w.startswith(incomplete.lower())]
+
+
+def complete_rhythm_spec(incomplete: str) -> list[tuple[str, str]]:
+    return rhythm_specs(incomplete)

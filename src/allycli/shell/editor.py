@@ -4,7 +4,7 @@ The file is made for the user alone (0600) in a folder of ally's own (0700), nev
 shared temp folder. The editor's exit status is checked: on success the file is removed;
 when the editor does not finish well, or what it left cannot be stored, the file is kept
 and the message names it, so that nothing written is lost. The caller passes the editor
-command (shell.py reads $VISUAL and $EDITOR), so this module reads no environment.
+command (shell/terminal.py reads $VISUAL and $EDITOR), so this module reads no environment.
 """
 
 from __future__ import annotations

@@ -147,36 +147,6 @@ def wrap_line(line: str, width: int, start: int = 0) -> str:
     return "\n".join(rows)
 
 
-class AsciiStream:
-    """A text stream for a terminal without Unicode: ally's own glyphs become ASCII look-alikes;
-    Rich sees an ASCII encoding and draws its tables with ASCII boxes."""
-
-    GLYPHS = str.maketrans(
-        {"\N{MIDDLE DOT}": ".", "\N{HORIZONTAL ELLIPSIS}": "...", "\N{EM DASH}": "-",
-         "\N{EN DASH}": "-", "\N{LIGHT SHADE}": "+", "\N{MEDIUM SHADE}": "*",
-         "\N{FULL BLOCK}": "#", "\N{RIGHT SINGLE QUOTATION MARK}": "'",
-         "\N{LEFT DOUBLE QUOTATION MARK}": '"', "\N{RIGHT DOUBLE QUOTATION MARK}": '"',
-         "\N{RIGHTWARDS ARROW}": "->", "\N{REPLACEMENT CHARACTER}": "?",
-         "\N{PILCROW SIGN}": "|"}
-    )  # fmt: skip
-
-    def __init__(self, raw: Any) -> None:
-        self._raw = raw
-        self.encoding = "ascii"
-
-    def write(self, text: str) -> int:
-        return int(self._raw.write(text.translate(self.GLYPHS)))
-
-    def flush(self) -> None:
-        self._raw.flush()
-
-    def isatty(self) -> bool:
-        return bool(self._raw.isatty())
-
-    def fileno(self) -> int:
-        return int(self._raw.fileno())
-
-
 def wrap_terminal_streams() -> None:
     """Wrap standard output and standard error at words when they are a terminal."""
     if _a_terminal(sys.stdout):

@@ -3,14 +3,13 @@
 This module speaks SQL through the standard library's sqlite3 only, so the write path
 (`ally log`, `ally reflect`, `ally delete`, `ally import`) never imports SQLModel.
 Opening a connection (checks, pragmas, migrations, file modes) is opening.py's.
-Reads and reports go through SQLModel in queries.py, on connections made here.
+Reads and reports go through SQLModel in store/queries.py, on connections made here.
 A test ties ENTRY_COLUMNS and the migrations' DDL to models.Entry.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +33,7 @@ from allycli.store.opening import (  # noqa: F401 - APP_ID and SQLITE_HEADER re-
     vacuum_into,
     writable_side_files,
 )
+from allycli.store.privatefile import claim_new
 from allycli.store.schema import ENTRY_COLUMNS, MIGRATIONS, SCHEMA_VERSION, Migration  # noqa: F401 - re-exported
 
 DEFAULT_BUSY_TIMEOUT = 30.0
@@ -191,10 +191,10 @@ class Store:
             finally:
                 conn.close()
 
-    def backup(self, dest: Path | None = None, stamp: str = "") -> Path:
+    def backup(self, dest: Path | None = None, stamp: str = "", label: str = "") -> Path:
         """A consistent snapshot of the live database, written for the user alone.
 
-        Without `dest`, a new file `backups/ally-STAMP.db` beside the database, claimed with
+        Without `dest`, a new file `backups/ally-STAMP[LABEL].db` beside the database, claimed with
         O_EXCL (`ally-STAMP-2.db` and so on when that name is taken, as by a second backup in
         the same second). Returns the file written.
         """
@@ -204,7 +204,7 @@ class Store:
                 folder.mkdir(mode=0o700, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"Cannot create the folder {folder}: {exc.strerror}.") from None
-            dest = _claim_new(folder, f"ally-{stamp}", ".db")
+            dest = claim_new(folder, f"ally-{stamp}{label}", ".db")
             claimed = True
         elif dest.exists():
             raise StorageError(f"{dest} already exists; choose a new file for the backup.")
@@ -291,18 +291,3 @@ def bury(conn: sqlite3.Connection, object_id: str, kind: str, deleted_at: str) -
         "ON CONFLICT (id) DO UPDATE SET deleted_at = excluded.deleted_at, kind = excluded.kind",
         (object_id, kind, deleted_at),
     )
-
-
-def _claim_new(folder: Path, stem: str, suffix: str) -> Path:
-    """A new, empty file (0600) whose name no other process holds: STEM.db, STEM-2.db..."""
-    for n in range(1, 1000):
-        path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise StorageError(f"Cannot write the backup {path}: {exc.strerror}.") from None
-        os.close(fd)
-        return path
-    raise StorageError(f"{folder} holds too many backups named {stem}; move some aside.")

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from allycli.core.errors import StorageError
 from allycli.core.sanitize import json_text
 
 _NAME = re.compile(r"draft-[0-9a-f-]{1,64}\.jsonl")
@@ -105,23 +106,20 @@ def _usable(folder: Path, *, create_parents: bool) -> bool:
 
 
 def _write_new(folder: Path, stem: str, text: bytes) -> Path | None:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    for n in range(1, 100):
-        path = folder / (f"{stem}.jsonl" if n == 1 else f"{stem}-{n}.jsonl")
-        try:
-            fd = os.open(path, flags, 0o600)
-        except FileExistsError:
-            continue
-        except OSError:
-            return None
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except OSError:
-            with contextlib.suppress(OSError):
-                path.unlink()  # never leave half a private note behind
-            return None
-        return path
-    return None
+    from allycli.store.privatefile import claim_new
+
+    try:
+        path = claim_new(folder, stem, ".jsonl")
+    except StorageError:
+        return None
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.unlink()  # never leave half a private note behind
+        return None
+    return path

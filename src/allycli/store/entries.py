@@ -1,7 +1,7 @@
 """Entries read and written with plain sqlite3, for the commands that must start fast.
 
 `ally show`, `ally edit`, `ally search`, `ally delete --last` and the merge of `ally import`
-work on connections from store.py without loading SQLModel: whole-process time is what a
+work on connections from store/database.py without loading SQLModel: whole-process time is what a
 person feels, and SQLModel's import alone costs more than these queries.
 """
 

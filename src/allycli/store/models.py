@@ -1,6 +1,6 @@
 """The schema, defined once as SQLModel tables.
 
-The write path (store.py) does not import this module, to keep `ally log` fast; a test
+The write path (store/database.py) does not import this module, to keep `ally log` fast; a test
 ties its column lists and the migrations' DDL to these definitions.
 """
 

@@ -1,6 +1,6 @@
 """Opening the database file: checks that it is ally's, pragmas, migrations, file modes.
 
-Plain sqlite3, like store.py, whose Store opens every connection through here; store.py
+Plain sqlite3, like store/database.py, whose Store opens every connection through here; database.py
 holds the writes and backups. Nothing here imports SQLModel.
 """
 
@@ -199,22 +199,15 @@ def claim_backup(db: Path, version: int) -> Path:
     O_EXCL makes the name this process's alone: two processes upgrading at once must
     never write into one backup file together.
     """
-    n = 1
-    while True:
-        suffix = f".v{version}.bak" if n == 1 else f".v{version}.{n}.bak"
-        path = db.with_name(db.name + suffix)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            n += 1
-            continue
-        except OSError as exc:
-            raise StorageError(
-                f"Cannot write {path}, the copy kept before upgrading the database: "
-                f"{exc.strerror}. The database was left as it was."
-            ) from None
-        os.close(fd)
-        return path
+    from allycli.store.privatefile import claim_new
+
+    try:
+        return claim_new(db.parent, f"{db.name}.v{version}", ".bak", sep=".")
+    except StorageError as exc:
+        raise StorageError(
+            f"{exc.message.rstrip('.')} (the copy kept before upgrading the database); "
+            "the database was left as it was."
+        ) from None
 
 
 def vacuum_into(conn: sqlite3.Connection, dest: Path) -> None:

@@ -1,6 +1,7 @@
-"""Files ally writes for the user alone (exports, pictures): created 0600 under a temporary
-name beside the target, synced, then moved into place, so that no one else can read them at
-any moment and a failed write leaves no half file behind."""
+"""Files ally writes for the user alone: created 0600, never readable by anyone else at any
+moment. Exports and pictures are written under a temporary name beside the target, synced,
+then moved into place, so a failed write leaves no half file behind; backups and drafts take
+a new name with `claim_new`, the one free-name picker."""
 
 from __future__ import annotations
 
@@ -12,6 +13,24 @@ from pathlib import Path
 from typing import IO
 
 from allycli.core.errors import StorageError, UsageError
+
+
+def claim_new(folder: Path, stem: str, suffix: str, *, sep: str = "-") -> Path:
+    """A new, empty file (0600) whose name no other process holds: STEM+SUFFIX, else
+    STEM-2+SUFFIX and so on (SEP between). O_EXCL makes the name this process's alone, so two
+    processes at once never write into one file, and no check-then-create can race."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for n in range(1, 1000):
+        path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}{sep}{n}{suffix}")
+        try:
+            fd = os.open(path, flags, 0o600)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise StorageError(f"Cannot write {path}: {exc.strerror}.") from None
+        os.close(fd)
+        return path
+    raise StorageError(f"{folder} holds too many files named {stem}; move some aside.")
 
 
 @contextlib.contextmanager

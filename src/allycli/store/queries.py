@@ -1,4 +1,4 @@
-"""Reads and report aggregates, through SQLModel on connections that store.py opens.
+"""Reads and report aggregates, through SQLModel on connections that store/database.py opens.
 
 Aggregation happens in SQL, on the indexes the migrations create; streaks read
 distinct days, not rows.

@@ -92,16 +92,21 @@ def current_entries(store: Store) -> int | None:
         return None
 
 
-def restore(store: Store, backup: Backup, keep_as: Path) -> Restored:
-    """Keep the current file as `keep_as`, then copy the backup into the live database."""
+def restore(store: Store, backup: Backup, stamp: str) -> Restored:
+    """Keep the current file as `backups/ally-STAMP-before-restore.db` (a new name, claimed
+    with O_EXCL, when that one is taken), then copy the backup into the live database."""
     kept: Path | None = None
     if store.exists() and store.path.stat().st_size > 0:
         _refuse_foreign(store.path)
         try:
-            store.backup(keep_as)
+            kept = store.backup(stamp=stamp, label=BEFORE_RESTORE)
         except StorageError:  # a damaged journal, the very reason to restore: keep its bytes
-            _copy_raw(store.path, keep_as)
-        kept = keep_as
+            from allycli.store.privatefile import claim_new
+
+            folder = store.path.parent / "backups"
+            folder.mkdir(mode=0o700, exist_ok=True)
+            kept = claim_new(folder, f"ally-{stamp}{BEFORE_RESTORE}", ".db")
+            _copy_raw(store.path, kept)
     source = sqlite3.connect(_untouched(backup.path), uri=True)
     try:
         with translate_errors(store.path):
@@ -146,6 +151,9 @@ def _refuse_foreign(path: Path) -> None:
         )
 
 
+BEFORE_RESTORE = "-before-restore"
+
+
 def _copy_raw(db: Path, dest: Path) -> None:
     """The file's bytes as they are, with its write-ahead log beside the copy (what was
     committed may still be there), for someone who wants to rescue what they can."""
@@ -156,8 +164,9 @@ def _copy_raw(db: Path, dest: Path) -> None:
     pairs = [(db, dest)]
     if wal.exists() and wal.stat().st_size > 0:
         pairs.append((wal, dest.with_name(dest.name + "-wal")))
-    for source, target in pairs:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    for source, target in pairs:  # `dest` is claimed already (empty); its -wal is new
+        flags = os.O_WRONLY | os.O_CREAT | (0 if target == dest else os.O_EXCL)
+        fd = os.open(target, flags, 0o600)
         with os.fdopen(fd, "wb") as out, source.open("rb") as src:
             shutil.copyfileobj(src, out)
             out.flush()

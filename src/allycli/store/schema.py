@@ -1,7 +1,8 @@
 """The database schema as plain data: the entry columns and the ordered migrations.
 
-store.py applies these with sqlite3; a test ties both to the SQLModel tables in models.py.
-Migrations may call two SQL functions that store.py registers on every connection:
+store/database.py applies these with sqlite3; a test ties both to the SQLModel tables in
+store/models.py.
+Migrations may call two SQL functions that store/database.py registers on every connection:
 ally_us(iso) (integer UTC microseconds) and ally_fold(text, ...) (the search copy).
 """
 

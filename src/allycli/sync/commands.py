@@ -1,6 +1,6 @@
 """The use cases behind `ally sync`: sync, --status, --show-key, --forget.
 
-cli.py reads the environment (ALLY_SYNC_URL, ALLY_SYNC_KEY) and passes its values here.
+cli/ and shell/ read the environment (ALLY_SYNC_URL, ALLY_SYNC_KEY) and passes its values here.
 Nothing heavy loads before a command needs it, and a missing sync extra is one sentence.
 """
 

@@ -1,0 +1,139 @@
+"""What the shell reads to build a use case's Context: the environment, the clock, the
+folders ally keeps things in, and the DATE words of the command line (parsed against today).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from allycli.journal.context import Context
+
+
+def db_path() -> Path:
+    named = os.environ.get("ALLY_DB")
+    if named:
+        return Path(named).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("ally") / "ally.db"
+
+
+def prompt_paths() -> tuple[Path, ...]:
+    from allycli.core.errors import DataFileError
+    from allycli.store.promptfiles import builtin_path
+
+    named = os.environ.get("ALLY_PROMPTS")
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise DataFileError(f"ALLY_PROMPTS names {path}, which is not a file.")
+        return (builtin_path(), path)
+    import platformdirs
+
+    user = platformdirs.user_config_path("ally") / "prompts.yaml"
+    return (builtin_path(), user) if user.is_file() else (builtin_path(),)
+
+
+def context() -> Context:
+    from allycli.journal.context import Context
+    from allycli.store.database import DEFAULT_BUSY_TIMEOUT, Store
+
+    os.umask(0o077)  # everything ally creates is for the user alone
+    timeout = os.environ.get("ALLY_BUSY_TIMEOUT")  # seconds; for tests of lock waits
+    now = datetime.now().astimezone()
+    db = db_path()
+    warn_if_shared(db)
+    return Context(
+        store=Store(
+            db,
+            busy_timeout=float(timeout) if timeout else DEFAULT_BUSY_TIMEOUT,
+            on_wait=say_waiting,
+        ),
+        today=now.date(),
+        now=now,
+        prompt_paths=prompt_paths(),
+        drafts_dir=state_path() / "drafts",
+        tmp_drafts_dir=tmp_drafts_dir(),
+    )
+
+
+def say_waiting() -> None:
+    sys.stderr.write("ally: another program is using the database; waiting for it to finish...\n")
+    sys.stderr.flush()
+
+
+def state_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_state_path("ally")
+
+
+def tmp_drafts_dir() -> Path | None:
+    """$TMPDIR/ally-<uid>: the last place for a draft (drafts.py checks it is the user's)."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return None
+    return Path(os.environ.get("TMPDIR") or "/tmp") / f"ally-{getuid()}"
+
+
+def draft_folders(db: Path) -> tuple[Path, ...]:
+    from allycli.store.drafts import folders
+
+    return folders(db, state_path() / "drafts", tmp_drafts_dir())
+
+
+def warn_if_shared(db: Path) -> None:
+    import stat
+
+    from allycli.store.database import SQLITE_HEADER
+
+    try:
+        info = db.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return  # not a file to read (a FIFO would block): the store refuses it
+        shared = info.st_mode & 0o077
+        with db.open("rb") as fh:
+            ours = fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return
+    if shared and ours:
+        sys.stderr.write(f"ally: warning: {db} can be read by other users; run `chmod 600 {db}`.\n")
+
+
+def parse_day(text: str | None, today: date, option: str = "--date") -> date | None:
+    from allycli.core.dates import parse_date
+
+    return None if text is None else parse_date(text, today, option=option)
+
+
+def parse_since(text: str, today: date) -> date:
+    """A range's first day: a day up to today."""
+    from allycli.core.dates import parse_date
+    from allycli.core.errors import UsageError
+
+    day = parse_date(text, today, allow_future=True)
+    if day > today:
+        raise UsageError(
+            f"--since {day.isoformat()} is in the future; a range starts on a day up to today "
+            f"({today.isoformat()})."
+        )
+    return day
+
+
+def parse_until(text: str, today: date) -> date:
+    """A range's last day: a day up to today (a future day is refused)."""
+    from allycli.core.dates import parse_date
+    from allycli.core.errors import UsageError
+
+    day = parse_date(text, today, allow_future=True)
+    if day > today:
+        raise UsageError(
+            f"--until {day.isoformat()} is in the future; a range ends on a day up to today "
+            f"({today.isoformat()}). Leave --until out to end today."
+        )
+    return day
