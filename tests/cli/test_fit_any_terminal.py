@@ -146,12 +146,8 @@ def check(screen: str, pipe: str, columns: int, *, same: bool) -> None:
     for line in lines:  # a token longer than the width stands alone on its line
         if len(line.rstrip()) > columns:
             assert " " not in line.strip(), (line, screen)
-    words = set(" ".join(lines).split())
-    missing = [
-        w
-        for w in VARYING.sub("X", pipe).split()
-        if w not in VARYING.sub("X", " ".join(words)).split()
-    ]
+    on_screen_words = set(VARYING.sub("X", "\n".join(lines)).split())  # in their order
+    missing = [w for w in VARYING.sub("X", pipe).split() if w not in on_screen_words]
     assert not missing, (missing, screen, pipe)
     if same:
         assert _norm("\n".join(lines)) == _norm(pipe), (screen, pipe)
