@@ -197,6 +197,12 @@ def figures(tools: Tools, data: Data) -> list[Figure]:
         Figure(f"search {SEARCH_WORD} ({big}, {SEARCH_HITS}) vs (empty)",
                on(data.big_db, *search, check=_has(SEARCH_WORD)),
                on(data.empty_db, *search, check=_has("No entry")), "<= 1.3x", max_ratio=1.3),
+        Figure(f"list --limit 10 ({big}) vs search {SEARCH_WORD} ({big})",
+               on(data.big_db, "list", "--limit", "10", check=_lines(10)),
+               on(data.big_db, *search, check=_has(SEARCH_WORD)), "<= 2x", max_ratio=2.0),
+        Figure(f"report --week ({big}) vs search {SEARCH_WORD} ({big})",
+               on(data.big_db, "report", "--week", check=_has("This week")),
+               on(data.big_db, *search, check=_has(SEARCH_WORD)), "<= 2x", max_ratio=2.0),
         Figure(f"show ({big}) vs log ({big})", on(data.big_db, *show, check=_has(probe_id)),
                on(data.big_db, *log, check=_has("protest")), "<= 1.2x", max_ratio=1.2),
         Figure(f"edit --note ({big}) vs log ({big})",
@@ -324,7 +330,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for figure in chosen:
         _step(f"measuring {figure.name}")
         rows.append(measure(figure, runs, warmup, data.work))
-    rows += sync_rows(tools, data, runs, warmup, today)
+    if not args.only or any(t in name for name, _ in benchsync.targets(data) for t in args.only):
+        rows += sync_rows(tools, data, runs, warmup, today)
     print(table(rows), end="\n\n")
     print(f"RSS floor (the measuring helper alone): {rss_floor(data.work):.1f} MiB")
     failing = [r.name for r in rows if r.holds is False]

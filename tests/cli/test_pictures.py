@@ -1,5 +1,6 @@
-"""`ally calendar`, pictures saved as SVG and HTML, first contact and usage errors, through
-real processes on real databases."""
+"""`ally calendar`, pictures saved as SVG and HTML, first contact and usage errors, on real
+databases: through the command line in-process, and through real processes where the shell
+is part of the question (completion scripts)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 
 from allycli.core.records import Record
 from allycli.store.database import Store
+from tests.integration.helpers import ally_in_process
 
 TODAY = date.today()
 
@@ -41,6 +43,16 @@ def env(db_path: Path) -> dict[str, str]:
 
 
 def ally(env: dict[str, str], *args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
+    """`ally ARGS` in-process (tests.integration.helpers.ally_in_process), checked."""
+    done = ally_in_process(env, *args)
+    assert done.returncode == code, (args, done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    return done
+
+
+def ally_process(
+    env: dict[str, str], *args: str, code: int = 0
+) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
         [sys.executable, "-m", "allycli", *args],
         env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60,
@@ -296,7 +308,7 @@ def test_paused_days_are_marked_and_passed_over(env: dict[str, str], db_path: Pa
     assert lines[3].startswith("Mon  ░·")  # 20 Jan (listening's pause) is a plain day
     assert "~ paused" in out
     below = " ".join(line.strip() for line in lines[12:])
-    assert "Paused: 3 days, passed over by the streak." in below
+    assert "Paused: 3 days, neither breaking nor extending the streak." in below
     assert "longest 4 days (up to then)" in below  # 2 without the pause
     listening = ally(env, "calendar", "2025", "--pillar", "listening").stdout
     assert "Paused: 10 days" in " ".join(listening.split())  # its own 7 and the 3 of all
@@ -312,7 +324,7 @@ def test_paused_days_are_marked_and_passed_over(env: dict[str, str], db_path: Pa
      ("fish", "complete --command ally --no-files")],
 )  # fmt: skip
 def test_each_shell_gets_its_own_script(env: dict[str, str], shell: str, mark: str) -> None:
-    out = ally(env, "--show-completion", shell).stdout
+    out = ally_process(env, "--show-completion", shell).stdout
     assert mark in out
     others = {"bash": "complete -o default", "zsh": "compdef", "fish": "--no-files"}
     assert [s for s, m in others.items() if s != shell and m in out] == []
@@ -323,12 +335,12 @@ def test_installing_for_an_unknown_shell_is_refused_and_writes_nothing(
 ) -> None:
     home = tmp_path / "home-for-completion"
     home.mkdir()
-    err = ally({**env, "HOME": str(home)}, "--install-completion", "tcsh", code=2).stderr
+    err = ally_process({**env, "HOME": str(home)}, "--install-completion", "tcsh", code=2).stderr
     assert err == (
         "ally: ally has no completion for 'tcsh'; it completes in bash, zsh and fish (and "
         "PowerShell). Run 'ally --show-completion bash' (or zsh, fish).\n"
     )
     assert list(home.iterdir()) == []
-    out = ally({**env, "HOME": str(home)}, "--install-completion", "bash").stdout
+    out = ally_process({**env, "HOME": str(home)}, "--install-completion", "bash").stdout
     assert out.startswith(f"bash completion installed in {home}/.bash_completions/ally.sh")
     assert "source" in (home / ".bashrc").read_text()

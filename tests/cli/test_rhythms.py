@@ -61,8 +61,10 @@ def test_rhythm_json_on_an_empty_journal_lists_every_category_with_defaults(run)
 
 def test_setting_rhythms_stores_the_canonical_spec(run, db_path):
     assert run("rhythm", "listen", "3/WEEK").stdout == "listening: 3/week (was 1/week).\n"
-    assert run("rhythm", "donate", "1 / month").stdout == "money: 1/month (was none).\n"
-    assert run("rhythm", "vote", "off").stdout.startswith("voting: off")
+    out = run("rhythm", "donate", "1 / month").stdout
+    assert out == "money: 1/month (was default: a gap when absent).\n"
+    out = run("rhythm", "vote", "off").stdout
+    assert out == "voting: off, never a gap (was default: a gap when absent).\n"
     assert "already has that rhythm" in run("rhythm", "listening", "3/week").stdout
     assert sorted(rows(db_path, "SELECT category, spec, id FROM rhythm")) == [
         ("listening", "3/week", rhythm_id("listening")),
@@ -280,3 +282,34 @@ def test_a_refused_rhythm_or_pause_is_kept_as_a_draft_that_import_adds(run, isol
         run("import", str(draft))
     assert json.loads(run("rhythm", "money", "--json").stdout)[0]["rhythm"] == "1/month"
     assert len(json.loads(run("pause", "--list", "--json").stdout)) == 1
+
+
+def test_rest_is_spoken_of_as_rest(run):
+    """Issue 17: rest is part of a practice that lasts, not a way to protect streaks."""
+    help_text = " ".join(run("pause", "--help").stdout.split())
+    assert (
+        "Rest is part of a practice that lasts. A paused day is never a gap, and streaks and "
+        "momentum wait for you."
+    ) in help_text
+    assert "losing streaks" not in help_text
+    summary = " ".join(run("--help").stdout.split())
+    assert "pause Rest is part of a practice that lasts." in summary
+    out = " ".join(run("pause", "--since", "2026-11-23", "--until", "2026-11-29").stdout.split())
+    assert out.endswith(
+        "Rest is part of a practice that lasts: paused days are no gap, and streaks and "
+        "momentum wait for you."
+    )
+
+
+def test_a_category_without_a_rhythm_says_what_that_does(run):
+    assert run("rhythm", "vote", "off").stdout == (
+        "voting: off, never a gap (was default: a gap when absent).\n"
+    )
+    assert run("rhythm", "vote", "default").stdout == (
+        "voting: default: a gap when absent from a report's period (was off).\n"
+    )
+    table = run("rhythm").stdout
+    assert "none" not in table
+    assert " ".join(table.split()).endswith("Default: a gap when absent from a report's period.")
+    [money] = [v for v in json.loads(run("rhythm", "--json").stdout) if v["category"] == "money"]
+    assert money["rhythm"] is None  # JSON keeps null

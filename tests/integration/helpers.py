@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -10,9 +12,11 @@ import stat
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from allycli.core.records import Record
 from allycli.store.database import Store
@@ -68,6 +72,37 @@ def ally(
     )
 
 
+def ally_in_process(
+    env: dict[str, str], *args: str, input: str | bytes | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`ally ARGS` in this process through Typer's CliRunner, with env as the whole
+    environment: the result `ally()` gives, for tests where a process adds nothing (no
+    terminal, signal, locale, import or file-descriptor question). An exception that escapes
+    the app gives exit 1 and its traceback on stderr, as a process would."""
+    import tempfile
+    import traceback
+
+    from typer.testing import CliRunner
+
+    from allycli.cli.app import app
+
+    data = input.encode("utf-8") if isinstance(input, str) else input
+    whole = {**env, **{name: None for name in os.environ if name not in env}}
+    saved_tempdir = tempfile.tempdir
+    tempfile.tempdir = env.get("TMPDIR")  # tempfile caches $TMPDIR at its first use
+    try:
+        result = CliRunner().invoke(app, list(args), input=data, env=whole, prog_name="ally")
+    finally:
+        tempfile.tempdir = saved_tempdir
+    stderr = result.stderr
+    code = result.exit_code
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        assert result.exc_info is not None
+        stderr += "".join(traceback.format_exception(*result.exc_info))
+        code = 1
+    return subprocess.CompletedProcess([*ALLY, *args], code, result.stdout, stderr)
+
+
 def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
     assert result.returncode == 0, (result.args[3:], result.returncode, result.stderr)
     return result
@@ -83,13 +118,13 @@ def one_line_error(result: subprocess.CompletedProcess[str], code: int = 1) -> s
     return lines[0]
 
 
-def export_jsonl(env: dict[str, str]) -> list[str]:
-    """`ally export` (jsonl) as its lines, through a real process."""
-    return ok(ally(env, "export")).stdout.splitlines()
+def export_jsonl(env: dict[str, str], run: Callable[..., Any] = ally) -> list[str]:
+    """`ally export` (jsonl) as its lines, through a real process (or `run`)."""
+    return ok(run(env, "export")).stdout.splitlines()
 
 
-def export_objects(env: dict[str, str]) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in export_jsonl(env)]
+def export_objects(env: dict[str, str], run: Callable[..., Any] = ally) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in export_jsonl(env, run)]
 
 
 def integrity(db: Path) -> list[str]:
@@ -172,3 +207,30 @@ def make_db(db: Path, records: Iterable[Record]) -> list[Record]:
     store.insert([r.row() for r in made])
     store.checkpoint()
     return made
+
+
+def run_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder shared by every pytest-xdist worker of this run (this run's own without -n)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-N/popen-gwK -> pytest-N, which only this run uses
+    folder = base / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@contextlib.contextmanager
+def first_to_build(folder: Path) -> Iterator[bool]:
+    """Whether this process is to build what `folder` holds: True for the first worker of the
+    run to come (which builds inside the block), False once one has; the others wait at the
+    block until it is done. A build that fails is tried again by the next one."""
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            done = folder / ".built"
+            build = not done.exists()
+            yield build
+            if build:
+                done.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -32,6 +32,8 @@ FIGURES = {
     f"export jsonl ({BIG})": False,
     f"search quillwort ({BIG}, 1 match) vs (empty)": True,
     f"search redlining ({BIG}, ~4% match) vs (empty)": True,
+    f"list --limit 10 ({BIG}) vs search redlining ({BIG})": True,
+    f"report --week ({BIG}) vs search redlining ({BIG})": True,
     f"show ({BIG}) vs log ({BIG})": True,
     f"edit --note ({BIG}) vs log ({BIG})": True,
     f"export RSS ({BIG}) vs ({SMALL})": True,
@@ -43,6 +45,7 @@ SYNC_FIGURES = {name for name in FIGURES if name.startswith("sync ")}
 VALUE = re.compile(r"^\d+\.\d+ (s|MiB)$")
 
 
+@pytest.mark.slow  # a whole benchmark run: about 30 s of processes
 @pytest.mark.skipif(not RUN.exists(), reason="bench/ is not part of this source tree")
 def test_quick_benchmark_prints_every_figure(tmp_path: Path) -> None:
     results = tmp_path / "results.json"

@@ -94,7 +94,7 @@ def test_reflect_edit_shows_the_prompt_below_the_line_and_records_the_text_above
     path, mode, _, text = given(seen)
     assert mode == "600" and not path.exists()
     assert text.startswith("\n# ------------------------ >8 ------------------------\n")
-    assert "# Yielding (reflect-yielding-01): Whose plan or lead did you follow this week?" in text
+    assert "# Yielding (reflect-yielding-01): Whose plan or lead have you followed, even" in text
 
 
 def test_visual_wins_over_editor_and_a_command_may_carry_arguments(

@@ -1,5 +1,7 @@
-"""Fixing and finding entries through the real executable: show, edit, delete, search,
-restore, export filters, and the order of entries (issue 7)."""
+"""Fixing and finding entries: show, edit, delete, search, restore, export filters, and the
+order of entries (issue 7). Commands run through the command line in-process, where a process
+would add nothing; questions asked on a terminal, the editor and a lock held by another
+process run the real executable (`_on_terminal`, `ally_process`)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import sqlite3
 import time
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,14 +21,21 @@ from allycli.core.dates import day_name, spoken
 from allycli.store.schema import SCHEMA_VERSION
 from tests.integration.helpers import (
     ALLY,
-    ally,
+    ally_in_process,
     cli_env,
-    export_objects,
     make_db,
     ok,
     one_line_error,
     practice,
 )
+from tests.integration.helpers import ally as ally_process
+from tests.integration.helpers import export_objects as exported
+
+ally = ally_in_process
+
+
+def export_objects(env: dict[str, str]) -> list[dict[str, Any]]:
+    return exported(env, ally_in_process)
 
 
 @pytest.fixture
@@ -84,6 +94,10 @@ def test_edit_changes_fields_and_updated_at_and_the_search_copy(env: dict[str, s
     assert after["created_at"] == entry["created_at"]
     assert after["updated_at"] > entry["updated_at"]
     assert ok(ally(env, "search", "cafe")).stdout.startswith(short)
+    same = ok(ally(env, "edit", short, "--type", "money"))
+    assert same.stdout == (
+        f"Nothing changed: the practice entry {short} from {when} already reads as you asked.\n"
+    )
     assert ok(ally(env, "search", "tenants")).stdout == "No entry holds every one of those words.\n"
 
 
@@ -415,16 +429,18 @@ def test_an_edit_the_database_refuses_is_kept_as_a_draft_that_import_applies(
 
     db = tmp_path / "ally.db"
     env = cli_env(tmp_path, db, ALLY_BUSY_TIMEOUT="1")
-    entry = str(logged(env, "log", "money", "--note", "first words")["id"])
+    ok(ally_process(env, "log", "money", "--note", "first words"))
+    (first,) = exported(env)
+    entry = str(first["id"])
     with write_lock_held(db):
-        line = one_line_error(ally(env, "edit", entry, "--note", "better words"))
+        line = one_line_error(ally_process(env, "edit", entry, "--note", "better words"))
     assert "first words" not in line and "better words" not in line
-    assert export_objects(env)[0]["note"] == "first words"
+    assert exported(env)[0]["note"] == "first words"
     (draft,) = (tmp_path / "drafts").glob("draft-*.jsonl")
     assert f"your entry was kept in {draft}" in line
-    out = ok(ally(env, "import", str(draft))).stdout
+    out = ok(ally_process(env, "import", str(draft))).stdout
     assert out.startswith("Imported 0 entries") and "; 1 updated," in out
-    (after,) = export_objects(env)
+    (after,) = exported(env)
     assert after["note"] == "better words" and after["updated_at"] > after["created_at"]
 
 

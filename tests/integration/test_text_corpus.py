@@ -31,6 +31,7 @@ from typer.testing import CliRunner
 from allycli.cli.app import app
 from allycli.core.sanitize import json_text
 from allycli.store.promptfiles import builtin_path, load_file
+from tests.integration.helpers import first_to_build, run_folder
 
 MB = 1_000_000
 BIG = ("practice 👩🏽‍🤝‍👩🏿 صبر\tשבת cafe\u0301 [b]x[/b] " * (MB // 30 + 1))[: MB // 2 + 7]
@@ -256,12 +257,8 @@ def ok(proc: subprocess.CompletedProcess[bytes]) -> str:
     return proc.stdout.decode("utf-8")  # strict: the output is always valid UTF-8
 
 
-@pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Counter]:
-    """A database holding every text of the corpus, written by real `ally` processes."""
-    root = tmp_path_factory.mktemp("corpus")
-    evil_prompts(root / "prompts.yaml")
-    env = process_env(root, NO_COLOR="1")
+def write_corpus(env: dict[str, str]) -> Counter:
+    """Every text of the corpus, written by real `ally` processes: the (kind, text) kept."""
     kept: Counter = Counter()
     for name, text in CORPUS.items():
         if name in ARGV_SAFE:
@@ -275,9 +272,25 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str],
         if name in MULTI_LINE:
             ok(ally(env, "log", "listening", "-n", "-", input=text + "\n"))
             kept[("practice", stored(text))] += 1
-    return env, kept
+    (Path(env["ALLY_DB"]).parent / "kept.json").write_text(json.dumps(list(kept.items())))
+    return kept
 
 
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Counter]:
+    """A database holding every text of the corpus, once per test run: the first
+    pytest-xdist worker to need it writes it (about 35 processes), the others read it."""
+    root = run_folder(tmp_path_factory, "corpus")
+    env = process_env(root, NO_COLOR="1")
+    with first_to_build(root) as build:
+        if build:
+            evil_prompts(root / "prompts.yaml")
+            write_corpus(env)
+    kept = json.loads((root / "kept.json").read_text())
+    return env, Counter({(kind, text): n for (kind, text), n in kept})
+
+
+@pytest.mark.slow
 def test_every_text_round_trips_through_real_processes(
     corpus_db: tuple[dict[str, str], Counter], tmp_path: Path
 ) -> None:
@@ -330,6 +343,7 @@ VIEWS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_rendering_never_passes_on_control_characters(

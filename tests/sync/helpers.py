@@ -98,10 +98,10 @@ class Journal:
 
     def export(self) -> str:
         from allycli.core import exchange
-        from allycli.store.queries import Filters, reading, records
+        from allycli.store.queries import Filters, records
 
         out = io.StringIO()
-        with reading(self.store) as conn:
+        with self.store.reading() as conn:
             exchange.write(records(conn, Filters(newest_first=False)), "jsonl", out)
         return out.getvalue()
 

@@ -112,7 +112,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_cluster(bindir: Path) -> Cluster:
+def start_cluster(bindir: Path, attempts: int = 3) -> Cluster:
+    """A started cluster. Each pytest-xdist worker starts its own; a port that another one
+    took between `_free_port` and the server's bind is retried with a new port."""
     uid = gid = None
     if os.geteuid() == 0:
         try:
@@ -120,19 +122,23 @@ def start_cluster(bindir: Path) -> Cluster:
         except KeyError:
             who = pwd.getpwnam("nobody")
         uid, gid = who.pw_uid, who.pw_gid
-    folder = Path(tempfile.mkdtemp(prefix="ally-pg-"))
-    cluster = Cluster(bindir, folder, _free_port(), uid, gid)
-    if uid is not None:
-        os.chown(folder, uid, gid if gid is not None else -1)
-    folder.chmod(0o700)
-    try:
-        cluster.start()
-    except subprocess.CalledProcessError as exc:
-        log = folder / "server.log"
-        detail = log.read_text()[-2000:] if log.exists() else ""
-        cluster.stop()
-        raise RuntimeError(f"PostgreSQL did not start: {exc.stderr}\n{detail}") from None
-    except BaseException:
-        cluster.stop()
-        raise
-    return cluster
+    for attempt in range(1, attempts + 1):
+        folder = Path(tempfile.mkdtemp(prefix="ally-pg-"))
+        cluster = Cluster(bindir, folder, _free_port(), uid, gid)
+        if uid is not None:
+            os.chown(folder, uid, gid if gid is not None else -1)
+        folder.chmod(0o700)
+        try:
+            cluster.start()
+        except subprocess.CalledProcessError as exc:
+            log = folder / "server.log"
+            detail = log.read_text()[-2000:] if log.exists() else ""
+            cluster.stop()
+            if "already in use" in detail and attempt < attempts:
+                continue
+            raise RuntimeError(f"PostgreSQL did not start: {exc.stderr}\n{detail}") from None
+        except BaseException:
+            cluster.stop()
+            raise
+        return cluster
+    raise AssertionError("unreachable: the last attempt returns or raises")

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -117,6 +118,7 @@ def make_machine(pg: Cluster) -> type[RuleBasedStateMachine]:
     return TwoMachines
 
 
+@pytest.mark.slow  # many sync processes against the hub
 def test_two_journals_converge_through_one_hub(pg: Cluster) -> None:
     from hypothesis.stateful import run_state_machine_as_test
 

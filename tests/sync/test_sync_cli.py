@@ -211,6 +211,7 @@ def _wait_for_sleep(pg: Cluster, db: str) -> None:
     raise AssertionError("the sync never reached the slow trigger")
 
 
+@pytest.mark.slow  # kill -9
 @pytest.mark.parametrize("when", ["mid-transfer", "at-hub-commit"])
 def test_a_sync_killed_halfway_leaves_the_journal_and_the_next_sync_completes(
     a: Journal, b: Journal, pg: Cluster, hub_url: str, when: str
@@ -239,6 +240,7 @@ def test_a_sync_killed_halfway_leaves_the_journal_and_the_next_sync_completes(
     assert a.export() == b.export()
 
 
+@pytest.mark.slow  # concurrent syncs
 def test_two_machines_syncing_at_once_lose_nothing(
     a: Journal, b: Journal, pg: Cluster, hub_url: str
 ) -> None:

@@ -499,9 +499,9 @@ def test_prompt_and_prompt_table() -> None:
     out = lines(show(render.prompt_table([p, q])))
     assert cells(out[0]) == ["ID (kind, pillar, type)", "Prompt"]
     assert cells(out[2]) == ["listening-01", "Whose voice [b]did[/b] you hear?"]
-    assert cells(out[3]) == ["reflection, listening"]
+    assert cells(out[3]) == ["reflection prompt, listening"]
     assert cells(out[5])[0] == "voting-01"
-    assert cells(out[6])[0] == "learning, action, voting"
+    assert cells(out[6])[0] == "learning prompt, action, voting"
     assert max(len(line) for line in out) <= 80
     column = out[0].index("Prompt")
     text = " ".join(line[column:] for line in out[5:])

@@ -74,7 +74,8 @@ def test_rhythm_table_reads_at_every_width(width: int) -> None:
     assert "…" not in out
     assert max(len(line) for line in out.splitlines()) <= width
     assert any(line.startswith("voting") and "off" in line for line in out.splitlines())
-    assert "none" in out
+    assert "none" not in out
+    assert "default: a gap when absent" in " ".join(out.split()).lower()
     assert "46%" in out and "not met" in out
 
 

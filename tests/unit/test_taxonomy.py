@@ -180,7 +180,7 @@ UNKNOWN_ACTIVITY = (
     "Choose an action type: protest (rallies, supplying protesters, helping organizers); "
     "advocacy (sharing movements' news, amplifying voices); interrupting (speaking out against "
     "oppression); volunteering (giving time to a group); voting (voting, campaigns); training "
-    "(workshops, conferences); children (taking young people to learn); money (donating, "
+    "(workshops, conferences); children (events, exhibits, books and media); money (donating, "
     "fundraising); or a pillar: action, listening, learning, yielding. `ally log --help` says "
     "what each covers."
 )

@@ -103,7 +103,7 @@ def edit(
     edited = editing.edit(ctx, entry_id, changes)
     if not edited.changed:
         named = render_entry.name(edited.before, ctx.today)
-        typer.echo(f"Nothing changed: {named} is already so.")
+        typer.echo(f"Nothing changed: {named} already reads as you asked.")
         return
     named = f"the {edited.after.kind} entry {edited.after.id[:8]}"
     typer.echo(f"Changed {named}: {render_entry.changes(edited.before, edited.after, ctx.today)}.")

@@ -67,7 +67,8 @@ def pause(
         None, "--cancel", metavar="ID", help="Remove a pause entirely."
     ),
 ) -> None:
-    """Rest without losing streaks: paused days stand still and are no gap."""
+    """Rest is part of a practice that lasts. A paused day is never a gap, and streaks and
+    momentum wait for you."""
     from allycli.core import dates
     from allycli.core.errors import UsageError
     from allycli.journal import rhythms as rhythm_cases

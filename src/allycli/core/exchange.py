@@ -185,8 +185,8 @@ def _record(obj: Any, where: str) -> Record:
             not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 < minutes <= 1440
         ):
             raise bad("'minutes' must be a whole number from 1 to 1440, or null")
-        return Record(entry_id, kind, day, created, pillar, action_type,
-                      texts["note"], minutes, updated_at=updated)  # fmt: skip
+        return Record(entry_id, kind, day, created, pillar, action_type=action_type,
+                      note=texts["note"], minutes=minutes, updated_at=updated)  # fmt: skip
     if not texts["answer"]:
         raise bad("a reflection needs an 'answer'")
     return Record(entry_id, kind, day, created, pillar, prompt_id=texts["prompt_id"],

@@ -6,7 +6,7 @@ Loading reads files (the caller names them); choosing is pure and takes `today`.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -113,21 +113,36 @@ def prompt_of_the_day(
     prompts: Sequence[Prompt],
     today: date,
     last_practiced: Mapping[str, date],
-    recently_answered: Iterable[str] = (),
+    logged_types: Collection[str] = (),
 ) -> Prompt:
     """The reflection prompt for `today`: the same all day, leaning to the neglected pillar.
 
-    `last_practiced` and `recently_answered` must describe days before today, so that
-    what the user records today does not change today's prompt.
+    The pillar is drawn with a lean toward the one practiced least recently. Its pool is the
+    pillar's own reflection prompts plus those of the action types in `logged_types` (the
+    types logged at least once), in id order, and the day's prompt is the pool's entry at the
+    day's number modulo the pool's size: while the pool stays the same, a pool of n prompts
+    brings a prompt back n days later at the soonest, whether or not it was answered.
+    `last_practiced` and `logged_types` must describe entries made before the day began, so
+    that what is recorded during the day, here or on another machine, does not change the
+    day's prompt.
     """
     reflections = sorted((p for p in prompts if p.kind == "reflection"), key=lambda p: p.id)
     if not reflections:
         raise DataFileError("There are no reflection prompts; check your prompts files.")
+    logged = frozenset(logged_types)
+    pools = {
+        pillar: [
+            p for p in _of(reflections, pillar) if not p.action_type or p.action_type in logged
+        ]
+        for pillar in PILLARS
+    }
+    if not any(pools.values()):  # only action-type prompts, none of a logged type
+        pools = {pillar: _of(reflections, pillar) for pillar in PILLARS}
+    order = [p for p in pillar_order(last_practiced, today) if pools[p]]
     rng = random.Random(today.toordinal())
-    order = [p for p in pillar_order(last_practiced, today) if _of(reflections, p)]
-    weights = LEAN[: len(order)]
-    pillar = rng.choices(order, weights=weights)[0]
-    return _pick(_of(reflections, pillar), rng, set(recently_answered))
+    pillar = rng.choices(order, weights=LEAN[: len(order)])[0]
+    pool = pools[pillar]
+    return pool[today.toordinal() % len(pool)]
 
 
 def another(prompts: Sequence[Prompt], exclude: str, seed: int | None = None) -> Prompt:
@@ -166,8 +181,3 @@ def learning_for(
 
 def _of(prompts: Sequence[Prompt], pillar: str) -> list[Prompt]:
     return [p for p in prompts if p.pillar == pillar]
-
-
-def _pick(pool: Sequence[Prompt], rng: random.Random, avoid: set[str]) -> Prompt:
-    fresh = [p for p in pool if p.id not in avoid]
-    return rng.choice(fresh or list(pool))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any
 
 from allycli.core.folding import fold, micros
@@ -31,20 +32,13 @@ class Record:
         return self.updated_at or self.created_at
 
     def row(self) -> tuple[object, ...]:
-        """Values in store.ENTRY_COLUMNS order, with the derived ordering and search keys."""
+        """Values in ENTRY_COLUMNS order: the fields (`updated_at` filled in), then the
+        ordering and search keys derived from them."""
+        values = _fields(self)
         return (
-            self.id,
-            self.kind,
-            self.day,
-            self.created_at,
-            self.pillar,
-            self.action_type,
-            self.note,
-            self.minutes,
-            self.prompt_id,
-            self.prompt,
-            self.answer,
+            *values[:_UPDATED_AT],
             self.changed_at,
+            *values[_UPDATED_AT + 1 :],
             micros(self.created_at),
             fold(self.note, self.prompt, self.answer),
         )
@@ -72,3 +66,12 @@ class Record:
                 answer=self.answer,
             )
         return base
+
+
+# The entry table's columns, known here once: a Record's fields, in order, then the keys
+# derived from them (created_at as UTC microseconds, the order within a day; note, prompt
+# and answer case- and accent-folded, for search). A row read as RECORD_COLUMNS is Record(*row).
+RECORD_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Record))
+ENTRY_COLUMNS: tuple[str, ...] = (*RECORD_COLUMNS, "created_us", "folded")
+_UPDATED_AT = RECORD_COLUMNS.index("updated_at")
+_fields = attrgetter(*RECORD_COLUMNS)

@@ -55,7 +55,7 @@ ACTION_TYPE_GLOSSES: dict[str, str] = {
     "volunteering": "giving time to a group",
     "voting": "voting, campaigns",
     "training": "workshops, conferences",
-    "children": "taking young people to learn",
+    "children": "events, exhibits, books and media",
     "money": "donating, fundraising",
 }
 

@@ -3,7 +3,7 @@
 The report and the calendar are reporting.py's.
 
 Nothing here reads the clock, the environment or the terminal: `Context` carries
-`today` and `now`. SQLModel (through store/queries.py) is imported only by reading use cases.
+`today` and `now`. Reads go through store/queries.py, writes through Store (both sqlite3).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import itertools
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -98,13 +98,20 @@ def todays_prompt(
             )
         return found
     on = day or ctx.today
-    with queries.reading(ctx.store) as conn:
-        last, _ = queries.last_practiced(conn, on - timedelta(days=1))
-        answered = queries.answered_prompts(conn, on - timedelta(days=30), on)
-    chosen = prompts.prompt_of_the_day(all_prompts, on, last, answered)
+    with ctx.store.reading() as conn:
+        last, types = queries.last_practiced(conn, on - timedelta(days=1), day_began(ctx, on))
+    chosen = prompts.prompt_of_the_day(all_prompts, on, last, logged_types=types)
     if another:
         return prompts.another(all_prompts, exclude=chosen.id)
     return chosen
+
+
+def day_began(ctx: Context, day: date) -> int:
+    """When `day` began, in UTC microseconds: its midnight at the offset of `ctx.now` (an hour
+    from the true local midnight when daylight saving time changed the offset in between)."""
+    from allycli.core.folding import micros
+
+    return micros(datetime.combine(day, time.min, tzinfo=ctx.now.tzinfo).isoformat())
 
 
 def prompts_for(
@@ -127,7 +134,7 @@ def answered_on(ctx: Context, prompt_id: str, day: date) -> bool:
 
     if not ctx.store.exists():
         return False
-    with queries.reading(ctx.store) as conn:
+    with ctx.store.reading() as conn:
         return prompt_id in queries.answered_prompts(conn, day, day + timedelta(days=1))
 
 
@@ -194,7 +201,7 @@ def refuse_second_answer(
 def entries(ctx: Context, filters: Any) -> Iterator[Record]:
     from allycli.store import queries
 
-    with queries.reading(ctx.store) as conn:
+    with ctx.store.reading() as conn:
         yield from queries.records(conn, filters)
 
 

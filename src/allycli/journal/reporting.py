@@ -1,7 +1,8 @@
 """Use cases that review the journal: the report of a period and the calendar of days.
 
-Like journal/practice.py, each takes a Context from the shell and reads nothing of the clock, the
-environment or the terminal; SQLModel (through store/queries.py) loads inside the functions.
+Like journal/practice.py, each takes a Context from the shell and reads nothing of the
+clock, the environment or the terminal; they read through store/queries.py on
+Store.reading().
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def report(ctx: Context, period: Period) -> Report:
 
     all_prompts = ctx.load_prompts()
     as_of = min(period.end, ctx.today)
-    with queries.reading(ctx.store) as conn:
+    with ctx.store.reading() as conn:
         counts = queries.period_counts(conn, period.start, period.end)
         by_pillar = dict.fromkeys(taxonomy.PILLARS, 0)
         for (_, pillar), n in counts.daily.items():
@@ -94,7 +95,7 @@ def report(ctx: Context, period: Period) -> Report:
                 by_pillar[pillar] += n
         by_type = {t: counts.by_action_type.get(t, 0) for t in taxonomy.ACTION_TYPES}
         rhythm_part = rhythm_cases.for_report(
-            queries.driver(conn), period.start, period.end, as_of, ctx.today,
+            conn, period.start, period.end, as_of, ctx.today,
             {**by_pillar, **by_type},
         )  # fmt: skip
     gaps = rhythm_part.gaps
@@ -136,11 +137,11 @@ def calendar(
 
     kinds = {"pillar": pillar, "action_type": action_type}
     as_of = min(end, ctx.today)
-    with queries.reading(ctx.store) as conn:
+    with ctx.store.reading() as conn:
         counts = queries.day_counts(conn, start, end, **kinds)
         history = queries.practiced_days(conn, min(as_of, start - timedelta(days=1)), **kinds)
         # the streak looks back before `start`, so pauses before it count too
-        rests = rhythm_store.read_pauses(queries.driver(conn), date.min, end)
+        rests = rhythm_store.read_pauses(conn, date.min, end)
     category = pillar or action_type or "practice"
     first = min([start, *history]) if history else start
     paused = streaks.paused_days(pauses_for(rests, category), first, end)

@@ -189,7 +189,7 @@ def prompt_table(ps: Iterable[Prompt]) -> RenderableType:
     table.add_column("Prompt")  # wraps; with less room than Room asks, the prompts stack
     stacked: list[RenderableType] = []
     for p in rows:
-        topic = f"{p.kind}, {p.pillar}" + (f", {p.action_type}" if p.action_type else "")
+        topic = f"{p.kind} prompt, {p.pillar}" + (f", {p.action_type}" if p.action_type else "")
         head = words.user_text(p.id, "bold")
         head.append_text(words.user_text(f"\n{topic}", "dim"))
         table.add_row(head, words.user_text(p.text))

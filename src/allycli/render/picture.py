@@ -114,7 +114,8 @@ class CalendarView:
             f"longest {words.days(s.longest)} ({ever})."
         )
         if cal.paused_days:
-            yield Text(f"Paused: {words.days(cal.paused_days)}, passed over by the streak.")
+            paused = words.days(cal.paused_days)
+            yield Text(f"Paused: {paused}, neither breaking nor extending the streak.")
         if cal.busiest is not None:
             busy = cal.busiest
             span = words.day(busy.start) if busy.start == busy.end else (

@@ -20,6 +20,10 @@ from allycli.core.rhythm_specs import needed
 from allycli.core.rhythms import MET, NOT_MET, OFF, OPEN, PAUSED, Spec, Status, Unit
 from allycli.render import words
 
+# What a category without a rhythm gets: said as what it does ("none" read like "off").
+# JSON keeps null.
+NO_RHYTHM = "default: a gap when absent"
+
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
@@ -105,8 +109,8 @@ def _state(unit: Unit) -> Text:
 def rhythm_table(views: Sequence[RhythmView]) -> RenderableType:
     note = Text(
         "Streak: units met in a row (open and paused units neither extend nor break it). "
-        "Momentum: how steadily the rhythm has been kept lately. Off: no rhythm and never "
-        "a gap; none: a gap when absent from a report's period.",
+        "Momentum: how steadily the rhythm has been kept lately. Off: never a gap. "
+        f"{NO_RHYTHM.capitalize()} from a report's period.",
         style="dim",
     )
     return Group(_Fit(views, None), note)
@@ -146,7 +150,7 @@ class _Fit:
             s = v.status
             if s is None:
                 if self.title is None:  # `ally rhythm` lists every category
-                    shown = "off" if v.rhythm == OFF else "none"
+                    shown = "off" if v.rhythm == OFF else "default"  # the note says what
                     table.add_row(v.category, Text(shown, style="dim"), "", "", "", "")
                 continue
             table.add_row(v.category, str(s.spec), _state(s.unit), done_words(s.spec, s.unit),
@@ -161,7 +165,7 @@ class _Fit:
             s = v.status
             if s is None:
                 if self.title is None:
-                    grid.add_row(Text(f"{v.category}: {'off' if v.rhythm == OFF else 'none'}"))
+                    grid.add_row(Text(f"{v.category}: {'off' if v.rhythm == OFF else NO_RHYTHM}"))
                 continue
             line = Text(f"{v.category}: {s.spec}, ")
             line.append_text(_state(s.unit))
@@ -180,14 +184,14 @@ class _Fit:
 def rhythm_changed(change: RhythmChange) -> Text:
     after = change.after
     if after is None:
-        now = "no rhythm (a gap when absent from a report's period)"
+        now = f"{NO_RHYTHM} from a report's period"
     elif after == OFF:
-        now = "off: no rhythm, never a gap"
+        now = "off, never a gap"
     else:
         now = after
     if not change.changed:
         return Text(f"{change.category} already has that rhythm: {now}.")
-    return Text(f"{change.category}: {now} (was {change.before or 'none'}).")
+    return Text(f"{change.category}: {now} (was {change.before or NO_RHYTHM}).")
 
 
 # -- ally pause ----------------------------------------------------------------------------
@@ -224,8 +228,8 @@ def pause_table(pauses: Sequence[Pause], today: date) -> Table:
 
 def pause_added(p: Pause, today: date | None = None) -> Text:
     return Text(
-        f"Paused {_covers(p)} from {_span(p, today)}; id {p.id[:8]}. Paused days keep streaks and "
-        "momentum as they are and are no gap."
+        f"Paused {_covers(p)} from {_span(p, today)}; id {p.id[:8]}. Rest is part of a practice "
+        "that lasts: paused days are no gap, and streaks and momentum wait for you."
     )
 
 

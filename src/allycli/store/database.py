@@ -1,10 +1,8 @@
-"""The database file's writes and backups: the Store class.
+"""The database file: the Store class, its connections, transactions and backups.
 
-This module speaks SQL through the standard library's sqlite3 only, so the write path
-(`ally log`, `ally reflect`, `ally delete`, `ally import`) never imports SQLModel.
-Opening a connection (checks, pragmas, migrations, file modes) is opening.py's.
-Reads and reports go through SQLModel in store/queries.py, on connections made here.
-A test ties ENTRY_COLUMNS and the migrations' DDL to models.Entry.
+Store.reading() and Store.writing() give the sqlite3 connections that every read and
+write of the journal goes through (see the package's docstring). Opening a connection
+(checks, pragmas, migrations, file modes) is opening.py's; writing entries is entries.py's.
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from allycli.core.errors import StorageError, first_words
-from allycli.store.entries import match_id
+from allycli.store import entries
 from allycli.store.opening import (  # noqa: F401 - APP_ID and SQLITE_HEADER re-exported
     APP_ID,
     SQLITE_HEADER,
@@ -39,11 +37,6 @@ from allycli.store.schema import ENTRY_COLUMNS, MIGRATIONS, SCHEMA_VERSION, Migr
 DEFAULT_BUSY_TIMEOUT = 30.0
 WAIT_NOTICE = 1.0  # seconds of waiting for the write lock before saying so
 WAIT_SLICE = 0.2  # seconds of one wait after that, so that Ctrl-C takes effect at once
-
-_INSERT = (
-    f"INSERT OR IGNORE INTO entry ({', '.join(ENTRY_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in ENTRY_COLUMNS)})"
-)
 
 
 @dataclass(frozen=True)
@@ -155,17 +148,10 @@ class Store:
         progress: Callable[[int, int], None] | None = None,
         chunk: int = 5000,
     ) -> int:
-        """Insert rows (in ENTRY_COLUMNS order) in one transaction; returns how many were new.
-
-        An id already present is skipped, which makes importing the same file twice safe.
-        """
+        """Add new entries' rows (Record.row()) in one transaction; returns how many were
+        new (entries.add: an id already present is skipped)."""
         with self.writing() as conn:
-            before = conn.total_changes
-            for start in range(0, len(rows), chunk):
-                conn.executemany(_INSERT, rows[start : start + chunk])
-                if progress is not None:
-                    progress(min(start + chunk, len(rows)), len(rows))
-            return conn.total_changes - before
+            return entries.add(conn, rows, progress, chunk)
 
     def delete(self, id_prefix: str, deleted_at: str) -> tuple[str, str, str]:
         """Remove the one entry whose id starts with `id_prefix`; returns (id, kind, day).
@@ -176,8 +162,8 @@ class Store:
         truncates the WAL, so no copy of the text remains.
         """
         with self.writing() as conn:
-            found = match_id(conn, id_prefix, columns="id, kind, day")
-            conn.execute("DELETE FROM entry WHERE id = ?", (found[0],))
+            found = entries.match_id(conn, id_prefix, columns="id, kind, day")
+            entries.remove(conn, [found[0]])
             bury(conn, found[0], "entry", deleted_at)
         self.checkpoint()
         return found

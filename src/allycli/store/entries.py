@@ -1,28 +1,29 @@
-"""Entries read and written with plain sqlite3, for the commands that must start fast.
+"""The entry table's one writer, and its reads by id and by words, in plain sqlite3.
 
-`ally show`, `ally edit`, `ally search`, `ally delete --last` and the merge of `ally import`
-work on connections from store/database.py without loading SQLModel: whole-process time is what a
-person feels, and SQLModel's import alone costs more than these queries.
-"""
+Every entry is written here: `add` for new ones (log, reflect, import), `put` for whole
+versions that replace what is there (edit, import's merge, sync), `remove` for deletes
+(delete, sync). The columns come from schema.py. Each write also counts again the
+practice_day rows (schema.py) of the categories and days it touched, so that table stays
+equal to the entries: one count per write, far cheaper for an import than a trigger per
+row. `ally show`, `ally edit`, `ally search` and `ally delete --last` read here too."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from allycli.core.errors import NotFoundError, UsageError
 from allycli.core.filters import Filters
 from allycli.core.records import Record
-from allycli.store.schema import ENTRY_COLUMNS
+from allycli.store.schema import ENTRY_COLUMNS, RECORD_COLUMNS, practice_days_counted
 
-RECORD_COLUMNS = ENTRY_COLUMNS[:12]  # Record's fields, in order: id ... updated_at
 _SELECT = f"SELECT {', '.join(RECORD_COLUMNS)} FROM entry"
-_UPSERT = (
-    f"INSERT INTO entry ({', '.join(ENTRY_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in ENTRY_COLUMNS)}) "
-    f"ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in ENTRY_COLUMNS[1:])
+_VALUES = f"({', '.join(ENTRY_COLUMNS)}) VALUES ({', '.join('?' for _ in ENTRY_COLUMNS)})"
+_ADD = f"INSERT OR IGNORE INTO entry {_VALUES}"
+_UPSERT = f"INSERT INTO entry {_VALUES} ON CONFLICT (id) DO UPDATE SET " + ", ".join(
+    f"{c} = excluded.{c}" for c in ENTRY_COLUMNS[1:]
 )
 _MMAP = 256 * 1024 * 1024
 
@@ -110,6 +111,26 @@ def tombstones(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT id, deleted_at FROM tombstone WHERE kind = 'entry'"))
 
 
+def add(
+    conn: sqlite3.Connection,
+    rows: Sequence[Sequence[object]],
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = 5000,
+) -> int:
+    """Insert rows (Record.row(), in ENTRY_COLUMNS order) whose id is not present yet;
+    returns how many were new. An id already present is skipped, which makes importing the
+    same file twice safe."""
+    before = conn.total_changes
+    for start in range(0, len(rows), chunk):
+        conn.executemany(_ADD, rows[start : start + chunk])
+        if progress is not None:
+            progress(min(start + chunk, len(rows)), len(rows))
+    added = conn.total_changes - before
+    if added:
+        _recount(conn, rows)
+    return added
+
+
 def put(conn: sqlite3.Connection, records: Iterable[Record]) -> None:
     """Insert or replace whole entries (their folded and ordering keys derived again).
 
@@ -117,7 +138,74 @@ def put(conn: sqlite3.Connection, records: Iterable[Record]) -> None:
     every writing connection) has zeroed its old cells and a checkpoint has copied the
     pages home: callers that replace entries checkpoint after the commit.
     """
-    conn.executemany(_UPSERT, (r.row() for r in records))
+    rows = [r.row() for r in records]
+    touched = _stored(conn, [str(row[0]) for row in rows])
+    conn.executemany(_UPSERT, rows)
+    _recount(conn, rows, touched)
+
+
+def remove(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """Delete these entries (the caller leaves their tombstones and checkpoints)."""
+    ids = list(ids)
+    touched = _stored(conn, ids)
+    conn.executemany("DELETE FROM entry WHERE id = ?", ((i,) for i in ids))
+    _recount(conn, (), touched)
+
+
+# -- practice_day: what each write touched, counted again -----------------------------------
+
+_KIND, _DAY_OF_ROW, _PILLAR, _TYPE = (
+    ENTRY_COLUMNS.index(c) for c in ("kind", "day", "pillar", "action_type")
+)
+
+
+def _touched(row: Sequence[object]) -> list[tuple[object, object]]:
+    """The (category, day) pairs of practice_day that an entry's row counts in."""
+    if row[_KIND] != "practice":
+        return []
+    day = row[_DAY_OF_ROW]
+    pairs = [("practice", day), (row[_PILLAR], day)]
+    return [*pairs, (row[_TYPE], day)] if row[_TYPE] is not None else pairs
+
+
+def _stored(conn: sqlite3.Connection, ids: Sequence[str]) -> set[tuple[object, object]]:
+    """The pairs that the stored versions of these entries count in."""
+    found: set[tuple[object, object]] = set()
+    columns = ", ".join(ENTRY_COLUMNS[: max(_KIND, _DAY_OF_ROW, _PILLAR, _TYPE) + 1])
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = conn.execute(
+            f"SELECT {columns} FROM entry WHERE id IN ({', '.join('?' for _ in chunk)})", chunk
+        )
+        found.update(pair for row in rows for pair in _touched(row))
+    return found
+
+
+_REBUILD = 1000  # days: a write that touches more (an import) counts the whole table again
+
+
+def _recount(
+    conn: sqlite3.Connection,
+    rows: Sequence[Sequence[object]],
+    stored: frozenset[tuple[object, object]] | set[tuple[object, object]] = frozenset(),
+) -> None:
+    """Count again from the entries the practice_day rows that these written rows and the
+    `stored` pairs (of versions replaced or removed) count in; a pair with no entry left
+    loses its row."""
+    days = {row[_DAY_OF_ROW] for row in rows if row[_KIND] == "practice"}
+    days.update(day for _, day in stored)
+    if len(days) > _REBUILD:
+        conn.execute("DELETE FROM practice_day")
+        for select in practice_days_counted():
+            conn.execute(f"INSERT INTO practice_day {select}")
+        return
+    pairs = stored | {pair for row in rows for pair in _touched(row)}
+    conn.executemany("DELETE FROM practice_day WHERE category = ? AND day = ?", pairs)
+    ordered = sorted(str(day) for day in days)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        for select in practice_days_counted(f"day IN ({', '.join('?' for _ in chunk)})"):
+            conn.execute(f"INSERT OR REPLACE INTO practice_day {select}", chunk)
 
 
 def unbury(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
@@ -152,8 +240,11 @@ def search(conn: sqlite3.Connection, words: Sequence[str], f: Filters) -> list[R
     ).fetchall()
     # newest first: day, then the instant it was made, then the id (as list and export);
     # sorted here, the matches cost a third of what SQLite's sorter takes over whole rows
-    rows.sort(key=lambda r: (r[2], r[12], r[0]), reverse=True)
-    return [Record(*r[:12]) for r in rows[: f.limit]]
+    rows.sort(key=lambda r: (r[_DAY], r[_CREATED_US], r[_ID]), reverse=True)
+    return [Record(*r[:_CREATED_US]) for r in rows[: f.limit]]
+
+
+_ID, _DAY, _CREATED_US = 0, RECORD_COLUMNS.index("day"), len(RECORD_COLUMNS)
 
 
 def glob_literal(word: str) -> str:

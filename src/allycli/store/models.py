@@ -98,3 +98,17 @@ class Synced(SQLModel, table=True):
     id: str = Field(primary_key=True)
     updated_at: str = Field(nullable=False)  # as exchanged: the object's or the tombstone's time
     deleted: int = Field(nullable=False)  # 1 for a tombstone
+
+
+class PracticeDay(SQLModel, table=True):
+    """Practice per category and day, counted from the entries by their one writer
+    (entries.py) at every write: rhythms and streaks read one row a day instead of every
+    entry. Derived: never exported or synced."""
+
+    __tablename__ = "practice_day"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    category: str = Field(primary_key=True)  # practice, a pillar or an action type
+    day: str = Field(primary_key=True)  # YYYY-MM-DD
+    entries: int = Field(nullable=False)  # practice entries that day
+    minutes: int = Field(nullable=False)  # their minutes; 0 when none gave any

@@ -1,72 +1,33 @@
-"""Reads and report aggregates, through SQLModel on connections that store/database.py opens.
+"""Reads for lists, reports, the calendar and reflect's prompt, in plain sqlite3.
 
-Aggregation happens in SQL, on the indexes the migrations create; streaks read
-distinct days, not rows.
+Every function takes a connection from Store.reading(). Aggregation happens in SQL, on
+the indexes the migrations create; streaks read distinct days, not rows.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import func
-from sqlalchemy.engine import Connection, Engine
-from sqlmodel import col, select
-
-from allycli.core.errors import storage_error
 from allycli.core.filters import Filters  # re-exported: the commands import it from here
 from allycli.core.records import Record
-from allycli.store.database import Store
-from allycli.store.models import Entry
+from allycli.store.schema import RECORD_COLUMNS
 
-_COLUMNS = [
-    Entry.id,
-    Entry.kind,
-    Entry.day,
-    Entry.created_at,
-    Entry.pillar,
-    Entry.action_type,
-    Entry.note,
-    Entry.minutes,
-    Entry.prompt_id,
-    Entry.prompt,
-    Entry.answer,
-    Entry.updated_at,
+__all__ = [
+    "Filters",
+    "PeriodCounts",
+    "answered_prompts",
+    "day_counts",
+    "last_practiced",
+    "period_counts",
+    "practiced_days",
+    "records",
 ]
 
-
-def engine(store: Store) -> Engine:
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    return create_engine(
-        "sqlite://",
-        creator=lambda: store.connect(write=False),
-        poolclass=NullPool,
-        hide_parameters=True,
-    )
-
-
-@contextmanager
-def reading(store: Store) -> Iterator[Connection]:
-    from sqlalchemy.exc import DBAPIError
-
-    eng = engine(store)
-    try:
-        with eng.connect() as conn:
-            yield conn
-    except DBAPIError as exc:
-        raise storage_error(store.path, exc.orig or exc) from None
-    finally:
-        eng.dispose()
-
-
-def driver(conn: Connection) -> Any:
-    """The sqlite3 connection under a SQLAlchemy one, for rhythm_store's plain SQL."""
-    return conn.connection.driver_connection
+_SELECT = f"SELECT {', '.join(RECORD_COLUMNS)} FROM entry"
+_BATCH = 2000  # rows fetched at a time while streaming (export reads them all)
 
 
 @dataclass(frozen=True)
@@ -76,117 +37,103 @@ class PeriodCounts:
     reflections: int
 
 
-def period_counts(conn: Connection, start: date, end: date) -> PeriodCounts:
-    s, e = start.isoformat(), end.isoformat()
-    practice = (col(Entry.kind) == "practice") & col(Entry.day).between(s, e)
+def period_counts(conn: sqlite3.Connection, start: date, end: date) -> PeriodCounts:
+    span = (start.isoformat(), end.isoformat())
     daily = {
         (date.fromisoformat(day), pillar): n
         for day, pillar, n in conn.execute(
-            select(Entry.day, Entry.pillar, func.count())
-            .where(practice)
-            .group_by(Entry.day, Entry.pillar)
+            "SELECT day, pillar, count(*) FROM entry "
+            "WHERE kind = 'practice' AND day BETWEEN ? AND ? GROUP BY day, pillar",
+            span,
         )
     }
-    by_type = {
-        t: n
-        for t, n in conn.execute(
-            select(Entry.action_type, func.count())
-            .where(practice & col(Entry.action_type).is_not(None))
-            .group_by(Entry.action_type)
-        )
-    }
-    reflections = conn.execute(
-        select(func.count())
-        .select_from(Entry)
-        .where((col(Entry.kind) == "reflection") & col(Entry.day).between(s, e))
-    ).scalar_one()
+    by_type = dict(
+        conn.execute(
+            "SELECT action_type, count(*) FROM entry WHERE kind = 'practice' "
+            "AND day BETWEEN ? AND ? AND action_type IS NOT NULL GROUP BY action_type",
+            span,
+        ).fetchall()
+    )
+    (reflections,) = conn.execute(
+        "SELECT count(*) FROM entry WHERE kind = 'reflection' AND day BETWEEN ? AND ?", span
+    ).fetchone()
     return PeriodCounts(daily, by_type, int(reflections))
 
 
-def practice_days(conn: Connection, until: date) -> tuple[set[date], dict[str, set[date]]]:
-    """Distinct practiced days up to `until`: overall, and by pillar."""
-    overall: set[date] = set()
-    by_pillar: dict[str, set[date]] = {}
-    rows = conn.execute(
-        select(Entry.pillar, Entry.day)
-        .where((col(Entry.kind) == "practice") & (col(Entry.day) <= until.isoformat()))
-        .group_by(Entry.pillar, Entry.day)
-    )
-    for pillar, day in rows:
-        d = date.fromisoformat(day)
-        overall.add(d)
-        by_pillar.setdefault(pillar, set()).add(d)
-    return overall, by_pillar
-
-
-def last_practiced(conn: Connection, until: date) -> tuple[dict[str, date], dict[str, date]]:
-    """The latest practiced day, on or before `until`, of each pillar and action type."""
-    practice = (col(Entry.kind) == "practice") & (col(Entry.day) <= until.isoformat())
+def last_practiced(
+    conn: sqlite3.Connection, until: date, made_before: int | None = None
+) -> tuple[dict[str, date], dict[str, date]]:
+    """The latest practiced day, on or before `until`, of each pillar and action type; with
+    `made_before` (UTC microseconds), only of entries created before that instant."""
+    where = "kind = 'practice' AND day <= ?"
+    params: tuple[object, ...] = (until.isoformat(),)
+    if made_before is not None:
+        where += " AND created_us < ?"
+        params += (made_before,)
     pillars = {
         p: date.fromisoformat(d)
         for p, d in conn.execute(
-            select(Entry.pillar, func.max(Entry.day)).where(practice).group_by(Entry.pillar)
+            f"SELECT pillar, max(day) FROM entry WHERE {where} GROUP BY pillar", params
         )
     }
     types = {
         t: date.fromisoformat(d)
         for t, d in conn.execute(
-            select(Entry.action_type, func.max(Entry.day))
-            .where(practice & col(Entry.action_type).is_not(None))
-            .group_by(Entry.action_type)
+            f"SELECT action_type, max(day) FROM entry WHERE {where} "
+            "AND action_type IS NOT NULL GROUP BY action_type",
+            params,
         )
     }
     return pillars, types
 
 
-def answered_prompts(conn: Connection, since: date, before: date) -> set[str]:
+def answered_prompts(conn: sqlite3.Connection, since: date, before: date) -> set[str]:
     rows = conn.execute(
-        select(Entry.prompt_id)
-        .distinct()
-        .where(
-            (col(Entry.kind) == "reflection")
-            & (col(Entry.day) >= since.isoformat())
-            & (col(Entry.day) < before.isoformat())
-        )
+        "SELECT DISTINCT prompt_id FROM entry WHERE kind = 'reflection' AND day >= ? AND day < ?",
+        (since.isoformat(), before.isoformat()),
     )
     return {r for (r,) in rows if r}
 
 
-def records(conn: Connection, f: Filters) -> Iterator[Record]:
+def records(conn: sqlite3.Connection, f: Filters) -> Iterator[Record]:
     """Entries matching the filters, streamed (export reads them all without holding them)."""
-    query = select(*_COLUMNS)
-    if f.since is not None:
-        query = query.where(col(Entry.day) >= f.since.isoformat())
-    if f.until is not None:
-        query = query.where(col(Entry.day) <= f.until.isoformat())
-    if f.kind is not None:
-        query = query.where(col(Entry.kind) == f.kind)
-    if f.pillar is not None:
-        query = query.where(col(Entry.pillar) == f.pillar)
-    if f.action_type is not None:
-        query = query.where(col(Entry.action_type) == f.action_type)
-    order: list[Any] = [Entry.day, Entry.created_us, Entry.id]
-    if f.newest_first:
-        order = [col(c).desc() for c in order]
-    query = query.order_by(*order)
+    where: list[str] = []
+    params: list[object] = []
+    for clause, value in (
+        ("day >= ?", f.since.isoformat() if f.since else None),
+        ("day <= ?", f.until.isoformat() if f.until else None),
+        ("kind = ?", f.kind),
+        ("pillar = ?", f.pillar),
+        ("action_type = ?", f.action_type),
+    ):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "")
+    order = " DESC" if f.newest_first else ""
+    sql += f" ORDER BY day{order}, created_us{order}, id{order}"
     if f.limit is not None:
-        query = query.limit(f.limit)
-    result = conn.execution_options(yield_per=2000).execute(query)
-    for row in result:
-        yield Record(*row)
+        sql += " LIMIT ?"
+        params.append(f.limit)
+    cursor = conn.execute(sql, params)
+    while batch := cursor.fetchmany(_BATCH):
+        for row in batch:
+            yield Record(*row)
 
 
-def _practice_filter(pillar: str | None, action_type: str | None) -> Any:
-    where = col(Entry.kind) == "practice"
+def _practice(pillar: str | None, action_type: str | None) -> tuple[str, list[object]]:
+    where, params = "kind = 'practice'", []
     if pillar is not None:
-        where = where & (col(Entry.pillar) == pillar)
+        where += " AND pillar = ?"
+        params.append(pillar)
     if action_type is not None:
-        where = where & (col(Entry.action_type) == action_type)
-    return where
+        where += " AND action_type = ?"
+        params.append(action_type)
+    return where, params
 
 
 def day_counts(
-    conn: Connection,
+    conn: sqlite3.Connection,
     start: date,
     end: date,
     *,
@@ -194,41 +141,25 @@ def day_counts(
     action_type: str | None = None,
 ) -> dict[date, int]:
     """Practice entries per day from `start` to `end`, for the calendar."""
-    where = _practice_filter(pillar, action_type)
-    where = where & col(Entry.day).between(start.isoformat(), end.isoformat())
-    rows = conn.execute(select(Entry.day, func.count()).where(where).group_by(Entry.day))
+    where, params = _practice(pillar, action_type)
+    rows = conn.execute(
+        f"SELECT day, count(*) FROM entry WHERE {where} AND day BETWEEN ? AND ? GROUP BY day",
+        (*params, start.isoformat(), end.isoformat()),
+    )
     return {date.fromisoformat(d): n for d, n in rows}
 
 
 def practiced_days(
-    conn: Connection,
+    conn: sqlite3.Connection,
     until: date,
     *,
     pillar: str | None = None,
     action_type: str | None = None,
 ) -> set[date]:
     """Distinct days with practice up to `until` (for a streak that began earlier)."""
-    where = _practice_filter(pillar, action_type) & (col(Entry.day) <= until.isoformat())
-    rows = conn.execute(select(Entry.day).distinct().where(where))
-    return {date.fromisoformat(d) for (d,) in rows}
-
-
-def period_minutes(
-    conn: Connection, start: date, end: date
-) -> tuple[dict[str, int], dict[str, int]]:
-    """Minutes of practice in the period, by pillar and by action type."""
-    where = (col(Entry.kind) == "practice") & col(Entry.day).between(
-        start.isoformat(), end.isoformat()
-    )
-    by_pillar: dict[str, int] = {}
-    by_type: dict[str, int] = {}
+    where, params = _practice(pillar, action_type)
     rows = conn.execute(
-        select(Entry.pillar, Entry.action_type, func.sum(Entry.minutes))
-        .where(where & col(Entry.minutes).is_not(None))
-        .group_by(Entry.pillar, Entry.action_type)
+        f"SELECT DISTINCT day FROM entry WHERE {where} AND day <= ?",
+        (*params, until.isoformat()),
     )
-    for pillar, action_type, minutes in rows:
-        by_pillar[pillar] = by_pillar.get(pillar, 0) + int(minutes or 0)
-        if action_type is not None:
-            by_type[action_type] = by_type.get(action_type, 0) + int(minutes or 0)
-    return by_pillar, by_type
+    return {date.fromisoformat(d) for (d,) in rows}

@@ -1,9 +1,9 @@
 """Rhythms and pauses in the database, through the standard library's sqlite3.
 
-Every function takes an open sqlite3 connection (from Store.writing or Store.reading, or
-the driver connection under a SQLAlchemy one), so `ally log` reads a unit's progress on
-its write path without SQLModel. Aggregates happen in SQL: one row a day with the count
-of each category's entries (and, for minutes rhythms, their minutes).
+Every function takes an open sqlite3 connection (from Store.writing or Store.reading), so
+`ally log` reads a unit's progress on its write path. Days per category come from the
+practice_day table (schema.py): one row a day with the count of each category's entries
+and their minutes, which entries.py, the one writer of entries, keeps counted.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from operator import itemgetter
 
 from allycli.core import merge
 from allycli.core.objects import Pause, RhythmSetting, rhythm_id
-from allycli.core.rhythms import CATEGORIES, DEFAULT, kind_of
+from allycli.core.rhythms import CATEGORIES, DEFAULT
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 from allycli.store.database import bury
 from allycli.store.entries import match_id
@@ -82,14 +82,24 @@ def _pause(row: Sequence[object]) -> Pause:
 def read_pauses(
     conn: sqlite3.Connection, start: date | None = None, end: date | None = None
 ) -> list[Pause]:
-    """Pauses overlapping start..end (all when not given), by first day."""
+    """Pauses overlapping start..end (all when not given), by first day. Every reader of
+    pauses (rhythms, reports, the calendar, `log`, export) asks here.
+
+    A row whose categories are not a JSON array (damaged outside ally) pauses nothing.
+    """
     sql = f"SELECT {_PAUSE_COLUMNS} FROM pause"
     args: tuple[str, ...] = ()
     if start is not None and end is not None:
         sql += " WHERE since <= ? AND until >= ?"
         args = (end.isoformat(), start.isoformat())
     sql += " ORDER BY since, created_at, id"
-    return [_pause(row) for row in conn.execute(sql, args)]
+    found = []
+    for row in conn.execute(sql, args):
+        try:
+            found.append(_pause(row))
+        except (ValueError, TypeError):
+            continue
+    return found
 
 
 def insert_pause(conn: sqlite3.Connection, pause: Pause) -> None:
@@ -192,94 +202,49 @@ def category_days(
     oldest first; for the categories in `minutes_for`, the day's minutes instead (0 when its
     entries gave none).
 
-    At most three grouped scans of an index (all practice by day, pillars by pillar and day,
-    action types by type and day), each only when one of its categories is asked for: plain
-    GROUP BYs are several times cheaper in SQLite than one scan with a sum per category.
+    One search of the practice_day table's key: a row a day per category, not every entry.
     """
-    wanted = set(categories)
+    wanted = [c for c in CATEGORIES if c in set(categories)]
     minutes = set(minutes_for)
-    found: dict[str, Days] = {c: [] for c in CATEGORIES if c in wanted}
-    until_text = until.isoformat()
-    from_pillars = "practice" in wanted and all(p in wanted for p in PILLARS)
-    if from_pillars:  # every entry has one pillar: practice is the pillars' days together
-        wanted.discard("practice")
-    if "practice" in wanted:
-        value = "total(minutes)" if "practice" in minutes else "count(*)"
-        found["practice"] = [
-            (date.fromisoformat(day), int(n))
-            for day, n in conn.execute(
-                f"SELECT day, {value} FROM entry WHERE kind = 'practice' AND day <= ? "
-                "GROUP BY day ORDER BY day",
-                (until_text,),
-            )
-        ]
-    for column, keys in (("pillar", PILLARS), ("action_type", tuple(ACTION_TYPES))):
-        asked = [k for k in keys if k in wanted]
-        if not asked:
-            continue
-        marks = ", ".join("?" for _ in asked)
-        # minutes only when asked: the (kind, pillar, day) and (kind, action_type, day)
-        # indexes do not hold them
-        with_minutes = any(k in minutes for k in asked) or (
-            column == "pillar" and from_pillars and "practice" in minutes
-        )
-        value = "total(minutes)" if with_minutes else "0"
-        rows = conn.execute(
-            f"SELECT {column}, day, count(*), {value} FROM entry "
-            f"WHERE kind = 'practice' AND {column} IN ({marks}) AND day <= ? "
-            f"GROUP BY {column}, day ORDER BY {column}, day",
-            (*asked, until_text),
-        ).fetchall()
-        for key, group in groupby(rows, key=itemgetter(0)):
-            if key in minutes:
-                found[key] = [(date.fromisoformat(d), int(m)) for _, d, _, m in group]
-            else:
-                found[key] = [(date.fromisoformat(d), n) for _, d, n, _ in group]
-        if column == "pillar" and from_pillars:
-            found["practice"] = _together(rows, "practice" in minutes)
+    found: dict[str, Days] = {c: [] for c in wanted}
+    if not wanted:
+        return found
+    rows = conn.execute(
+        f"SELECT category, day, entries, minutes FROM practice_day "
+        f"WHERE category IN ({', '.join('?' for _ in wanted)}) AND day <= ? "
+        "ORDER BY category, day",
+        (*wanted, until.isoformat()),
+    )
+    for category, group in groupby(rows, key=itemgetter(0)):
+        value = 3 if category in minutes else 2
+        found[category] = [(date.fromisoformat(row[1]), row[value]) for row in group]
     return found
-
-
-def _together(rows: list[tuple[str, str, int, float]], minutes: bool) -> Days:
-    """Per-day totals of (pillar, day, count, minutes) rows: all practice by day."""
-    by_day: dict[str, int] = {}
-    for _, day, n, m in rows:
-        by_day[day] = by_day.get(day, 0) + (int(m) if minutes else n)
-    return [(date.fromisoformat(d), by_day[d]) for d in sorted(by_day)]
 
 
 def last_days(conn: sqlite3.Connection, until: date, categories: Iterable[str]) -> dict[str, date]:
-    """The last practiced day up to `until` of each pillar or action type asked for."""
-    found: dict[str, date] = {}
-    wanted = set(categories)
-    for column, keys in (("pillar", PILLARS), ("action_type", tuple(ACTION_TYPES))):
-        asked = [k for k in keys if k in wanted]
-        if not asked:
-            continue
-        marks = ", ".join("?" for _ in asked)
-        for key, day in conn.execute(
-            f"SELECT {column}, max(day) FROM entry WHERE kind = 'practice' "
-            f"AND {column} IN ({marks}) AND day <= ? GROUP BY {column}",
-            (*asked, until.isoformat()),
-        ):
-            found[key] = date.fromisoformat(day)
-    return found
+    """The last practiced day up to `until` of each category asked for."""
+    asked = [c for c in CATEGORIES if c in set(categories)]
+    if not asked:
+        return {}
+    rows = conn.execute(
+        f"SELECT category, max(day) FROM practice_day "
+        f"WHERE category IN ({', '.join('?' for _ in asked)}) AND day <= ? GROUP BY category",
+        (*asked, until.isoformat()),
+    )
+    return {category: date.fromisoformat(day) for category, day in rows}
 
 
 def unit_days(
     conn: sqlite3.Connection, category: str, start: date, end: date, minutes: bool
 ) -> Days:
     """One category's practiced days from start to end (the write path's unit)."""
-    where = "kind = 'practice' AND day BETWEEN ? AND ?"
-    args: list[object] = [start.isoformat(), end.isoformat()]
-    if category != "practice":
-        where += f" AND {'pillar' if kind_of(category) == 'pillar' else 'action_type'} = ?"
-        args.append(category)
-    value = "total(minutes)" if minutes else "count(*)"
+    value = "minutes" if minutes else "entries"
     return [
         (date.fromisoformat(day), int(v))
         for day, v in conn.execute(
-            f"SELECT day, {value} FROM entry WHERE {where} GROUP BY day ORDER BY day", args
+            f"SELECT day, {value} FROM practice_day WHERE category = ? AND day BETWEEN ? AND ? "
+            "ORDER BY day",
+            (category, start.isoformat(), end.isoformat()),
         )
     ]
 
@@ -287,7 +252,7 @@ def unit_days(
 def practiced_days_desc(conn: sqlite3.Connection, today: date) -> Iterator[date]:
     """Distinct practiced days up to today, newest first, read lazily from a cursor."""
     rows = conn.execute(
-        "SELECT DISTINCT day FROM entry WHERE kind = 'practice' AND day <= ? ORDER BY day DESC",
+        "SELECT day FROM practice_day WHERE category = 'practice' AND day <= ? ORDER BY day DESC",
         (today.isoformat(),),
     )
     return (date.fromisoformat(d) for (d,) in rows)

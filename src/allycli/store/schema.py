@@ -1,31 +1,38 @@
 """The database schema as plain data: the entry columns and the ordered migrations.
 
-store/database.py applies these with sqlite3; a test ties both to the SQLModel tables in
-store/models.py.
-Migrations may call two SQL functions that store/database.py registers on every connection:
-ally_us(iso) (integer UTC microseconds) and ally_fold(text, ...) (the search copy).
+database.py applies the migrations with sqlite3; a test ties them and the columns to the
+SQLModel tables in models.py. The entry table's columns are core/records.py's: a Record's
+fields, then the two keys derived from them; every statement that names them takes them
+from here. Migrations may call two SQL functions that opening.py registers on every
+connection: ally_us(iso) (integer UTC microseconds) and ally_fold(text, ...) (the search copy).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-ENTRY_COLUMNS: tuple[str, ...] = (
-    "id",
-    "kind",
-    "day",
-    "created_at",
-    "pillar",
-    "action_type",
-    "note",
-    "minutes",
-    "prompt_id",
-    "prompt",
-    "answer",
-    "updated_at",
-    "created_us",
-    "folded",
-)
+from allycli.core.records import ENTRY_COLUMNS, RECORD_COLUMNS
+
+__all__ = ["ENTRY_COLUMNS", "MIGRATIONS", "RECORD_COLUMNS", "SCHEMA_VERSION", "Migration"]
+
+
+def practice_days_counted(days: str = "") -> tuple[str, str, str]:
+    """The SELECTs of practice_day's rows (category, day, entries, minutes), counted from the
+    entries: all practice, then by pillar, then by action type, per day; minutes are 0 when
+    no entry gave any. `days` is an SQL condition on `day` (each SELECT takes its
+    parameters), or "" for every day; with one, the day index finds the entries."""
+    where = "kind = 'practice'"
+    source = "entry"
+    if days:
+        where += f" AND {days}"
+        source = "entry INDEXED BY ix_entry_kind_day"
+    counts = "count(*), coalesce(sum(minutes), 0)"
+    return (
+        f"SELECT 'practice', day, {counts} FROM {source} WHERE {where} GROUP BY day",
+        f"SELECT pillar, day, {counts} FROM {source} WHERE {where} GROUP BY pillar, day",
+        f"SELECT action_type, day, {counts} FROM {source} "
+        f"WHERE {where} AND action_type IS NOT NULL GROUP BY action_type, day",
+    )
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         5,
         "search: an index of the folded text, so `ally search` scans it instead of the table",
         ("CREATE INDEX ix_entry_folded ON entry (folded)",),
+    ),
+    Migration(
+        6,
+        "rhythms: practice per category and day (entries and minutes), so streaks and rhythms "
+        "over years read one row a day instead of every entry; entries.py keeps it",
+        (
+            """CREATE TABLE practice_day (
+                category VARCHAR NOT NULL,
+                day VARCHAR NOT NULL,
+                entries INTEGER NOT NULL,
+                minutes INTEGER NOT NULL,
+                PRIMARY KEY (category, day)
+            ) WITHOUT ROWID""",
+            *(f"INSERT INTO practice_day {select}" for select in practice_days_counted()),
+        ),
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -18,12 +18,13 @@ from typing import Any
 
 from allycli.core.errors import DataFileError, SyncError
 from allycli.core.records import Record
-from allycli.store.schema import ENTRY_COLUMNS
+from allycli.store import entries as entry_store
+from allycli.store.schema import RECORD_COLUMNS
 
 URL, KEY, HUB, SEEN, LAST = "sync.url", "sync.key", "sync.hub", "sync.seen", "sync.last"
 _ALL_SETTINGS = (URL, KEY, HUB, SEEN, LAST)
 
-_ENTRY = f"SELECT {', '.join(ENTRY_COLUMNS[:12])} FROM entry"
+_ENTRY = f"SELECT {', '.join(RECORD_COLUMNS)} FROM entry"
 _RHYTHM = "SELECT id, category, spec, updated_at FROM rhythm"
 _PAUSE = "SELECT id, since, until, categories, note, created_at, updated_at FROM pause"
 _TOMBSTONE = "SELECT id, kind, deleted_at FROM tombstone"
@@ -124,7 +125,7 @@ def current(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Item]:
 def _all(conn: sqlite3.Connection, where: str = "", params: Iterable[str] = ()) -> Iterator[Item]:
     params = tuple(params)
     for row in conn.execute(_ENTRY + where, params):
-        record = Record(*row[:11], updated_at=row[11])
+        record = Record(*row)
         yield Item(record.id, record.changed_at, False, record.to_json())
     for row in conn.execute(_RHYTHM + where, params):
         yield Item(row[0], row[3], False, rhythm_object(*row))
@@ -168,15 +169,10 @@ def pause_object(
 
 # -- writing what the hub brought ----------------------------------------------------------
 
-_INSERT_ENTRY = (
-    f"INSERT OR REPLACE INTO entry ({', '.join(ENTRY_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})"
-)
-
 
 def apply(conn: sqlite3.Connection, items: Iterable[Item]) -> None:
     """Make each item the journal's version of its id (the merge chose it already)."""
-    entries: list[tuple[object, ...]] = []
+    entries: list[Record] = []
     live: list[tuple[str]] = []
     for item in items:
         if item.deleted:
@@ -185,7 +181,7 @@ def apply(conn: sqlite3.Connection, items: Iterable[Item]) -> None:
         live.append((item.id,))
         kind = item.body.get("kind")
         if kind in ("practice", "reflection"):
-            entries.append(_entry(item).row())
+            entries.append(_entry(item))
         elif kind == "rhythm":
             conn.execute(
                 "INSERT OR REPLACE INTO rhythm (id, category, spec, updated_at) "
@@ -208,8 +204,7 @@ def apply(conn: sqlite3.Connection, items: Iterable[Item]) -> None:
             )  # fmt: skip
         else:
             raise _unreadable(item)
-    if entries:
-        conn.executemany(_INSERT_ENTRY, entries)
+    entry_store.put(conn, entries)
     conn.executemany("DELETE FROM tombstone WHERE id = ?", live)
 
 
@@ -217,7 +212,8 @@ def _bury(conn: sqlite3.Connection, item: Item) -> None:
     kind = item.body.get("kind")
     if kind not in ("entry", "rhythm", "pause"):
         raise _unreadable(item)
-    for table in ("entry", "rhythm", "pause"):
+    entry_store.remove(conn, [item.id])
+    for table in ("rhythm", "pause"):
         conn.execute(f"DELETE FROM {table} WHERE id = ?", (item.id,))
     conn.execute(
         "INSERT OR REPLACE INTO tombstone (id, kind, deleted_at) VALUES (?, ?, ?)",
