@@ -95,6 +95,7 @@ def test_edit_changes_fields_and_updated_at_and_the_search_copy(env: dict[str, s
     assert after["updated_at"] > entry["updated_at"]
     assert ok(ally(env, "search", "cafe")).stdout.startswith(short)
     same = ok(ally(env, "edit", short, "--type", "money"))
+    when = spoken(date(2026, 11, 20), date.today())
     assert same.stdout == (
         f"Nothing changed: the practice entry {short} from {when} already reads as you asked.\n"
     )
