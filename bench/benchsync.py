@@ -1,4 +1,4 @@
-"""The sync figures (issue 11): a private PostgreSQL hub, and the two syncs measured on it.
+"""The sync figures (issues 11 and 16): a private PostgreSQL hub, and the syncs measured on it.
 
 The hub is the cluster the sync tests use (tests/sync/pgcluster.py: Debian's server
 binaries, run as an unprivileged user, 127.0.0.1 only). Without those binaries, or
@@ -65,24 +65,25 @@ class SyncData:
     first_url: str  # an empty database: the first sync of the big journal creates the hub
     synced: Path  # the big journal after its first sync with the second hub
     synced_plus: Path  # the same with 10 new entries
+    small_synced: Path  # the small journal after its first sync with a third hub
     reset_first: Any
     reset_second: Any
+    env: Mapping[str, str]  # the children's, with PGPASSFILE: no password on a command line
 
 
 def prepare(cluster: Any, data: Data, ally: tuple[str, ...], env: Mapping[str, str],
             today: date) -> SyncData:  # fmt: skip
-    """Two hubs: one left empty, one holding the big journal after a first sync."""
-    first = cluster.create_db("bench_first")
-    second = cluster.create_db("bench_second")
-    synced = data.root / "synced.db"
-    remove_db(synced)
-    shutil.copyfile(data.big_db, synced)
-    done = subprocess.run(
-        [*ally, "sync", "--url", second], env={**env, "ALLY_DB": str(synced)},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        sys.exit(f"bench: the first sync of the prepared journal did not complete: {done.stderr}")
+    """Three hubs: one left empty, one holding the big journal after a first sync, one
+    holding the small journal after a first sync."""
+    pgpass = data.root / "pgpass"
+    pgpass.write_text(f"127.0.0.1:*:*:{_pgcluster().USER}:{_pgcluster().PASSWORD}\n")
+    pgpass.chmod(0o600)
+    env = {**env, "PGPASSFILE": str(pgpass)}
+    first = _bare(cluster.create_db("bench_first"))
+    synced = _first_sync(cluster, data.big_db, data.root / "synced.db", "bench_second", ally, env)
+    small_synced = _first_sync(
+        cluster, data.small_db, data.root / "small-synced.db", "bench_third", ally, env
+    )
     (last,) = cluster.admin_sql("SELECT max(change) FROM ally.item", db="bench_second")[0]
     plus = data.root / "synced-plus-10.db"
     remove_db(plus)
@@ -98,16 +99,36 @@ def prepare(cluster: Any, data: Data, ally: tuple[str, ...], env: Mapping[str, s
     def reset_second() -> None:
         cluster.admin_sql(f"DELETE FROM ally.item WHERE change > {int(last)}", db="bench_second")
 
-    return SyncData(first, synced, plus, reset_first, reset_second)
+    return SyncData(first, synced, plus, small_synced, reset_first, reset_second, env)
+
+
+def _bare(url: str) -> str:
+    """The URL without its password (libpq reads it from PGPASSFILE)."""
+    return url.replace(f":{_pgcluster().PASSWORD}@", "@")
+
+
+def _first_sync(cluster: Any, source: Path, synced: Path, db: str, ally: tuple[str, ...],
+                env: Mapping[str, str]) -> Path:  # fmt: skip
+    """A copy of `source` after its first (untimed) sync with a new hub in database `db`."""
+    url = _bare(cluster.create_db(db))
+    remove_db(synced)
+    shutil.copyfile(source, synced)
+    done = subprocess.run(
+        [*ally, "sync", "--url", url], env={**env, "ALLY_DB": str(synced)},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        sys.exit(f"bench: the first sync of the prepared journal did not complete: {done.stderr}")
+    return synced
 
 
 def figures(sync: SyncData, data: Data, ally: tuple[str, ...], env: Mapping[str, str]
             ) -> list[Figure]:  # fmt: skip
     db = data.work / "ally.db"
-    big = f"{data.big:,}"
+    big, small = f"{data.big:,}", f"{data.small:,}"
 
     def case(source: Path, *argv: str, check: str, before: Any = None) -> Case:
-        return Case((*ally, *argv), env, ((source, db),), _has(check), before)
+        return Case((*ally, *argv), sync.env, ((source, db),), _has(check), before)
 
     return [
         Figure(f"sync first ({big}) vs import ({big})",
@@ -119,15 +140,20 @@ def figures(sync: SyncData, data: Data, ally: tuple[str, ...], env: Mapping[str,
                case(sync.synced_plus, "sync", check="sent 10 changes", before=sync.reset_second),
                case(sync.synced, "sync", check="sent 0 changes", before=sync.reset_second),
                "<= 1.5x", max_ratio=1.5),
+        Figure(f"sync nothing new ({big}) vs ({small})",
+               case(sync.synced, "sync", check="sent 0 changes", before=sync.reset_second),
+               case(sync.small_synced, "sync", check="sent 0 changes"),
+               "<= 2x", max_ratio=2.0),
     ]  # fmt: skip
 
 
 def targets(data: Data) -> list[tuple[str, str]]:
     """(name, target) of each sync figure, for the rows of a run that skips them."""
-    big = f"{data.big:,}"
+    big, small = f"{data.big:,}", f"{data.small:,}"
     return [
         (f"sync first ({big}) vs import ({big})", "<= 5x"),
         (f"sync 10 new vs nothing new (hub of {big})", "<= 1.5x"),
+        (f"sync nothing new ({big}) vs ({small})", "<= 2x"),
     ]
 
 

@@ -40,6 +40,7 @@ FIGURES = {
     f"report --year RSS ({BIG}) vs (empty)": True,
     f"sync first ({BIG}) vs import ({BIG})": True,  # skipped where PostgreSQL is missing
     f"sync 10 new vs nothing new (hub of {BIG})": True,
+    f"sync nothing new ({BIG}) vs ({SMALL})": True,
 }
 SYNC_FIGURES = {name for name in FIGURES if name.startswith("sync ")}
 VALUE = re.compile(r"^\d+\.\d+ (s|MiB)$")

@@ -11,7 +11,9 @@ from allycli.core.records import Record
 from allycli.store import database as store
 from allycli.store.models import Entry, SQLModel
 
-TABLES = ("entry", "tombstone", "rhythm", "pause", "setting", "synced", "practice_day")
+TABLES = (
+    "entry", "tombstone", "rhythm", "pause", "setting", "synced", "practice_day", "hubrow"
+)  # fmt: skip
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:

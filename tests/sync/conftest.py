@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.sync.pgcluster import Cluster, find_bindir, start_cluster
+from tests.sync.pgcluster import PASSWORD, USER, Cluster, find_bindir, start_cluster
 
 _numbers = itertools.count(1)
 
@@ -29,6 +29,21 @@ def pg() -> Iterator[Cluster]:
         yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pgpass(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A libpq password file for the private server: how the README keeps passwords out of
+    command lines."""
+    path = tmp_path_factory.mktemp("pgpass") / "pgpass"
+    path.write_text(f"127.0.0.1:*:*:{USER}:{PASSWORD}\n")
+    path.chmod(0o600)
+    return str(path)
+
+
+@pytest.fixture(autouse=True)
+def _password_file(pgpass: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PGPASSFILE", pgpass)
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 """Two journals and one hub converge, whatever the interleaving (a Hypothesis state machine).
 
-Each step logs, edits or deletes on one machine, or syncs one machine, against a real
-PostgreSQL hub. A shared clock moves forward at every step, written in each machine's own
-offset, so `updated_at` orders the operations as instants. At the end each machine syncs
-twice: both exports are identical, and equal to the operations applied in `updated_at`
-order (per id, the latest operation decides: a delete removes, a log or edit sets the text).
+Each step logs, edits or deletes on one machine, syncs one machine, or makes the hub forget
+(a snapshot of its rows taken and later put back, as a restore from a backup does, or one
+row lost), against a real PostgreSQL hub. A shared clock moves forward at every step,
+written in each machine's own offset, so `updated_at` orders the operations as instants. At
+the end each machine syncs twice: both exports are identical, and equal to the operations
+applied in `updated_at` order, however the hub forgot (per id, the latest operation decides:
+a delete removes, a log or edit sets the text).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ def make_machine(pg: Cluster) -> type[RuleBasedStateMachine]:
             # per id, the latest operation: (instant, "set" or "delete", note, updated_at)
             self.latest: dict[str, tuple[int, str, str | None, str]] = {}
             self.created: dict[str, str] = {}
+            self.db = self.url.rsplit("/", 1)[1]
+            self.snapshot: list[tuple[object, ...]] | None = None
 
         def tick(self, machine: str) -> tuple[int, str]:
             self.clock += 1
@@ -118,6 +122,46 @@ def make_machine(pg: Cluster) -> type[RuleBasedStateMachine]:
     return TwoMachines
 
 
+def make_forgetful_machine(pg: Cluster) -> type[RuleBasedStateMachine]:
+    """The same machines, with a hub that forgets: restored from a snapshot, or losing a row."""
+
+    class ForgetfulHub(make_machine(pg)):  # type: ignore[misc,valid-type]
+        @precondition(lambda self: self.snapshot is None)
+        @rule()
+        def take_snapshot(self) -> None:
+            if pg.admin_sql("SELECT to_regclass('ally.item') IS NOT NULL", db=self.db)[0][0]:
+                self.snapshot = pg.admin_sql(
+                    "SELECT ref, change, digest, payload FROM ally.item", db=self.db
+                )
+
+        @precondition(lambda self: self.snapshot is not None)
+        @rule()
+        def restore_snapshot(self) -> None:
+            """The hub put back as it was at the snapshot (its change numbers given again)."""
+            assert self.snapshot is not None
+            import psycopg
+
+            with psycopg.connect(pg.admin_url(self.db)) as conn:
+                conn.execute("DELETE FROM ally.item")
+                with conn.cursor().copy(
+                    "COPY ally.item (ref, change, digest, payload) FROM STDIN"
+                ) as copy:
+                    for row in self.snapshot:
+                        copy.write_row(row)
+            self.snapshot = None
+
+        @rule(pick=st.integers(0, 10**6))
+        def lose_row(self, pick: int) -> None:
+            if not pg.admin_sql("SELECT to_regclass('ally.item') IS NOT NULL", db=self.db)[0][0]:
+                return
+            changes = [r[0] for r in pg.admin_sql("SELECT change FROM ally.item", db=self.db)]
+            if changes:
+                lost = sorted(changes)[pick % len(changes)]
+                pg.admin_sql(f"DELETE FROM ally.item WHERE change = {lost}", db=self.db)
+
+    return ForgetfulHub
+
+
 @pytest.mark.slow  # many sync processes against the hub
 def test_two_journals_converge_through_one_hub(pg: Cluster) -> None:
     from hypothesis.stateful import run_state_machine_as_test
@@ -125,6 +169,21 @@ def test_two_journals_converge_through_one_hub(pg: Cluster) -> None:
     machine = make_machine(pg)
     run_state_machine_as_test(
         machine,
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
+
+
+@pytest.mark.slow
+def test_two_journals_converge_through_a_hub_that_forgets(pg: Cluster) -> None:
+    from hypothesis.stateful import run_state_machine_as_test
+
+    run_state_machine_as_test(
+        make_forgetful_machine(pg),
         settings=settings(
             max_examples=20,
             stateful_step_count=25,

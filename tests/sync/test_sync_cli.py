@@ -30,6 +30,11 @@ def no_password(*texts: str) -> None:
         assert PASSWORD not in text
 
 
+def bare(url: str) -> str:
+    """The URL without its password: libpq takes it from the password file (PGPASSFILE)."""
+    return url.replace(f":{PASSWORD}@", "@")
+
+
 @pytest.fixture
 def a(tmp_path: Path) -> Journal:
     return Journal(tmp_path / "laptop" / "ally.db")
@@ -41,7 +46,7 @@ def b(tmp_path: Path) -> Journal:
 
 
 def first_sync(journal: Journal, url: str) -> str:
-    done = journal.ally("sync", "--url", url)
+    done = journal.ally("sync", "--url", bare(url))
     assert done.returncode == 0, done.stderr
     no_password(done.stdout, done.stderr)
     shown = journal.ally("sync", "--show-key")
@@ -53,17 +58,17 @@ def test_a_second_machine_joins_with_the_key_and_both_converge(
     a: Journal, b: Journal, hub_url: str
 ) -> None:
     a.add(practice(f"Marched with {WORDS[0]}", stamp(0, 1)), reflection(WORDS[1], stamp(1, 1)))
-    done = a.ally("sync", "--url", hub_url)
+    done = a.ally("sync", "--url", bare(hub_url))
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == (
-        f"Synced with {hub_url.replace(PASSWORD, '***')}: sent 2 changes, received 0 changes."
+        f"Synced with {bare(hub_url)}: sent 2 changes, received 0 changes."
     )
     assert "ally sync --show-key" in done.stdout
     key = a.ally("sync", "--show-key").stdout.strip()
     assert re.fullmatch(r"[a-z2-7]{52}", key)
 
     # without the key, the second machine is told where to find it, and nothing changes
-    refused = b.ally("sync", "--url", hub_url)
+    refused = b.ally("sync", "--url", bare(hub_url))
     assert refused.returncode == 1
     assert "ally sync --show-key" in one_line(refused.stderr)
     assert "ALLY_SYNC_KEY" in refused.stderr
@@ -88,7 +93,7 @@ def test_nothing_readable_reaches_the_hub(a: Journal, pg: Cluster, hub_url: str)
     )
     entry_id = a.ids()[0]
     a.edit(entry_id, f"Edited: {WORDS[2]}", stamp(2))
-    assert a.ally("sync", "--url", hub_url).returncode == 0
+    assert a.ally("sync", "--url", bare(hub_url)).returncode == 0
     db = hub_url.rsplit("/", 1)[1]
     columns = pg.admin_sql(
         "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
@@ -119,11 +124,11 @@ def test_a_wrong_key_is_one_line_and_changes_nothing(a: Journal, b: Journal, hub
     first_sync(a, hub_url)
     b.add(practice("Second", stamp(1)))
     before = b.dump()
-    wrong = b.ally("sync", "--url", hub_url, env={"ALLY_SYNC_KEY": show_key(new_key())})
+    wrong = b.ally("sync", "--url", bare(hub_url), env={"ALLY_SYNC_KEY": show_key(new_key())})
     assert wrong.returncode == 1
     assert "uses another key than ALLY_SYNC_KEY" in one_line(wrong.stderr)
     assert b.dump() == before
-    not_a_key = b.ally("sync", "--url", hub_url, env={"ALLY_SYNC_KEY": "hunter2"})
+    not_a_key = b.ally("sync", "--url", bare(hub_url), env={"ALLY_SYNC_KEY": "hunter2"})
     assert not_a_key.returncode == 2
     assert "not a sync key" in one_line(not_a_key.stderr)
     assert "hunter2" not in not_a_key.stderr
@@ -133,14 +138,14 @@ def test_an_unreachable_hub_is_one_line_and_changes_nothing(a: Journal, tmp_path
     a.add(practice("Offline", stamp(0)))
     before = a.dump()
     url = f"postgresql://ally:{PASSWORD}@127.0.0.1:{_free_port()}/hub"
-    done = a.ally("sync", "--url", url)
+    done = a.ally("sync", env={"ALLY_SYNC_URL": url})
     assert done.returncode == 1
     line = one_line(done.stderr)
     assert line.startswith("ally: The hub at postgresql://ally:***@127.0.0.1:")
     assert "does not answer" in line
     no_password(done.stdout, done.stderr)
     assert a.dump() == before
-    status = a.ally("sync", "--status", "--url", url)
+    status = a.ally("sync", "--status", env={"ALLY_SYNC_URL": url})
     assert status.returncode == 0
     assert "does not answer" in status.stdout
     assert "1 change waits to be sent" in status.stdout
@@ -148,7 +153,7 @@ def test_an_unreachable_hub_is_one_line_and_changes_nothing(a: Journal, tmp_path
 
 
 def test_a_wrong_password_is_refused_without_showing_it(a: Journal, hub_url: str) -> None:
-    done = a.ally("sync", "--url", hub_url.replace(PASSWORD, PASSWORD + "x"))
+    done = a.ally("sync", env={"ALLY_SYNC_URL": hub_url.replace(PASSWORD, PASSWORD + "x")})
     assert done.returncode == 1
     assert "refused the login" in one_line(done.stderr)
     no_password(done.stdout, done.stderr)
@@ -157,7 +162,7 @@ def test_a_wrong_password_is_refused_without_showing_it(a: Journal, hub_url: str
 def test_the_password_is_in_no_log(a: Journal, pg: Cluster, hub_url: str) -> None:
     a.add(practice("Logged", stamp(0)))
     first_sync(a, hub_url)
-    assert a.ally("sync", "--url", hub_url.replace(PASSWORD, "wrong")).returncode == 1
+    assert a.ally("sync", env={"ALLY_SYNC_URL": hub_url.replace(PASSWORD, "wrong")}).returncode == 1
     assert PASSWORD not in (pg.folder / "server.log").read_text()
 
 
@@ -166,11 +171,11 @@ def test_a_hub_from_a_newer_ally_is_refused(a: Journal, pg: Cluster, hub_url: st
     first_sync(a, hub_url)
     a.add(practice("After", stamp(1)))
     db = hub_url.rsplit("/", 1)[1]
-    pg.admin_sql("UPDATE ally.meta SET value = '2' WHERE key = 'schema_version'", db=db)
+    pg.admin_sql("UPDATE ally.meta SET value = '3' WHERE key = 'schema_version'", db=db)
     before = a.dump()
     done = a.ally("sync")
     assert done.returncode == 1
-    assert "set up by a newer ally (hub schema 2, this one knows 1)" in one_line(done.stderr)
+    assert "set up by a newer ally (hub schema 3, this one knows 2)" in one_line(done.stderr)
     assert a.dump() == before
     assert pg.admin_sql("SELECT count(*) FROM ally.item", db=db) == [(1,)]
 
@@ -235,7 +240,7 @@ def test_a_sync_killed_halfway_leaves_the_journal_and_the_next_sync_completes(
     sent = 50 if when == "mid-transfer" else 0
     assert f"sent {sent} changes" in done.stdout
     assert a.ally("sync", "--status").stdout.count("0 changes wait") == 1
-    joined = b.ally("sync", "--url", hub_url, env={"ALLY_SYNC_KEY": key})
+    joined = b.ally("sync", "--url", bare(hub_url), env={"ALLY_SYNC_KEY": key})
     assert "received 51 changes" in joined.stdout
     assert a.export() == b.export()
 
@@ -247,7 +252,7 @@ def test_two_machines_syncing_at_once_lose_nothing(
     a.add(practice("Seed", stamp(0)))
     key = first_sync(a, hub_url)
     env = {"ALLY_SYNC_KEY": key}
-    assert b.ally("sync", "--url", hub_url, env=env).returncode == 0
+    assert b.ally("sync", "--url", bare(hub_url), env=env).returncode == 0
     for round_ in range(2):
         a.add(*(practice(f"A {round_} {i}", stamp(100 + i, 1)) for i in range(200)))
         b.add(*(practice(f"B {round_} {i}", stamp(100 + i, -5)) for i in range(200)))
@@ -282,7 +287,7 @@ def test_deletes_rhythms_and_pauses_travel(a: Journal, b: Journal, hub_url: str)
             (stamp(3), stamp(3)),
         )
     key = first_sync(a, hub_url)
-    assert b.ally("sync", "--url", hub_url, env={"ALLY_SYNC_KEY": key}).returncode == 0
+    assert b.ally("sync", "--url", bare(hub_url), env={"ALLY_SYNC_KEY": key}).returncode == 0
     assert b.journal() == a.journal()
     b.delete(gone.id, stamp(10))
     assert b.ally("sync").returncode == 0
@@ -295,7 +300,7 @@ def test_deletes_rhythms_and_pauses_travel(a: Journal, b: Journal, hub_url: str)
 
 
 def test_status_show_key_and_forget(a: Journal, hub_url: str) -> None:
-    fresh = a.ally("sync", "--status", "--url", hub_url)
+    fresh = a.ally("sync", "--status", "--url", bare(hub_url))
     assert fresh.stdout.splitlines()[0].endswith("(it answers; the first sync sets it up)")
     not_set = a.ally("sync", "--status")
     assert not_set.stdout.startswith("Sync is not set up; 0 changes wait to be sent.")
@@ -306,9 +311,10 @@ def test_status_show_key_and_forget(a: Journal, hub_url: str) -> None:
     key = first_sync(a, hub_url)
     status = a.ally("sync", "--status")
     lines = status.stdout.splitlines()
-    assert lines[0] == f"Hub: {hub_url.replace(PASSWORD, '***')} (it answers)"
+    assert lines[0] == f"Hub: {bare(hub_url)} (it answers and accepts this key)"
     assert re.fullmatch(r"Last sync: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", lines[1])
     assert lines[2] == "0 changes wait to be sent."
+    assert re.fullmatch(r"Journal fingerprint: (\w{4}-){3}\w{4} \(.*\)", lines[3])
     assert key not in status.stdout
     env_key = a.ally("sync", "--show-key", env={"ALLY_SYNC_KEY": key.upper()})
     assert env_key.stdout.strip() == key

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allycli.core.errors import SyncError, UsageError
+from allycli.core.errors import UsageError
 from allycli.sync import cipher, urls
 from allycli.sync.engine import plan
 
@@ -18,42 +18,75 @@ ITEM = cipher.Item(
 )
 
 
+HUB = "5a0c7f55-61c2-4b3e-9d0e-0c6f3f9e2b11"
+
+
+def _sealed(sealer: cipher.Sealer, change: int = 7) -> tuple[str, bytes]:
+    ref = sealer.ref(ITEM.id)
+    return ref, sealer.seal(ITEM, HUB, ref, change)
+
+
 def test_an_item_comes_back_as_it_was_sealed() -> None:
     sealer = cipher.Sealer(cipher.new_key())
-    payload = sealer.seal(ITEM)
-    assert b"Caf" not in payload
-    assert sealer.open(ITEM.id, ITEM.updated_at, ITEM.deleted, payload) == ITEM
+    ref, payload = _sealed(sealer)
+    assert b"Caf" not in payload and ITEM.id.encode() not in payload
+    assert sealer.open(payload, HUB, ref, 7) == ITEM
 
 
 def test_two_seals_of_one_item_differ() -> None:
     sealer = cipher.Sealer(cipher.new_key())
-    assert sealer.seal(ITEM) != sealer.seal(ITEM)
+    assert _sealed(sealer)[1] != _sealed(sealer)[1]
+
+
+def test_a_reference_is_keyed_and_reveals_nothing_of_the_id() -> None:
+    key = cipher.new_key()
+    ref = cipher.Sealer(key).ref(ITEM.id)
+    assert ref == cipher.Sealer(key).ref(ITEM.id)  # stable: one row per object
+    assert ref != cipher.Sealer(cipher.new_key()).ref(ITEM.id)  # no key, no link to the id
+    assert len(ref) == 32 and ITEM.id.replace("-", "")[:8] not in ref
 
 
 @pytest.mark.parametrize(
-    ("item_id", "updated_at", "deleted"),
+    ("hub", "ref", "change"),
     [
-        ("0b0e8f3e-5c1a-4b8e-9a57-3f7d2c1e9a11", ITEM.updated_at, False),  # moved to another id
-        (ITEM.id, "2026-11-20T08:15:00.123457+01:00", False),  # moved in time
-        (ITEM.id, ITEM.updated_at, True),  # a forged deletion
+        ("another hub", None, 7),  # copied to another hub
+        (HUB, "0" * 32, 7),  # moved to another reference
+        (HUB, None, 8),  # replayed with another change number
     ],
-    ids=["id", "updated_at", "deleted"],
+    ids=["hub", "reference", "change"],
 )
-def test_the_hub_cannot_move_or_delete_an_item(
-    item_id: str, updated_at: str, deleted: bool
+def test_a_row_moved_replayed_or_copied_does_not_open(
+    hub: str, ref: str | None, change: int
 ) -> None:
     sealer = cipher.Sealer(cipher.new_key())
-    payload = sealer.seal(ITEM)
-    with pytest.raises(SyncError, match="does not match its encryption"):
-        sealer.open(item_id, updated_at, deleted, payload)
+    own_ref, payload = _sealed(sealer)
+    with pytest.raises(cipher.Refused):
+        sealer.open(payload, hub, ref or own_ref, change)
 
 
 def test_a_flipped_bit_is_refused() -> None:
     sealer = cipher.Sealer(cipher.new_key())
-    payload = bytearray(sealer.seal(ITEM))
-    payload[-1] ^= 1
-    with pytest.raises(SyncError):
-        sealer.open(ITEM.id, ITEM.updated_at, ITEM.deleted, bytes(payload))
+    ref, payload = _sealed(sealer)
+    flipped = bytearray(payload)
+    flipped[-1] ^= 1
+    with pytest.raises(cipher.Refused):
+        sealer.open(bytes(flipped), HUB, ref, 7)
+
+
+@pytest.mark.parametrize(
+    ("note_length", "size"), [(0, 1024), (500, 1024), (1000, 2048), (2000, 4096), (5000, 8192)]
+)
+def test_payloads_come_in_size_classes_from_1_kib_doubling(note_length: int, size: int) -> None:
+    sealer = cipher.Sealer(cipher.new_key())
+    body = {**ITEM.body, "note": "x" * note_length}
+    item = cipher.Item(ITEM.id, ITEM.updated_at, False, body)
+    payload = sealer.seal(item, HUB, sealer.ref(item.id), 1)
+    assert len(payload) == size + cipher.NONCE_BYTES + cipher.TAG_BYTES
+
+
+def test_a_mark_is_what_the_hub_computes() -> None:
+    # md5(digest || int8send(change)), its first 10 hex digits, as hub.Hub.checksum says
+    assert cipher.mark(bytes(range(16)), 7) == int("686cc73adc", 16)
 
 
 def test_the_key_check_tells_the_right_key_from_another() -> None:
@@ -96,6 +129,19 @@ def test_what_is_not_a_key_is_a_usage_error(text: str) -> None:
 )  # fmt: skip
 def test_a_url_is_shown_without_its_password(url: str, shown: str) -> None:
     assert urls.redact(url) == shown
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("postgresql://ally:s3cret@db.example.org:5433/journal",
+         "postgresql://ally@db.example.org:5433/journal"),
+        ("postgresql://ally@db/j?sslmode=require&password=x", "postgresql://ally@db/j?sslmode=require"),
+        ("postgresql:///journal?host=/run/postgresql", "postgresql:///journal?host=/run/postgresql"),
+    ],
+)  # fmt: skip
+def test_a_url_is_kept_without_its_password(url: str, kept: str) -> None:
+    assert urls.without_password(url) == kept
 
 
 def test_scrub_removes_the_password_in_every_form() -> None:

@@ -16,38 +16,60 @@ def sync_(
     url: str | None = typer.Option(
         None,
         "--url",
-        help="The hub, postgresql://user:password@host/database (or ALLY_SYNC_URL); "
-        "remembered after a sync.",
+        help="The hub, postgresql://user@host/database (or ALLY_SYNC_URL; the password in "
+        "~/.pgpass); remembered, without a password, after a sync.",
         show_default=False,
     ),
     show_key: bool = typer.Option(
         False, "--show-key", help="Print the key, to set as ALLY_SYNC_KEY on another machine."
     ),
     status: bool = typer.Option(
-        False, "--status", help="When the last sync was, what waits, whether the hub answers."
+        False,
+        "--status",
+        help="When the last sync was, what waits, whether the hub answers and accepts the key, "
+        "and a fingerprint of the journal to compare with other machines.",
     ),
     forget: bool = typer.Option(False, "--forget", help="Drop the stored URL and key."),
+    repair: bool = typer.Option(
+        False,
+        "--repair",
+        help="After a sync, remove from the hub the rows that do not open here (asks first).",
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="With --repair: do not ask first."),
 ) -> None:
     """Exchange changes with your other machines through a PostgreSQL hub (end-to-end
     encrypted: the hub holds ciphertext only)."""
-    from allycli.core.errors import UsageError
+    from allycli.cli.common import ask_or_refuse
+    from allycli.core.errors import SyncError, UsageError
     from allycli.render import messages as render
     from allycli.sync import commands
 
-    if sum((show_key, status, forget)) > 1:
-        raise UsageError("Choose one of --show-key, --status or --forget.")
+    if sum((show_key, status, forget, repair)) > 1:
+        raise UsageError("Choose one of --show-key, --status, --forget or --repair.")
     ctx = session.context()
+    if commands.password_in(url):
+        typer.echo(render.sync_password_warning(), err=True)
     url = url or os.environ.get("ALLY_SYNC_URL") or None
     key = os.environ.get("ALLY_SYNC_KEY") or None
     if show_key:
-        typer.echo(commands.show_key(ctx, key))
+        shown = commands.show_key(ctx, key)
+        typer.echo(shown.key)
+        if not shown.confirmed:
+            typer.echo(render.sync_key_unconfirmed(), err=True)
     elif forget:
         had = commands.forget(ctx)
         typer.echo(render.sync_forgotten(had))
     elif status:
-        typer.echo(render.sync_status(commands.status(ctx, url)))
+        typer.echo(render.sync_status(commands.status(ctx, url, key)))
     else:
-        typer.echo(render.synced(commands.run(ctx, url, key)))
+        result = commands.run(ctx, url, key)
+        typer.echo(render.synced(result))
+        question = render.sync_repair_question(result.refused)
+        if result.refused and repair and ask_or_refuse(question, yes):
+            typer.echo(render.sync_repaired(commands.repair(ctx, url, key)))
+            return
+        if result.refused:
+            raise SyncError(render.sync_refused(result.refused))
 
 
 def register(app: typer.Typer) -> None:

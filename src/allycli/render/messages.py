@@ -213,6 +213,21 @@ def synced(result: SyncResult) -> str:
             f" {words.plural(result.conflicts, 'conflict', 'conflicts')} (equal times, different "
             "content) settled the same way on every machine."
         )
+    if result.upgraded is not None:
+        line += (
+            "\nThe hub was upgraded to hub schema 2: "
+            f"{words.plural(result.upgraded, 'object', 'objects')} sealed again"
+            + (
+                f", {words.plural(result.left_out, 'row', 'rows')} that did not open left out."
+                if result.left_out
+                else "."
+            )
+        )
+    elif result.healed:
+        line += (
+            "\nThe hub had lost or changed rows since the last sync here (a restore from a "
+            "backup, say): everything was pulled again and what it lacked was sent again."
+        )
     if result.new_key:
         line += (
             "\nA key for this hub was made now. Your other machines need it: run "
@@ -227,14 +242,57 @@ def sync_status(status: SyncStatus) -> str:
     if status.hub is None:
         return (
             f"Sync is not set up; {waiting}. Start with "
-            "`ally sync --url postgresql://user:password@host/database`."
+            "`ally sync --url postgresql://user@host/database` (the password in ~/.pgpass)."
         )
     hub = {
-        "answers": f"Hub: {status.hub} (it answers)",
+        "answers": f"Hub: {status.hub} (it answers and accepts this key)",
         "answers, empty": f"Hub: {status.hub} (it answers; the first sync sets it up)",
+        "answers, no key here": f"Hub: {status.hub} (it answers; it has a key and none is "
+        "here: pass it with ALLY_SYNC_KEY)",
+        "answers, another key": f"Hub: {status.hub} (it answers, but it uses another key "
+        "than this one: run `ally sync --show-key` on a machine that syncs with it)",
     }.get(status.answer, f"Hub: {status.hub}\n{status.answer}")
     last = status.last_sync or "never"
-    return f"{hub}\nLast sync: {last}\n{waiting[0].upper()}{waiting[1:]}."
+    lines = [hub, f"Last sync: {last}", f"{waiting[0].upper()}{waiting[1:]}."]
+    if status.refused:
+        lines.append(sync_refused(status.refused))
+    lines.append(
+        f"Journal fingerprint: {status.fingerprint} (equal on machines that hold the same journal)"
+    )
+    return "\n".join(lines)
+
+
+def sync_password_warning() -> str:
+    return (
+        "ally: warning: a password in --url shows in the process list and the shell history, "
+        "and it is not stored; keep it in ~/.pgpass or ALLY_SYNC_URL instead."
+    )
+
+
+def sync_key_unconfirmed() -> str:
+    return (
+        "ally: this key is not confirmed yet: the sync that made it did not finish, so no hub "
+        "holds it yet; run `ally sync` to confirm it."
+    )
+
+
+def sync_refused(count: int) -> str:
+    return (
+        f"The hub holds {words.plural(count, 'row', 'rows')} that did not open with this key "
+        "(changed, moved or replayed on the hub, not by ally); they were not applied. "
+        "`ally sync --repair` removes them from the hub."
+    )
+
+
+def sync_repair_question(count: int) -> str:
+    return f"Remove the {words.plural(count, 'row', 'rows')} that did not open from the hub?"
+
+
+def sync_repaired(count: int) -> str:
+    return (
+        f"Removed {words.plural(count, 'row', 'rows')} that did not open from the hub; other "
+        "machines send again what they hold at their next sync."
+    )
 
 
 def sync_forgotten(had: bool) -> str:

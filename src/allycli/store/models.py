@@ -112,3 +112,21 @@ class PracticeDay(SQLModel, table=True):
     day: str = Field(primary_key=True)  # YYYY-MM-DD
     entries: int = Field(nullable=False)  # practice entries that day
     minutes: int = Field(nullable=False)  # their minutes; 0 when none gave any
+
+
+class HubRow(SQLModel, table=True):
+    """Per row of the sync hub, what this journal last saw of it: its change number and the
+    digest of its payload, so a hub that lost, renumbered or put back rows shows.
+
+    Each journal's own record of its hub, like the settings: never exported.
+    """
+
+    __tablename__ = "hubrow"
+    __table_args__ = (Index("ix_hubrow_change", "change"),)
+
+    ref: str = Field(primary_key=True)  # the hub's opaque reference of the object's id
+    id: Optional[str] = Field(default=None)  # noqa: UP045 - None: a row that did not open
+    change: int = Field(nullable=False)
+    digest: bytes = Field(nullable=False)
+    mark: int = Field(nullable=False)  # the row's share of the checksum (cipher.mark)
+    refused: int = Field(nullable=False)  # 1 for a row that did not open

@@ -180,5 +180,38 @@ MIGRATIONS: tuple[Migration, ...] = (
             *(f"INSERT INTO practice_day {select}" for select in practice_days_counted()),
         ),
     ),
+    Migration(
+        7,
+        "sync: a record of the rows the hub holds (hub schema 2), and any write to an object "
+        "makes it wait to be sent, even one that keeps its updated_at",
+        (
+            """CREATE TABLE hubrow (
+                ref VARCHAR NOT NULL,
+                id VARCHAR,
+                change INTEGER NOT NULL,
+                digest BLOB NOT NULL,
+                mark INTEGER NOT NULL,
+                refused INTEGER NOT NULL,
+                PRIMARY KEY (ref)
+            )""",
+            "CREATE INDEX ix_hubrow_change ON hubrow (change)",
+            "CREATE TRIGGER entry_insert_unsynced AFTER INSERT ON entry "
+            "BEGIN DELETE FROM synced WHERE id = NEW.id; END",
+            "CREATE TRIGGER entry_update_unsynced AFTER UPDATE ON entry "
+            "BEGIN DELETE FROM synced WHERE id = NEW.id; END",
+            "CREATE TRIGGER rhythm_insert_unsynced AFTER INSERT ON rhythm "
+            "BEGIN DELETE FROM synced WHERE id = NEW.id; END",
+            "CREATE TRIGGER rhythm_update_unsynced AFTER UPDATE ON rhythm "
+            "BEGIN DELETE FROM synced WHERE id = NEW.id; END",
+            "CREATE TRIGGER pause_insert_unsynced AFTER INSERT ON pause "
+            "BEGIN DELETE FROM synced WHERE id = NEW.id; END",
+            "CREATE TRIGGER pause_update_unsynced AFTER UPDATE ON pause "
+            "BEGIN DELETE FROM synced WHERE id = NEW.id; END",
+            "CREATE TRIGGER tombstone_insert_unsynced AFTER INSERT ON tombstone "
+            "BEGIN DELETE FROM synced WHERE id = NEW.id; END",
+            "CREATE TRIGGER tombstone_update_unsynced AFTER UPDATE ON tombstone "
+            "BEGIN DELETE FROM synced WHERE id = NEW.id; END",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -1,11 +1,14 @@
-"""The journal's side of a sync, in SQL through sqlite3, inside the caller's write transaction.
+"""The journal's side of a sync, in SQL through sqlite3, inside the caller's transaction.
 
 Every object the journal holds (entry, rhythm, pause, or the tombstone a delete left) is
 seen here as an Item: its export object, or `{"id", "kind", "deleted_at"}` for a
 tombstone. The `synced` table keeps, per id, the version last exchanged with the hub; an
-object whose version differs from it waits to be sent. The hub's URL and key, its id, the
-last change number seen and the time of the last sync live in the `setting` table, which
-no export carries.
+object whose version differs from it waits to be sent (and any write to an object drops its
+row there, by trigger, so a write that keeps `updated_at` waits too). The `hubrow` table
+records each row of the hub as this journal last saw it (reference, change number, digest),
+so a hub that lost, renumbered or put back rows shows. The hub's URL (never its password)
+and key, its id, the last change number seen and the time of the last sync live in the
+`setting` table, which no export carries.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from allycli.store import entries as entry_store
 from allycli.store.schema import RECORD_COLUMNS
 
 URL, KEY, HUB, SEEN, LAST = "sync.url", "sync.key", "sync.hub", "sync.seen", "sync.last"
-_ALL_SETTINGS = (URL, KEY, HUB, SEEN, LAST)
+UNCONFIRMED = "sync.key_unconfirmed"  # "1" while no hub has accepted the stored key
+_ALL_SETTINGS = (URL, KEY, HUB, SEEN, LAST, UNCONFIRMED)
 
 _ENTRY = f"SELECT {', '.join(RECORD_COLUMNS)} FROM entry"
 _RHYTHM = "SELECT id, category, spec, updated_at FROM rhythm"
@@ -81,12 +85,73 @@ def forget(conn: sqlite3.Connection) -> bool:
     )
     had = conn.total_changes > before
     conn.execute("DELETE FROM synced")
+    conn.execute("DELETE FROM hubrow")
     return had
 
 
+def confirm_key(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM setting WHERE key = ?", (UNCONFIRMED,))
+
+
+def drop_key(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM setting WHERE key IN (?, ?)", (KEY, UNCONFIRMED))
+
+
+# -- the record of the hub -----------------------------------------------------------------
+
+
 def restart(conn: sqlite3.Connection) -> None:
-    """Another hub: everything waits to be sent again, and every change there is new."""
+    """Everything waits to be sent again, and nothing on the hub counts as seen."""
     conn.execute("DELETE FROM synced")
+    conn.execute("DELETE FROM hubrow")
+
+
+def row_at(conn: sqlite3.Connection, change: int) -> tuple[str, bytes] | None:
+    """The reference and digest of the row recorded at this change number, if any."""
+    row = conn.execute("SELECT ref, digest FROM hubrow WHERE change = ?", (change,)).fetchone()
+    return None if row is None else (str(row[0]), bytes(row[1]))
+
+
+def clear_record(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM hubrow")
+
+
+def checksum(conn: sqlite3.Connection) -> tuple[int, int]:
+    count, total = conn.execute("SELECT count(*), coalesce(sum(mark), 0) FROM hubrow").fetchone()
+    return int(count), int(total)
+
+
+def marks(conn: sqlite3.Connection, refs: Iterable[str]) -> dict[str, int]:
+    """The recorded mark of each of these references that the record holds."""
+    wanted = list(refs)
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = conn.execute(
+            f"SELECT ref, mark FROM hubrow WHERE ref IN ({', '.join('?' * len(chunk))})", chunk
+        )
+        found.update(rows.fetchall())
+    return found
+
+
+def refused(conn: sqlite3.Connection) -> list[tuple[str, int, bytes]]:
+    """The rows the hub holds that did not open here: (reference, change, digest)."""
+    rows = conn.execute("SELECT ref, change, digest FROM hubrow WHERE refused = 1 ORDER BY change")
+    return [(r, c, bytes(d)) for r, c, d in rows]
+
+
+def record(conn: sqlite3.Connection, rows: Iterable[tuple[str, str | None, int, bytes, int]]
+           ) -> None:  # fmt: skip
+    """Record hub rows (reference, id or None when it did not open, change, digest, mark)."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO hubrow (ref, id, change, digest, mark, refused) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        ((ref, i, c, d, m, int(i is None)) for ref, i, c, d, m in rows),
+    )
+
+
+def unrecord(conn: sqlite3.Connection, refs: Iterable[str]) -> None:
+    conn.executemany("DELETE FROM hubrow WHERE ref = ?", ((r,) for r in refs))
 
 
 # -- reading objects -----------------------------------------------------------------------
@@ -94,6 +159,28 @@ def restart(conn: sqlite3.Connection) -> None:
 
 def waiting(conn: sqlite3.Connection) -> int:
     return int(conn.execute(f"SELECT count(*) FROM ({_WAITING})").fetchone()[0])
+
+
+def ids(conn: sqlite3.Connection) -> list[str]:
+    """The id of every object the journal holds (alive or a tombstone)."""
+    return [row[0] for table, _, _ in _VERSIONS for row in conn.execute(f"SELECT id FROM {table}")]
+
+
+def fingerprint(conn: sqlite3.Connection) -> str:
+    """A short digest of every object's id, time and deleted flag: equal on two machines
+    that hold the same journal."""
+    import hashlib
+
+    versions = sorted(
+        (str(row[0]), str(row[1]), deleted)
+        for table, column, deleted in _VERSIONS
+        for row in conn.execute(f"SELECT id, {column} FROM {table}")
+    )
+    h = hashlib.sha256()
+    for item_id, updated_at, deleted in versions:
+        h.update(f"{item_id} {updated_at} {deleted}\n".encode())
+    hexed = h.hexdigest()[:16]
+    return "-".join(hexed[i : i + 4] for i in range(0, 16, 4))
 
 
 def pending(conn: sqlite3.Connection) -> dict[str, Item]:
@@ -168,6 +255,29 @@ def pause_object(
 
 
 # -- writing what the hub brought ----------------------------------------------------------
+
+
+def check(item: Item) -> None:
+    """Raise the error `apply` would raise for this item, writing nothing."""
+    if item.deleted:
+        if item.body.get("kind") not in ("entry", "rhythm", "pause"):
+            raise _unreadable(item)
+        return
+    kind = item.body.get("kind")
+    if kind in ("practice", "reflection"):
+        _entry(item)
+    elif kind == "rhythm":
+        _str(item, "category"), _str(item, "rhythm")
+    elif kind == "pause":
+        cats = item.body.get("categories")
+        if cats is not None and not (
+            isinstance(cats, list) and all(isinstance(c, str) for c in cats)
+        ):
+            raise _unreadable(item)
+        _str(item, "since"), _str(item, "until"), _str(item, "created_at")
+        _str(item, "note", optional=True)
+    else:
+        raise _unreadable(item)
 
 
 def apply(conn: sqlite3.Connection, items: Iterable[Item]) -> None:

@@ -25,6 +25,14 @@ class SyncStatus:
     last_sync: str | None
     waiting: int
     answer: str  # "answers", "answers, empty", or the sentence that says why it does not
+    fingerprint: str = ""  # of the journal's ids, times and deleted flags
+    refused: int = 0  # rows on the hub that did not open here at the last sync
+
+
+@dataclass(frozen=True)
+class ShownKey:
+    key: str
+    confirmed: bool  # False until a hub has accepted it
 
 
 def require_extra() -> None:
@@ -41,8 +49,8 @@ def _choose_url(given: str | None, stored: str | None) -> str:
     url = given or stored
     if not url:
         raise UsageError(
-            "No hub yet: give one with `ally sync --url postgresql://user:password@host/db` "
-            "or ALLY_SYNC_URL; later a plain `ally sync` remembers it."
+            "No hub yet: give one with `ally sync --url postgresql://user@host/db` (the "
+            "password in ~/.pgpass) or ALLY_SYNC_URL; later a plain `ally sync` remembers it."
         )
     return url
 
@@ -57,43 +65,96 @@ def run(ctx: Context, url: str | None, key_text: str | None) -> SyncResult:
     return sync(ctx.store, _choose_url(url, stored), key_text, ctx.now)
 
 
-def status(ctx: Context, url: str | None) -> SyncStatus:
+def password_in(url: str | None) -> bool:
+    """Whether a URL given on the command line carries a password (it is never stored)."""
+    from allycli.sync import urls
+
+    return bool(url) and bool(urls.secrets(url or ""))
+
+
+def status(ctx: Context, url: str | None, key_text: str | None) -> SyncStatus:
     from allycli.store import synced as local
     from allycli.sync import urls
 
     with ctx.store.reading() as conn:
         stored = local.settings(conn)
         waiting = local.waiting(conn)
+        fingerprint = local.fingerprint(conn)
+        refused = len(local.refused(conn))
     chosen = url or stored.get(local.URL)
     if not chosen:
-        return SyncStatus(None, None, waiting, "not set up")
+        return SyncStatus(None, None, waiting, "not set up", fingerprint)
     urls.check(chosen)
     require_extra()
     from allycli.sync import hub
+    from allycli.sync.cipher import Sealer, parse_key
 
+    text = key_text or stored.get(local.KEY)
+    key = parse_key(text) if text else None
     try:
         with hub.session(chosen, lock=False) as h:
-            state = h.prepare(chosen, create=False)
-        answer = "answers" if state is not None else "answers, empty"
+            state = h.prepare(create=False)
+        if state is None or state.key_check is None:
+            answer = "answers, empty"
+        elif key is None:
+            answer = "answers, no key here"
+        elif Sealer(key).matches(state.key_check):
+            answer = "answers"
+        else:
+            answer = "answers, another key"
     except SyncError as exc:
         answer = exc.message
-    return SyncStatus(urls.redact(chosen), stored.get(local.LAST), waiting, answer)
+    return SyncStatus(
+        urls.redact(chosen), stored.get(local.LAST), waiting, answer, fingerprint, refused
+    )
 
 
-def show_key(ctx: Context, key_text: str | None) -> str:
+def show_key(ctx: Context, key_text: str | None) -> ShownKey:
     from allycli.store import synced as local
     from allycli.sync.cipher import parse_key, show_key
 
     if key_text:
-        return show_key(parse_key(key_text))
+        return ShownKey(show_key(parse_key(key_text)), True)
     with ctx.store.reading() as conn:
-        stored = local.settings(conn).get(local.KEY)
-    if not stored:
+        stored = local.settings(conn)
+    if not stored.get(local.KEY):
         raise SyncError(
             "There is no sync key here yet: the first `ally sync` with an empty hub makes "
             "one, and a machine that joins a hub takes it from ALLY_SYNC_KEY."
         )
-    return stored
+    return ShownKey(stored[local.KEY], not stored.get(local.UNCONFIRMED))
+
+
+def repair(ctx: Context, url: str | None, key_text: str | None) -> int:
+    """Remove from the hub the rows that did not open here (and that no version here could
+    overwrite) at the last sync; returns how many it removed."""
+    require_extra()
+    from allycli.store import synced as local
+    from allycli.sync import hub, urls
+    from allycli.sync.cipher import Sealer, parse_key
+
+    with ctx.store.reading() as conn:
+        stored = local.settings(conn)
+        bad = local.refused(conn)
+    chosen = urls.check(_choose_url(url, stored.get(local.URL)))
+    text = key_text or stored.get(local.KEY)
+    if not bad or not text:
+        return 0
+    with hub.session(chosen) as h:
+        state = h.prepare(create=False)
+        if (
+            state is None
+            or state.key_check is None
+            or not Sealer(parse_key(text)).matches(state.key_check)
+        ):
+            raise SyncError(
+                f"The hub at {urls.redact(chosen)} does not accept this key any more; "
+                "nothing was removed."
+            )
+        removed = h.remove(bad)
+    with ctx.store.writing() as conn:
+        local.unrecord(conn, (ref for ref, _, _ in bad))
+    return removed
 
 
 def forget(ctx: Context) -> bool:

@@ -9,14 +9,16 @@ work); messages show it without its password.
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from allycli.core.errors import SyncError
 from allycli.sync import urls
+from allycli.sync.cipher import Item, Refused, Sealer, digest
 from allycli.sync.hubmodel import HUB_VERSION, SCHEMA, HubMeta, HubModel
 
 LOCK_KEY = 0x616C6C7973796E63  # "allysync"
@@ -25,10 +27,9 @@ CONNECT_TIMEOUT = 10  # seconds
 
 @dataclass(frozen=True)
 class HubRow:
-    id: str
-    updated_at: str
-    deleted: bool
+    ref: str
     change: int
+    digest: bytes
     payload: bytes
 
 
@@ -37,6 +38,7 @@ class HubState:
     hub_id: str
     key_check: bytes | None
     items: int
+    version: int  # the hub's schema version: 1 until upgraded, else HUB_VERSION
 
 
 @contextlib.contextmanager
@@ -57,7 +59,7 @@ def session(url: str, *, lock: bool = True) -> Iterator[Hub]:
         with engine.begin() as conn:
             if lock:
                 conn.execute(sqlalchemy.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
-            yield Hub(conn)
+            yield Hub(conn, url)
     except sqlalchemy.exc.DBAPIError as exc:
         raise SyncError(describe(exc.orig if exc.orig is not None else exc, url)) from None
     except Exception as exc:
@@ -98,15 +100,16 @@ def describe(exc: BaseException, url: str) -> str:
 class Hub:
     """The hub, inside one open transaction."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, url: str) -> None:
         self.conn = conn
+        self.url = url
 
     def _sql(self, sql: str, **params: Any) -> Any:
         import sqlalchemy
 
         return self.conn.execute(sqlalchemy.text(sql), params)
 
-    def prepare(self, url: str, *, create: bool = True) -> HubState | None:
+    def prepare(self, *, create: bool = True) -> HubState | None:
         """The hub's state; its tables are created first when it has none (if `create`)."""
         exists = self._sql(f"SELECT to_regclass('{SCHEMA}.meta') IS NOT NULL").scalar()
         if not exists:
@@ -119,19 +122,32 @@ class Hub:
             self._put("schema_version", str(HUB_VERSION))
             self._put("hub_id", str(uuid.uuid4()))
         meta = dict(self._sql(f"SELECT key, value FROM {SCHEMA}.meta").all())
-        version = int(meta.get("schema_version", "0") or 0)
+        try:
+            version = int(meta.get("schema_version", ""))
+        except ValueError:
+            raise self._damaged("its schema version is not a number") from None
         if version > HUB_VERSION:
             raise SyncError(
-                f"The hub at {urls.redact(url)} was set up by a newer ally (hub schema "
+                f"The hub at {urls.redact(self.url)} was set up by a newer ally (hub schema "
                 f"{version}, this one knows {HUB_VERSION}); upgrade ally here to sync with it. "
                 "Nothing was changed."
             )
+        if version < 1:
+            raise self._damaged("its schema version is not one that ally ever wrote")
         check = meta.get("key_check")
+        try:
+            key_check = base64.b64decode(check, validate=True) if check else None
+        except (binascii.Error, ValueError):
+            raise self._damaged("its key check is not readable") from None
+        if not meta.get("hub_id"):
+            raise self._damaged("it has no hub id")
         items = self._sql(f"SELECT count(*) FROM {SCHEMA}.item").scalar()
-        return HubState(
-            hub_id=meta.get("hub_id", ""),
-            key_check=base64.b64decode(check) if check else None,
-            items=int(items),
+        return HubState(meta["hub_id"], key_check, int(items), version)
+
+    def _damaged(self, what: str) -> SyncError:
+        return SyncError(
+            f"The hub at {urls.redact(self.url)} has damaged metadata ({what}): it was changed "
+            f"by something other than ally. Nothing was changed."
         )
 
     def _put(self, key: str, value: str) -> None:
@@ -140,56 +156,106 @@ class Hub:
     def set_key_check(self, check: bytes) -> None:
         self._put("key_check", base64.b64encode(check).decode("ascii"))
 
+    def upgrade(self, open_v1: Callable[[str, str, bool, bytes], Item], hub_id: str,
+                sealer: Sealer) -> int:  # fmt: skip
+        """Rewrite a schema-1 hub as schema 2 in this transaction: every row opened and sealed
+        again with new change numbers. Returns how many rows did not open (left out)."""
+        old = self._sql(
+            f"SELECT id, updated_at, deleted, payload FROM {SCHEMA}.item ORDER BY change"
+        ).all()
+        items: list[Item] = []
+        for item_id, updated_at, deleted, payload in old:
+            try:
+                items.append(open_v1(item_id, updated_at, deleted, bytes(payload)))
+            except Refused:
+                continue
+        self._sql(f"DROP TABLE {SCHEMA}.item")
+        HubModel.metadata.create_all(self.conn)
+        self.push(seal_all(sealer, hub_id, items, 0))
+        self._sql(
+            f"UPDATE {SCHEMA}.meta SET value = :v WHERE key = 'schema_version'", v=str(HUB_VERSION)
+        )
+        return len(old) - len(items)
+
     def max_change(self) -> int:
         return int(self._sql(f"SELECT coalesce(max(change), 0) FROM {SCHEMA}.item").scalar())
+
+    def digest_at(self, change: int) -> bytes | None:
+        """The digest of the row at this change number, if there is one."""
+        found = self._sql(f"SELECT digest FROM {SCHEMA}.item WHERE change = :c", c=change).scalar()
+        return None if found is None else bytes(found)
+
+    def checksum(self) -> tuple[int, int]:
+        """(rows, sum of their cipher.mark), computed by the hub: no row leaves it."""
+        count, total = self._sql(
+            "SELECT count(*), coalesce(sum(('x' || substr(md5(digest || int8send(change)), 1, "
+            f"10))::bit(40)::bigint), 0) FROM {SCHEMA}.item"
+        ).one()
+        return int(count), int(total)
 
     def pull(self, after: int) -> Iterator[HubRow]:
         """Every row changed after the change number `after`, in change order."""
         result = self._sql(
-            f"SELECT id, updated_at, deleted, change, payload FROM {SCHEMA}.item "
+            f"SELECT ref, change, digest, payload FROM {SCHEMA}.item "
             "WHERE change > :after ORDER BY change",
             after=after,
         )
         for row in result:
-            yield HubRow(row[0], row[1], row[2], row[3], bytes(row[4]))
+            yield HubRow(row[0], row[1], bytes(row[2]), bytes(row[3]))
 
-    def rows(self, ids: list[str]) -> Iterator[HubRow]:
-        """The hub's rows for these ids (those it has)."""
-        for start in range(0, len(ids), 5000):
+    def rows(self, refs: list[str]) -> Iterator[HubRow]:
+        """The hub's rows at these references (those it has)."""
+        for start in range(0, len(refs), 5000):
             result = self._sql(
-                f"SELECT id, updated_at, deleted, change, payload FROM {SCHEMA}.item "
-                "WHERE id = ANY(:ids)",
-                ids=ids[start : start + 5000],
+                f"SELECT ref, change, digest, payload FROM {SCHEMA}.item WHERE ref = ANY(:refs)",
+                refs=refs[start : start + 5000],
             )
             for row in result:
-                yield HubRow(row[0], row[1], row[2], row[3], bytes(row[4]))
+                yield HubRow(row[0], row[1], bytes(row[2]), bytes(row[3]))
 
-    def push(self, rows: Iterable[tuple[str, str, bool, bytes]]) -> int:
-        """Write rows (id, updated_at, deleted, payload) with new change numbers; returns the
-        last change number given (or the current one when there was nothing to write).
+    def remove(self, rows: Iterable[tuple[str, int, bytes]]) -> int:
+        """Delete these rows (ref, change, digest), each only if it is still as given."""
+        removed = 0
+        for ref, change, sealed in rows:
+            done = self._sql(
+                f"DELETE FROM {SCHEMA}.item WHERE ref = :r AND change = :c AND digest = :d",
+                r=ref, c=change, d=sealed,
+            )  # fmt: skip
+            removed += done.rowcount
+        return removed
+
+    def push(self, rows: Iterable[HubRow]) -> int:
+        """Write rows (their change numbers given by seal_all above the hub's top); returns
+        how many were written.
 
         The rows go through COPY into a temporary table and then into the items in one
         statement: for 100,000 rows that is seconds faster than one INSERT a row.
         """
-        change = start = self.max_change()
+        written = 0
         driver = self.conn.connection.driver_connection  # psycopg, in this transaction
         with driver.cursor() as cur:
             cur.execute(
-                "CREATE TEMPORARY TABLE incoming (id text, updated_at text, deleted boolean, "
-                "change bigint, payload bytea) ON COMMIT DROP"
+                "CREATE TEMPORARY TABLE IF NOT EXISTS incoming (ref text, change bigint, "
+                "digest bytea, payload bytea) ON COMMIT DROP"
             )
-            with cur.copy(
-                "COPY incoming (id, updated_at, deleted, change, payload) FROM STDIN"
-            ) as copy:
-                for item_id, updated_at, deleted, payload in rows:
-                    change += 1
-                    copy.write_row((item_id, updated_at, deleted, change, payload))
-            if change > start:
+            with cur.copy("COPY incoming (ref, change, digest, payload) FROM STDIN") as copy:
+                for row in rows:
+                    written += 1
+                    copy.write_row((row.ref, row.change, row.digest, row.payload))
+            if written:
                 cur.execute(
-                    f"INSERT INTO {SCHEMA}.item (id, updated_at, deleted, change, payload) "
-                    "SELECT id, updated_at, deleted, change, payload FROM incoming "
-                    "ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, "
-                    "deleted = excluded.deleted, change = excluded.change, "
-                    "payload = excluded.payload"
+                    f"INSERT INTO {SCHEMA}.item (ref, change, digest, payload) "
+                    "SELECT ref, change, digest, payload FROM incoming "
+                    "ON CONFLICT (ref) DO UPDATE SET change = excluded.change, "
+                    "digest = excluded.digest, payload = excluded.payload"
                 )
-        return change
+            cur.execute("TRUNCATE incoming")
+        return written
+
+
+def seal_all(sealer: Sealer, hub_id: str, items: Iterable[Item], top: int) -> Iterator[HubRow]:
+    """The rows that hold these items, with change numbers from top + 1 on."""
+    for change, item in enumerate(items, start=top + 1):
+        ref = sealer.ref(item.id)
+        payload = sealer.seal(item, hub_id, ref, change)
+        yield HubRow(ref, change, digest(payload), payload)

@@ -1,10 +1,11 @@
 """The hub's tables, in a PostgreSQL schema of their own, defined with SQLModel.
 
 Their own registry keeps them out of the journal's SQLModel metadata. The hub stores, per
-id, only what it needs to order changes: the id, `updated_at`, the deleted flag, a change
-number it assigns, and the encrypted object. `meta` holds the hub's schema version, its
-id and the key check. HUB_VERSION goes up with every change to these tables; a hub from a
-newer ally is refused, never rewritten.
+object, only an opaque reference, a change number it assigns, the sealed payload and the
+payload's digest (which the hub's checksum sums; see cipher.mark). `meta` holds the hub's
+schema version, its id and the key check. HUB_VERSION goes up with every change to these
+tables; a hub from a newer ally is refused, never rewritten, and a hub of schema 1 is
+upgraded in place (hub.Hub.upgrade).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 SCHEMA = "ally"
-HUB_VERSION = 1
+HUB_VERSION = 2
 
 
 class HubModel(SQLModel, registry=registry()):
@@ -25,10 +26,9 @@ class HubItem(HubModel, table=True):
     __tablename__ = "item"
     __table_args__ = (Index("ix_item_change", "change", unique=True), {"schema": SCHEMA})
 
-    id: str = Field(primary_key=True)  # the entry's, rhythm's or pause's UUID
-    updated_at: str = Field(nullable=False)  # ISO 8601 with offset, exactly as sealed
-    deleted: bool = Field(nullable=False)
+    ref: str = Field(primary_key=True)  # HMAC of the object's id (cipher.Sealer.ref)
     change: int = Field(sa_type=BigInteger, nullable=False)  # assigned under the sync lock
+    digest: bytes = Field(sa_type=LargeBinary, nullable=False)  # cipher.digest(payload)
     payload: bytes = Field(sa_type=LargeBinary, nullable=False)  # nonce + AES-GCM ciphertext
 
 

@@ -46,6 +46,19 @@ def redact(url: str) -> str:
     return f"{parts.scheme}://{user}{host}{port}{parts.path}" + (f"?{query}" if query else "")
 
 
+def without_password(url: str) -> str:
+    """The URL to keep: the same, without a password (libpq finds it in ~/.pgpass)."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        user, _, host = netloc.rpartition("@")
+        netloc = user.split(":", 1)[0] + "@" + host
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query) if k not in _SECRET_PARAMS], safe="/"
+    )
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
+
+
 def secrets(url: str) -> list[str]:
     """Every form in which the URL's passwords could appear in a message."""
     found: list[str] = []
