@@ -19,6 +19,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("ALLY_PROMPTS", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "80")
+    # a test on a pseudo-terminal reads ally's output itself: no pager waits for a key
+    # (tests/cli/test_pager.py sets its own)
+    monkeypatch.setenv("ALLY_PAGER", "cat")
     return tmp_path
 
 

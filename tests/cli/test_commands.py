@@ -214,12 +214,15 @@ def test_reflect_records_answer_linked_to_prompt(run, export):
     assert entry["prompt"] and entry["prompt_id"]
 
 
-def test_reflect_prompt_is_the_same_all_day(run, export):
+def test_reflect_prompt_is_the_same_all_day(run, export, tmp_path):
     run("reflect", "--answer", "first")
     run("log", "listening")  # practice today must not change today's prompt
-    run("reflect", "--answer", "second")
-    first, second = (e for e in export() if e["kind"] == "reflection")
-    assert first["prompt_id"] == second["prompt_id"]
+    # a second answer to the same prompt is refused and kept as a draft, naming that prompt
+    assert run("reflect", "--answer", "second", ok=False).exit_code == 1
+    [first] = (e for e in export() if e["kind"] == "reflection")
+    [draft] = (tmp_path / "drafts").glob("*.jsonl")
+    second = json.loads(draft.read_text())
+    assert (second["answer"], second["prompt_id"]) == ("second", first["prompt_id"])
 
 
 def test_reflect_from_stdin_and_empty_answer(run, export):
@@ -324,12 +327,11 @@ def test_confirmations_name_days_one_way(run, export):
     assert out == f"Deleted the practice entry {entry['id'][:8]} from yesterday, Tue 24 Nov.\n"
 
 
-def test_a_backfilled_entry_says_plainly_that_there_is_no_current_streak(run):
+def test_a_backfilled_entry_names_its_day_and_leaves_out_a_streak_of_zero(run):
     out = run("log", "protest", "-d", "3 days ago").stdout
     assert out == (
         "Logged protest (action) for Sun 22 Nov (3 days ago). "
-        "practice: 1 of 1 on Sun 22 Nov; action: 1 of 1 in the week of Mon 16 Nov. "
-        "No current streak: nothing is logged for yesterday or today.\n"
+        "practice: 1 of 1 on Sun 22 Nov; action: 1 of 1 in the week of Mon 16 Nov.\n"
     )
 
 

@@ -261,9 +261,9 @@ def test_report_json_totals_minutes(env: dict[str, str], db_path: Path) -> None:
                    "commands."),
         (("log", "protst"), "No activity 'protst'. Did you mean 'protest'? Choose an action "
                             "type"),
-        (("log", "protest", "--minutes", "1h"), "--minutes takes a whole number of minutes, such "
-                                                "as --minutes 90 (for an hour and a half); '1h' "
-                                                "is not one. Run 'ally log --help'"),
+        (("log", "protest", "--minutes", "1h"), "--minutes takes a whole number of minutes, 1 or "
+                                                "more, such as --minutes 90 (an hour and a "
+                                                "half); '1h' is not one. Run 'ally log --help'"),
         (("log", "protest", "Joined", "the", "march"), "ally log takes one activity; put the "
                                                        'rest in a note, in quotes: ally log '
                                                        'protest --note "...".'),

@@ -161,3 +161,56 @@ def test_ci_runs_the_readme_test_command(line: str) -> None:
     assert test_command is not None
     assert line in test_command.group(1)
     assert line in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_starts_short() -> None:
+    """Within its first 40 lines: install, a first entry, how to remove it again, the three
+    commands to know and where the data is."""
+    start = "\n".join(README.splitlines()[:40])
+    for needed in ("pip install .", "ally log ", "ally delete --last", "ally reflect",
+                   "ally report", "ally.db", "Install and run the tests"):  # fmt: skip
+        assert needed in start, needed
+    assert 'log protest --note "Joined the housing march" &&' not in start  # no made-up march
+
+
+def test_readme_has_a_subheading_for_each_command_group() -> None:
+    headings = re.findall(r"^### (.+)$", README, flags=re.M)
+    assert headings == [
+        "Log practice", "Reflect", "Review: report and calendar", "Rhythms and pauses",
+        "List, show and search", "Fix and remove entries", "Export and import",
+        "Backup, restore and doctor", "On your terminal", "Shell completion",
+    ]  # fmt: skip
+    assert "## Development" in README.split("## Performance")[-1]
+
+
+def test_long_figures_live_in_docs_and_the_readme_links_them() -> None:
+    assert "](docs/benchmarks.md)" in README
+    assert "](docs/sync.md)" in README
+    benchmarks = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    assert "targets holding: 11 of 11" in benchmarks and "targets holding" not in README
+    assert not re.search(r"^-{20,}  ", README, flags=re.M)  # no benchmark table left here
+
+
+def _calendar(env: dict[str, str]) -> str:
+    done = subprocess.run([str(BIN / "ally"), "calendar"], env=env, capture_output=True,
+                          timeout=60, check=True)  # fmt: skip
+    return done.stdout.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    ("setting", "shades"),
+    [
+        ({"LC_ALL": "C", "LANG": "C"}, "░ 1"),  # PEP 538/540: a C locale runs as UTF-8
+        ({"PYTHONIOENCODING": "ascii"}, "+ 1"),  # not UTF-8: the ASCII look-alikes
+    ],
+    ids=["LC_ALL=C", "PYTHONIOENCODING=ascii"],
+)
+def test_the_readmes_locale_claims_hold(tmp_path: Path, setting: dict[str, str], shades: str):
+    assert "Python runs a C locale (`LC_ALL=C`) as UTF-8 (PEP 538 and 540)" in README
+    assert "`PYTHONIOENCODING=ascii`" in README
+    unset = ("PYTHONIOENCODING", "PYTHONUTF8", "LC_ALL", "LC_CTYPE", "LANG")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(ALLY_DB=str(tmp_path / "ally.db"), NO_COLOR="1", **setting)
+    out = _calendar(env)
+    assert shades in out
+    assert out.isascii() == ("PYTHONIOENCODING" in setting)

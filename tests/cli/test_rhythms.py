@@ -113,7 +113,7 @@ def test_log_confirms_each_touched_units_progress(run):
 def test_pause_add_list_end_and_cancel(run, db_path):
     out = run("pause", "yielding", "listen", "--since", "2026-11-23", "--until", "2026-11-29",
               "--note", "family visit").stdout  # fmt: skip
-    assert out.startswith("Paused listening, yielding from 2026-11-23 to 2026-11-29 (7 days)")
+    assert out.startswith("Paused listening, yielding from Mon 23 Nov to Sun 29 Nov (7 days)")
     run("pause", "--since", "2026-12-21", "--until", "2026-12-27")
     listed = json.loads(run("pause", "--list", "--json").stdout)
     assert [(p["since"], p["until"], p["categories"], p["note"]) for p in listed] == [
@@ -125,7 +125,7 @@ def test_pause_add_list_end_and_cancel(run, db_path):
     assert listed[0]["kind"] == "pause"
     first, second = listed[0]["id"], listed[1]["id"]
     out = run("pause", "--end", first[:8]).stdout
-    assert "rested 2026-11-23 to 2026-11-24 (2 days)" in out
+    assert "rested Mon 23 Nov to Tue 24 Nov (2 days)" in out
     assert rows(db_path, f"SELECT until, updated_at FROM pause WHERE id = '{first}'") == [
         ("2026-11-24", "2026-11-25T12:00:00.000000+00:00")
     ]
@@ -133,7 +133,7 @@ def test_pause_add_list_end_and_cancel(run, db_path):
     assert ahead.exit_code == 2 and "would leave no day of it" in ahead.stderr
     assert "Cancelled the pause" in run("pause", "--cancel", second).stdout
     assert rows(db_path, "SELECT id, kind FROM tombstone") == [(second, "pause")]
-    assert "2026-11-23" in run("pause", "--list").stdout
+    assert "Mon 23 Nov" in run("pause", "--list").stdout  # days named as everywhere on a terminal
 
 
 def test_done_when_monthly_donation_met_a_week_of_rest_paused_streaks_survive(run):

@@ -15,12 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from allycli.core.dates import day_name
 from allycli.core.records import Record
 from allycli.store.database import Store
 
 WIDTHS = (40, 60, 80, 120)
 TODAY = date.today()
 MONDAY = TODAY - timedelta(days=TODAY.weekday())
+SHOWN = day_name(MONDAY, year=MONDAY.year != TODAY.year)  # as a terminal names that day
 NOTES = {
     "aaaa0001": "Spoke at the city council about rent control with the tenants union organizers",
     "aaaa0002": "Donated to the community legal fund\nsecond line about bail support",
@@ -132,7 +134,7 @@ def test_report_is_whole_at_every_width(
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_list_on_a_terminal_wraps_whole_notes(env: dict[str, str], columns: int) -> None:
     out = on_terminal(env, "list", columns=columns)
-    wanted = {*NOTES, MONDAY.isoformat(), "95", "1440", "volunteering", "reflection"}
+    wanted = {*NOTES, *_words(SHOWN), "95", "1440", "volunteering", "reflection"}
     wanted |= {w for note in NOTES.values() for w in _words(note)}
     _check(out, columns, wanted)
 
@@ -144,7 +146,7 @@ def test_list_piped_prints_every_note_whole_on_its_line(env: dict[str, str], col
     assert len(lines) == 4
     council = [line for line in lines if "council" in line]
     assert len(council) == 1
-    assert council[0].startswith("aaaa0001  " + MONDAY.isoformat())
+    assert council[0].startswith("aaaa0001  " + SHOWN)
     assert council[0].endswith(NOTES["aaaa0001"])
     legal = next(line for line in lines if "legal" in line)
     assert legal.endswith("Donated to the community legal fund ¶ second line about bail support")

@@ -11,13 +11,13 @@ import pty
 import select
 import sqlite3
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from allycli.core.dates import spoken
+from allycli.core.dates import day_name, spoken
 from allycli.store.schema import SCHEMA_VERSION
 from tests.integration.helpers import (
     ALLY,
@@ -57,7 +57,11 @@ def test_show_prints_every_field_and_the_whole_note(env: dict[str, str]) -> None
     entry = logged(env, "log", "money", "--note", note, "--minutes", "15", "--date", "2026-11-20")
     out = ok(ally(env, "show", str(entry["id"])[:6])).stdout
     assert f"id           {entry['id']}\n" in out
-    assert "date         Fri 20 Nov 2026 (2026-11-20)\n" in out
+    shown_day = day_name(date(2026, 11, 20), year=date.today().year != 2026)  # one way of naming
+    assert f"date         {shown_day}\n" in out
+    made = datetime.fromisoformat(str(entry["created_at"])).astimezone()
+    when = f"{day_name(made.date(), year=made.year != date.today().year)} {made:%H:%M}"
+    assert f"created      {when}\n" in out  # local time, to the minute
     assert "action type  money\n" in out
     assert "minutes      15\n" in out
     assert f"\nnote\n  {note}\n" in out  # piped: whole, on one line
@@ -80,8 +84,10 @@ def test_edit_changes_fields_and_updated_at_and_the_search_copy(env: dict[str, s
     entry = logged(env, "log", "protest", "--note", "Marched for tenants", "-d", "2026-11-20")
     short = str(entry["id"])[:8]
     out = ok(ally(env, "edit", short[:5], "--note", "Joined the Café sit-in", "--type", "money"))
-    when = spoken(date(2026, 11, 20), date.today())
-    assert out.stdout == f"Changed the practice entry {short} from {when}: note, action type.\n"
+    assert out.stdout == (
+        f'Changed the practice entry {short}: note "Marched for tenants" -> '
+        '"Joined the Café sit-in"; action type protest -> money.\n'
+    )
     (after,) = export_objects(env)
     assert after["note"] == "Joined the Café sit-in"
     assert after["action_type"] == "money" and after["pillar"] == "action"
@@ -89,6 +95,7 @@ def test_edit_changes_fields_and_updated_at_and_the_search_copy(env: dict[str, s
     assert after["updated_at"] > entry["updated_at"]
     assert ok(ally(env, "search", "cafe")).stdout.startswith(short)
     same = ok(ally(env, "edit", short, "--type", "money"))
+    when = spoken(date(2026, 11, 20), date.today())
     assert same.stdout == (
         f"Nothing changed: the practice entry {short} from {when} already reads as you asked.\n"
     )
@@ -129,8 +136,10 @@ def test_edit_refuses_flags_that_do_not_fit_the_kind(env: dict[str, str]) -> Non
     assert "Say what to change" in one_line_error(ally(env, "edit", entry), 2)
     assert export_objects(env) == before
     out = ok(ally(env, "edit", reflection, "--answer", "They asked for funds, not advice."))
-    assert out.stdout.startswith(f"Changed the reflection entry {reflection[:8]} ")
-    assert out.stdout.endswith(": answer.\n")
+    assert out.stdout.startswith(f"Changed the reflection entry {reflection[:8]}: answer ")
+    assert out.stdout.endswith(
+        ': answer "They asked for funds." -> "They asked for funds, not advice.".\n'
+    )
 
 
 # -- delete ----------------------------------------------------------------------------------
@@ -186,7 +195,8 @@ def test_delete_on_a_terminal_asks(env: dict[str, str], typed: bytes, deleted: b
     entry = str(logged(env, "log", "money")["id"])
     code, out = _on_terminal(env, ["delete", entry[:6]], typed)
     assert code == 0, out
-    assert f"Delete the practice entry {entry[:8]}" in out
+    today = spoken(date.today(), date.today())
+    assert f"Delete money (action) from {today} (id {entry[:8]})? It cannot be undone" in out
     assert ("Nothing was deleted." in out) is not deleted
     assert len(export_objects(env)) == (0 if deleted else 1)
 
@@ -250,7 +260,8 @@ def test_search_every_word_any_order_ignoring_case_and_accents(env: dict[str, st
     found = json.loads(ok(ally(env, "search", "naive", "--limit", "1", "--json")).stdout)
     assert [o["id"] for o in found] == [r]
     out = ok(ally(env, "search", "fundraiser")).stdout
-    assert out == f"{a[:8]}  Mon 2 Nov 2026  money (action)\n  Café fundraiser for the STRIKE\n"
+    nov2 = day_name(date(2026, 11, 2), year=date.today().year != 2026)
+    assert out == f"{a[:8]}  {nov2}  money (action)\n  Café fundraiser for the STRIKE\n"
     assert "--kind is practice or reflection" in one_line_error(
         ally(env, "search", "x", "--kind", "habit"), 2
     )

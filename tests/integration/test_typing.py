@@ -134,16 +134,17 @@ def test_ctrl_c_saves_nothing_and_says_so_on_a_line_of_its_own(env: dict[str, st
     assert notes(env) == ["kept"]
 
 
-def test_an_answered_prompt_says_so_and_offers_another(env: dict[str, str]) -> None:
+def test_an_answered_prompt_says_so_before_anything_is_typed(env: dict[str, str]) -> None:
     ok(ally(env, "reflect", "--answer", "first answer"))
-    code, screen = typed(env, ["reflect"], ["second answer", CTRL_D])
-    assert code == 0
-    shown = " ".join(visible(screen).split())
-    assert (
-        "You answered this prompt today already; write another answer, or run "
-        "`ally reflect --another` for a different prompt." in shown
-    )
-    assert answers(env) == ["first answer", "second answer"]
+    child = pexpect.spawn(sys.executable, ["-m", "allycli", "reflect"], env=env,
+                          dimensions=(24, 80), encoding="utf-8", timeout=30)  # fmt: skip
+    child.expect(pexpect.EOF)  # it asks nothing: the refusal comes before any typing
+    child.close()
+    assert child.exitstatus == 1
+    shown = " ".join(visible(child.before).split())
+    assert "You already answered the prompt " in shown
+    assert "so nothing was recorded; add --another to answer a different prompt." in shown
+    assert answers(env) == ["first answer"]
 
 
 def test_a_fresh_prompt_does_not_say_it_was_answered(env: dict[str, str]) -> None:

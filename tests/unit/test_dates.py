@@ -123,6 +123,16 @@ def test_future_dates_are_usage_errors(text: str, expected_day: str) -> None:
     )
 
 
+def test_tomorrow_is_a_future_day_named_as_given() -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_date("Tomorrow", TODAY, option="--date")
+    assert caught.value.exit_code == 2
+    assert caught.value.message == (
+        "--date tomorrow (Thu 26 Nov) is in the future; practice can be recorded up to today."
+    )
+    assert parse_date("tomorrow", TODAY, allow_future=True) == date(2026, 11, 26)
+
+
 def test_future_dates_are_allowed_when_asked() -> None:
     assert parse_date("2026-12-01", TODAY, allow_future=True) == date(2026, 12, 1)
 
@@ -145,7 +155,6 @@ def test_every_future_iso_date_is_refused(day: date) -> None:
         ("soon", "soon"),
         ("", ""),
         ("   ", "   "),
-        ("tomorrow", "tomorrow"),
         ("days ago", "days ago"),
         ("-1 days ago", "-1 days ago"),
         ("three days ago", "three days ago"),

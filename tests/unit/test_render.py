@@ -206,8 +206,7 @@ def practice(day: date, pillar: str, action_type: str | None = None, **kw: objec
         (
             practice(date(2026, 11, 13), "action", "voting", minutes=45, note="private words"),
             0,
-            "Logged voting (action) for Fri 13 Nov (12 days ago): 45 minutes, with a note. "
-            "No current streak: nothing is logged for yesterday or today.",
+            "Logged voting (action) for Fri 13 Nov (12 days ago): 45 minutes, with a note.",
         ),
         (
             practice(date(2025, 12, 30), "listening", "training", minutes=1),
@@ -445,25 +444,25 @@ def test_entries_table_shows_short_ids_and_whole_notes_wrapped() -> None:
         practice(TODAY, "listening", note="one [bold]line[/bold]\r\nsecond"),
         reflection("0a1b2c3d-aaaa", "2026-11-20", "Where?", "In the meeting."),
     ]
-    out = lines(show(render.entries_table(records)))
+    out = lines(show(render.entries_table(records, today=TODAY)))  # days named one way
     assert out[0].split() == ["ID", "Date", "What", "Min", "Note", "or", "answer"]
     assert cells(out[2]) == [
-        "3f2a9c1e", "2026-11-25", "interrupting (action)", "20", "Spoke up when a",
+        "3f2a9c1e", "Wed 25 Nov", "interrupting (action)", "20", "Spoke up when a",
     ]  # fmt: skip
     assert "…" not in "\n".join(out)
     notes = " ".join(line[55:].strip() for line in out[2:12])
     assert notes == " ".join(long_note.split())
-    assert cells(out[12]) == ["3f2a9c1e", "2026-11-25", "listening", "one [bold]line[/bold]"]
+    assert cells(out[12]) == ["3f2a9c1e", "Wed 25 Nov", "listening", "one [bold]line[/bold]"]
     assert out[13].strip() == "second"
-    assert cells(out[14]) == ["0a1b2c3d", "2026-11-20", "reflection yielding-03", "In the meeting."]
+    assert cells(out[14]) == ["0a1b2c3d", "Fri 20 Nov", "reflection yielding-03", "In the meeting."]
 
 
 def test_piped_entries_are_one_line_each_with_the_whole_note() -> None:
     long_note = "Spoke at the council " * 10 + "\nsecond line"
     records = [practice(TODAY, "action", "protest", minutes=90, note=long_note)]
-    out = lines(show(render.entries_table(records, piped=True), soft_wrap=True))
+    out = lines(show(render.entries_table(records, piped=True, today=TODAY), soft_wrap=True))
     assert out == [
-        "3f2a9c1e  2026-11-25  protest (action)    90  "
+        "3f2a9c1e  Wed 25 Nov  protest (action)    90  "
         + ("Spoke at the council " * 10).rstrip()
         + "  ¶ second line"
     ]

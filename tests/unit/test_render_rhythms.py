@@ -82,8 +82,8 @@ def test_rhythm_table_reads_at_every_width(width: int) -> None:
 def test_pause_words() -> None:
     p = Pause("3f2a9c1e-0000-4000-8000-000000000001", date(2026, 12, 21), date(2026, 12, 27),
               ("listening",), "family", "t", "t")  # fmt: skip
-    assert render_rhythms.pause_added(p).plain.startswith(
-        "Paused listening from 2026-12-21 to 2026-12-27 (7 days); id 3f2a9c1e."
+    assert render_rhythms.pause_added(p, TODAY).plain.startswith(
+        "Paused listening from Mon 21 Dec to Sun 27 Dec (7 days); id 3f2a9c1e."
     )
     table = show(render_rhythms.pause_table([p], TODAY))
     assert "3f2a9c1e" in table and "ahead" in table and "family" in table

@@ -48,6 +48,9 @@ def _root(
     version: bool = typer.Option(
         False, "--version", help="Show the version and exit.", callback=_version, is_eager=True
     ),
+    no_pager: bool = typer.Option(
+        False, "--no-pager", help="Print long output straight to the terminal, without a pager."
+    ),
 ) -> None:
     """Practice allyship daily: log, reflect, review. Everything stays on this machine."""
     if ctx.invoked_subcommand is None:

@@ -44,7 +44,8 @@ def entry_filters(
     from allycli.core.errors import UsageError
     from allycli.core.filters import Filters
 
-    start, end = session.parse_day(since, ctx.today), session.parse_day(until, ctx.today)
+    start = session.parse_day(since, ctx.today, "--since")
+    end = session.parse_day(until, ctx.today, "--until")
     if start and end:
         explicit_range(start, end)
     if kind is not None and kind not in ("practice", "reflection"):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from allycli.cli.common import DATE_HELP, HOW, ID_HELP, ask_or_refuse, entry_filters
-from allycli.shell import completion, session, terminal
+from allycli.shell import boundary, completion, session, terminal
 
 if TYPE_CHECKING:
     from allycli.core.records import Record
@@ -29,7 +29,8 @@ def show(
     """Show one entry in full: every field, the whole note or answer."""
     from allycli.journal import editing
 
-    record = editing.show(session.context(), entry_id)
+    ctx = session.context()
+    record = editing.show(ctx, entry_id)
     if as_json:
         terminal.print_json(record.to_json())
         return
@@ -37,9 +38,9 @@ def show(
 
     console = terminal.console()
     if console.is_terminal:
-        console.print(render_entry.entry(record))
+        console.print(render_entry.entry(record, today=ctx.today))
     else:
-        sys.stdout.writelines(render_entry.entry_plain(record))
+        sys.stdout.writelines(render_entry.entry_plain(record, ctx.today))
 
 
 def edit(
@@ -63,7 +64,13 @@ def edit(
     pillar: str | None = typer.Option(
         None, "--pillar", "-p", help="A new pillar.", autocompletion=completion.complete_pillar
     ),
-    minutes: int | None = typer.Option(None, "--minutes", help="How long, in minutes.", min=1),
+    minutes: int | None = typer.Option(
+        None,
+        "--minutes",
+        metavar="MINUTES",
+        help="How long: a whole number of minutes, 1 or more.",
+        callback=boundary.at_least_one("--minutes", "a whole number of minutes"),
+    ),
 ) -> None:
     """Change an entry; with no field flag on a terminal, edit its text in your editor."""
     from allycli.core.errors import UsageError
@@ -100,8 +107,8 @@ def edit(
         named = render_entry.name(edited.before, ctx.today)
         typer.echo(f"Nothing changed: {named} already reads as you asked.")
         return
-    named = render_entry.name(edited.after, ctx.today)
-    typer.echo(f"Changed {named}: {', '.join(edited.changed)}.")
+    named = f"the {edited.after.kind} entry {edited.after.id[:8]}"
+    typer.echo(f"Changed {named}: {render_entry.changes(edited.before, edited.after, ctx.today)}.")
     terminal.saved_but(edited.unfinished)
 
 
@@ -133,7 +140,13 @@ def search(
         None, "--type", "-t", help="Only this action type.", autocompletion=completion.complete_type
     ),
     kind: str | None = typer.Option(None, "--kind", help="practice or reflection."),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        metavar="N",
+        help="At most this many: a whole number, 1 or more.",
+        callback=boundary.at_least_one("--limit", "a whole number"),
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array of the entries."),
 ) -> None:
     """Find entries whose note, answer or prompt holds every word (case and accents ignored)."""
@@ -152,9 +165,9 @@ def search(
     if not found:
         console.print("No entry holds every one of those words.")
     elif console.is_terminal:
-        console.print(render_entry.hits(found, folded))
+        console.print(render_entry.hits(found, folded, ctx.today))
     else:
-        sys.stdout.writelines(render_entry.hits_plain(found))
+        sys.stdout.writelines(render_entry.hits_plain(found, ctx.today))
 
 
 def restore(
@@ -184,12 +197,16 @@ def restore(
 
 
 def register(app: typer.Typer) -> None:
-    app.command(epilog="Examples: ally show 3f2a9c1e   |   ally show 3f2a --json")(show)
+    app.command(epilog=boundary.examples("ally show 3f2a9c1e", "ally show 3f2a --json"))(show)
     app.command(
-        epilog="Examples: ally edit 3f2a --note 'Joined the rent strike march'   |   "
-        "ally edit 3f2a --date yesterday --type none --pillar listening",
+        epilog=boundary.examples(
+            "ally edit 3f2a --note 'Joined the rent strike march'",
+            "ally edit 3f2a --date yesterday --type none --pillar listening",
+        ),
     )(edit)
     app.command(
-        epilog="Examples: ally search cafe   |   ally search rent strike --since 2026-01-01 --json",
+        epilog=boundary.examples(
+            "ally search cafe", "ally search rent strike --since 2026-01-01 --json"
+        ),
     )(search)
-    app.command(epilog="Example: ally restore ~/ally-2026-11-25.db")(restore)
+    app.command(epilog=boundary.examples("ally restore ~/ally-2026-11-25.db"))(restore)

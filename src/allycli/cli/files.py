@@ -44,10 +44,11 @@ def export(
     if since or until or kind:
         filters = entry_filters(ctx, since, until, None, None, kind, None, newest_first=False)
     with terminal.utf8_stdout() as stdout:
-        count = journal.export(ctx, fmt, output, stdout, filters)
+        done = journal.export(ctx, fmt, output, stdout, filters)
     if output is not None:
-        entries = "entry" if count == 1 else "entries"
-        typer.echo(f"Exported {count} {entries} to {output}.", err=True)
+        from allycli.render.messages import counted
+
+        typer.echo(f"Exported {counted(done)} to {output}.", err=True)
 
 
 def import_(
@@ -133,13 +134,17 @@ def doctor() -> None:
 def register(app: typer.Typer) -> None:
     app.command(
         "export",
-        epilog="Examples: ally export > ally.jsonl   |   "
-        "ally export --format md --output journal.md",
+        epilog=boundary.examples(
+            "ally export > ally.jsonl", "ally export --format md --output journal.md"
+        ),
     )(export)
     app.command(
         "import",
-        epilog="Examples: ally import ally-2026.jsonl   |   "
-        "ally import --dry-run laptop.jsonl   |   ssh laptop ally export | ally import -",
+        epilog=boundary.examples(
+            "ally import ally-2026.jsonl",
+            "ally import --dry-run laptop.jsonl",
+            "ssh laptop ally export | ally import -",
+        ),
     )(import_)
-    app.command(epilog="Example: ally backup --output ~/ally-2026-11-25.db")(backup)
-    app.command(epilog="Example: ally doctor")(doctor)
+    app.command(epilog=boundary.examples("ally backup --output ~/ally-2026-11-25.db"))(backup)
+    app.command(epilog=boundary.examples("ally doctor"))(doctor)

@@ -8,7 +8,7 @@ import typer
 
 from allycli.cli.common import DATE_HELP, DATES, HOW, ask_or_refuse, spoken
 from allycli.core.taxonomy import action_types_help
-from allycli.shell import completion, session, terminal
+from allycli.shell import boundary, completion, session, terminal
 
 LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
 
@@ -19,7 +19,8 @@ def log(
     activity: str = typer.Argument(
         ...,
         help="An action type (protest, advocacy, interrupting, volunteering, voting, training, "
-        "children, money), a pillar (listening, yielding, ...), an alias or a prefix.",
+        "children, money), a pillar (action, listening, learning, yielding), an alias or a "
+        "prefix.",
         autocompletion=completion.complete_activity,
         show_default=False,
     ),
@@ -36,7 +37,13 @@ def log(
         help="Override the action type's pillar.",
         autocompletion=completion.complete_pillar,
     ),
-    minutes: int | None = typer.Option(None, "--minutes", help="How long, in minutes.", min=1),
+    minutes: int | None = typer.Option(
+        None,
+        "--minutes",
+        metavar="MINUTES",
+        help="How long: a whole number of minutes, 1 or more.",
+        callback=boundary.at_least_one("--minutes", "a whole number of minutes"),
+    ),
     edit: bool = typer.Option(
         False, "--edit", "-e", help="Write the note in your editor ($VISUAL or $EDITOR)."
     ),
@@ -91,7 +98,13 @@ def reflect(
         help="With --prompts: only this action type's prompts.",
         autocompletion=completion.complete_type,
     ),
-    limit: int = typer.Option(20, "--limit", min=1, help="How many reflections --list shows."),
+    limit: int = typer.Option(
+        20,
+        "--limit",
+        metavar="N",
+        help="How many reflections --list shows: a whole number, 1 or more.",
+        callback=boundary.at_least_one("--limit", "a whole number"),
+    ),
     edit: bool = typer.Option(
         False, "--edit", "-e", help="Write the answer in your editor ($VISUAL or $EDITOR)."
     ),
@@ -119,7 +132,7 @@ def reflect(
         if not found:
             console.print("No reflections recorded yet. `ally reflect` asks today's prompt.")
             return
-        console.print(render.reflections(found))
+        console.print(render.reflections(found, ctx.today))
         return
     on = session.parse_day(day, ctx.today) or ctx.today
     if edit and answer is not None:
@@ -138,15 +151,13 @@ def reflect(
         journal.keep_unprompted(ctx, given, day=on, reason=exc, prompt_id=prompt_id)
         console.print("Nothing recorded: the answer was empty.")
         return
-    if edit or (typed and sys.stdin.isatty()):
+    at_terminal = edit or (typed and sys.stdin.isatty())
+    answered = prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on)
+    if answered and at_terminal:  # refused before anything is typed: nothing to lose
+        journal.refuse_second_answer(ctx, prompt, None, day=on)
+    if at_terminal:
         console.print(render.prompt(prompt))
         console.print(words.user_text(f"(prompt {prompt.id})", "dim"))
-        if prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on):
-            when = "today" if on == ctx.today else f"for {spoken(on.isoformat(), ctx.today)}"
-            console.print(
-                f"You answered this prompt {when} already; write another answer, or run "
-                "`ally reflect --another` for a different prompt."
-            )
     if edit:
         about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
         text = terminal.edit_text("", about=about, name="answer")
@@ -154,9 +165,14 @@ def reflect(
         text = terminal.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
     else:
         text = given
+    if answered and (text or "").strip():
+        journal.refuse_second_answer(ctx, prompt, text, day=on)  # kept as a draft
     recorded = journal.reflect(ctx, prompt, text or "", day=on)
     if recorded is None:
         console.print("Nothing recorded: the answer was empty.")
+    elif another and not at_terminal:  # a prompt the person never saw: name its text
+        console.print(render.answered_another(recorded, prompt, ctx.today),
+                      soft_wrap=not console.is_terminal)  # fmt: skip
     else:
         when = spoken(recorded.day, ctx.today)
         console.print(f"Reflection recorded for {when} (prompt {prompt.id}).")
@@ -190,7 +206,13 @@ def list_entries(
     action_type: str | None = typer.Option(
         None, "--type", "-t", help="Only this action type.", autocompletion=completion.complete_type
     ),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        metavar="N",
+        help="At most this many: a whole number, 1 or more.",
+        callback=boundary.at_least_one("--limit", "a whole number"),
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
     """Show entries, newest first, with their ids."""
@@ -200,7 +222,8 @@ def list_entries(
     from allycli.store.queries import Filters
 
     ctx = session.context()
-    start, end = session.parse_day(since, ctx.today), session.parse_day(until, ctx.today)
+    start = session.parse_day(since, ctx.today, "--since")
+    end = session.parse_day(until, ctx.today, "--until")
     if start and end:
         explicit_range(start, end)
     filters = Filters(
@@ -222,7 +245,8 @@ def list_entries(
         console.print("No entries match. `ally log` records one.")
         return
     piped = not console.is_terminal
-    console.print(render.entries_table(rows, piped=piped), soft_wrap=piped, crop=not piped)
+    table = render.entries_table(rows, piped=piped, today=ctx.today)
+    console.print(table, soft_wrap=piped, crop=not piped)
 
 
 def delete(
@@ -247,7 +271,8 @@ def delete(
     named = render_entry.name(record, ctx.today)
     if last:
         typer.echo(f"The most recent entry is {named}: {render_entry.summary(record)}.")
-    if not ask_or_refuse(f"Delete {named}? It cannot be undone", yes):
+    question = f"Delete {render_entry.asked(record, ctx.today)}? It cannot be undone"
+    if not ask_or_refuse(question, yes):
         typer.echo("Nothing was deleted.")
         return
     unfinished = editing.delete(ctx, record)
@@ -258,14 +283,18 @@ def delete(
 def register(app: typer.Typer) -> None:
     app.command(
         help=LOG_HELP,
-        epilog="Example: ally log protest --note 'Joined the housing march' --minutes 90",
+        epilog=boundary.examples("ally log protest --note 'Joined the housing march' --minutes 90"),
     )(log)
     app.command(
-        epilog="Examples: ally reflect   |   ally reflect --answer 'They asked for funds, not "
-        "advice.'   |   ally reflect --list   |   ally reflect --prompts --type voting",
+        epilog=boundary.examples(
+            "ally reflect",
+            "ally reflect --answer 'They asked for funds, not advice.'",
+            "ally reflect --list",
+            "ally reflect --prompts --type voting",
+        ),
     )(reflect)
     app.command(
         "list",
-        epilog="Examples: ally list --since monday   |   ally list --type voting --json",
+        epilog=boundary.examples("ally list --since monday", "ally list --type voting --json"),
     )(list_entries)
-    app.command(epilog="Examples: ally delete 3f2a9c1e   |   ally delete --last")(delete)
+    app.command(epilog=boundary.examples("ally delete 3f2a9c1e", "ally delete --last"))(delete)

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from allycli.cli.common import DATE_HELP, DATES
-from allycli.shell import completion, session, terminal
+from allycli.shell import boundary, completion, session, terminal
 
 
 def report(
@@ -33,6 +33,8 @@ def report(
     from allycli.core.errors import UsageError
     from allycli.journal import reporting
 
+    if as_json and (svg is not None or html is not None):
+        raise UsageError(f"Choose --json or {'--svg' if svg is not None else '--html'}, not both.")
     ctx = session.context()
     if sum((week, month, year, since is not None)) > 1:
         raise UsageError("Choose one of --week, --month, --year or --since.")
@@ -124,10 +126,16 @@ def _show_picture(view: object, svg: Path | None, html: Path | None, width: int)
 
 def register(app: typer.Typer) -> None:
     app.command(
-        epilog="Examples: ally report   |   ally report --month   |   "
-        "ally report --since 2026-01-01 --until 2026-03-31 --json",
+        epilog=boundary.examples(
+            "ally report",
+            "ally report --month",
+            "ally report --since 2026-01-01 --until 2026-03-31 --json",
+        ),
     )(report)
     app.command(
-        epilog="Examples: ally calendar   |   ally calendar 2025 --pillar listening   |   "
-        "ally calendar --svg practice.svg",
+        epilog=boundary.examples(
+            "ally calendar",
+            "ally calendar 2025 --pillar listening",
+            "ally calendar --svg practice.svg",
+        ),
     )(calendar)

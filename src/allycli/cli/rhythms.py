@@ -8,7 +8,7 @@ from __future__ import annotations
 import typer
 
 from allycli.cli.common import DATE_HELP
-from allycli.shell import completion, session, terminal
+from allycli.shell import boundary, completion, session, terminal
 
 
 def rhythm(
@@ -53,6 +53,7 @@ def rhythm(
 def pause(
     categories: list[str] | None = typer.Argument(
         None,
+        metavar="[CATEGORY]...",
         help="The categories to pause (practice, pillars, action types); none: all of them.",
         show_default=False,
     ),
@@ -94,30 +95,40 @@ def pause(
         return
     if end is not None:
         console.print(
-            render_rhythms.pause_changed(rhythm_cases.end_pause(ctx, end)), soft_wrap=True
+            render_rhythms.pause_changed(rhythm_cases.end_pause(ctx, end), ctx.today),
+            soft_wrap=True,
         )
         return
     if cancel is not None:
         console.print(
-            render_rhythms.pause_changed(rhythm_cases.cancel_pause(ctx, cancel)), soft_wrap=True
+            render_rhythms.pause_changed(rhythm_cases.cancel_pause(ctx, cancel), ctx.today),
+            soft_wrap=True,
         )
         return
     start = dates.parse_date(since, ctx.today, allow_future=True) if since else None
     stop = dates.parse_date(until, ctx.today, allow_future=True) if until else None
     text = terminal.read_stdin() if note == "-" else note
     added = rhythm_cases.add_pause(ctx, categories or [], start, stop, text)
-    console.print(render_rhythms.pause_added(added), soft_wrap=True)
+    console.print(render_rhythms.pause_added(added, ctx.today), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
     app.command(
         # a spec such as -1min/day is an argument to refuse with a hint, not an option
         context_settings={"ignore_unknown_options": True},
-        epilog="Examples: ally rhythm   |   ally rhythm listening 3/week   |   "
-        "ally rhythm money 1/month   |   ally rhythm voting off   |   ally rhythm --json",
+        epilog=boundary.examples(
+            "ally rhythm",
+            "ally rhythm listening 3/week",
+            "ally rhythm money 1/month",
+            "ally rhythm voting off",
+            "ally rhythm --json",
+        ),
     )(rhythm)
     app.command(
-        epilog="Examples: ally pause --since 2026-12-21 --until 2026-12-27 --note 'family'   |"
-        "   ally pause protest --since today --until 2026-12-31   |   ally pause --list   |"
-        "   ally pause --end 3f2a9c1e",
+        epilog=boundary.examples(
+            "ally pause --since 2026-12-21 --until 2026-12-27 --note 'family'",
+            "ally pause protest --since today --until 2026-12-31",
+            "ally pause --list",
+            "ally pause --end 3f2a9c1e",
+        ),
     )(pause)

@@ -9,7 +9,7 @@ import os
 
 import typer
 
-from allycli.shell import session
+from allycli.shell import boundary, session
 
 
 def sync_(
@@ -75,6 +75,7 @@ def sync_(
 def register(app: typer.Typer) -> None:
     app.command(
         "sync",
-        epilog="Examples: ally sync --url postgresql://me@db.example.org/ally   |   "
-        "ally sync   |   ally sync --status",
+        epilog=boundary.examples(
+            "ally sync --url postgresql://me@db.example.org/ally", "ally sync", "ally sync --status"
+        ),
     )(sync_)

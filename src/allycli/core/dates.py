@@ -31,12 +31,18 @@ class Period:
         return isinstance(day, date) and self.start <= day <= self.end
 
 
-def parse_date(text: str, today: date, *, allow_future: bool = False) -> date:
-    """Parse a DATE word as the user's local calendar day."""
+def parse_date(text: str, today: date, *, allow_future: bool = False, option: str = "") -> date:
+    """Parse a DATE word as the user's local calendar day.
+
+    A future day is refused by the words that named it ("--date tomorrow is in the future"),
+    never as "not a date"; `option` names the flag in that message.
+    """
     word = " ".join(text.strip().lower().split())
     day: date | None = None
     if word == "today":
         day = today
+    elif word == "tomorrow":
+        day = today + timedelta(days=1)
     elif word == "yesterday":
         day = today - timedelta(days=1)
     elif (m := _AGO.match(word)) is not None:
@@ -55,8 +61,12 @@ def parse_date(text: str, today: date, *, allow_future: bool = False) -> date:
         shown = "".join(c if c.isprintable() else "?" for c in text)[:40]
         raise UsageError(f"'{shown}' is not a date. {DATE_HINT}")
     if day > today and not allow_future:
+        named = (
+            word if _ISO.match(word) else f"{word} ({day_name(day, year=day.year != today.year)})"
+        )
         raise UsageError(
-            f"{day.isoformat()} is in the future; practice can be recorded up to today."
+            f"{option + ' ' if option else ''}{named} is in the future; practice can be "
+            "recorded up to today."
         )
     return day
 

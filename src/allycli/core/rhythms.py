@@ -63,6 +63,7 @@ class Status:
     unit: Unit
     streak: Streak
     momentum: float
+    new: bool = False  # fewer than two units since the first counted day: momentum says little
 
 
 class _Days:
@@ -109,7 +110,11 @@ def evaluate(
     pauses = list(pauses)
     data = _Days(days, pauses, as_of, horizon=unit_of(spec, as_of)[1])
     unit, streak = _units(spec, data, today)
-    return Status(spec, unit, streak, _momentum(spec, data, as_of, today))
+    new = (
+        bool(data.counted)
+        and unit_index(spec, data.as_of) - unit_index(spec, data.counted[0][0]) < 1
+    )
+    return Status(spec, unit, streak, _momentum(spec, data, as_of, today), new)
 
 
 def unit_state(

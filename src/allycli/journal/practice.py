@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from allycli.core import prompts, taxonomy
 from allycli.core.dates import stamp
@@ -187,6 +187,44 @@ def keep_unprompted(
     keep_as_draft(ctx, [draft], reason)
 
 
+def refuse_second_answer(
+    ctx: Context, prompt: Prompt, answer: str | None, *, day: date | None = None
+) -> NoReturn:
+    """A second answer to the day's prompt is refused (DESIGN.md: `--another` or `--prompt ID`
+    say it is meant); a text already written is kept as a draft, so nothing is lost."""
+    from allycli.core.dates import spoken
+    from allycli.store import drafts
+
+    on = day or ctx.today
+    said = (
+        f"You already answered the prompt {prompt.id} for {spoken(on, ctx.today)}, so nothing "
+        "was recorded; add --another to answer a different prompt"
+    )
+    if answer is None or not answer.strip():
+        raise AllyError(f"{said}.")
+    record = Record(
+        id=str(uuid.uuid4()),
+        kind="reflection",
+        day=on.isoformat(),
+        created_at=stamp(ctx.now),
+        pillar=prompt.pillar,
+        prompt_id=prompt.id,
+        prompt=prompt.text,
+        answer=check_text(answer, "answer").strip("\r\n"),
+    )
+    draft = drafts.keep([record.to_json()], ctx.draft_folders())
+    if draft is None:
+        raise AllyError(
+            f"{said}. Your answer is printed on standard output as jsonl; `ally import -` "
+            "records it as a second answer.",
+            output=drafts.lines([record.to_json()]),
+        )
+    raise AllyError(
+        f"{said}. Your answer was kept in {draft}; `ally import {draft}` records it as a "
+        "second answer."
+    )
+
+
 # -- list -----------------------------------------------------------------------------------
 
 
@@ -200,29 +238,45 @@ def entries(ctx: Context, filters: Any) -> Iterator[Record]:
 # -- export and import ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote, counted apart: entries, rhythms and pauses."""
+
+    entries: int
+    rhythms: int = 0
+    pauses: int = 0
+
+
 def export(
     ctx: Context, fmt: str, output: Path | None, stdout: IO[str], filters: Any = None
-) -> int:
+) -> Exported:
     """Stream the entries (all, or those the filters pick), oldest first, to stdout or to a
-    new private file."""
+    new private file; rhythms and pauses too in an unfiltered jsonl export."""
     from allycli.core import exchange
     from allycli.store.queries import Filters
 
     records: Iterable[Any] = entries(ctx, filters or Filters(newest_first=False))
+    objects: list[Any] = []
     if fmt == "jsonl" and filters is None:  # the whole journal: rhythms and pauses too
         from allycli.journal import rhythms as rhythm_cases
 
-        records = itertools.chain(records, rhythm_cases.objects(ctx))
-    if output is None:
-        return exchange.write(records, fmt, stdout)
-    target = output.expanduser()
-    db = ctx.store.path.resolve()
-    if target.resolve() in {db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")}:
-        raise UsageError("The export would overwrite the database itself; choose another file.")
-    from allycli.store.privatefile import replacing
+        objects = list(rhythm_cases.objects(ctx))
+        records = itertools.chain(records, objects)
+    from allycli.core.objects import Pause
 
-    with replacing(target, "--output") as fh:
-        return exchange.write(records, fmt, fh)
+    pauses = sum(isinstance(o, Pause) for o in objects)
+    if output is None:
+        written = exchange.write(records, fmt, stdout)
+    else:
+        target = output.expanduser()
+        db = ctx.store.path.resolve()
+        if target.resolve() in {db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")}:
+            raise UsageError("The export would overwrite the database itself; choose another file.")
+        from allycli.store.privatefile import replacing
+
+        with replacing(target, "--output") as fh:
+            written = exchange.write(records, fmt, fh)
+    return Exported(written - len(objects), len(objects) - pauses, pauses)
 
 
 def settle_draft(ctx: Context, path: Path) -> bool:

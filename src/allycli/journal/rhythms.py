@@ -83,6 +83,7 @@ class RhythmView:
             if s is None
             else {"current": s.streak.current, "longest": s.streak.longest},
             "momentum": None if s is None else s.momentum,
+            **({"new": True} if s is not None and s.new else {}),
         }
 
 
@@ -293,6 +294,7 @@ class RhythmReport:
     gaps: tuple[Gap, ...]
     minutes_by_pillar: Mapping[str, int]
     minutes_by_action_type: Mapping[str, int]
+    off: tuple[str, ...] = ()  # categories whose rhythm is off: never a gap
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -347,6 +349,7 @@ def for_report(
         gaps=gaps,
         minutes_by_pillar=minutes_by_pillar,
         minutes_by_action_type=minutes_by_type,
+        off=tuple(c for c, s in settings.items() if s == OFF),
     )
 
 

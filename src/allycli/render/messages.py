@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from allycli.core.prompts import Prompt
     from allycli.core.records import Record
-    from allycli.journal.practice import Logged
+    from allycli.journal.practice import Exported, Logged
     from allycli.sync.commands import SyncStatus
     from allycli.sync.engine import SyncResult
 
@@ -52,14 +52,31 @@ def logged(result: Logged) -> Text:
     if result.progress:
         from allycli.render.rhythms import progress
 
-        line.append(". " + progress(result.progress))
-    if result.streak:
+        line.append(". " + progress(result.progress, without_minutes=not record.minutes))
+    if result.streak:  # a streak of zero is no news; the day logged for is named above
         line.append(f". Current streak: {words.days(result.streak)}.")
-    elif result.streak == 0:
-        line.append(". No current streak: nothing is logged for yesterday or today.")
     else:
         line.append(".")
     return line
+
+
+def answered_another(recorded: Record, p: Prompt, today: date) -> Text:
+    """The confirmation of `--another --answer`: it names the prompt the person never saw."""
+    line = Text(f"Reflection recorded for {words.when(date.fromisoformat(recorded.day), today)}, ")
+    line.append("answering ")
+    line.append_text(words.user_text(f'"{" ".join(p.text.split())}"'))
+    line.append(f" (prompt {p.id}).")
+    return line
+
+
+def counted(done: Exported) -> str:
+    """ "246 entries, 5 rhythms and 3 pauses": what an export wrote, each kind named."""
+    parts = [words.plural(done.entries, "entry", "entries")]
+    if done.rhythms:
+        parts.append(words.plural(done.rhythms, "rhythm"))
+    if done.pauses:
+        parts.append(words.plural(done.pauses, "pause"))
+    return words.listed(parts)
 
 
 # -- list, reflections, prompts ------------------------------------------------------------
@@ -78,7 +95,9 @@ def _note(record: Record) -> str:
     return words.clean((text or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n"))
 
 
-def entries_table(records: Iterable[Record], *, piped: bool = False) -> RenderableType:
+def entries_table(
+    records: Iterable[Record], *, piped: bool = False, today: date | None = None
+) -> RenderableType:
     """The rows of `ally list`, the caller orders them; notes whole, wrapped on a terminal.
 
     Piped, one line an entry with the whole note (its line breaks shown as ¶), so that
@@ -86,7 +105,7 @@ def entries_table(records: Iterable[Record], *, piped: bool = False) -> Renderab
     """
     records = list(records)
     if piped:
-        return _entries_lines(records)
+        return _entries_lines(records, today)
     table = Table(box=BOX, pad_edge=False, show_edge=False)
     table.add_column("ID", no_wrap=True, style="dim")
     table.add_column("Date", no_wrap=True)
@@ -97,11 +116,12 @@ def entries_table(records: Iterable[Record], *, piped: bool = False) -> Renderab
     for record in records:
         minutes = str(record.minutes) if record.minutes else ""
         table.add_row(
-            words.user_text(record.id[:8]), words.user_text(record.day), _what(record), minutes,
+            words.user_text(record.id[:8]), words.day_shown(record.day, today), _what(record),
+            minutes,
             Text(_note(record)),
         )  # fmt: skip
         head = words.user_text(record.id[:8], "dim")
-        head.append_text(words.user_text(f"  {record.day}  "))
+        head.append_text(words.user_text(f"  {words.day_shown(record.day, today)}  "))
         head.append_text(_what(record))
         if minutes:
             head.append(f"  {minutes} min")
@@ -111,12 +131,14 @@ def entries_table(records: Iterable[Record], *, piped: bool = False) -> Renderab
     return Fit(Room(table, 18), Group(*blocks))
 
 
-def _entries_lines(records: list[Record]) -> RenderableType:
+def _entries_lines(records: list[Record], today: date | None) -> RenderableType:
     whats = [_what(r) for r in records]
     width = max((w.cell_len for w in whats), default=0)
+    days = [words.day_shown(r.day, today) for r in records]
+    day_width = max((len(d) for d in days), default=0)
     lines = []
-    for record, what in zip(records, whats, strict=True):
-        line = words.user_text(f"{record.id[:8]}  {record.day}  ")
+    for record, what, day in zip(records, whats, days, strict=True):
+        line = words.user_text(f"{record.id[:8]}  {day.ljust(day_width)}  ")
         line.append_text(what)
         line.append(" " * (width - what.cell_len))
         line.append(f"  {record.minutes or '':>4}")
@@ -128,7 +150,7 @@ def _entries_lines(records: list[Record]) -> RenderableType:
     return Group(*lines)
 
 
-def reflections(records: Iterable[Record]) -> RenderableType:
+def reflections(records: Iterable[Record], today: date | None = None) -> RenderableType:
     """Past reflections, each with its day, prompt and whole answer."""
     parts: list[RenderableType] = []
     for record in records:
@@ -136,11 +158,7 @@ def reflections(records: Iterable[Record]) -> RenderableType:
             continue
         if parts:
             parts.append(Text(""))
-        try:
-            day = words.day(date.fromisoformat(record.day), year=True)
-        except ValueError:
-            day = record.day
-        head = words.user_text(f"{day} · {record.pillar}", "bold")
+        head = words.user_text(f"{words.day_shown(record.day, today)} · {record.pillar}", "bold")
         if record.prompt_id:
             head.append_text(words.user_text(f" ({record.prompt_id})", "dim"))
         parts.append(head)

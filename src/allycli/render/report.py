@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from allycli.core.dates import MONTH_NAMES
+from allycli.core.rhythms import PAUSED
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 from allycli.render import words
 from allycli.render.fit import BOX, Fit, Room
@@ -270,21 +271,55 @@ def _streak_line(r: Report) -> Text:
 
 
 def gap_words(gap: Gap, r: Report) -> str:
-    """When a gap's category was last logged, named as confirmations name days."""
+    """When a gap's category was last logged, named as confirmations name days; a minutes
+    rhythm whose unit holds entries but no minutes says so."""
     if gap.last_practiced is None or gap.days_since is None:
         return "never recorded"
+    if _without_minutes(gap, r):
+        return f"logged without minutes, last {words.when(gap.last_practiced, r.today)}"
     if r.period.end >= r.today:
         return f"last logged {words.when(gap.last_practiced, r.today)}"
     when = words.day(gap.last_practiced, year=gap.last_practiced.year != r.period.end.year)
     return f"last logged {when}, {words.days(gap.days_since)} before {words.day(r.period.end)}"
 
 
+def _without_minutes(gap: Gap, r: Report) -> bool:
+    if r.rhythms is None or gap.last_practiced is None:
+        return False
+    for v in r.rhythms.rhythms:
+        s = v.status
+        if v.category == gap.category and s is not None and s.spec.minutes:
+            return s.unit.done == 0 and s.unit.start <= gap.last_practiced <= s.unit.end
+    return False
+
+
+def no_gaps_words(r: Report) -> str:
+    """Why nothing is a gap, in words that are true of this report: a pause over everything
+    on the as-of day, or rhythms kept and the other categories logged, off or paused."""
+    if r.rhythms is None:
+        return "Every pillar and action type has entries in this period."
+    as_of = min(r.period.end, r.today)
+    day = words.day(as_of, year=as_of.year != r.today.year)
+    if any(p.categories is None and p.since <= as_of <= p.until for p in r.rhythms.pauses):
+        return f"Paused on {day}: nothing is counted as a gap."
+    states = {v.status.unit.state for v in r.rhythms.rhythms if v.status is not None}
+    kept = "met, under way or paused" if PAUSED in states else "met or under way"
+    counts = {**r.by_pillar, **r.by_action_type}
+    with_rhythm = {v.category for v in r.rhythms.rhythms}
+    empty = [c for c in counts if not counts[c] and c not in with_rhythm]
+    off = [c for c in empty if c in r.rhythms.off]
+    paused = [c for c in empty if c not in r.rhythms.off]
+    clause = "has entries in this period"
+    if off:
+        clause += f" or is off ({', '.join(off)})"
+    if paused:
+        clause += f" or is paused on {day} ({', '.join(paused)})"
+    return f"No gaps: every rhythm is {kept}, and every other category {clause}."
+
+
 def _gaps(r: Report) -> list[RenderableType]:
     if not r.gaps:
-        if r.rhythms is not None:
-            return [Text("No gaps: every rhythm is met or under way, and every other category "
-                         "has entries in this period.")]  # fmt: skip
-        return [Text("Every pillar and action type has entries in this period.")]
+        return [Text(no_gaps_words(r))]
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="dim")

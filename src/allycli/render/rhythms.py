@@ -16,7 +16,8 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from allycli.core.rhythms import MET, NOT_MET, OFF, OPEN, PAUSED, Spec, Unit
+from allycli.core.rhythm_specs import needed
+from allycli.core.rhythms import MET, NOT_MET, OFF, OPEN, PAUSED, Spec, Status, Unit
 from allycli.render import words
 
 # What a category without a rhythm gets: said as what it does ("none" read like "off").
@@ -43,6 +44,14 @@ def momentum_bar(value: float) -> Text:
     return bar
 
 
+def momentum_shown(status: Status) -> Text:
+    """The bar and percentage, or "new" while fewer than two units have passed since the
+    category's first counted day (a percentage then reads as a grade and says little)."""
+    if status.new:
+        return Text(f"{'new':>{_BAR + 5}}")
+    return momentum_bar(status.momentum)
+
+
 def unit_words(spec: Spec, unit: Unit, today: date) -> str:
     """this week, today, this month, these 3 days; or the unit's dates when it is past."""
     current = unit.start <= today <= unit.end
@@ -64,6 +73,30 @@ def done_words(spec: Spec, unit: Unit) -> str:
     if spec.minutes:
         return f"{unit.done} of {unit.needed} min"
     return f"{unit.done} of {unit.needed}"
+
+
+def full_need(spec: Spec, unit: Unit) -> int:
+    """What the unit would need without its paused days."""
+    length = (unit.end - unit.start).days + 1
+    return needed(spec, length, length)
+
+
+def prorated_words(spec: Spec, unit: Unit) -> str | None:
+    """ "30 of 78 min needed, 90 pro-rated for the pause", when a pause lowered the need."""
+    full = full_need(spec, unit)
+    if unit.state == PAUSED or unit.needed >= full:
+        return None
+    return f"{done_words(spec, unit)} needed, {full} pro-rated for the pause"
+
+
+def _prorated_notes(views: Sequence[RhythmView]) -> list[Text]:
+    notes = []
+    for v in views:
+        if v.status is not None:
+            said = prorated_words(v.status.spec, v.status.unit)
+            if said is not None:
+                notes.append(Text(f"{v.category}: {said}.", style="dim"))
+    return notes
 
 
 def _state(unit: Unit) -> Text:
@@ -102,6 +135,7 @@ class _Fit:
             yield wide
         else:
             yield self._narrow()
+        yield from _prorated_notes(self.views)
 
     def _wide(self) -> Table:
         table = Table(title=self.title, title_justify="left", box=box.SIMPLE_HEAD,
@@ -121,7 +155,7 @@ class _Fit:
                 continue
             table.add_row(v.category, str(s.spec), _state(s.unit), done_words(s.spec, s.unit),
                           words.plural(s.streak.current, _unit_name(s.spec)),
-                          momentum_bar(s.momentum))  # fmt: skip
+                          momentum_shown(s))  # fmt: skip
         return table
 
     def _narrow(self) -> RenderableType:
@@ -140,7 +174,7 @@ class _Fit:
             detail = Text(
                 f"  streak {words.plural(s.streak.current, _unit_name(s.spec))}, momentum "
             )
-            detail.append_text(momentum_bar(s.momentum))
+            detail.append_text(momentum_shown(s))
             grid.add_row(detail)
         if self.title is None:
             return grid
@@ -167,9 +201,14 @@ def _covers(p: Pause) -> str:
     return "everything" if p.categories is None else ", ".join(p.categories)
 
 
-def _span(p: Pause) -> str:
+def _named(d: date, today: date | None) -> str:
+    """A pause's day as a terminal names days: Mon 21 Dec, with the year when not today's."""
+    return words.day(d, year=today is None or d.year != today.year)
+
+
+def _span(p: Pause, today: date | None) -> str:
     length = words.days((p.until - p.since).days + 1)
-    return f"{p.since.isoformat()} to {p.until.isoformat()} ({length})"
+    return f"{_named(p.since, today)} to {_named(p.until, today)} ({length})"
 
 
 def pause_table(pauses: Sequence[Pause], today: date) -> Table:
@@ -182,36 +221,46 @@ def pause_table(pauses: Sequence[Pause], today: date) -> Table:
     table.add_column("Note")
     for p in pauses:
         when = "now" if p.since <= today <= p.until else ("ahead" if p.since > today else "past")
-        table.add_row(p.id[:8], p.since.isoformat(), p.until.isoformat(), _covers(p), when,
+        table.add_row(p.id[:8], _named(p.since, today), _named(p.until, today), _covers(p), when,
                       words.user_text(p.note or ""))  # fmt: skip
     return table
 
 
-def pause_added(p: Pause) -> Text:
+def pause_added(p: Pause, today: date | None = None) -> Text:
     return Text(
-        f"Paused {_covers(p)} from {_span(p)}; id {p.id[:8]}. Rest is part of a practice "
+        f"Paused {_covers(p)} from {_span(p, today)}; id {p.id[:8]}. Rest is part of a practice "
         "that lasts: paused days are no gap, and streaks and momentum wait for you."
     )
 
 
-def pause_changed(change: PauseChange) -> Text:
+def pause_changed(change: PauseChange, today: date | None = None) -> Text:
     p = change.pause
     if change.action == "cancelled":
-        return Text(f"Cancelled the pause {p.id[:8]} ({_covers(p)}, {_span(p)}).")
+        return Text(f"Cancelled the pause {p.id[:8]} ({_covers(p)}, {_span(p, today)}).")
     if change.action == "ended":
-        return Text(f"Ended the pause {p.id[:8]}: {_covers(p)} rested {_span(p)}.")
-    return Text(f"The pause {p.id[:8]} had already ended on {p.until.isoformat()}.")
+        return Text(f"Ended the pause {p.id[:8]}: {_covers(p)} rested {_span(p, today)}.")
+    return Text(f"The pause {p.id[:8]} had already ended on {_named(p.until, today)}.")
 
 
 # -- ally log ------------------------------------------------------------------------------
 
 
-def progress(found: Sequence[Progress]) -> str:
-    """listening: 2 of 3 this week; practice: 1 of 1 today."""
-    return "; ".join(
-        f"{p.category}: {done_words(p.spec, p.unit)} {unit_words(p.spec, p.unit, p.today)}"
-        for p in found
-    )
+def progress(found: Sequence[Progress], *, without_minutes: bool = False) -> str:
+    """listening: 2 of 3 this week; practice: 1 of 1 today; a minutes rhythm that the entry
+    did not move says why, and a need lowered by a pause says so."""
+    parts = []
+    for p in found:
+        when = unit_words(p.spec, p.unit, p.today)
+        prorated = prorated_words(p.spec, p.unit)
+        part = (
+            f"{p.category} {when}: {prorated}"
+            if prorated
+            else f"{p.category}: {done_words(p.spec, p.unit)} {when}"
+        )
+        if p.spec.minutes and without_minutes:
+            part += " (logged without minutes)"
+        parts.append(part)
+    return "; ".join(parts)
 
 
 # -- the report ----------------------------------------------------------------------------

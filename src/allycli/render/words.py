@@ -57,3 +57,49 @@ def short(d: date) -> str:
 def when(d: date, today: date) -> str:
     """How a logged day is named: today, yesterday, or its date and distance."""
     return dates.spoken(d, today)
+
+
+def day_shown(stored: str, today: date | None) -> str:
+    """A stored YYYY-MM-DD day as a person reads it on a terminal: "Mon 7 Dec", with the
+    year when it is not `today`'s year (always, when `today` is None)."""
+    try:
+        d = date.fromisoformat(stored)
+    except ValueError:
+        return clean(stored)
+    return dates.day_name(d, year=today is None or d.year != today.year)
+
+
+def time_shown(stamp: str, today: date | None) -> str:
+    """A stored ISO 8601 time in local time, to the minute: "Wed 25 Nov 14:30"."""
+    from datetime import datetime
+
+    try:
+        local = datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return clean(stamp)
+    return f"{day(local.date(), year=today is None or local.year != today.year)} {local:%H:%M}"
+
+
+def day_and_distance(stored: str, today: date) -> str:
+    """Sat 5 Dec, Sun 6 Dec (yesterday), Mon 7 Dec (today): a day in an old -> new change."""
+    shown = day_shown(stored, today)
+    try:
+        ago = (today - date.fromisoformat(stored)).days
+    except ValueError:
+        return shown
+    return shown + {0: " (today)", 1: " (yesterday)"}.get(ago, "")
+
+
+def listed(parts: list[str]) -> str:
+    """a, b and c."""
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def text_start(text: str | None, limit: int = 35) -> str:
+    """The start of a note or answer, in quotes, cut at a word: "Joined the housing march..."."""
+    flat = " ".join(clean(text or "").split())
+    if len(flat) > limit:
+        head = flat[: limit + 1]
+        cut = head.rsplit(" ", 1)[0] if " " in head else flat[:limit]
+        flat = cut.rstrip(",.;:") + "..."
+    return f'"{flat}"'

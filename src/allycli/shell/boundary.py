@@ -22,10 +22,31 @@ class Boundary(TyperGroup):
     """Where domain errors and usage errors become one sentence on stderr and an exit code."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        from allycli.shell import screen
+
+        argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
+        pager = screen.pager_for(argv)
+        if pager is None:
+            return self.guarded(argv, *args, **kwargs)
+        paging = screen.Paging(pager)
+        shown = False
+        try:
+            return self.guarded(argv, *args, **kwargs)
+        except SystemExit as exc:
+            shown = exc.code in (0, None)
+            raise
+        finally:
+            paging.finish(show=shown)
+
+    def guarded(self, argv: list[str], *args: Any, **kwargs: Any) -> Any:
+        """The command line run inside the boundary; it always ends with sys.exit."""
         kwargs["standalone_mode"] = False
         from allycli.core.errors import AllyError
 
-        argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
+        self.context_settings["terminal_width"] = help_width()
+        whole_words_in_help()
+        plain_metavars(self)
+
         from allycli.shell import completion
 
         shell_option = completion.shell_option(argv)
@@ -79,6 +100,76 @@ class Boundary(TyperGroup):
             inside(exc)
         sys.exit(code if isinstance(code, int) else 0)
 
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """Every command with its whole first sentence, wrapped, never cut with "..."."""
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+METAVARS = {"output": "FILE", "svg": "FILE", "html": "FILE", "since": "DATE", "until": "DATE"}
+
+
+def plain_metavars(group: Any) -> None:
+    """Options name what they take in words (--note NOTE, --output FILE), not the parser's
+    type names (`<str>`, `<path>`)."""
+    for command in [group, *group.commands.values()]:
+        for param in command.params:
+            if getattr(param, "is_flag", True) or param.metavar is not None:
+                continue
+            longest = max(param.opts, key=len).lstrip("-")
+            param.metavar = METAVARS.get(longest, longest.upper())
+
+
+def examples(*lines: str) -> str:
+    """A help epilog with one example a line (never joined with `|`, which reads as a pipe)."""
+    head = "Example:" if len(lines) == 1 else "Examples:"
+    return "\b\n" + head + "\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def help_width() -> int:
+    """Help is laid out to the terminal's width (at most 80 columns, for reading)."""
+    from allycli.shell.screen import terminal_width
+
+    return min(terminal_width(sys.stdout), 80)
+
+
+def whole_words_in_help() -> None:
+    """Click's help wraps with textwrap, which splits words that hold a hyphen and cuts a
+    token longer than the width; help text keeps every word whole instead."""
+    from typer._click import _textwrap
+
+    base = _textwrap.TextWrapper
+    if getattr(base, "whole_words", False):
+        return
+
+    class WholeWords(base):  # type: ignore[misc, valid-type]
+        whole_words = True
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.update(break_long_words=False, break_on_hyphens=False)
+            super().__init__(*args, **kwargs)
+
+    _textwrap.TextWrapper = WholeWords  # type: ignore[misc]
+
+
+def at_least_one(option: str, what: str) -> Any:
+    """A callback for a whole-number option: 1 or more, said in words (not `x>=1`)."""
+
+    def check(value: int | None) -> int | None:
+        if value is not None and value < 1:
+            from allycli.core.errors import UsageError
+
+            raise UsageError(f"{option} takes {what}, 1 or more; {value} is not one.")
+        return value
+
+    return check
+
 
 def _from_output(exc: OSError) -> bool:
     """Whether an OSError came from writing standard output: raised where click, Rich or the
@@ -114,8 +205,8 @@ def inside(exc: Exception) -> NoReturn:
 
 # What to type, for options that take a number.
 NUMBER_EXAMPLES = {
-    "minutes": "a whole number of minutes, such as --minutes 90 (for an hour and a half)",
-    "limit": "a whole number, such as --limit 20",
+    "minutes": "a whole number of minutes, 1 or more, such as --minutes 90 (an hour and a half)",
+    "limit": "a whole number, 1 or more, such as --limit 20",
     "year": "a year, such as 2026",
 }
 

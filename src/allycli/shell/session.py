@@ -107,10 +107,10 @@ def warn_if_shared(db: Path) -> None:
         sys.stderr.write(f"ally: warning: {db} can be read by other users; run `chmod 600 {db}`.\n")
 
 
-def parse_day(text: str | None, today: date) -> date | None:
+def parse_day(text: str | None, today: date, option: str = "--date") -> date | None:
     from allycli.core.dates import parse_date
 
-    return None if text is None else parse_date(text, today)
+    return None if text is None else parse_date(text, today, option=option)
 
 
 def parse_since(text: str, today: date) -> date:

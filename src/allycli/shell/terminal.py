@@ -32,8 +32,10 @@ def interactive() -> bool:
 
 def confirm(question: str) -> bool:
     """Ask on the terminal; `y` or `yes`, in any case, confirms and anything else declines."""
+    sys.stdout.write(f"{question} [y/N] ")  # through the terminal's word wrapping
+    sys.stdout.flush()
     try:
-        answer = input(f"{question} [y/N] ")
+        answer = input()
     except EOFError:
         sys.stdout.write("\n")
         return False
@@ -50,6 +52,9 @@ def prepare_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         if not unicode_ok(stream) and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    from allycli.shell import screen
+
+    screen.wrap_terminal_streams()  # on a terminal, every line wraps at word boundaries
 
 
 class AsciiStream:
@@ -129,7 +134,9 @@ def ask_text(lead: str) -> str:
 
     on_stdout = sys.stdout.isatty()
     console(stderr=not on_stdout).print(lead, style="dim", markup=False)  # wrapped at words
-    return reader.read_text(sys.stdout if on_stdout else sys.stderr)
+    from allycli.shell.screen import raw_stream
+
+    return reader.read_text(raw_stream(sys.stdout if on_stdout else sys.stderr))
 
 
 def editor_command() -> str:
