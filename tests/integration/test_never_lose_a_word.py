@@ -88,19 +88,30 @@ def exported(env: dict[str, str]) -> list[dict[str, Any]]:
 
 def on_terminal(env: dict[str, str], *args: str) -> tuple[int, str]:
     """`ally ARGS` in a pseudo-terminal, nothing typed; (exit code, screen)."""
-    child = pexpect.spawn(str(BIN), list(args), env=env, encoding="utf-8", timeout=60)
+    child = pexpect.spawn(  # wide enough that no path is cut at the edge
+        str(BIN), list(args), env={**env, "COLUMNS": "500"}, encoding="utf-8", timeout=60,
+        dimensions=(24, 500),
+    )  # fmt: skip
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus is not None, f"ended by signal {child.signalstatus}"
     return child.exitstatus, child.before or ""
 
 
+def said_on(screen: str) -> str:
+    """The error at the end of a terminal's screen, its lines (wrapped at words) joined."""
+    tail = screen[screen.index("ally: ") :]
+    return " ".join(ln.strip() for ln in tail.splitlines() if ln.strip())
+
+
 def todays_prompt_id(env: dict[str, str]) -> str:
-    """The prompt of the day, as `ally reflect` shows it on a terminal (then Ctrl-C)."""
+    """The prompt of the day, as `ally reflect` shows it on a terminal (then Ctrl-C), or
+    names it when it is answered already."""
     child = pexpect.spawn(str(BIN), ["reflect"], env=env, encoding="utf-8", timeout=60)
-    child.expect(r"\(prompt ([a-z0-9-]+)\)")
-    found = child.match.group(1)
-    child.sendcontrol("c")
+    child.expect(r"\(prompt ([a-z0-9-]+)\)|answered the prompt ([a-z0-9-]+) for")
+    found = child.match.group(1) or child.match.group(2)  # (answered: it says which)
+    if child.match.group(1):
+        child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
     return str(found)
@@ -301,7 +312,7 @@ def test_the_editor_path_keeps_what_was_written_when_the_disk_fills_meanwhile(
     assert INSIDE not in screen
     [obj] = draft_objects(places(tmp_path, db))
     assert (obj["kind"], obj["id"], obj["fields"]) == ("patch", target[:8], {"note": words})
-    [line] = [ln for ln in screen.splitlines() if ln.startswith("ally: ")]
+    line = said_on(screen)
     _, draft = kept(subprocess.CompletedProcess([], 1, "", line + "\n"))
 
     free(db)
@@ -333,7 +344,7 @@ def test_the_editor_path_keeps_what_was_written_when_the_entry_goes_meanwhile(
     assert INSIDE not in screen
     [obj] = draft_objects(places(tmp_path, db))
     assert (obj["kind"], obj["id"], obj["fields"]) == ("patch", target[:8], {"note": words})
-    [line] = [ln for ln in screen.splitlines() if ln.startswith("ally: ")]
+    line = said_on(screen)
     assert line.startswith(f"ally: No entry has the id {target[:8]}")
     assert exported(env) == []
 
@@ -359,7 +370,7 @@ def test_edit_flag_keeps_what_was_written_when_the_disk_fills_meanwhile(
     assert obj[("note" if command == "log" else "answer")] == words
 
     free(db)
-    [line] = [ln for ln in screen.splitlines() if ln.startswith("ally: ")]
+    line = said_on(screen)
     _, draft = kept(subprocess.CompletedProcess([], 1, "", line + "\n"))
     ok(run(env, "import", str(draft)))
     assert holds(exported(env)[-1], words) or any(holds(o, words) for o in exported(env))
