@@ -143,8 +143,9 @@ def reflect(
     given = None  # the answer when it comes before the prompt is shown: --answer, or piped
     if not edit and not (typed and sys.stdin.isatty()):
         given = terminal.read_stdin() if typed else answer
-    try:
+    try:  # the reads before the write: a failure keeps a given answer as a draft
         prompt = journal.todays_prompt(ctx, day=on, prompt_id=prompt_id, another=another)
+        answered = prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on)
     except (StorageError, DataFileError) as exc:
         if given is None:  # nothing written yet: nothing to keep
             raise
@@ -152,7 +153,6 @@ def reflect(
         console.print("Nothing recorded: the answer was empty.")
         return
     at_terminal = edit or (typed and sys.stdin.isatty())
-    answered = prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on)
     if answered and at_terminal:  # refused before anything is typed: nothing to lose
         journal.refuse_second_answer(ctx, prompt, None, day=on)
     if at_terminal:
