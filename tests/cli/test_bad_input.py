@@ -101,7 +101,7 @@ class Case:
     files: dict[str, bytes | None] = field(default_factory=dict)  # None: a folder
     input: bytes | None = None
     keep: tuple[str, ...] = ()  # files whose bytes (or folders whose listing) must not change
-    draft: bool = False  # a refused `ally log` keeps the entry as a draft and says where
+    draft: bool = False  # a refused log, reflect or edit keeps its words as a draft, says where
 
     def fill(self, tmp: Path, text: str) -> str:
         return text.replace("{tmp}", str(tmp))
@@ -125,11 +125,13 @@ def imported(name: str, data: bytes, fragment: str, **kw: Any) -> pytest.Paramet
 def prompts(
     name: str, yaml: str | bytes, fragment: str, args: str = "reflect --answer x"
 ) -> pytest.ParameterSet:
-    """A bad prompts file named by ALLY_PROMPTS: exit 1, the file and the problem named."""
+    """A bad prompts file named by ALLY_PROMPTS: exit 1, the file and the problem named; an
+    answer given with the command is kept as a draft without its prompt (DESIGN.md, Drafts)."""
     data = yaml if isinstance(yaml, bytes) else yaml.encode("utf-8")
     return c(
         f"prompts-{name}", tuple(args.split()), 1, fragment,
         env={"ALLY_PROMPTS": "{tmp}/prompts.yaml"}, files={"prompts.yaml": data},
+        draft=args.startswith("reflect --answer"),
     )  # fmt: skip
 
 
@@ -328,7 +330,7 @@ CASES = [
     c("db-not-sqlite-log", ("log", "protest", "-n", MARKER), 1, "is not an ally database",
       env=DB_ELSEWHERE, files={"other.db": NOT_SQLITE}, keep=("other.db",), draft=True),
     c("db-not-sqlite-reflect", ("reflect", "-a", MARKER), 1, "is not an ally database",
-      env=DB_ELSEWHERE, files={"other.db": NOT_SQLITE}, keep=("other.db",)),
+      env=DB_ELSEWHERE, files={"other.db": NOT_SQLITE}, keep=("other.db",), draft=True),
     c("db-not-sqlite-report", "report --json", 1, "is not an ally database",
       env=DB_ELSEWHERE, files={"other.db": NOT_SQLITE}, keep=("other.db",)),
     c("db-not-sqlite-list", "list", 1, "is not an ally database",
@@ -416,7 +418,7 @@ def make(tmp: Path, name: str, data: bytes | None) -> None:
 
 
 def kept_draft(tmp: Path, err: str) -> Path:
-    """The one draft a refused `ally log` wrote: private, named in the message, the note kept;
+    """The one draft a refused log or reflect wrote: private, named in the message, the words kept;
     beside the database, or in ally's state folder when that cannot be written."""
     places = (tmp / "drafts", tmp / "home" / "state" / "ally" / "drafts")
     [draft] = [p for folder in places if folder.is_dir() for p in folder.iterdir()]
@@ -424,6 +426,10 @@ def kept_draft(tmp: Path, err: str) -> Path:
     assert f"kept in {draft}," in err, err
     assert stat.S_IMODE(draft.stat().st_mode) == 0o600
     [obj] = [json.loads(text) for text in draft.read_text(encoding="utf-8").splitlines()]
+    if obj["kind"] == "reflection":  # its prompt could not be loaded: import chooses it
+        answer = "x" if "prompts" in err else MARKER
+        assert (obj["prompt_id"], obj["prompt"], obj["answer"]) == (None, None, answer)
+        return draft
     assert (obj["kind"], obj["action_type"], obj["note"]) == ("practice", "protest", MARKER)
     return draft
 

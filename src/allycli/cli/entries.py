@@ -88,6 +88,7 @@ def edit(
         pillar=pillar,
         minutes=minutes,
     )
+    typed_in_editor = changes.empty
     if changes.empty:
         if not terminal.interactive():
             raise UsageError(
@@ -100,13 +101,15 @@ def edit(
             typer.echo("Nothing changed: the text from the editor was empty.")
             return
         changes = editing.with_text(record, text)
-    edited = editing.edit(ctx, entry_id, changes)
+    # text written in the editor is kept as a draft even if the entry went meanwhile
+    edited = editing.edit(ctx, entry_id, changes, written=typed_in_editor)
     if not edited.changed:
         named = render_entry.name(edited.before, ctx.today)
         typer.echo(f"Nothing changed: {named} already reads as you asked.")
         return
     named = f"the {edited.after.kind} entry {edited.after.id[:8]}"
     typer.echo(f"Changed {named}: {render_entry.changes(edited.before, edited.after, ctx.today)}.")
+    terminal.saved_but(edited.unfinished)
 
 
 def _in_editor(ctx: Context, record: Record) -> str | None:
@@ -190,6 +193,7 @@ def restore(
     done = restoring.restore(ctx.store, checked, stamp=ctx.now.strftime("%Y%m%d-%H%M%S"))
     kept = f"; the journal as it was is kept in {done.kept}" if done.kept else ""
     typer.echo(f"Restored {checked.path} ({count}) to {ctx.store.path}{kept}.")
+    terminal.saved_but(done.unfinished)
 
 
 def register(app: typer.Typer) -> None:

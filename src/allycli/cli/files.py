@@ -79,8 +79,9 @@ def import_(
     else:
         result = importing.merge_into(ctx, records, source, dry_run=dry_run)
     typer.echo(render_entry.merged(result))
-    if path is not None and not dry_run and journal.settle_draft(ctx, path):
+    if path is not None and not dry_run and not result.waiting and journal.settle_draft(ctx, path):
         typer.echo(f"The draft {path} was removed: what it kept is in the journal now.")
+    terminal.saved_but(result.unfinished)
 
 
 def backup(
@@ -97,7 +98,9 @@ def backup(
     written = ctx.store.backup(
         output.expanduser() if output else None, stamp=ctx.now.strftime("%Y%m%d-%H%M%S")
     )
-    typer.echo(f"Backed up {ctx.store.path} to {written}.")
+    ctx.store.committed()  # the copy is written: from here on nothing reports it failed
+    typer.echo(f"Backed up {ctx.store.path} to {written.path}.")
+    terminal.saved_but(written.unfinished)
 
 
 def doctor() -> None:

@@ -110,6 +110,7 @@ def reflect(
     ),
 ) -> None:
     """Answer today's reflection prompt (the same prompt all day)."""
+    from allycli.core.errors import DataFileError, StorageError
     from allycli.journal import practice as journal
     from allycli.render import messages as render
     from allycli.render import words
@@ -138,10 +139,20 @@ def reflect(
         from allycli.core.errors import UsageError
 
         raise UsageError("Choose --answer or --edit, not both.")
-    prompt = journal.todays_prompt(ctx, day=on, prompt_id=prompt_id, another=another)
     typed = answer is None or answer == "-"
+    given = None  # the answer when it comes before the prompt is shown: --answer, or piped
+    if not edit and not (typed and sys.stdin.isatty()):
+        given = terminal.read_stdin() if typed else answer
+    try:  # the reads before the write: a failure keeps a given answer as a draft
+        prompt = journal.todays_prompt(ctx, day=on, prompt_id=prompt_id, another=another)
+        answered = prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on)
+    except (StorageError, DataFileError) as exc:
+        if given is None:  # nothing written yet: nothing to keep
+            raise
+        journal.keep_unprompted(ctx, given, day=on, reason=exc, prompt_id=prompt_id)
+        console.print("Nothing recorded: the answer was empty.")
+        return
     at_terminal = edit or (typed and sys.stdin.isatty())
-    answered = prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on)
     if answered and at_terminal:  # refused before anything is typed: nothing to lose
         journal.refuse_second_answer(ctx, prompt, None, day=on)
     if at_terminal:
@@ -152,10 +163,8 @@ def reflect(
         text = terminal.edit_text("", about=about, name="answer")
     elif typed and sys.stdin.isatty():
         text = terminal.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
-    elif typed:
-        text = terminal.read_stdin()
     else:
-        text = answer
+        text = given
     if answered and (text or "").strip():
         journal.refuse_second_answer(ctx, prompt, text, day=on)  # kept as a draft
     recorded = journal.reflect(ctx, prompt, text or "", day=on)
@@ -266,8 +275,9 @@ def delete(
     if not ask_or_refuse(question, yes):
         typer.echo("Nothing was deleted.")
         return
-    editing.delete(ctx, record)
+    unfinished = editing.delete(ctx, record)
     typer.echo(f"Deleted {named}.")
+    terminal.saved_but(unfinished)
 
 
 def register(app: typer.Typer) -> None:

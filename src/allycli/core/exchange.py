@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from allycli.core.errors import DataFileError
-from allycli.core.records import Record
+from allycli.core.records import Patch, Record
 from allycli.core.sanitize import csv_cell, excerpt, json_text, markdown
 from allycli.core.taxonomy import ACTION_TYPES, LEGACY_ACTION_TYPES, PILLARS
 
@@ -109,6 +109,9 @@ def read_jsonl(lines: Iterable[str], name: str, latest: date | None = None) -> I
                 ) from None
             raise DataFileError(f"{where} is not valid JSON; nothing was imported.") from None
         first = False
+        if isinstance(obj, dict) and obj.get("kind") == "patch":
+            yield _patch(obj, where, latest)
+            continue
         if is_object(obj):
             yield parse_object(obj, where)
             continue
@@ -165,7 +168,8 @@ def _record(obj: Any, where: str) -> Record:
     except ValueError:
         raise bad("'updated_at' must be an ISO 8601 time with an offset") from None
     pillar = obj["pillar"]
-    if pillar not in PILLARS:
+    unprompted = kind == "reflection" and pillar is None and obj["prompt"] is None
+    if pillar not in PILLARS and not unprompted:  # (a draft kept without its prompt)
         raise bad(f"'pillar' must be one of {', '.join(PILLARS)}")
     texts = {}
     for key in ("note", "prompt_id", "prompt", "answer"):
@@ -191,6 +195,53 @@ def _record(obj: Any, where: str) -> Record:
         raise bad("a reflection needs an 'answer'")
     return Record(entry_id, kind, day, created, pillar, prompt_id=texts["prompt_id"],
                   prompt=texts["prompt"], answer=texts["answer"], updated_at=updated)  # fmt: skip
+
+
+PATCH_KEYS = {"id", "kind", "fields", "updated_at"}
+_PATCH_TEXTS = ("note", "answer", "action_type", "pillar")
+
+
+def _patch(obj: dict[str, Any], where: str, latest: date | None) -> Patch:
+    """A patch draft: `{"kind": "patch", "id": ID-OR-PREFIX, "fields": {...}, "updated_at"}`."""
+
+    def bad(why: str) -> DataFileError:
+        return DataFileError(f"{where}: {why}; nothing was imported.")
+
+    if set(obj) != PATCH_KEYS:
+        raise bad(f"a patch has exactly the fields {', '.join(sorted(PATCH_KEYS))}")
+    given = obj["id"]
+    if (
+        not isinstance(given, str)
+        or not 4 <= len(given) <= 36
+        or any(c not in "0123456789abcdef-" for c in given.lower())
+    ):
+        raise bad("a patch's 'id' must be an entry id or its first 4 or more characters")
+    fields = obj["fields"]
+    if not isinstance(fields, dict) or not fields:
+        raise bad("a patch's 'fields' must be an object with at least one field")
+    for key, value in fields.items():
+        if key in _PATCH_TEXTS:
+            if not isinstance(value, str) or not _storable(value):
+                raise bad(f"a patch's '{excerpt(str(key))}' must be text")
+        elif key == "minutes":
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 1440:
+                raise bad("a patch's 'minutes' must be a whole number from 1 to 1440")
+        elif key == "date":
+            try:
+                day = date.fromisoformat(value) if isinstance(value, str) else None
+            except ValueError:
+                day = None
+            if day is None or len(value) != 10 or (latest is not None and day > latest):
+                raise bad("a patch's 'date' must be YYYY-MM-DD, up to tomorrow")
+        else:
+            raise bad(f"a patch cannot change '{excerpt(str(key))}'")
+    updated = _text(obj["updated_at"])
+    try:
+        if updated is None or datetime.fromisoformat(updated).utcoffset() is None:
+            raise ValueError
+    except ValueError:
+        raise bad("'updated_at' must be an ISO 8601 time with an offset") from None
+    return Patch(given.lower(), tuple(sorted(fields.items())), updated)
 
 
 def _text(value: Any) -> str | None:

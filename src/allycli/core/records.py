@@ -75,3 +75,14 @@ RECORD_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Record))
 ENTRY_COLUMNS: tuple[str, ...] = (*RECORD_COLUMNS, "created_us", "folded")
 _UPDATED_AT = RECORD_COLUMNS.index("updated_at")
 _fields = attrgetter(*RECORD_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A change to an entry that could not be read when it was made (DESIGN.md, Drafts):
+    the id or prefix as given, the fields as `ally edit` names them, and when it was made.
+    `ally import` applies it once the id resolves to one entry."""
+
+    id: str
+    fields: tuple[tuple[str, Any], ...]
+    updated_at: str

@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
-from allycli.core.errors import Interrupted, StorageError
+from allycli.core.errors import AllyError, Interrupted, StorageError
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
 from allycli.store import promptfiles
@@ -56,29 +56,58 @@ def write_or_draft(
     reads them) as a draft and say where; if no draft can be written anywhere, hand them to
     the shell for standard output rather than lose them. For log, reflect, edit, rhythm and
     pause."""
-    from allycli.store import drafts
-
     try:
         return write()
     except KeyboardInterrupt:  # Ctrl-C while waiting for a busy database: keep it anyway
-        draft = drafts.keep(objects, ctx.draft_folders())
+        keep_as_draft(ctx, objects, None, what)
+    except StorageError as exc:
+        keep_as_draft(ctx, objects, exc, what)
+
+
+def keep_as_draft(
+    ctx: Context,
+    objects: Sequence[Mapping[str, Any]],
+    reason: AllyError | None,
+    what: str = "your entry",
+) -> NoReturn:
+    """Keep what could not be written as a draft and raise the error that names it; the
+    `reason` (None: the person pressed Ctrl-C) says why. With no folder to write a draft
+    in, the objects go to standard output as jsonl instead. For every step of a write,
+    the reads before it included (DESIGN.md, Drafts)."""
+    from allycli.store import drafts
+
+    draft = drafts.keep(objects, ctx.draft_folders())
+    if reason is None:
         if draft is None:
-            raise
+            raise KeyboardInterrupt
         raise Interrupted(
             f"Stopped; {what} was kept in {draft}, and `ally import {draft}` adds it later."
         ) from None
-    except StorageError as exc:
-        said = exc.message.rstrip(".")
-        draft = drafts.keep(objects, ctx.draft_folders())
-        if draft is not None:
-            raise StorageError(
-                f"{said}; {what} was kept in {draft}, and `ally import {draft}` adds it later."
-            ) from None
+    said = reason.message.rstrip(".")
+    if draft is not None:
         raise StorageError(
-            f"{said}; no draft could be written anywhere, so {what} is printed on standard "
-            "output as jsonl, and `ally import -` reads it back.",
-            output=drafts.lines(objects),
+            f"{said}; {what} was kept in {draft}, and `ally import {draft}` adds it later."
         ) from None
+    raise StorageError(
+        f"{said}; no draft could be written anywhere, so {what} is printed on standard "
+        "output as jsonl, and `ally import -` reads it back.",
+        output=drafts.lines(objects),
+    ) from None
+
+
+def after_commit(step: Callable[[], object], what: str) -> str:
+    """Run a step that follows a commit (a checkpoint, say). The change is stored whatever
+    happens here, so a failure is never raised: it comes back as the sentence the shell
+    says after "Saved;" (DESIGN.md, Drafts: a committed change is never reported failed)."""
+    import sqlite3
+
+    try:
+        step()
+    except AllyError as exc:
+        return f"{what} ({exc.message.rstrip('.')})."
+    except (OSError, sqlite3.Error) as exc:
+        return f"{what} ({getattr(exc, 'strerror', None) or type(exc).__name__})."
+    return ""
 
 
 def save(ctx: Context, record: Record, write: Callable[[], T]) -> T:

@@ -13,12 +13,12 @@ from datetime import date
 
 from allycli.core import taxonomy
 from allycli.core.dates import stamp
-from allycli.core.errors import UsageError
+from allycli.core.errors import NotFoundError, StorageError, UsageError
 from allycli.core.filters import Filters
 from allycli.core.folding import fold
 from allycli.core.intake import storable
 from allycli.core.records import Record
-from allycli.journal.context import Context, save
+from allycli.journal.context import Context, after_commit, keep_as_draft, write_or_draft
 from allycli.store import entries as entrydb
 
 
@@ -37,12 +37,41 @@ class Changes:
     def empty(self) -> bool:
         return all(getattr(self, f.name) is None for f in dataclasses.fields(self))
 
+    def patch(self, id_prefix: str, updated_at: str) -> dict[str, object]:
+        """The change as a draft that `ally import` applies once the id resolves to one
+        entry: kept when the entry itself could not be read (DESIGN.md, Drafts)."""
+        fields: dict[str, object] = {}
+        for name, value in dataclasses.asdict(self).items():
+            if value is not None:
+                fields[PATCH_FIELDS[name]] = value.isoformat() if name == "day" else value
+        return {"kind": "patch", "id": id_prefix, "fields": fields, "updated_at": updated_at}
+
+    @classmethod
+    def from_patch(cls, fields: dict[str, object]) -> Changes:
+        """The change a patch draft holds (its fields checked by exchange_objects)."""
+        names = {v: k for k, v in PATCH_FIELDS.items()}
+        values = {names[k]: v for k, v in fields.items()}
+        if isinstance(values.get("day"), str):
+            values["day"] = date.fromisoformat(str(values["day"]))
+        return cls(**values)  # type: ignore[arg-type]
+
+
+PATCH_FIELDS = {  # Changes' fields, as a patch draft names them
+    "note": "note",
+    "answer": "answer",
+    "day": "date",
+    "action_type": "action_type",
+    "pillar": "pillar",
+    "minutes": "minutes",
+}
+
 
 @dataclass(frozen=True)
 class Edited:
     before: Record
     after: Record
     changed: tuple[str, ...]  # the fields that changed, in words
+    unfinished: str = ""  # what did not happen after the change was saved, said by the shell
 
 
 def show(ctx: Context, id_prefix: str) -> Record:
@@ -112,14 +141,38 @@ _WORDS = {
 }
 
 
-def edit(ctx: Context, id_prefix: str, changes: Changes) -> Edited:
-    """Change an entry and its updated_at; the old text is overwritten in the file."""
-    with ctx.store.reading() as conn:
-        record = entrydb.get(conn, id_prefix)
+def edit(ctx: Context, id_prefix: str, changes: Changes, *, written: bool = False) -> Edited:
+    """Change an entry and its updated_at; the old text is overwritten in the file.
+
+    Whatever step fails, the change is kept as a draft: a patch when the entry cannot be
+    read (the id as given, and the fields), else the entry's new version. `written`: the
+    text was written in the editor, and is kept even when the entry is gone meanwhile.
+    """
+    id_prefix = entrydb.checked_prefix(id_prefix)
+    try:
+        with ctx.store.reading() as conn:
+            record = entrydb.get(conn, id_prefix)
+    except StorageError as exc:
+        keep_as_draft(ctx, [changes.patch(id_prefix, stamp(ctx.now))], exc)
+    except NotFoundError as exc:
+        if not written:
+            raise
+        keep_as_draft(ctx, [changes.patch(id_prefix, stamp(ctx.now))], exc)
     edited = apply(record, changes, later_than(record.changed_at, stamp(ctx.now)))
-    if edited.changed:
-        save(ctx, edited.after, lambda: _write(ctx, edited.after))
-    return edited
+    if not edited.changed:
+        return edited
+    write_or_draft(ctx, [edited.after.to_json()], lambda: _write(ctx, edited.after))
+    return dataclasses.replace(edited, unfinished=clear_old_text(ctx))
+
+
+def clear_old_text(ctx: Context) -> str:
+    """After an edit or a delete is saved: overwrite the old text in the main file and
+    empty the write-ahead file; what did not happen, if it fails."""
+    return after_commit(
+        ctx.store.checkpoint,
+        "the old text could not yet be cleared from the database's write-ahead file; the "
+        "next edit or delete clears it",
+    )
 
 
 def later_than(previous: str, now: str) -> str:
@@ -137,7 +190,6 @@ def _write(ctx: Context, record: Record) -> None:
     with ctx.store.writing() as conn:
         entrydb.get(conn, record.id)  # still there (a NotFoundError otherwise)
         entrydb.put(conn, [record])
-    ctx.store.checkpoint()
 
 
 def text_of(record: Record) -> str:
@@ -166,10 +218,11 @@ def find(ctx: Context, id_prefix: str | None) -> Record:
     return found
 
 
-def delete(ctx: Context, record: Record) -> Record:
-    """Remove one entry, leaving a tombstone and no copy of its text in the file."""
+def delete(ctx: Context, record: Record) -> str:
+    """Remove one entry, leaving a tombstone and no copy of its text in the file; returns
+    what did not happen after the delete was saved ("" when everything did)."""
     ctx.store.delete(record.id, deleted_at=stamp(ctx.now))
-    return record
+    return clear_old_text(ctx)
 
 
 # -- search --------------------------------------------------------------------------------

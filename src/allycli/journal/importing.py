@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from allycli.core import exchange, merge
-from allycli.core.errors import DataFileError
-from allycli.core.records import Record
+from allycli.core.errors import AllyError, DataFileError
+from allycli.core.records import Patch, Record
 from allycli.journal.context import Context
 from allycli.store import entries as entrydb
 from allycli.store import rhythms as rhythm_store
@@ -39,6 +39,8 @@ class Merged:
     dry_run: bool = False
     # for "rhythm" and "pause": how many had each outcome (store/rhythms.OUTCOMES)
     objects: Mapping[str, Mapping[str, int]] = dataclasses.field(default_factory=dict)
+    waiting: int = 0  # patch drafts whose id does not resolve to one entry (yet)
+    unfinished: str = ""  # what did not happen after the import was saved
 
     @property
     def read(self) -> int:
@@ -88,19 +90,78 @@ def merge_into(
 
     Entries, rhythms and pauses merge by the same rule, in one transaction.
     """
-    entries = [r for r in records if isinstance(r, Record)]
-    objects = [o for o in records if not isinstance(o, Record)]
+    entries = with_prompts(ctx, [r for r in records if isinstance(r, Record)])
+    patches = [p for p in records if isinstance(p, Patch)]
+    objects = [o for o in records if not isinstance(o, (Record, Patch))]
     if dry_run:
         with ctx.store.reading() as conn:
             merged = _merge(conn, entries, source, dry_run=True)
+            merged = _patch(conn, patches, merged, dry_run=True)
             counts = rhythm_store.merge_objects(conn, objects, dry_run=True)
         return dataclasses.replace(merged, objects=counts if objects else {})
     with ctx.store.writing() as conn:
         merged = _merge(conn, entries, source, progress=progress)
+        merged = _patch(conn, patches, merged)
         counts = rhythm_store.merge_objects(conn, objects)
-    if merged.updated or merged.conflicts:
-        ctx.store.checkpoint()  # old text overwritten in the main file, the WAL emptied
+    if merged.updated or merged.conflicts:  # old text overwritten in the main file
+        from allycli.journal.editing import clear_old_text
+
+        merged = dataclasses.replace(merged, unfinished=clear_old_text(ctx))
     return dataclasses.replace(merged, objects=counts if objects else {})
+
+
+def with_prompts(ctx: Context, records: list[Record]) -> list[Record]:
+    """Reflections kept as drafts without their prompt (it could not be loaded) get the one
+    asked for by id, or else that day's prompt (DESIGN.md, Drafts)."""
+    if all(r.prompt is not None or r.kind != "reflection" for r in records):
+        return records
+    from datetime import date
+
+    from allycli.core import prompts
+    from allycli.journal import practice
+
+    found = []
+    for r in records:
+        if r.kind == "reflection" and r.prompt is None:
+            asked = prompts.find(ctx.load_prompts(), r.prompt_id) if r.prompt_id else None
+            chosen = asked or practice.todays_prompt(ctx, day=date.fromisoformat(r.day))
+            r = dataclasses.replace(r, prompt_id=chosen.id, prompt=chosen.text,
+                                    pillar=chosen.pillar)  # fmt: skip
+        found.append(r)
+    return found
+
+
+def _patch(
+    conn: sqlite3.Connection, patches: list[Patch], merged: Merged, *, dry_run: bool = False
+) -> Merged:
+    """Apply each patch whose id resolves to one entry, by the edit rules, when it is later
+    than the entry's version; one that does not resolve (yet) waits in its draft."""
+    from allycli.journal import editing
+
+    updated = present = waiting = 0
+    for patch in patches:
+        try:
+            record = entrydb.get(conn, patch.id)
+            if merge.Version(patch.updated_at).instant <= merge.Version(record.changed_at).instant:
+                present += 1  # applied already, or the entry changed later: the later wins
+                continue
+            changes = editing.Changes.from_patch(dict(patch.fields))
+            edited = editing.apply(record, changes, patch.updated_at)
+        except AllyError:  # no such entry (yet), several, or a field its kind does not have
+            waiting += 1
+            continue
+        if not edited.changed:
+            present += 1
+            continue
+        if not dry_run:
+            entrydb.put(conn, [edited.after])
+        updated += 1
+    return dataclasses.replace(
+        merged,
+        updated=merged.updated + updated,
+        present=merged.present + present,
+        waiting=merged.waiting + waiting,
+    )
 
 
 def _merge(

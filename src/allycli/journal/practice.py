@@ -21,7 +21,7 @@ from allycli.core.dates import stamp
 from allycli.core.errors import AllyError, StorageError, UsageError
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
-from allycli.journal.context import Context, check_text, save
+from allycli.journal.context import Context, check_text, keep_as_draft, save
 
 # -- log -----------------------------------------------------------------------------------
 
@@ -155,6 +155,36 @@ def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = Non
     )
     save(ctx, record, lambda: ctx.store.insert([record.row()]))
     return record
+
+
+def keep_unprompted(
+    ctx: Context,
+    answer: str,
+    *,
+    day: date | None,
+    reason: AllyError,
+    prompt_id: str | None = None,
+) -> None:
+    """The prompt could not be loaded or chosen (the prompts file or the database cannot
+    be read): keep the answer as a draft with its date and no prompt, which `ally import`
+    records against that day's prompt (or against `prompt_id`, when one was asked for).
+    An empty answer records nothing, and returns."""
+    answer = check_text(answer, "answer").strip("\r\n")
+    if not answer.strip():
+        return
+    created = stamp(ctx.now)
+    draft = {
+        "id": str(uuid.uuid4()),
+        "kind": "reflection",
+        "date": (day or ctx.today).isoformat(),
+        "created_at": created,
+        "updated_at": created,
+        "prompt_id": prompt_id,
+        "prompt": None,
+        "pillar": None,
+        "answer": answer,
+    }
+    keep_as_draft(ctx, [draft], reason)
 
 
 def refuse_second_answer(

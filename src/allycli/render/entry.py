@@ -198,6 +198,9 @@ def merged(m: Merged) -> str:
         said = [f"{found[key]} {label}" for key, label in OBJECT_OUTCOMES if found.get(key)]
         if said:
             counts += f"; {many}: " + ", ".join(said)
+    if m.waiting:
+        waits = words.plural(m.waiting, "change waits", "changes wait")
+        counts += f"; {waits} for the entry its id names (it stays in the file)"
     source = words.clean(m.source)
     if m.dry_run:
         return (

@@ -6,6 +6,7 @@ Typer is handed `Boundary` as the app's group class, so the boundary never impor
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Any, NoReturn
@@ -13,6 +14,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from allycli.shell import terminal
 from allycli.shell.terminal import utf8_stdout
 
 
@@ -53,9 +55,18 @@ class Boundary(TyperGroup):
                 sys.exit(completion.handle_shell_option(*shell_option))
             except AllyError as exc:
                 fail(exc.message, exc.exit_code)
+        terminal.forget_commit()  # one command, one answer (tests run many in one process)
+        closed = sys.stdout is None  # started with standard output closed (`>&-`)
+        if closed:
+            sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
         try:
             code = super().main(*args, **kwargs)
+            sys.stdout.flush()  # a full standard output is found here, not at exit
+            if closed:
+                raise OSError(errno.EBADF, "standard output is closed")
         except AllyError as exc:  # its message already says what to type
+            if terminal.committed():
+                terminal.saved_but(f"a later step did not finish: {exc.message}", finish=True)
             if exc.output:  # what could not be saved, for `ally import -`
                 with utf8_stdout() as out:
                     out.write(exc.output)
@@ -69,18 +80,24 @@ class Boundary(TyperGroup):
             fail("Stopped; nothing more was changed.", 130)
         except BrokenPipeError:
             # the reader (head, less) went away: stop quietly, as other Unix tools do
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(1)
+            terminal.silence_stdout()
+            if terminal.committed():
+                terminal.saved_but(
+                    "the reader of standard output went away before the confirmation."
+                )
+            sys.exit(0 if terminal.committed() else 1)
+        except OSError as exc:
+            if not _from_output(exc):
+                inside(exc)
+            terminal.silence_stdout()  # so that Python's own flush at exit does not fail again
+            if terminal.committed():  # the change is stored: the confirmation is what is missing
+                terminal.saved_but(
+                    f"the confirmation could not be printed on standard output ({exc.strerror}).",
+                    finish=True,
+                )
+            fail(f"Could not write to standard output ({exc.strerror}); nothing was changed.", 1)
         except Exception as exc:  # the last resort: a bug, said in one line, no locals
-            if os.environ.get("ALLY_DEBUG"):
-                raise
-            fail(
-                f"Something went wrong inside ally ({type(exc).__name__}), so what it was "
-                "doing may not have finished; `ally list` shows what is stored. Run again with "
-                "ALLY_DEBUG=1 to see the details, and report them.",
-                1,
-            )
+            inside(exc)
         sys.exit(code if isinstance(code, int) else 0)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
@@ -152,6 +169,38 @@ def at_least_one(option: str, what: str) -> Any:
         return value
 
     return check
+
+
+def _from_output(exc: OSError) -> bool:
+    """Whether an OSError came from writing standard output: raised where click, Rich or the
+    shell's own writers write (the innermost Python frame), not by a file ally reads."""
+    if exc.filename is not None or exc.errno is None:
+        return False
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = tb.tb_frame.f_code.co_filename.replace(os.sep, "/") if tb is not None else ""
+    writers = ("/click/", "/rich/", "/typer/", "/shell/terminal.py", "/shell/boundary.py")
+    return any(w in where for w in writers)
+
+
+def inside(exc: Exception) -> NoReturn:
+    """The last resort for a bug: one line, no locals. After a commit it says that the change
+    was saved, with exit 0: a saved change is never reported as failed."""
+    if os.environ.get("ALLY_DEBUG"):
+        raise exc
+    if terminal.committed():
+        terminal.saved_but(
+            f"then a later step did not finish ({type(exc).__name__}); `ally list` shows "
+            "what is stored.",
+            finish=True,
+        )
+    fail(
+        f"Something went wrong inside ally ({type(exc).__name__}), so what it was "
+        "doing may not have finished; `ally list` shows what is stored. Run again with "
+        "ALLY_DEBUG=1 to see the details, and report them.",
+        1,
+    )
 
 
 # What to type, for options that take a number.

@@ -41,6 +41,7 @@ def prompt_paths() -> tuple[Path, ...]:
 
 def context() -> Context:
     from allycli.journal.context import Context
+    from allycli.shell.terminal import note_commit
     from allycli.store.database import DEFAULT_BUSY_TIMEOUT, Store
 
     os.umask(0o077)  # everything ally creates is for the user alone
@@ -53,6 +54,7 @@ def context() -> Context:
             db,
             busy_timeout=float(timeout) if timeout else DEFAULT_BUSY_TIMEOUT,
             on_wait=say_waiting,
+            on_commit=note_commit,
         ),
         today=now.date(),
         now=now,

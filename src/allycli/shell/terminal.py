@@ -165,3 +165,44 @@ def edit_text(initial: str, *, about: tuple[str, ...] = (), name: str = "entry")
     return editor.edit(
         initial, command=editor_command(), folder=edit_folder(), about=about, name=name
     )
+
+
+# -- a change that is saved is never reported as failed (DESIGN.md, Drafts) -----------------
+
+_COMMITTED = False  # a change was stored in this command: nothing may report it failed
+
+
+def forget_commit() -> None:
+    global _COMMITTED
+    _COMMITTED = False
+
+
+def committed() -> bool:
+    return _COMMITTED
+
+
+def note_commit() -> None:
+    """The store's on_commit: from now on a failure is said after "Saved;", with exit 0."""
+    global _COMMITTED
+    _COMMITTED = True
+
+
+def saved_but(what: str, *, finish: bool = False) -> None:
+    """Say on stderr that the change was saved and what did not happen; with `finish`, exit
+    0 at once."""
+    from allycli.core.sanitize import one_line
+
+    if what:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"ally: Saved; {one_line(what)}\n")
+            sys.stderr.flush()
+    if finish:
+        sys.exit(0)
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null: what could not be written is dropped, and the
+    interpreter's last flush at exit succeeds."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

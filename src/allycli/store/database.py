@@ -47,6 +47,12 @@ class Store:
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     migrations: Sequence[Migration] = field(default=MIGRATIONS)
     on_wait: Callable[[], None] | None = None  # called once when a write waits for the lock
+    on_commit: Callable[[], None] | None = None  # called after each committed change
+
+    def committed(self) -> None:
+        """Say that a change is stored: from here on nothing may report it as failed."""
+        if self.on_commit is not None:
+            self.on_commit()
 
     # -- opening -------------------------------------------------------------------------
 
@@ -124,6 +130,7 @@ class Store:
                 try:
                     yield conn
                     conn.execute("COMMIT")
+                    self.committed()
                 except BaseException:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
@@ -158,14 +165,14 @@ class Store:
 
         A tombstone (the id and the time, no content) stays, so that an import or a sync
         of an older version does not bring the entry back. secure_delete overwrites the
-        freed content, and the checkpoint afterwards copies that into the main file and
-        truncates the WAL, so no copy of the text remains.
+        freed content, and the caller's checkpoint afterwards copies that into the main file
+        and truncates the WAL, so no copy of the text remains. The checkpoint is the
+        caller's so that its failure cannot make a saved delete look failed.
         """
         with self.writing() as conn:
             found = entries.match_id(conn, id_prefix, columns="id, kind, day")
             entries.remove(conn, [found[0]])
             bury(conn, found[0], "entry", deleted_at)
-        self.checkpoint()
         return found
 
     def checkpoint(self) -> None:
@@ -177,12 +184,15 @@ class Store:
             finally:
                 conn.close()
 
-    def backup(self, dest: Path | None = None, stamp: str = "", label: str = "") -> Path:
+    def backup(self, dest: Path | None = None, stamp: str = "", label: str = "") -> Copy:
         """A consistent snapshot of the live database, written for the user alone.
 
-        Without `dest`, a new file `backups/ally-STAMP[LABEL].db` beside the database, claimed with
-        O_EXCL (`ally-STAMP-2.db` and so on when that name is taken, as by a second backup in
-        the same second). Returns the file written.
+        Without `dest`, a new file `backups/ally-STAMP[LABEL].db` beside the database,
+        claimed with O_EXCL (`ally-STAMP-2.db` and so on when that name is taken, as by a
+        second backup in the same second). Returns the file written. A copy that stopped
+        half-way is removed; one SQLite reported an error for only as it finished is kept
+        when it is whole (the error is in `Copy.unfinished`, for the shell to say after
+        "Saved;").
         """
         if dest is None:
             folder = self.path.parent / "backups"
@@ -199,20 +209,51 @@ class Store:
         try:
             with self.reading() as conn:
                 vacuum_into(conn, dest)
-        except BaseException:
-            if claimed:
-                with contextlib.suppress(OSError):
-                    if dest.stat().st_size == 0:
-                        dest.unlink()
+        except StorageError as exc:
+            if _whole(dest):  # the error came as SQLite finished: the copy is all there
+                return Copy(dest, f"the copy is whole (it passes SQLite's integrity check), "
+                                  f"though SQLite reported an error as it finished "
+                                  f"({exc.message.rstrip('.')}).")  # fmt: skip
+            with contextlib.suppress(OSError):
+                dest.unlink()  # this process made it (O_EXCL, or checked absent): half a copy
             raise
-        return dest
+        except BaseException:
+            with contextlib.suppress(OSError):
+                if claimed and dest.stat().st_size == 0:
+                    dest.unlink()
+            raise
+        return Copy(dest)
 
     def schema_version(self) -> int:
         with self.reading() as conn:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+@dataclass(frozen=True)
+class Copy:
+    """A backup written: its path, and what did not happen after it was complete."""
+
+    path: Path
+    unfinished: str = ""
+
+
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _whole(path: Path) -> bool:
+    """Whether a copy is a complete ally database: its integrity check passes."""
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        health = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        return health == ["ok"] and app_id == APP_ID
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
 
 
 def _begin_immediate(

@@ -32,12 +32,9 @@ _MMAP = 256 * 1024 * 1024
 _ID_NAMES = {"entry": ("entry", "`ally list`"), "pause": ("pause", "`ally pause --list`")}
 
 
-def match_id(
-    conn: sqlite3.Connection, id_prefix: str, *, table: str = "entry", columns: str = "id"
-) -> tuple[Any, ...]:
-    """The row (`columns`) of the one `table` row whose id starts with `id_prefix`, given as
-    4 or more of the hex characters that ally shows; a usage error when it names none or
-    several. Every command that takes an id (show, edit, delete, pause --end) asks here."""
+def checked_prefix(id_prefix: str, table: str = "entry") -> str:
+    """An id as given, in lower case, if it can be one: 4 or more hex characters (or dashes);
+    a usage error otherwise. Checked before any read, so a draft's name is always an id."""
     what, where = _ID_NAMES[table]
     prefix = id_prefix.strip().lower()
     if len(prefix) < 4 or any(c not in "0123456789abcdef-" for c in prefix):
@@ -45,6 +42,17 @@ def match_id(
             f"A{'n' if what[0] in 'aeiou' else ''} {what} id is the hex id shown by {where} "
             "(at least its first 4 characters)."
         )
+    return prefix
+
+
+def match_id(
+    conn: sqlite3.Connection, id_prefix: str, *, table: str = "entry", columns: str = "id"
+) -> tuple[Any, ...]:
+    """The row (`columns`) of the one `table` row whose id starts with `id_prefix`, given as
+    4 or more of the hex characters that ally shows; a usage error when it names none or
+    several. Every command that takes an id (show, edit, delete, pause --end) asks here."""
+    what, where = _ID_NAMES[table]
+    prefix = checked_prefix(id_prefix, table)
     found = conn.execute(
         f"SELECT {columns} FROM {table} WHERE id >= ? AND id < ? LIMIT 2",
         (prefix, prefix + "\uffff"),

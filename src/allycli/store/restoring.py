@@ -18,7 +18,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from allycli.core.errors import DataFileError, StorageError
+from allycli.core.errors import DataFileError, StorageError, first_words
 from allycli.store.database import APP_ID, SQLITE_HEADER, Store, translate_errors
 
 
@@ -33,6 +33,7 @@ class Backup:
 class Restored:
     backup: Backup
     kept: Path | None  # the copy of the file that was replaced
+    unfinished: str = ""  # what did not happen after the journal was replaced
 
 
 def check(path: Path, store: Store) -> Backup:
@@ -94,20 +95,35 @@ def current_entries(store: Store) -> int | None:
 
 def restore(store: Store, backup: Backup, stamp: str) -> Restored:
     """Keep the current file as `backups/ally-STAMP-before-restore.db` (a new name, claimed
-    with O_EXCL, when that one is taken), then copy the backup into the live database."""
+    with O_EXCL, when that one is taken), then copy the backup into the live database.
+
+    Once the copy is committed the journal is the backup's: a later step that fails (the
+    upgrade of an older backup, the checkpoint) is said in `unfinished`, never raised.
+    """
     kept: Path | None = None
     if store.exists() and store.path.stat().st_size > 0:
         _refuse_foreign(store.path)
         try:
-            kept = store.backup(stamp=stamp, label=BEFORE_RESTORE)
+            kept = store.backup(stamp=stamp, label=BEFORE_RESTORE).path
         except StorageError:  # a damaged journal, the very reason to restore: keep its bytes
             from allycli.store.privatefile import claim_new
 
             folder = store.path.parent / "backups"
-            folder.mkdir(mode=0o700, exist_ok=True)
+            try:
+                folder.mkdir(mode=0o700, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"Cannot create the folder {folder}: {exc.strerror}; nothing was restored."
+                ) from None
             kept = claim_new(folder, f"ally-{stamp}{BEFORE_RESTORE}", ".db")
             _copy_raw(store.path, kept)
-    source = sqlite3.connect(_untouched(backup.path), uri=True)
+    try:
+        source = sqlite3.connect(_untouched(backup.path), uri=True)
+    except sqlite3.Error as exc:
+        raise DataFileError(
+            f"{backup.path} cannot be opened as a database ({first_words(exc)}); "
+            "nothing was restored."
+        ) from None
     try:
         with translate_errors(store.path):
             from allycli.store.opening import connect, create_private, inspect_file
@@ -121,11 +137,31 @@ def restore(store: Store, backup: Backup, stamp: str) -> Restored:
                 target.close()
     finally:
         source.close()
-    conn = store.connect(write=True)  # migrates a backup from an older ally, sets WAL
-    conn.close()
-    with contextlib.suppress(StorageError):
+    store.committed()
+    return Restored(backup, kept, _finish(store))
+
+
+def _finish(store: Store) -> str:
+    """After the copy: migrate a backup from an older ally, set WAL, checkpoint. What did
+    not happen, if anything: the next command that writes does it."""
+    try:
+        conn = store.connect(write=True)
+        conn.close()
         store.checkpoint()
-    return Restored(backup, kept)
+    except StorageError as exc:
+        return (
+            "the restored journal could not yet be made ready "
+            f"({exc.message.rstrip('.')}); the next command that writes does it."
+        )
+    return ""
+
+
+def _discard(path: Path) -> None:
+    import os
+
+    for each in (path, path.with_name(path.name + "-wal")):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(each)
 
 
 def _refuse_foreign(path: Path) -> None:
@@ -164,10 +200,18 @@ def _copy_raw(db: Path, dest: Path) -> None:
     pairs = [(db, dest)]
     if wal.exists() and wal.stat().st_size > 0:
         pairs.append((wal, dest.with_name(dest.name + "-wal")))
-    for source, target in pairs:  # `dest` is claimed already (empty); its -wal is new
-        flags = os.O_WRONLY | os.O_CREAT | (0 if target == dest else os.O_EXCL)
-        fd = os.open(target, flags, 0o600)
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-            shutil.copyfileobj(src, out)
-            out.flush()
-            os.fsync(out.fileno())
+    try:
+        for source, target in pairs:  # `dest` is claimed already (empty); its -wal is ours too
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(target, flags, 0o600)
+            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+                shutil.copyfileobj(src, out)
+                out.flush()
+                os.fsync(out.fileno())
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            _discard(dest)
+        raise StorageError(
+            f"A copy of the current journal could not be kept in {dest} ({exc.strerror}); "
+            "nothing was restored."
+        ) from None
