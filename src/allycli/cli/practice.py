@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from allycli.cli.common import DATE_HELP, DATES, HOW, ask_or_refuse, spoken
+from allycli.cli.common import DATE_HELP, DATES, HOW, ask_or_refuse, entry_filters, spoken
 from allycli.core.taxonomy import action_types_help
 from allycli.shell import boundary, completion, session, terminal
 
@@ -216,23 +216,10 @@ def list_entries(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
     """Show entries, newest first, with their ids."""
-    from allycli.core import taxonomy
-    from allycli.core.dates import explicit_range
     from allycli.journal import practice as journal
-    from allycli.store.queries import Filters
 
     ctx = session.context()
-    start = session.parse_day(since, ctx.today, "--since")
-    end = session.parse_day(until, ctx.today, "--until")
-    if start and end:
-        explicit_range(start, end)
-    filters = Filters(
-        since=start,
-        until=end,
-        pillar=taxonomy.resolve_pillar(pillar) if pillar else None,
-        action_type=taxonomy.resolve_action_type(action_type) if action_type else None,
-        limit=limit,
-    )
+    filters = entry_filters(ctx, since, until, pillar, action_type, None, limit, newest_first=True)
     found = journal.entries(ctx, filters)
     if as_json:
         terminal.print_json([r.to_json() for r in found])

@@ -1,4 +1,4 @@
-"""Which entries a command asks for: a plain value, shared by SQLModel and sqlite3 readers."""
+"""Which entries a command asks for: a plain value, shared by the readers of store/."""
 
 from __future__ import annotations
 

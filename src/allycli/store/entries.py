@@ -221,15 +221,11 @@ def unbury(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
     conn.executemany("DELETE FROM tombstone WHERE id = ?", ((i,) for i in ids))
 
 
-def search(conn: sqlite3.Connection, words: Sequence[str], f: Filters) -> list[Record]:
-    """Entries whose folded text contains every (folded) word, newest first."""
-    # The words are looked for in the folded index (a covering scan of the folded copy,
-    # about a third of the table's bytes); only the matches are read from the table.
-    # GLOB '*word*' is a substring test, as instr() is, but a third faster over 100,000
-    # rows; the folded text and words are already lower case, so its case rule is moot.
-    found = " AND ".join("folded GLOB ?" for _ in words)
-    where = [f"rowid IN (SELECT rowid FROM entry INDEXED BY ix_entry_folded WHERE {found})"]
-    params: list[object] = [f"*{glob_literal(w)}*" for w in words]
+def where_of(f: Filters) -> tuple[list[str], list[object]]:
+    """The WHERE clauses (joined by AND) and their parameters that select the entries a
+    Filters asks for: by day, kind, pillar and action type. list, export and search use it."""
+    where: list[str] = []
+    params: list[object] = []
     for clause, value in (
         ("day >= ?", f.since.isoformat() if f.since else None),
         ("day <= ?", f.until.isoformat() if f.until else None),
@@ -240,6 +236,21 @@ def search(conn: sqlite3.Connection, words: Sequence[str], f: Filters) -> list[R
         if value is not None:
             where.append(clause)
             params.append(value)
+    return where, params
+
+
+def search(conn: sqlite3.Connection, words: Sequence[str], f: Filters) -> list[Record]:
+    """Entries whose folded text contains every (folded) word, newest first."""
+    # The words are looked for in the folded index (a covering scan of the folded copy,
+    # about a third of the table's bytes); only the matches are read from the table.
+    # GLOB '*word*' is a substring test, as instr() is, but a third faster over 100,000
+    # rows; the folded text and words are already lower case, so its case rule is moot.
+    found = " AND ".join("folded GLOB ?" for _ in words)
+    where = [f"rowid IN (SELECT rowid FROM entry INDEXED BY ix_entry_folded WHERE {found})"]
+    params: list[object] = [f"*{glob_literal(w)}*" for w in words]
+    clauses, values = where_of(f)
+    where += clauses
+    params += values
     # the scan reads every page once: mapped, they need not be copied into the page cache
     conn.execute(f"PRAGMA mmap_size = {_MMAP}")
     rows = conn.execute(

@@ -13,6 +13,7 @@ from datetime import date
 
 from allycli.core.filters import Filters  # re-exported: the commands import it from here
 from allycli.core.records import Record
+from allycli.store.entries import where_of
 from allycli.store.schema import RECORD_COLUMNS
 
 __all__ = [
@@ -97,18 +98,7 @@ def answered_prompts(conn: sqlite3.Connection, since: date, before: date) -> set
 
 def records(conn: sqlite3.Connection, f: Filters) -> Iterator[Record]:
     """Entries matching the filters, streamed (export reads them all without holding them)."""
-    where: list[str] = []
-    params: list[object] = []
-    for clause, value in (
-        ("day >= ?", f.since.isoformat() if f.since else None),
-        ("day <= ?", f.until.isoformat() if f.until else None),
-        ("kind = ?", f.kind),
-        ("pillar = ?", f.pillar),
-        ("action_type = ?", f.action_type),
-    ):
-        if value is not None:
-            where.append(clause)
-            params.append(value)
+    where, params = where_of(f)
     sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "")
     order = " DESC" if f.newest_first else ""
     sql += f" ORDER BY day{order}, created_us{order}, id{order}"
