@@ -122,8 +122,12 @@ def piped(env: dict[str, str], args: list[str], columns: int, cwd: Path) -> str:
 VARYING = re.compile(r"ally-\d{8}-\d{6}(-\d+)?\.db|\b[0-9a-f]{8}\b(?= \(|\)|;|:|\.)")
 
 
-def _unfolded(screen: str, columns: int) -> list[str]:
-    """The screen's lines, a token longer than the width put back together."""
+def _unfolded(screen: str, columns: int, pipe: str) -> list[str]:
+    """The screen's lines, a token longer than the width put back together: a full line
+    without a space is joined to the next while it is still the start of one of the piped
+    text's long tokens (a token that ends exactly at the edge is not joined to what follows)."""
+    digits = str.maketrans("123456789", "000000000")  # a backup's time may differ by a second
+    long_tokens = [w.translate(digits) for w in pipe.split() if len(w) > columns]
     lines: list[str] = []
     folding = False
     for line in screen.split("\n"):
@@ -131,7 +135,13 @@ def _unfolded(screen: str, columns: int) -> list[str]:
             lines[-1] += line
         else:
             lines.append(line)
-        folding = len(line) == columns and " " not in line and not set(line) <= set("─-")
+        so_far = lines[-1].strip().translate(digits)
+        folding = (
+            len(line) == columns
+            and " " not in line
+            and not set(line) <= set("─-")
+            and any(w.startswith(so_far) and w != so_far for w in long_tokens)
+        )
     return lines
 
 
@@ -142,7 +152,7 @@ def _norm(text: str) -> str:
 def check(screen: str, pipe: str, columns: int, *, same: bool) -> None:
     for line in screen.split("\n"):
         assert len(line.rstrip()) <= columns, (columns, line, screen)
-    lines = _unfolded(screen, columns)
+    lines = _unfolded(screen, columns, pipe)
     for line in lines:  # a token longer than the width stands alone on its line
         if len(line.rstrip()) > columns:
             assert " " not in line.strip(), (line, screen)

@@ -61,14 +61,17 @@ def entry_filters(
     )
 
 
-def ask_or_refuse(question: str, yes: bool) -> bool:
-    """--yes, or a `y`/`yes` at the terminal; with no terminal to ask on, a usage error."""
+def able_to_ask(yes: bool) -> None:
+    """Refuse now, before any work, when a question will need a terminal that is not there."""
     from allycli.core.errors import UsageError
 
-    if yes:
-        return True
-    if not terminal.interactive():
+    if not yes and not terminal.interactive():
         raise UsageError(
             "Standard input is not a terminal, so ally cannot ask first; add --yes to go ahead."
         )
-    return terminal.confirm(question)
+
+
+def ask_or_refuse(question: str, yes: bool) -> bool:
+    """--yes, or a `y`/`yes` at the terminal; with no terminal to ask on, a usage error."""
+    able_to_ask(yes)
+    return yes or terminal.confirm(question)

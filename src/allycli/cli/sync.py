@@ -39,7 +39,7 @@ def sync_(
 ) -> None:
     """Exchange changes with your other machines through a PostgreSQL hub (end-to-end
     encrypted: the hub holds ciphertext only)."""
-    from allycli.cli.common import ask_or_refuse
+    from allycli.cli.common import able_to_ask, ask_or_refuse
     from allycli.core.errors import SyncError, UsageError
     from allycli.render import messages as render
     from allycli.sync import commands
@@ -62,6 +62,8 @@ def sync_(
     elif status:
         typer.echo(render.sync_status(commands.status(ctx, url, key)))
     else:
+        if repair:
+            able_to_ask(yes)  # the question comes after the sync: refuse before it starts
         result = commands.run(ctx, url, key)
         typer.echo(render.synced(result))
         question = render.sync_repair_question(result.refused)
@@ -69,7 +71,7 @@ def sync_(
             typer.echo(render.sync_repaired(commands.repair(ctx, url, key)))
             return
         if result.refused:
-            raise SyncError(render.sync_refused(result.refused))
+            raise SyncError(render.sync_refused(result.refused), after_commit=True)
 
 
 def register(app: typer.Typer) -> None:

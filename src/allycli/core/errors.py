@@ -12,10 +12,14 @@ class AllyError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, output: str = "") -> None:
+    def __init__(self, message: str, output: str = "", *, after_commit: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.output = output  # for standard output, before the message (an unsaved entry)
+        # raised knowingly after a commit, its message saying what was and was not done (a
+        # sync that applied what opened and refused the rest exits 1): the boundary says it
+        # as it is rather than "Saved; ..." with exit 0
+        self.after_commit = after_commit
 
 
 class UsageError(AllyError):

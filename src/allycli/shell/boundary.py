@@ -65,7 +65,7 @@ class Boundary(TyperGroup):
             if closed:
                 raise OSError(errno.EBADF, "standard output is closed")
         except AllyError as exc:  # its message already says what to type
-            if terminal.committed():
+            if terminal.committed() and not exc.after_commit:
                 terminal.saved_but(f"a later step did not finish: {exc.message}", finish=True)
             if exc.output:  # what could not be saved, for `ally import -`
                 with utf8_stdout() as out:

@@ -162,7 +162,8 @@ def sync(store: Store, url: str, key_text: str | None, now: datetime) -> SyncRes
                 raise SyncError(
                     f"Another machine set up the hub at {where} first, so the key made here "
                     "was dropped. Run `ally sync --show-key` on that machine, and pass the key "
-                    "here with ALLY_SYNC_KEY. Nothing else was changed."
+                    "here with ALLY_SYNC_KEY. Nothing else was changed.",
+                    after_commit=True,
                 )
             source = "ALLY_SYNC_KEY" if key_text else "the key stored here"
             raise SyncError(
