@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from allycli.cli.common import DATE_HELP, entry_filters
-from allycli.shell import boundary, completion, session, terminal
+from allycli.shell import boundary, completion, output, session, terminal
 
 
 def export(
@@ -24,7 +24,7 @@ def export(
         help="jsonl (lossless), csv or md.",
         autocompletion=completion.complete_format,
     ),
-    output: Path | None = typer.Option(
+    target: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file (mode 0600) instead of stdout."
     ),
     since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
@@ -43,12 +43,12 @@ def export(
     filters = None  # the whole journal, rhythms and pauses included
     if since or until or kind:
         filters = entry_filters(ctx, since, until, None, None, kind, None, newest_first=False)
-    with terminal.utf8_stdout() as stdout:
-        done = journal.export(ctx, fmt, output, stdout, filters)
-    if output is not None:
+    with output.data() as stdout:
+        done = journal.export(ctx, fmt, target, stdout, filters)
+    if target is not None:
         from allycli.render.messages import counted
 
-        typer.echo(f"Exported {counted(done)} to {output}.", err=True)
+        output.warn(f"Exported {counted(done)} to {target}.")
 
 
 def import_(
@@ -71,21 +71,21 @@ def import_(
     if sys.stderr.isatty() and not dry_run:
         from rich.progress import Progress
 
-        with Progress(console=terminal.console(stderr=True), transient=True) as bar:
+        with Progress(console=output.err(), transient=True) as bar:
             task = bar.add_task("Importing", total=None)
             result = importing.merge_into(
                 ctx, records, source, progress=lambda d, t: bar.update(task, completed=d, total=t)
             )
     else:
         result = importing.merge_into(ctx, records, source, dry_run=dry_run)
-    typer.echo(render_entry.merged(result))
+    output.say(render_entry.merged(result))
     if path is not None and not dry_run and not result.waiting and journal.settle_draft(ctx, path):
-        typer.echo(f"The draft {path} was removed: what it kept is in the journal now.")
+        output.say(f"The draft {path} was removed: what it kept is in the journal now.")
     terminal.saved_but(result.unfinished)
 
 
 def backup(
-    output: Path | None = typer.Option(
+    target: Path | None = typer.Option(
         None, "--output", "-o", help="The new file (default: a dated file in backups/)."
     ),
 ) -> None:
@@ -96,10 +96,10 @@ def backup(
 
         raise StorageError(f"There is no database at {ctx.store.path} yet; nothing to back up.")
     written = ctx.store.backup(
-        output.expanduser() if output else None, stamp=ctx.now.strftime("%Y%m%d-%H%M%S")
+        target.expanduser() if target else None, stamp=ctx.now.strftime("%Y%m%d-%H%M%S")
     )
     ctx.store.committed()  # the copy is written: from here on nothing reports it failed
-    typer.echo(f"Backed up {ctx.store.path} to {written.path}.")
+    output.say(f"Backed up {ctx.store.path} to {written.path}.")
     terminal.saved_but(written.unfinished)
 
 
@@ -123,7 +123,7 @@ def doctor() -> None:
     for c in checks:
         mark = "ok " if c.ok else "!! "
         line = f"{mark}{c.name.ljust(width)}  {c.detail}"
-        typer.echo(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
+        output.say(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
     problems = [c for c in checks if not c.ok]
     if problems:
         n = len(problems)

@@ -8,7 +8,7 @@ import typer
 
 from allycli.cli.common import DATE_HELP, DATES, HOW, ask_or_refuse, entry_filters, spoken
 from allycli.core.taxonomy import action_types_help
-from allycli.shell import boundary, completion, session, terminal
+from allycli.shell import boundary, completion, output, session, terminal
 
 LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
 
@@ -42,7 +42,7 @@ def log(
         "--minutes",
         metavar="MINUTES",
         help="How long: a whole number of minutes, 1 or more.",
-        callback=boundary.at_least_one("--minutes", "a whole number of minutes"),
+        parser=boundary.MINUTES,
     ),
     edit: bool = typer.Option(
         False, "--edit", "-e", help="Write the note in your editor ($VISUAL or $EDITOR)."
@@ -57,7 +57,7 @@ def log(
     if edit:
         text = _note_from_editor(activity, note, pillar, minutes)
         if text is None:
-            typer.echo("Nothing recorded: the note was empty.")
+            output.say("Nothing recorded: the note was empty.")
             return
     elif note == "-":
         text = (
@@ -68,7 +68,7 @@ def log(
     else:
         text = note
     result = journal.log(ctx, activity, note=text, day=on, pillar=pillar, minutes=minutes)
-    terminal.console().print(render.logged(result), soft_wrap=True)
+    output.say(render.logged(result))
 
 
 def reflect(
@@ -103,7 +103,7 @@ def reflect(
         "--limit",
         metavar="N",
         help="How many reflections --list shows: a whole number, 1 or more.",
-        callback=boundary.at_least_one("--limit", "a whole number"),
+        parser=boundary.LIMIT,
     ),
     edit: bool = typer.Option(
         False, "--edit", "-e", help="Write the answer in your editor ($VISUAL or $EDITOR)."
@@ -116,10 +116,10 @@ def reflect(
     from allycli.render import words
 
     ctx = session.context()
-    console = terminal.console()
     if show_prompts:
         chosen = journal.prompts_for(ctx.load_prompts(), pillar=pillar, action_type=action_type)
-        console.print(render.prompt_table(chosen))
+        with output.paged():
+            output.say(render.prompt_table(chosen))
         return
     if pillar is not None or action_type is not None:
         from allycli.core.errors import UsageError
@@ -129,10 +129,11 @@ def reflect(
         from allycli.store.queries import Filters
 
         found = list(journal.entries(ctx, Filters(kind="reflection", limit=limit)))
-        if not found:
-            console.print("No reflections recorded yet. `ally reflect` asks today's prompt.")
-            return
-        console.print(render.reflections(found, ctx.today))
+        with output.paged():
+            if not found:
+                output.say("No reflections recorded yet. `ally reflect` asks today's prompt.")
+            else:
+                output.say(render.reflections(found, ctx.today))
         return
     on = session.parse_day(day, ctx.today) or ctx.today
     if edit and answer is not None:
@@ -150,14 +151,14 @@ def reflect(
         if given is None:  # nothing written yet: nothing to keep
             raise
         journal.keep_unprompted(ctx, given, day=on, reason=exc, prompt_id=prompt_id)
-        console.print("Nothing recorded: the answer was empty.")
+        output.say("Nothing recorded: the answer was empty.")
         return
     at_terminal = edit or (typed and sys.stdin.isatty())
     if answered and at_terminal:  # refused before anything is typed: nothing to lose
         journal.refuse_second_answer(ctx, prompt, None, day=on)
     if at_terminal:
-        console.print(render.prompt(prompt))
-        console.print(words.user_text(f"(prompt {prompt.id})", "dim"))
+        output.say(render.prompt(prompt))
+        output.say(words.user_text(f"(prompt {prompt.id})", "dim"))
     if edit:
         about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
         text = terminal.edit_text("", about=about, name="answer")
@@ -169,13 +170,12 @@ def reflect(
         journal.refuse_second_answer(ctx, prompt, text, day=on)  # kept as a draft
     recorded = journal.reflect(ctx, prompt, text or "", day=on)
     if recorded is None:
-        console.print("Nothing recorded: the answer was empty.")
+        output.say("Nothing recorded: the answer was empty.")
     elif another and not at_terminal:  # a prompt the person never saw: name its text
-        console.print(render.answered_another(recorded, prompt, ctx.today),
-                      soft_wrap=not console.is_terminal)  # fmt: skip
+        output.say(render.answered_another(recorded, prompt, ctx.today))
     else:
         when = spoken(recorded.day, ctx.today)
-        console.print(f"Reflection recorded for {when} (prompt {prompt.id}).")
+        output.say(f"Reflection recorded for {when} (prompt {prompt.id}).")
 
 
 def _note_from_editor(
@@ -211,7 +211,7 @@ def list_entries(
         "--limit",
         metavar="N",
         help="At most this many: a whole number, 1 or more.",
-        callback=boundary.at_least_one("--limit", "a whole number"),
+        parser=boundary.LIMIT,
     ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
@@ -222,18 +222,19 @@ def list_entries(
     filters = entry_filters(ctx, since, until, pillar, action_type, None, limit, newest_first=True)
     found = journal.entries(ctx, filters)
     if as_json:
-        terminal.print_json([r.to_json() for r in found])
+        output.print_json([r.to_json() for r in found])
         return
     from allycli.render import messages as render
 
     rows = list(found)
-    console = terminal.console()
     if not rows:
-        console.print("No entries match. `ally log` records one.")
+        output.say("No entries match. `ally log` records one.")
         return
+    console = output.out()
     piped = not console.is_terminal
     table = render.entries_table(rows, piped=piped, today=ctx.today)
-    console.print(table, soft_wrap=piped, crop=not piped)
+    with output.paged():
+        console.print(table, soft_wrap=piped, crop=not piped)
 
 
 def delete(
@@ -257,13 +258,13 @@ def delete(
     record = editing.find(ctx, entry_id)
     named = render_entry.name(record, ctx.today)
     if last:
-        typer.echo(f"The most recent entry is {named}: {render_entry.summary(record)}.")
+        output.say(f"The most recent entry is {named}: {render_entry.summary(record)}.")
     question = f"Delete {render_entry.asked(record, ctx.today)}? It cannot be undone"
     if not ask_or_refuse(question, yes):
-        typer.echo("Nothing was deleted.")
+        output.say("Nothing was deleted.")
         return
     unfinished = editing.delete(ctx, record)
-    typer.echo(f"Deleted {named}.")
+    output.say(f"Deleted {named}.")
     terminal.saved_but(unfinished)
 
 
