@@ -52,6 +52,9 @@ def breaks(
         elif cuts and cuts[-1][0] == start:  # a new row: no indentation for it
             cuts[-1] = (start, 0)
             column = 0
+        elif column + gap:  # after the line's own indentation: dropped (the first row is blank)
+            cuts.append((start, 0))
+            column = 0
         text = word.group()
         first = chop_cells(text, max(width - column, 1))[0]
         rest = text[len(first) :]
@@ -78,7 +81,8 @@ def wrapped(line: str, width: int) -> str:
         rows.append(line[start:at].rstrip(" "))
         start = at
     firsts = [0, *(indent for _, indent in cuts)]
-    return "\n".join(" " * indent + row for indent, row in zip(firsts, rows, strict=True))
+    shown = [" " * indent + row for indent, row in zip(firsts, rows, strict=True)]
+    return "\n".join(shown[1:] if not shown[0] else shown)
 
 
 class Words:
@@ -125,4 +129,4 @@ def fold(line: Text, width: int) -> list[Text]:
     for (_, indent), row in zip(cuts, rows[1:], strict=True):
         shown[-1].rstrip()
         shown.append(Text(" " * indent) + row if indent else row)
-    return shown
+    return shown[1:] if not shown[0].plain else shown
