@@ -99,7 +99,14 @@ def backup(
         output.expanduser() if output else None, stamp=ctx.now.strftime("%Y%m%d-%H%M%S")
     )
     ctx.store.committed()  # the copy is written: from here on nothing reports it failed
-    typer.echo(f"Backed up {ctx.store.path} to {written.path}.")
+    what = ""
+    if written.counts is not None:
+        from allycli.render import words
+
+        c = written.counts
+        kinds = [words.plural(c.entries, "entry", "entries"), words.plural(c.rhythms, "rhythm")]
+        what = f" ({words.listed([*kinds, words.plural(c.pauses, 'pause')])})"
+    typer.echo(f"Backed up {ctx.store.path}{what} to {written.path}.")
     terminal.saved_but(written.unfinished)
 
 

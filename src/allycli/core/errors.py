@@ -42,6 +42,11 @@ class StorageError(AllyError):
     """The database cannot be opened, read or written."""
 
 
+class DamagedError(StorageError):
+    """The journal's pages are damaged (SQLite's corruption error, or a failed integrity
+    check); recorded beside the journal, so every later write refuses at once."""
+
+
 class DataFileError(AllyError):
     """An import file or a prompts file is malformed."""
 
@@ -71,16 +76,22 @@ def storage_error(path: object, exc: BaseException) -> StorageError:
             f"The database {path} is read-only; reading commands still work, but to record "
             "anything make the file and its folder writable."
         )
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return StorageError(
-            f"The database {path} is damaged. Restore a backup (`ally doctor` lists them) "
-            "or move it aside to start a new one; ally left it as it is."
-        )
+    if any(sign in text for sign in ("malformed", "not a database", "corrupt", "decode")):
+        return damaged(path)
     if "unable to open" in text:
         return StorageError(
             f"The database {path} cannot be opened; check that its folder exists and is yours."
         )
     return StorageError(f"The database {path} could not be used ({first_words(exc)}).")
+
+
+def damaged(path: object) -> DamagedError:
+    """SQLite found the journal's pages damaged (the message never repeats stored bytes)."""
+    return DamagedError(
+        f"The database {path} is damaged, so nothing was written to it. Run `ally doctor`: it "
+        "names the newest healthy backup to restore, and `ally export --salvage` saves what "
+        "can still be read."
+    )
 
 
 def first_words(exc: BaseException) -> str:

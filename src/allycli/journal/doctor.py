@@ -72,15 +72,55 @@ def checkup(
             checks.append(Check("prompts", False, exc.message, "fix or move aside that file"))
     for draft in drafts.waiting(draft_folders):
         checks.append(Check("draft", True, f"{draft} waits to be added: run `ally import {draft}`"))
-    found = backups_of(store)
-    checks.append(
-        Check(
-            "backups",
-            True,
-            ", ".join(str(p) for p in found) if found else "none yet; `ally backup` writes one",
-        )
-    )
+    checks += backup_checks(store)
     return checks
+
+
+def backup_checks(store: Store) -> list[Check]:
+    """Every backup with its full integrity check; the newest healthy one is named as the one
+    to restore."""
+    from allycli.store import backups
+
+    found = [backups.health(p) for p in backups_of(store)]
+    if not found:
+        return [Check("backups", True, "none yet; `ally backup` writes one")]
+    checks = []
+    for each in found:
+        if each.whole:
+            count = "1 entry" if each.entries == 1 else f"{each.entries} entries"
+            checks.append(Check("backup", True, f"{each.path} ({count})"))
+        else:
+            checks.append(
+                Check("backup", False, f"{each.path} is damaged: it fails the integrity check",
+                      "it cannot be restored; move it aside")
+            )  # fmt: skip
+    healthy = [each for each in found if each.whole]
+    if healthy:
+        newest = max(healthy, key=lambda each: (each.mtime, str(each.path)))
+        checks.append(Check("newest", True, f"{newest.path} is the newest healthy backup"))
+    else:
+        checks.append(Check("newest", True, "no backup is healthy"))
+    for left in backups.leftovers(store.path.parent / "backups"):
+        checks.append(
+            Check("backup", False, f"{left} is what a stopped backup left", "delete that file")
+        )
+    return checks
+
+
+def newest_healthy(store: Store) -> Path | None:
+    from allycli.store import backups
+
+    healthy = [h for h in (backups.health(p) for p in backups_of(store)) if h.whole]
+    return max(healthy, key=lambda h: (h.mtime, str(h.path))).path if healthy else None
+
+
+def _way_out(store: Store) -> str:
+    """What to do about a damaged journal: restore the newest healthy backup, or salvage."""
+    newest = newest_healthy(store)
+    salvage = "`ally export --salvage --output salvage.jsonl` saves what can still be read"
+    if newest is not None:
+        return f"run: ally restore {newest} (the newest healthy backup); or {salvage}"
+    return f"no healthy backup: {salvage}, to import into a new journal"
 
 
 def _database_checks(store: Store) -> list[Check]:
@@ -134,19 +174,16 @@ def _database_checks(store: Store) -> list[Check]:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        said = str(exc).splitlines()[0][:80]
-        damaged = any(w in said.lower() for w in ("malformed", "not a database", "corrupt"))
-        out.append(
-            Check(
-                "integrity",
-                False,
-                f"cannot be read ({said})",
-                "restore a backup listed below, or move the file aside"
-                if damaged
-                else "check that the file and its folder are yours and readable, and that "
-                "no other program holds the database",
-            )
-        )
+        from allycli.core.errors import storage_error
+        from allycli.store import damage
+
+        if damage.is_damage(exc) or "not a database" in str(exc).lower():
+            damage.record(db, "SQLite reported the file damaged")
+            out.append(Check("integrity", False, "damaged: SQLite cannot read it", _way_out(store)))
+            return out
+        said = storage_error(db, exc).message  # its words, never stored bytes
+        out.append(Check("integrity", False, f"cannot be read: {said}",
+                         "see the sentence above"))  # fmt: skip
         return out
     ours = app_id == APP_ID
     out.append(Check("kind", ours, "an ally database" if ours else "not made by ally",
@@ -160,14 +197,19 @@ def _database_checks(store: Store) -> list[Check]:
             "" if version <= latest else "upgrade ally",
         )
     )
+    from allycli.store import damage
+
     ok = integrity == ["ok"]
-    out.append(
-        Check(
-            "integrity",
-            ok,
-            "no damage found" if ok else "; ".join(integrity[:3]),
-            "" if ok else "restore a backup listed below, or export what can be read",
-        )
-    )
+    if ok:
+        cleared = damage.standing(db)
+        damage.clear(db)
+        said = " (the mark of damage an earlier command left was removed)" if cleared else ""
+        out.append(Check("integrity", True, "no damage found" + said))
+    else:
+        damage.record(db, "the full integrity check failed")
+        out.append(
+            Check("integrity", False, "damaged: it fails SQLite's integrity check",
+                  _way_out(store))
+        )  # fmt: skip
     out.append(Check("entries", True, str(count)))
     return out
