@@ -38,6 +38,17 @@ class Interrupted(AllyError):
     exit_code = 130
 
 
+class Ended(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a closed terminal): the process is asked to end. Handled where
+    Ctrl-C is, so words already given are kept as a draft; the exit status is the shell's
+    128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__()
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
 class StorageError(AllyError):
     """The database cannot be opened, read or written."""
 
@@ -51,8 +62,20 @@ class DataFileError(AllyError):
     """An import file or a prompts file is malformed."""
 
 
-def storage_error(path: object, exc: BaseException) -> StorageError:
+def storage_error(path: object, exc: BaseException, disk: str = "") -> StorageError:
+    """One sentence for an sqlite3 error on the database; `disk` is what the file system
+    says of itself ("read-only", "full" or ""), the plain cause when it is one."""
     text = str(exc).lower()
+    if disk == "read-only" and not ("locked" in text or "busy" in text):
+        return StorageError(
+            f"The database {path} is on a read-only file system; reading commands still work, "
+            "but to record anything remount it read-write or point ALLY_DB at a file elsewhere."
+        )
+    if disk == "full" and not ("locked" in text or "busy" in text):
+        return StorageError(
+            f"The database {path} could not be written: the disk is full. Free some space and "
+            "try again; earlier entries are intact."
+        )
     if "locked" in text or "busy" in text:
         return StorageError(
             f"The database {path} stayed locked by another program for too long; "

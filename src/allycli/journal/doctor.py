@@ -152,18 +152,29 @@ def _database_checks(store: Store) -> list[Check]:
     except AllyError as exc:
         out.append(Check("format", False, exc.message, "move the file aside"))
         return out
+    from allycli.store import diskstate
+
+    disk = diskstate.state(db)
     writable = os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)
-    out.append(
-        Check(
-            "writable",
-            writable,
-            "yes"
-            if writable
-            else "no: the file or its folder is read-only, so ally can "
-            "read it but cannot record anything",
-            "" if writable else f"run: chmod u+w {db} {db.parent}",
+    if disk == diskstate.READ_ONLY:
+        out.append(Check("writable", False, "no: it is on a read-only file system, so ally "
+                         "can read it but cannot record anything",
+                         "remount it read-write, or point ALLY_DB elsewhere"))  # fmt: skip
+    else:
+        out.append(
+            Check(
+                "writable",
+                writable,
+                "yes"
+                if writable
+                else "no: the file or its folder is read-only, so ally can "
+                "read it but cannot record anything",
+                "" if writable else f"run: chmod u+w {db} {db.parent}",
+            )
         )
-    )
+    if disk == diskstate.FULL:
+        out.append(Check("disk", False, "full: nothing can be recorded until there is room",
+                         "free some space on that disk"))  # fmt: skip
     try:
         conn = open_read_only(db, store.busy_timeout)
         try:
@@ -175,13 +186,13 @@ def _database_checks(store: Store) -> list[Check]:
             conn.close()
     except sqlite3.Error as exc:
         from allycli.core.errors import storage_error
-        from allycli.store import damage
+        from allycli.store import damage, diskstate
 
         if damage.is_damage(exc) or "not a database" in str(exc).lower():
             damage.record(db, "SQLite reported the file damaged")
             out.append(Check("integrity", False, "damaged: SQLite cannot read it", _way_out(store)))
             return out
-        said = storage_error(db, exc).message  # its words, never stored bytes
+        said = storage_error(db, exc, diskstate.state(db)).message  # never stored bytes
         out.append(Check("integrity", False, f"cannot be read: {said}",
                          "see the sentence above"))  # fmt: skip
         return out

@@ -44,5 +44,7 @@ def standing(db: Path) -> bool:
 
 
 def clear(db: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(marker(db))
+    """Remove the marker; where it cannot be removed (a read-only file system), it stays."""
+    if standing(db):
+        with contextlib.suppress(OSError):
+            os.unlink(marker(db))

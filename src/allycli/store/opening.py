@@ -250,4 +250,6 @@ def translate_errors(path: Path) -> Iterator[None]:
 
         if damage.is_damage(exc):  # recorded, so that every later write refuses at once
             damage.record(path, "SQLite reported the file damaged")
-        raise storage_error(path, exc) from None
+        from allycli.store.diskstate import state
+
+        raise storage_error(path, exc, state(path)) from None
