@@ -162,7 +162,12 @@ def reflect(
         about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
         text = terminal.edit_text("", about=about, name="answer")
     elif typed and sys.stdin.isatty():
-        text = terminal.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
+        from allycli.shell.reader import Typed
+
+        try:
+            text = terminal.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
+        except Typed as ended:  # SIGTERM or SIGHUP while typing: keep what was typed
+            journal.keep_typed(ctx, prompt, ended.text, day=on, stop=ended.stop)
     else:
         text = given
     if answered and (text or "").strip():

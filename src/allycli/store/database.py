@@ -131,8 +131,9 @@ class Store:
             with translate_errors(self.path):
                 try:
                     yield conn
-                    conn.execute("COMMIT")
-                    self.committed()
+                    with _signals_held():  # a signal lands before COMMIT or after it is said
+                        conn.execute("COMMIT")
+                        self.committed()
                 except BaseException:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
@@ -289,6 +290,25 @@ def _wait_in_slices(conn: sqlite3.Connection, deadline: float) -> None:
             busy = "locked" in str(exc) or "busy" in str(exc)
             if not busy or time.monotonic() >= deadline:
                 raise
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP while a commit and its record happen: a signal that
+    came between them would report a stored change as failed (and keep a duplicate draft).
+    They are delivered when the block ends."""
+    import signal
+
+    held = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:
+        yield
+        return
+    before = mask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, before)
 
 
 @contextlib.contextmanager
