@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from allycli.cli.common import DATE_HELP, DATES, HOW, ask_or_refuse, entry_filters, spoken
 from allycli.core.taxonomy import action_types_help
 from allycli.shell import boundary, completion, output, session, terminal
+
+if TYPE_CHECKING:
+    from allycli.core.prompts import Prompt
+    from allycli.core.records import Record
+    from allycli.journal.context import Context
 
 LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
 
@@ -110,10 +116,9 @@ def reflect(
     ),
 ) -> None:
     """Answer today's reflection prompt (the same prompt all day)."""
-    from allycli.core.errors import DataFileError, StorageError
+    from allycli.core.errors import UsageError
     from allycli.journal import practice as journal
     from allycli.render import messages as render
-    from allycli.render import words
 
     ctx = session.context()
     if show_prompts:
@@ -122,60 +127,70 @@ def reflect(
             output.say(render.prompt_table(chosen))
         return
     if pillar is not None or action_type is not None:
-        from allycli.core.errors import UsageError
-
         raise UsageError("--pillar and --type go with --prompts; add --prompts.")
     if show_list:
-        from allycli.store.queries import Filters
-
-        found = list(journal.entries(ctx, Filters(kind="reflection", limit=limit)))
-        with output.paged():
-            if not found:
-                output.say("No reflections recorded yet. `ally reflect` asks today's prompt.")
-            else:
-                output.say(render.reflections(found, ctx.today))
+        _show_reflections(ctx, limit)
         return
     on = session.parse_day(day, ctx.today) or ctx.today
     if edit and answer is not None:
-        from allycli.core.errors import UsageError
-
         raise UsageError("Choose --answer or --edit, not both.")
     typed = answer is None or answer == "-"
-    given = None  # the answer when it comes before the prompt is shown: --answer, or piped
-    if not edit and not (typed and sys.stdin.isatty()):
-        given = terminal.read_stdin() if typed else answer
-    try:  # the reads before the write: a failure keeps a given answer as a draft
-        prompt = journal.todays_prompt(ctx, day=on, prompt_id=prompt_id, another=another)
-        answered = prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on)
-    except (StorageError, DataFileError) as exc:
-        if given is None:  # nothing written yet: nothing to keep
-            raise
-        journal.keep_unprompted(ctx, given, day=on, reason=exc, prompt_id=prompt_id)
+    at_terminal = edit or (typed and sys.stdin.isatty())
+    # the answer when it comes before the prompt is shown: --answer, or piped
+    given = None if at_terminal else terminal.read_stdin() if typed else answer
+    asking = journal.prompt_to_answer(
+        ctx, day=on, prompt_id=prompt_id, another=another, given=given
+    )
+    if asking is None:
         output.say("Nothing recorded: the answer was empty.")
         return
-    at_terminal = edit or (typed and sys.stdin.isatty())
-    if answered and at_terminal:  # refused before anything is typed: nothing to lose
-        journal.refuse_second_answer(ctx, prompt, None, day=on)
-    if at_terminal:
-        output.say(render.prompt(prompt))
-        output.say(words.user_text(f"(prompt {prompt.id})", "dim"))
-    if edit:
-        about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
-        text = terminal.edit_text("", about=about, name="answer")
-    elif typed and sys.stdin.isatty():
-        text = terminal.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
-    else:
-        text = given
-    if answered and (text or "").strip():
-        journal.refuse_second_answer(ctx, prompt, text, day=on)  # kept as a draft
-    recorded = journal.reflect(ctx, prompt, text or "", day=on)
+    from allycli.shell.reader import Typed
+
+    try:
+        text = _typed_answer(asking.prompt, edit) if at_terminal else given
+    except Typed as ended:  # SIGTERM or SIGHUP while typing: keep what was typed
+        journal.keep_typed(ctx, asking.prompt, ended.text, day=on, stop=ended.stop)
+    recorded = journal.answer(ctx, asking, text, day=on)
+    # a prompt the person never saw is named by its text
+    _reflected(ctx, recorded, asking.prompt, named=another and not at_terminal)
+
+
+def _reflected(ctx: Context, recorded: Record | None, prompt: Prompt, *, named: bool) -> None:
+    from allycli.render import messages as render
+
     if recorded is None:
         output.say("Nothing recorded: the answer was empty.")
-    elif another and not at_terminal:  # a prompt the person never saw: name its text
+    elif named:
         output.say(render.answered_another(recorded, prompt, ctx.today))
     else:
         when = spoken(recorded.day, ctx.today)
         output.say(f"Reflection recorded for {when} (prompt {prompt.id}).")
+
+
+def _show_reflections(ctx: Context, limit: int) -> None:
+    from allycli.journal import practice as journal
+    from allycli.render import messages as render
+    from allycli.store.queries import Filters
+
+    found = list(journal.entries(ctx, Filters(kind="reflection", limit=limit)))
+    with output.paged():
+        if not found:
+            output.say("No reflections recorded yet. `ally reflect` asks today's prompt.")
+        else:
+            output.say(render.reflections(found, ctx.today))
+
+
+def _typed_answer(prompt: Prompt, edit: bool) -> str | None:
+    """Show the prompt and take the answer at the terminal: in the editor, or typed."""
+    from allycli.render import messages as render
+    from allycli.render import words
+
+    output.say(render.prompt(prompt))
+    output.say(words.user_text(f"(prompt {prompt.id})", "dim"))
+    if edit:
+        about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
+        return terminal.edit_text("", about=about, name="answer")
+    return terminal.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
 
 
 def _note_from_editor(

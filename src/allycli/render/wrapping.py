@@ -101,7 +101,7 @@ class Words:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.segment import Segment
 
-        lines = self.text.split("\n", allow_blank=True)
+        lines = list(self.text.split("\n", allow_blank=True))
         if console.is_terminal and not options.no_wrap:
             lines = [row for line in lines for row in fold(line, options.max_width)]
         for i, line in enumerate(lines):

@@ -37,7 +37,8 @@ class BadParameter(typer.BadParameter):
         return self.sentence + more
 
 
-class HelpFormatter(typer.Context.formatter_class):  # type: ignore[name-defined, misc]
+# click's formatter, reached through Typer's public Context (mypy sees a variable, not a type)
+class HelpFormatter(typer.Context.formatter_class):  # type: ignore[name-defined, misc, valid-type]
     """Help laid out to the terminal's width with every word whole: a word holding a hyphen
     is never split, and on a terminal a token longer than the width (a URL, a path) stands
     alone on its lines. Widths count characters, as click's own formatter does."""
@@ -181,8 +182,11 @@ class Boundary(TyperGroup):
             except AllyError as exc:
                 fail(exc.message, exc.exit_code)
         terminal.forget_commit()  # one command, one answer (tests run many in one process)
+        from allycli.shell import signals
+
         try:
-            code = super().main(*args, **kwargs)
+            with signals.ending_keeps_words():  # SIGTERM and SIGHUP keep words as Ctrl-C does
+                code = super().main(*args, **kwargs)
             if sys.stdout is not None:
                 sys.stdout.flush()  # a full standard output is found here, not at exit
         except AllyError as exc:  # its message already says what to type
@@ -199,8 +203,10 @@ class Boundary(TyperGroup):
         except typer.TyperException as exc:  # the command-line parser's usage errors
             code = getattr(exc, "exit_code", 1)
             fail(usage_message(exc), code)
-        except KeyboardInterrupt:
-            fail("Stopped; nothing more was changed.", 130)
+        except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM or SIGHUP
+            if terminal.committed():
+                terminal.saved_but("then ally was stopped.", finish=True)
+            fail("Stopped; nothing more was changed.", signals.exit_code_of(stop))
         except OSError as exc:
             if not isinstance(exc, BrokenPipeError) and not _from_output(exc):
                 inside(exc)

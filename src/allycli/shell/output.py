@@ -96,9 +96,7 @@ def _print(console: Console, message: object, end: str) -> None:
 def data() -> Iterator[IO[str]]:
     """Standard output as UTF-8 text, whatever the locale: an export or JSON is data, and
     `ally export > file` must write all of it, never wrapped."""
-    stream = sys.stdout
-    if stream is None:
-        stream = Closed()
+    stream: Any = Closed() if sys.stdout is None else sys.stdout
     buffer = getattr(stream, "buffer", None)
     if buffer is None:  # a stream without bytes underneath: it takes text as it is
         yield stream
