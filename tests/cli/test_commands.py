@@ -331,7 +331,7 @@ def test_a_backfilled_entry_names_its_day_and_leaves_out_a_streak_of_zero(run):
     out = run("log", "protest", "-d", "3 days ago").stdout
     assert out == (
         "Logged protest (action) for Sun 22 Nov (3 days ago). "
-        "practice: 1 of 1 on Sun 22 Nov; action: 1 of 1 in the week of Mon 16 Nov.\n"
+        "practice: 1 of 1 day on Sun 22 Nov; action: 1 of 1 day in the week of Mon 16 Nov.\n"
     )
 
 
