@@ -30,6 +30,9 @@ def export(
     since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
     until: str | None = typer.Option(None, "--until", help="Up to this day."),
     kind: str | None = typer.Option(None, "--kind", help="Only practice or only reflection."),
+    force: bool = typer.Option(
+        False, "--force", help="With --output: replace the file if it already exists."
+    ),
 ) -> None:
     """Write every entry, oldest first: jsonl is lossless, csv for spreadsheets, md to read."""
     from allycli.core import exchange
@@ -39,12 +42,16 @@ def export(
         from allycli.core.errors import UsageError
 
         raise UsageError(f"No export format '{fmt[:20]}'. Choose jsonl, csv or md.")
+    if force and output is None:
+        from allycli.core.errors import UsageError
+
+        raise UsageError("--force goes with --output FILE: it lets the export replace that file.")
     ctx = session.context()
     filters = None  # the whole journal, rhythms and pauses included
     if since or until or kind:
         filters = entry_filters(ctx, since, until, None, None, kind, None, newest_first=False)
     with terminal.utf8_stdout() as stdout:
-        done = journal.export(ctx, fmt, output, stdout, filters)
+        done = journal.export(ctx, fmt, output, stdout, filters, force=force)
     if output is not None:
         from allycli.render.messages import counted
 
@@ -135,7 +142,9 @@ def register(app: typer.Typer) -> None:
     app.command(
         "export",
         epilog=boundary.examples(
-            "ally export > ally.jsonl", "ally export --format md --output journal.md"
+            "ally export > ally.jsonl",
+            "ally export --format md --output journal.md",
+            "ally export --output ally.jsonl --force",
         ),
     )(export)
     app.command(
