@@ -127,11 +127,11 @@ def doctor() -> None:
         paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
     checks = checkup(store, paths, session.draft_folders(db))
     width = max(len(c.name) for c in checks)
-    for c in checks:
-        mark = "ok " if c.ok else "!! "
+    for c in checks:  # "ok" only of what was checked and found ok
+        mark = {True: "ok ", False: "!! ", None: "   "}[c.ok]
         line = f"{mark}{c.name.ljust(width)}  {c.detail}"
         typer.echo(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
-    problems = [c for c in checks if not c.ok]
+    problems = [c for c in checks if c.ok is False]
     if problems:
         n = len(problems)
         found = "1 problem found; see the fix" if n == 1 else f"{n} problems found; see the fixes"

@@ -19,8 +19,11 @@ from allycli.store.database import APP_ID, Store, inspect_file, open_read_only
 
 @dataclass(frozen=True)
 class Check:
+    """One finding: `ok` True for what was checked and found ok, False for a problem (with
+    its fix), None for what is only said (the path, a count, what waits)."""
+
     name: str
-    ok: bool
+    ok: bool | None
     detail: str
     fix: str = ""
 
@@ -32,6 +35,13 @@ class Reading(NamedTuple):
     version: int  # the schema version (0: no schema yet)
     integrity: list[str]  # ["ok"] when no damage is found
     entries: int
+    early: list[tuple[str, str]]  # (id, day) of entries dated before 1900, the first few
+    early_count: int
+
+
+# Days a person can type start here (core/dates.FIRST_DAY); older rows come only by import.
+FIRST_DAY = "1900-01-01"
+EARLY_SHOWN = 3
 
 
 def loose_mode(path: Path) -> bool:
@@ -66,13 +76,16 @@ def database_checks(store: Store) -> list[Check]:
     except AllyError as exc:
         out.append(Check("format", False, exc.message, "move the file aside"))
         return out
-    out.append(writable_check(db))
     try:
         reading = read(db, store.busy_timeout)
     except sqlite3.Error as exc:
+        out.append(writable_check(db))
         out.append(unreadable_check(exc))
         return out
-    return out + content_checks(reading, store.latest)
+    found = content_checks(reading, store.latest)
+    if reading.app_id != APP_ID:
+        return out + found[:1]  # another program's file: nothing more is ally's to judge
+    return [*out, writable_check(db), *found]
 
 
 def mode_checks(db: Path) -> list[Check]:
@@ -103,16 +116,49 @@ def mode_checks(db: Path) -> list[Check]:
 
 
 def writable_check(db: Path) -> Check:
-    writable = os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)
-    return Check(
-        "writable",
-        writable,
-        "yes"
-        if writable
-        else "no: the file or its folder is read-only, so ally can "
-        "read it but cannot record anything",
-        "" if writable else f"run: chmod u+w {db} {db.parent}",
-    )
+    """Whether ally can record, told by trying what a write needs (not by os.access, which
+    answers for root and misses what SQLite can still do): the file opens for writing, and
+    the folder takes the -wal and -shm files, or both are there and open for writing."""
+    try:
+        _open_for_writing(db)
+    except OSError as exc:
+        return Check(
+            "writable",
+            False,
+            f"no: the file cannot be opened for writing ({exc.strerror}), so ally can read "
+            "it but cannot record anything",
+            f"run: chmod u+w {db}",
+        )
+    sides = [db.with_name(db.name + s) for s in ("-wal", "-shm")]
+    try:
+        _create_in(db.parent)
+    except OSError as exc:
+        try:
+            for side in sides:
+                _open_for_writing(side)
+        except OSError:
+            return Check(
+                "writable",
+                False,
+                f"no: the folder {db.parent} does not take the journal's side files "
+                f"({exc.strerror}), so ally can read it but cannot record anything",
+                f"run: chmod u+w {db.parent}",
+            )
+    return Check("writable", True, "yes (tried: the file and its folder take a write)")
+
+
+def _open_for_writing(path: Path) -> None:
+    """Open for reading and writing, and close: nothing is written or created."""
+    os.close(os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)))
+
+
+def _create_in(folder: Path) -> None:
+    """Create a file in the folder and remove it again, as SQLite creates its side files."""
+    import uuid
+
+    probe = folder / f".ally-doctor-{uuid.uuid4().hex[:12]}.tmp"
+    os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    probe.unlink()
 
 
 def read(db: Path, busy_timeout: float) -> Reading:
@@ -123,9 +169,19 @@ def read(db: Path, busy_timeout: float) -> Reading:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         count = conn.execute("SELECT count(*) FROM entry").fetchone()[0] if version else 0
+        early: list[tuple[str, str]] = []
+        early_count = 0
+        if version and app_id == APP_ID:
+            early_count = conn.execute(
+                "SELECT count(*) FROM entry WHERE day < ?", (FIRST_DAY,)
+            ).fetchone()[0]
+            early = conn.execute(
+                "SELECT id, day FROM entry WHERE day < ? ORDER BY day, id LIMIT ?",
+                (FIRST_DAY, EARLY_SHOWN),
+            ).fetchall()
     finally:
         conn.close()
-    return Reading(app_id, version, integrity, count)
+    return Reading(app_id, version, integrity, count, early, early_count)
 
 
 def unreadable_check(exc: sqlite3.Error) -> Check:
@@ -166,5 +222,24 @@ def content_checks(reading: Reading, latest: int) -> list[Check]:
             "no damage found" if ok else "; ".join(reading.integrity[:3]),
             "" if ok else "restore a backup listed below, or export what can be read",
         ),
-        Check("entries", True, str(reading.entries)),
+        Check("entries", None, str(reading.entries)),
+        *_early_check(reading),
+    ]
+
+
+def _early_check(reading: Reading) -> list[Check]:
+    """Entries dated before 1900 (no one can type such a day; an import can bring one, such
+    as a typo like 0226 for 2026 in an older export): named, with how to move them."""
+    if not reading.early_count:
+        return []
+    n = reading.early_count
+    named = ", ".join(f"{entry_id[:8]} on {day}" for entry_id, day in reading.early)
+    more = f" and {n - len(reading.early)} more" if n > len(reading.early) else ""
+    return [
+        Check(
+            "dates",
+            None,
+            f"{n} {'entry is' if n == 1 else 'entries are'} dated before 1900: {named}{more}",
+            "if a date is a typo, `ally edit ID --date YYYY-MM-DD` moves the entry",
+        )
     ]
