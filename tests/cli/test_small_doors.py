@@ -127,3 +127,14 @@ def test_pause_says_what_it_does_in_its_summary(run):
         "Pause categories (or all of them) from one day to another: a paused day is never a "
         "gap, and streaks and momentum wait for you."
     )
+
+
+def test_a_salvage_never_replaces_a_file_by_surprise_either(run, tmp_path: Path):
+    run("log", "protest")
+    notes = tmp_path / "salvage.jsonl"
+    notes.write_text("kept\n")
+    refused = run("export", "--salvage", "--output", str(notes), ok=False)
+    assert (refused.exit_code, notes.read_text()) == (1, "kept\n")
+    assert "already exists; add --force" in refused.stderr
+    run("export", "--salvage", "--output", str(notes), "--force")
+    assert json.loads(notes.read_text().splitlines()[0])["action_type"] == "protest"
