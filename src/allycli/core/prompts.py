@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from allycli.core.errors import DataFileError
+from allycli.core.errors import DataFileError, UsageError
 from allycli.core.sanitize import excerpt
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 
@@ -119,6 +119,35 @@ def _themes(value: object, where: str) -> tuple[str, ...]:
                 f"{where}: no theme '{excerpt(theme)}'. Choose from: {', '.join(THEMES)}."
             )
     return tuple(dict.fromkeys(value))
+
+
+def resolve_theme(name: str) -> str:
+    """The theme `name` names, whatever its case; anything else is a usage error."""
+    word = name.strip().lower()
+    if word in THEMES:
+        return word
+    raise UsageError(f"No theme '{excerpt(name)}'. Choose one of: {', '.join(THEMES)}.")
+
+
+def of_theme(prompts: Sequence[Prompt], theme: str) -> list[Prompt]:
+    """The reflection prompts that carry `theme`, in id order: the theme's pool."""
+    return sorted(
+        (p for p in prompts if p.kind == "reflection" and theme in p.themes), key=lambda p: p.id
+    )
+
+
+def theme_of_the_day(prompts: Sequence[Prompt], today: date, theme: str) -> Prompt:
+    """The reflection prompt for `today` from one theme's pool, for `reflect --theme`.
+
+    The same rotation as the prompt of the day, without the lean: the pool's entry at the
+    day's number modulo the pool's size, so a pool of n prompts brings one back n days later.
+    """
+    pool = of_theme(prompts, theme)
+    if not pool:
+        raise DataFileError(
+            f"No reflection prompt carries the theme '{theme}'; check your prompts files."
+        )
+    return pool[today.toordinal() % len(pool)]
 
 
 def find(prompts: Sequence[Prompt], prompt_id: str) -> Prompt | None:
