@@ -148,8 +148,10 @@ def test_report_json_has_the_design_shape(run):
     assert ("pillar", "yielding") in gap_names
     assert ("action_type", "protest") not in gap_names
     assert 1 <= len(data["prompts"]) <= 3
+    themes = {p.id: list(p.themes) for p in promptfiles.load([promptfiles.builtin_path()])}
     for p in data["prompts"]:
-        assert set(p) == {"id", "pillar", "action_type", "text"}
+        assert set(p) == {"id", "pillar", "action_type", "themes", "text"}
+        assert p["themes"] == themes[p["id"]]
 
 
 def test_report_periods(run):

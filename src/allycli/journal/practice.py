@@ -168,11 +168,18 @@ class Asking:
 
 
 def prompt_to_answer(
-    ctx: Context, *, day: date, prompt_id: str | None, another: bool, given: str | None
+    ctx: Context,
+    *,
+    day: date,
+    prompt_id: str | None,
+    another: bool,
+    given: str | None,
+    theme: str | None = None,
 ) -> Asking | None:
     """The reads before the write: the prompt (asked for, another, or the day's) and whether
-    `day` already answers it. `given` is the answer when it came before the prompt is shown
-    (`--answer`, or piped); None when it is to be typed once the prompt is shown.
+    `day` already answers it (with `theme`, the day's prompt is that theme's). `given` is the
+    answer when it came before the prompt is shown (`--answer`, or piped); None when it is to
+    be typed once the prompt is shown.
 
     When a read fails, a given answer is kept as a draft (the error names it); an empty one
     records nothing, and None is returned. A second answer to the day's prompt that is yet
@@ -180,7 +187,7 @@ def prompt_to_answer(
     from allycli.core.errors import DataFileError
 
     try:
-        prompt = todays_prompt(ctx, day=day, prompt_id=prompt_id, another=another)
+        prompt = todays_prompt(ctx, day=day, prompt_id=prompt_id, another=another, theme=theme)
         answered = prompt_id is None and not another and answered_on(ctx, prompt.id, day)
     except (StorageError, DataFileError) as exc:
         if given is None:  # nothing written yet: nothing to keep
