@@ -6,55 +6,23 @@ line asks to leave out what could identify anyone (a journal is exported, backed
 
 from __future__ import annotations
 
-import io
-import re
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-import pexpect
-import pytest
-
 from allycli.core import prompts
 from allycli.store import promptfiles
-from tests.integration.helpers import ally, cli_env, export_objects
+from tests.integration.helpers import ally, export_objects
+from tests.integration.test_typing import CTRL_D, env, typed, visible
 
-READY = "\x1b[?2004h"  # prompt_toolkit turns on bracketed paste once it reads keys
-CTRL_D = "\x04"
-ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|[()][A-Z0-9]|[=>])")
+__all__ = ["env"]  # the pseudo-terminal's environment, a fixture shared with test_typing
+
 LEAVE_OUT = "Leave out names and details that could identify anyone."
 DIM = "\x1b[2m"
 BUILTIN = promptfiles.load([promptfiles.builtin_path()])
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    return cli_env(tmp_path, tmp_path / "ally.db", TERM="xterm-256color")
-
-
-def typed(env: dict[str, str], args: list[str], keys: list[str]) -> tuple[int, str]:
-    """Run `ally ARGS` in a pseudo-terminal, press `keys` once it reads; (exit code, screen)."""
-    screen = io.StringIO()
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "allycli", *args],
-        env=env,
-        dimensions=(40, 120),
-        encoding="utf-8",
-        timeout=60,
-    )
-    child.logfile_read = screen
-    child.expect_exact(READY)
-    for key in keys:
-        child.send(key)
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus is not None, f"ended by signal {child.signalstatus}"
-    return child.exitstatus, screen.getvalue()
-
-
 def joined(screen: str) -> str:
-    return " ".join(ESCAPES.sub("", screen).replace("\r", "").split())
+    return " ".join(visible(screen).split())
 
 
 def days_theme_prompts(theme: str) -> set[str]:
