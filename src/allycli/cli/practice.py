@@ -17,6 +17,13 @@ if TYPE_CHECKING:
     from allycli.journal.context import Context
 
 LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
+THEME = typer.Option(
+    None,
+    "--theme",
+    help="Answer the day's prompt of one theme (racism, ableism, consent, ...); with "
+    "--prompts, list that theme's prompts.",
+    autocompletion=completion.complete_theme,
+)
 
 # -- commands ------------------------------------------------------------------------------
 
@@ -114,17 +121,16 @@ def reflect(
     edit: bool = typer.Option(
         False, "--edit", "-e", help="Write the answer in your editor ($VISUAL or $EDITOR)."
     ),
+    theme: str | None = THEME,
 ) -> None:
     """Answer today's reflection prompt (the same prompt all day)."""
     from allycli.core.errors import UsageError
     from allycli.journal import practice as journal
-    from allycli.render import messages as render
 
+    theme = _checked_theme(theme, prompt_id, show_list)  # before any answer is read
     ctx = session.context()
     if show_prompts:
-        chosen = journal.prompts_for(ctx.load_prompts(), pillar=pillar, action_type=action_type)
-        with output.paged():
-            output.say(render.prompt_table(chosen))
+        _list_prompts(ctx, pillar, action_type, theme)
         return
     if pillar is not None or action_type is not None:
         raise UsageError("--pillar and --type go with --prompts; add --prompts.")
@@ -139,7 +145,7 @@ def reflect(
     # the answer when it comes before the prompt is shown: --answer, or piped
     given = None if at_terminal else terminal.read_stdin() if typed else answer
     asking = journal.prompt_to_answer(
-        ctx, day=on, prompt_id=prompt_id, another=another, given=given
+        ctx, day=on, prompt_id=prompt_id, another=another, given=given, theme=theme
     )
     if asking is None:
         output.say("Nothing recorded: the answer was empty.")
@@ -167,6 +173,32 @@ def _reflected(ctx: Context, recorded: Record | None, prompt: Prompt, *, named: 
         output.say(f"Reflection recorded for {when} (prompt {prompt.id}).")
 
 
+def _checked_theme(theme: str | None, prompt_id: str | None, show_list: bool) -> str | None:
+    """The theme named by --theme (refused when unknown or beside --prompt or --list)."""
+    if theme is None:
+        return None
+    from allycli.core.errors import UsageError
+    from allycli.core.prompts import resolve_theme
+
+    if prompt_id is not None:
+        raise UsageError("Choose --prompt or --theme, not both.")
+    if show_list:
+        raise UsageError("--theme goes with answering or with --prompts, not with --list.")
+    return resolve_theme(theme)
+
+
+def _list_prompts(
+    ctx: Context, pillar: str | None, action_type: str | None, theme: str | None
+) -> None:
+    from allycli.journal import practice as journal
+    from allycli.render import messages as render
+
+    every = ctx.load_prompts()
+    chosen = journal.prompts_for(every, pillar=pillar, action_type=action_type, theme=theme)
+    with output.paged():
+        output.say(render.prompt_table(chosen))
+
+
 def _show_reflections(ctx: Context, limit: int) -> None:
     from allycli.journal import practice as journal
     from allycli.render import messages as render
@@ -187,6 +219,7 @@ def _typed_answer(prompt: Prompt, edit: bool) -> str | None:
 
     output.say(render.prompt(prompt))
     output.say(words.user_text(f"(prompt {prompt.id})", "dim"))
+    output.say(words.user_text(words.LEAVE_OUT_NAMES, "dim"))
     if edit:
         about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
         return terminal.edit_text("", about=about, name="answer")
@@ -295,6 +328,7 @@ def register(app: typer.Typer) -> None:
             "ally reflect --answer 'They asked for funds, not advice.'",
             "ally reflect --list",
             "ally reflect --prompts --type voting",
+            "ally reflect --theme ableism",
         ),
     )(reflect)
     app.command(
