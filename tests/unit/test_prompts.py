@@ -271,7 +271,32 @@ def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
 def test_a_directory_is_not_a_prompts_file(tmp_path: Path) -> None:
     with pytest.raises(DataFileError) as caught:
         promptfiles.load_file(tmp_path)
-    assert caught.value.message.startswith(f"The prompts file {tmp_path} cannot be read: ")
+    assert caught.value.message == f"The prompts file {tmp_path} is not a file."
+
+
+def test_a_file_over_1_mib_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("# " + "x" * 2**20 + "\nprompts: []\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        promptfiles.load_file(path)
+    assert caught.value.message == f"The prompts file {path} is over 1 MiB."
+
+
+def test_yaml_nested_too_deeply_is_refused_in_a_sentence(tmp_path: Path) -> None:
+    path = write(tmp_path, "prompts: " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(DataFileError) as caught:
+        promptfiles.load_file(path)
+    assert "is nested too deeply" in caught.value.message
+
+
+def test_a_file_of_ones_own_that_cannot_serve_is_left_aside(tmp_path: Path) -> None:
+    mine = write(tmp_path, "prompts: [\n")
+    said: list[str] = []
+    loaded = promptfiles.load([promptfiles.builtin_path(), mine], said.append)
+    assert loaded == promptfiles.load([promptfiles.builtin_path()])
+    assert said == [
+        f"The prompts file {mine} is not valid YAML at line 2; fix it or move it aside."
+    ]
 
 
 # --- the built-in prompts -------------------------------------------------------------------

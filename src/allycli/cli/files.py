@@ -161,20 +161,13 @@ def backup(
 
 def doctor() -> None:
     """Check the database, its file modes, the prompts files and the backups."""
-    from allycli.core.errors import AllyError
     from allycli.journal.doctor import checkup
     from allycli.store.database import Store
 
     db = session.db_path()
     timeout = os.environ.get("ALLY_BUSY_TIMEOUT")
     store = Store(db, busy_timeout=float(timeout) if timeout else 30.0)
-    try:
-        paths = session.prompt_paths()
-    except AllyError:  # a missing ALLY_PROMPTS file is one of the findings
-        from allycli.store.promptfiles import builtin_path
-
-        paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
-    checks = checkup(store, paths, session.draft_folders(db))
+    checks = checkup(store, session.prompt_paths(), session.draft_folders(db))
     width = max(len(c.name) for c in checks)
     for c in checks:  # "ok" only of what was checked and found ok
         mark = {True: "ok ", False: "!! ", None: "   "}[c.ok]

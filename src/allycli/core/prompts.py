@@ -48,6 +48,11 @@ def parse(raw: str, path: Path) -> list[Prompt]:
 
     try:
         data = yaml.safe_load(raw)
+    except RecursionError:
+        raise DataFileError(
+            f"The prompts file {path} is nested too deeply to be a list of prompts; fix it or "
+            "move it aside."
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

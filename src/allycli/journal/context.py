@@ -29,9 +29,11 @@ class Context:
     prompt_paths: tuple[Path, ...] = ()
     drafts_dir: Path | None = None  # ally's user state folder's drafts/
     tmp_drafts_dir: Path | None = None  # $TMPDIR/ally-<uid>, the last resort
+    # told why a prompts file of one's own is left aside (the built-in prompts serve)
+    prompts_left_aside: Callable[[str], None] | None = None
 
     def load_prompts(self) -> tuple[Prompt, ...]:
-        return promptfiles.load(self.prompt_paths)
+        return promptfiles.load(self.prompt_paths, self.prompts_left_aside)
 
     def draft_folders(self) -> tuple[Path, ...]:
         from allycli.store.drafts import folders

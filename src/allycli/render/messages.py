@@ -302,3 +302,9 @@ def sync_forgotten(had: bool) -> str:
         "Forgot the hub's URL and key here; the journal's entries stay. Other machines that "
         "sync keep the key (`ally sync --show-key` there)."
     )
+
+
+def prompts_left_aside(why: str) -> str:
+    """The one-line warning for a prompts file of one's own that cannot serve: `why` names
+    the file (and the line, when known); the built-in prompts serve meanwhile."""
+    return f"ally: warning: {why} Meanwhile ally leaves it aside and uses its built-in prompts."

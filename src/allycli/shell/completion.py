@@ -155,13 +155,7 @@ def complete_format(incomplete: str) -> list[tuple[str, str]]:
 
 
 def complete_prompt(incomplete: str) -> list[tuple[str, str]]:
-    from allycli.core.errors import AllyError
-
-    try:
-        paths = session.prompt_paths()
-    except AllyError:
-        return []
-    return prompt_ids(incomplete, paths)
+    return prompt_ids(incomplete, session.prompt_paths())
 
 
 def complete_entry_id(incomplete: str) -> list[tuple[str, str]]:

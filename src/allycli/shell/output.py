@@ -26,12 +26,15 @@ if TYPE_CHECKING:
 
 _consoles: dict[str, tuple[Any, Console]] = {}
 _pager_off = False
+_warned: set[str] = set()
 
 
 def begin() -> None:
-    """A new command: consoles for the streams it runs with, and the pager back on."""
+    """A new command: consoles for the streams it runs with, the pager back on, nothing
+    warned about yet."""
     global _pager_off
     _consoles.clear()
+    _warned.clear()
     _pager_off = False
 
 
@@ -79,6 +82,13 @@ def plain(text: str) -> None:
 def warn(message: object) -> None:
     """One message on standard error (a line that starts with "ally: ", as a rule)."""
     _print(err(), message, "\n")
+
+
+def warn_once(message: str) -> None:
+    """A warning said once in a command, however often its cause is met."""
+    if message not in _warned:
+        _warned.add(message)
+        warn(message)
 
 
 def _print(console: Console, message: object, end: str) -> None:

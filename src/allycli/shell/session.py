@@ -23,19 +23,17 @@ def db_path() -> Path:
 
 
 def prompt_paths() -> tuple[Path, ...]:
-    from allycli.core.errors import DataFileError
+    """The built-in prompts file, then one's own: ALLY_PROMPTS, else prompts.yaml in ally's
+    config folder when there is one. Nothing is read here (`ally log` reads no prompts)."""
     from allycli.store.promptfiles import builtin_path
 
     named = os.environ.get("ALLY_PROMPTS")
     if named:
-        path = Path(named).expanduser()
-        if not path.is_file():
-            raise DataFileError(f"ALLY_PROMPTS names {path}, which is not a file.")
-        return (builtin_path(), path)
+        return (builtin_path(), Path(named).expanduser())
     import platformdirs
 
     user = platformdirs.user_config_path("ally") / "prompts.yaml"
-    return (builtin_path(), user) if user.is_file() else (builtin_path(),)
+    return (builtin_path(), user) if os.path.lexists(user) else (builtin_path(),)
 
 
 def context() -> Context:
@@ -58,9 +56,18 @@ def context() -> Context:
         today=now.date(),
         now=now,
         prompt_paths=prompt_paths(),
+        prompts_left_aside=prompts_left_aside,
         drafts_dir=state_path() / "drafts",
         tmp_drafts_dir=tmp_drafts_dir(),
     )
+
+
+def prompts_left_aside(why: str) -> None:
+    """One warning, once a command, for a prompts file of one's own that cannot serve."""
+    from allycli.render.messages import prompts_left_aside as said
+    from allycli.shell import output
+
+    output.warn_once(said(why))
 
 
 def say_waiting() -> None:
