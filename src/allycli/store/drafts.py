@@ -6,6 +6,10 @@ link) owned by this user that no one else can enter; the shared temp folder's is
 when absent and checked after, so another user cannot prepare it. Each draft is a new file
 (0600, never one that already exists). If no folder works, the caller prints the objects on
 standard output instead: one jsonl line each, which `ally import -` reads.
+
+The store's doors: `folders` (where drafts go), `keep` (write a draft of objects; `keep_bytes`
+writes a draft's bytes as they are, for a draft in another form), `waiting` (the drafts not
+yet imported) and `settle` (remove one once imported). `lines` is a draft's text.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import contextlib
 import os
 import re
 import stat
+import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +26,8 @@ from typing import Any
 from allycli.core.errors import StorageError
 from allycli.core.sanitize import json_text
 
+SUFFIX = ".jsonl"
+_ID = re.compile(r"[0-9a-f-]{1,64}")  # what an id (or its prefix) may hold in a draft's name
 _NAME = re.compile(r"draft-[0-9a-f-]{1,64}\.jsonl")
 
 
@@ -35,16 +42,20 @@ def lines(objects: Sequence[Mapping[str, Any]]) -> str:
 
 
 def keep(objects: Sequence[Mapping[str, Any]], places: Sequence[Path]) -> Path | None:
-    """Write the objects as a new private jsonl file in the first place that works."""
+    """Write the objects as a new private jsonl file in the first place that works; None
+    when no place works (or there is nothing to keep)."""
     if not objects:
         return None
-    text = lines(objects).encode("utf-8")
-    stem = f"draft-{objects[0].get('id', 'entry')}"
+    return keep_bytes(lines(objects).encode("utf-8"), _stem(objects[0]), places)
+
+
+def keep_bytes(data: bytes, stem: str, places: Sequence[Path], suffix: str = SUFFIX) -> Path | None:
+    """Write `data` as a new private file STEM+SUFFIX in the first place that works."""
     for folder in places:
         # ally's own drafts/ folders may need their parents made; $TMPDIR/ally-<uid> never
         if not _usable(folder, create_parents=folder.name == "drafts"):
             continue
-        path = _write_new(folder, stem, text)
+        path = _write_new(folder, stem, data, suffix)
         if path is not None:
             return path
     return None
@@ -78,6 +89,13 @@ def settle(path: Path, places: Sequence[Path]) -> bool:
 # -- helpers -------------------------------------------------------------------------------
 
 
+def _stem(first: Mapping[str, Any]) -> str:
+    """A draft's name: its first object's id when it has one (a rhythm has none), else a
+    fresh one; never anything that could name another folder."""
+    given = first.get("id")
+    return f"draft-{given if isinstance(given, str) and _ID.fullmatch(given) else uuid.uuid4()}"
+
+
 def _uid() -> int | None:
     getuid = getattr(os, "getuid", None)
     return getuid() if getuid is not None else None
@@ -105,11 +123,11 @@ def _usable(folder: Path, *, create_parents: bool) -> bool:
     return _ours(folder)  # checked after: it may have been there already, made by anyone
 
 
-def _write_new(folder: Path, stem: str, text: bytes) -> Path | None:
+def _write_new(folder: Path, stem: str, text: bytes, suffix: str) -> Path | None:
     from allycli.store.privatefile import claim_new
 
     try:
-        path = claim_new(folder, stem, ".jsonl")
+        path = claim_new(folder, stem, suffix)
     except StorageError:
         return None
     try:
