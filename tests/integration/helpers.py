@@ -51,7 +51,7 @@ def ally(
     *args: str,
     input: str | bytes | None = None,
     preexec_fn: Callable[[], None] | None = None,
-    timeout: float = 60,
+    timeout: float = 300,  # a ceiling for a loaded machine, not a measure
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m allycli ARGS` in a new process; stdout and stderr as text."""
     data = input.encode("utf-8") if isinstance(input, str) else input

@@ -9,6 +9,7 @@ import json
 import os
 import pty
 import select
+import signal
 import sqlite3
 import time
 from datetime import date, datetime
@@ -164,13 +165,15 @@ def test_delete_last_names_the_newest_entry_first(env: dict[str, str]) -> None:
 
 
 def _on_terminal(env: dict[str, str], args: list[str], typed: bytes) -> tuple[int, str]:
-    """Run ally with a pseudo-terminal as its standard input and output."""
+    """Run ally with a pseudo-terminal as its standard input and output; what it showed
+    comes back with its lines joined (a question wraps where the terminal's width and the
+    length of the test's folder put it)."""
     pid, fd = pty.fork()
     if pid == 0:  # the child
         os.execvpe(ALLY[0], [*ALLY, *args], env)
     out = b""
     sent = False
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a ceiling for a loaded machine
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.2)
         if ready:
@@ -184,9 +187,11 @@ def _on_terminal(env: dict[str, str], args: list[str], typed: bytes) -> tuple[in
         if not sent and b"[y/N]" in out:
             os.write(fd, typed)
             sent = True
+    else:
+        os.kill(pid, signal.SIGKILL)  # never answered: fail rather than wait for ever
     _, status = os.waitpid(pid, 0)
     os.close(fd)
-    return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")
+    return os.waitstatus_to_exitcode(status), " ".join(out.decode("utf-8", "replace").split())
 
 
 @pytest.mark.parametrize(("typed", "deleted"), [(b"n\r", False), (b"\r", False),

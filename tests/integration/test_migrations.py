@@ -13,7 +13,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -330,7 +329,6 @@ def migrate_at_once(db: Path, processes: int) -> list[subprocess.CompletedProces
 @pytest.mark.slow
 @pytest.mark.parametrize("start", ["blank", "v1"])
 def test_processes_migrating_at_once_all_succeed(tmp_path: Path, start: str) -> None:
-    started = time.monotonic()
     for round_ in range(6):
         db = tmp_path / f"round{round_}" / "ally.db"
         before: list[tuple[object, ...]] = []
@@ -357,4 +355,3 @@ def test_processes_migrating_at_once_all_succeed(tmp_path: Path, start: str) -> 
             assert rows(db.with_name(name)) == before
         else:
             assert backups(db) == []
-    assert time.monotonic() - started < 30

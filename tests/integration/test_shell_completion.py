@@ -59,7 +59,7 @@ class Terminal:
                 self.seen += chunk.decode("utf-8", "replace")
         return self.seen
 
-    def wait_for(self, pattern: str, seconds: float = 20) -> str:
+    def wait_for(self, pattern: str, seconds: float = 120) -> str:  # a ceiling, not a measure
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             self.read(0.2)

@@ -121,7 +121,7 @@ def test_ally_db_naming_a_fifo_is_refused_at_once(tmp_path: Path, args: tuple[st
     fifo = tmp_path / "ally.db"
     os.mkfifo(fifo, 0o600)
     env = cli_env(tmp_path, fifo)
-    result = ally(env, *args, timeout=20)
+    result = ally(env, *args, timeout=120)
     said = (
         f"{fifo} is not a regular file (a pipe, a device or a socket); ALLY_DB must name an "
         "ordinary file"

@@ -244,7 +244,7 @@ def ally(env: dict[str, str], *args: str | bytes, input: str | None = None):
         env=env,
         input=b"" if input is None else input.encode("utf-8"),
         capture_output=True,
-        timeout=120,
+        timeout=900,  # a ceiling for a loaded machine: some runs import the whole corpus
         check=False,
     )
     assert b"Traceback" not in proc.stderr, proc.stderr.decode("utf-8", "replace")

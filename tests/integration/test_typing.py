@@ -43,7 +43,7 @@ def typed(env: dict[str, str], args: list[str], keys: list[str]) -> tuple[int, s
         env=env,
         dimensions=(24, 80),
         encoding="utf-8",
-        timeout=30,
+        timeout=120,
     )
     child.logfile_read = screen
     child.expect_exact(READY)
@@ -137,7 +137,7 @@ def test_ctrl_c_saves_nothing_and_says_so_on_a_line_of_its_own(env: dict[str, st
 def test_an_answered_prompt_says_so_before_anything_is_typed(env: dict[str, str]) -> None:
     ok(ally(env, "reflect", "--answer", "first answer"))
     child = pexpect.spawn(sys.executable, ["-m", "allycli", "reflect"], env=env,
-                          dimensions=(24, 80), encoding="utf-8", timeout=30)  # fmt: skip
+                          dimensions=(24, 80), encoding="utf-8", timeout=120)  # fmt: skip
     child.expect(pexpect.EOF)  # it asks nothing: the refusal comes before any typing
     child.close()
     assert child.exitstatus == 1
@@ -185,7 +185,7 @@ def test_with_stdout_redirected_the_reader_draws_on_stderr(
     out = tmp_path / "out.txt"
     screen = io.StringIO()
     command = f"{shlex.quote(sys.executable)} -m allycli log protest --note - > {out}"
-    child = pexpect.spawn("sh", ["-c", command], env=env, encoding="utf-8", timeout=30)
+    child = pexpect.spawn("sh", ["-c", command], env=env, encoding="utf-8", timeout=120)
     child.logfile_read = screen
     child.expect_exact(READY)
     child.send("to a file" + LEFT + "X" + CTRL_D)

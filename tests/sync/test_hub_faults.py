@@ -376,19 +376,18 @@ def test_8_a_log_during_a_long_sync_is_saved_at_once(
     a.add(practice("Set up", stamp(0)))
     first_sync(a, hub_url)
     a.add(*(practice(f"Entry {i}", stamp(10 + i)) for i in range(20)))
-    _slow_hub(pg, db(hub_url), deferred=True)  # the hub takes 3 s to commit
+    # the hub takes 20 s to commit: long enough for a log to start and end on a loaded machine
+    _slow_hub(pg, db(hub_url), deferred=True, seconds=20)
     proc = a.popen("sync")
     try:
         _wait_for_sleep(pg, db(hub_url))
-        started = time.monotonic()
         logged = a.ally("log", "protest", "--note", "Logged during the sync")
-        took = time.monotonic() - started
         still_syncing = proc.poll() is None
     finally:
         out, err = proc.communicate(timeout=60)
     assert logged.returncode == 0, logged.stderr
     assert "waiting" not in logged.stderr
-    assert still_syncing and took < 2.5
+    assert still_syncing  # the log did not wait for the sync to end
     assert proc.returncode == 0, err
     assert "sent 20 changes" in out
     assert "Logged during the sync" in notes(a).values()

@@ -181,12 +181,13 @@ def test_a_hub_from_a_newer_ally_is_refused(a: Journal, pg: Cluster, hub_url: st
     assert pg.admin_sql("SELECT count(*) FROM ally.item", db=db) == [(1,)]
 
 
-def _slow_hub(pg: Cluster, db: str, deferred: bool) -> None:
+def _slow_hub(pg: Cluster, db: str, deferred: bool, seconds: int = 3) -> None:
     """A trigger that keeps the hub busy for a while: in the push itself, or at commit."""
     pg.admin_sql(
         "CREATE FUNCTION ally.slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         "IF coalesce(current_setting('ally_test.slept', true), '') = '' THEN "
-        "PERFORM set_config('ally_test.slept', 'yes', true); PERFORM pg_sleep(3); END IF; "
+        f"PERFORM set_config('ally_test.slept', 'yes', true); PERFORM pg_sleep({seconds}); "
+        "END IF; "
         "RETURN NULL; END $$",
         db=db,
     )
@@ -205,7 +206,8 @@ def _slow_hub(pg: Cluster, db: str, deferred: bool) -> None:
 
 
 def _wait_for_sleep(pg: Cluster, db: str) -> None:
-    for _ in range(200):
+    deadline = time.monotonic() + 120  # a ceiling for a loaded machine, not a measure
+    while time.monotonic() < deadline:
         busy = pg.admin_sql(
             "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ally' "
             "AND wait_event = 'PgSleep'",
@@ -231,7 +233,7 @@ def test_a_sync_killed_halfway_leaves_the_journal_and_the_next_sync_completes(
     proc = a.popen("sync")
     _wait_for_sleep(pg, db)
     proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
+    proc.communicate(timeout=120)
     assert a.dump() == before  # the journal's transaction never committed
     pg.admin_sql("DROP TRIGGER slow ON ally.item", db=db)  # waits for the hub to settle
     items = pg.admin_sql("SELECT count(*) FROM ally.item", db=db)[0][0]
