@@ -109,8 +109,13 @@ class Journal:
         return {t: self.rows(t) for t in JOURNAL_TABLES}
 
     def ally(
-        self, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = 300
     ) -> subprocess.CompletedProcess[str]:
+        """`ally ARGS` against this journal: in this process (a process proves nothing more
+        here, and costs a second of start-up on a loaded machine), or in a real one when the
+        environment changes what Python imports (PYTHONPATH: a module that crashes, say)."""
+        if env is None or "PYTHONPATH" not in env:
+            return self.in_process(*args, env=env)
         return subprocess.run(
             [sys.executable, "-m", "allycli", *args],
             env={**os.environ, "ALLY_DB": str(self.path), **(env or {})},
@@ -119,6 +124,22 @@ class Journal:
             text=True,
             timeout=timeout,
             check=False,
+        )
+
+    def in_process(
+        self, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        from typer.testing import CliRunner
+
+        from allycli.cli.app import app
+
+        result = CliRunner().invoke(
+            app, list(args), env={"ALLY_DB": str(self.path), **(env or {})}, prog_name="ally"
+        )
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception  # a bug: its traceback, not a return code
+        return subprocess.CompletedProcess(
+            ["ally", *args], result.exit_code, result.stdout, result.stderr
         )
 
     def popen(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:

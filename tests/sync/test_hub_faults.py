@@ -376,8 +376,8 @@ def test_8_a_log_during_a_long_sync_is_saved_at_once(
     a.add(practice("Set up", stamp(0)))
     first_sync(a, hub_url)
     a.add(*(practice(f"Entry {i}", stamp(10 + i)) for i in range(20)))
-    # the hub takes 20 s to commit: long enough for a log to start and end on a loaded machine
-    _slow_hub(pg, db(hub_url), deferred=True, seconds=20)
+    # the hub takes 8 s to commit: long enough for a log to start and end on a loaded machine
+    _slow_hub(pg, db(hub_url), deferred=True, seconds=8)
     proc = a.popen("sync")
     try:
         _wait_for_sleep(pg, db(hub_url))
