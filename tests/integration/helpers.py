@@ -103,6 +103,22 @@ def ally_in_process(
     return subprocess.CompletedProcess([*ALLY, *args], code, result.stdout, stderr)
 
 
+@contextlib.contextmanager
+def reaped(procs: list[subprocess.Popen[str]]) -> Iterator[list[subprocess.Popen[str]]]:
+    """Processes killed and their pipes closed however the block ends: a test that fails
+    halfway (a wait that reached its ceiling) leaks no open file into the tests after it."""
+    try:
+        yield procs
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+            for pipe in (proc.stdin, proc.stdout, proc.stderr):
+                if pipe is not None:
+                    pipe.close()
+            proc.wait()
+
+
 def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
     assert result.returncode == 0, (result.args[3:], result.returncode, result.stderr)
     return result

@@ -40,6 +40,7 @@ from .helpers import (
     ok,
     one_line_error,
     practice,
+    reaped,
     sha256,
     stored_notes,
 )
@@ -110,13 +111,14 @@ def test_eight_writers_two_hundred_logs_each_every_entry_once(tmp_path: Path) ->
         )
         for w in range(writers)
     ]
-    for p in procs:
-        assert p.stdout is not None and p.stdout.readline() == "ready\n"
-    for p in procs:  # release them together, on a database that does not exist yet
-        assert p.stdin is not None
-        p.stdin.write("go\n")
-        p.stdin.flush()
-    results = [p.communicate(timeout=900) for p in procs]  # a ceiling for a loaded machine
+    with reaped(procs):
+        for p in procs:
+            assert p.stdout is not None and p.stdout.readline() == "ready\n"
+        for p in procs:  # release them together, on a database that does not exist yet
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        results = [p.communicate(timeout=900) for p in procs]  # a ceiling, loaded machine
     waiting = "ally: another program is using the database; waiting for it to finish..."
     assert [
         (p.returncode, [ln for ln in err.splitlines() if ln != waiting])

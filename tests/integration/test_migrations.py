@@ -29,6 +29,7 @@ from .helpers import (
     ok,
     one_line_error,
     pragma,
+    reaped,
     rows,
     sha256,
     tables,
@@ -312,17 +313,18 @@ def migrate_at_once(db: Path, processes: int) -> list[subprocess.CompletedProces
         )
         for _ in range(processes)
     ]
-    for p in procs:
-        assert p.stdout is not None
-        assert p.stdout.readline() == "ready\n"
-    for p in procs:
-        assert p.stdin is not None
-        p.stdin.write("go\n")
-        p.stdin.flush()
     done = []
-    for p in procs:
-        out, err = p.communicate(timeout=60)
-        done.append(subprocess.CompletedProcess(p.args, p.returncode, out, err))
+    with reaped(procs):
+        for p in procs:
+            assert p.stdout is not None
+            assert p.stdout.readline() == "ready\n"
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        for p in procs:
+            out, err = p.communicate(timeout=300)
+            done.append(subprocess.CompletedProcess(p.args, p.returncode, out, err))
     return done
 
 
