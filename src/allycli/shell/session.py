@@ -71,9 +71,11 @@ def prompts_left_aside(why: str) -> None:
 
 
 def say_waiting() -> None:
+    """The store's on_wait: a wait for the write lock is said once a command, however many
+    of its steps wait (on a loaded machine a checkpoint's timer may fire too)."""
     from allycli.shell import output
 
-    output.warn("ally: another program is using the database; waiting for it to finish...")
+    output.warn_once("ally: another program is using the database; waiting for it to finish...")
 
 
 def state_path() -> Path:
