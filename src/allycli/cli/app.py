@@ -11,7 +11,7 @@ from __future__ import annotations
 import typer
 
 from allycli import __version__
-from allycli.cli import entries, files, practice, review, rhythms, sync
+from allycli.cli import entries, files, locking, practice, review, rhythms, sync
 from allycli.shell import boundary, terminal
 
 app = typer.Typer(
@@ -70,7 +70,7 @@ Then: ally calendar (your year at a glance), ally list,
 and ally --help for every command."""
 
 
-for group in (practice, review, files, sync, rhythms, entries):
+for group in (practice, review, files, sync, rhythms, entries, locking):
     group.register(app)
 
 # `ally --help` lists the commands in this order: recording and reviewing first.
@@ -92,6 +92,11 @@ HELP_ORDER = [
     "edit",
     "search",
     "restore",
+    "encrypt",
+    "unlock",
+    "lock",
+    "passwd",
+    "decrypt",
 ]
 app.registered_commands.sort(
     key=lambda c: HELP_ORDER.index(c.name or c.callback.__name__.rstrip("_"))  # type: ignore[union-attr]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from allycli.core.errors import AllyError
 from allycli.store.database import APP_ID, Store, inspect_file, open_read_only
+from allycli.store.opening import db_errors
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,10 @@ def backups_of(store: Store) -> list[Path]:
 
 
 def checkup(
-    store: Store, prompt_paths: Sequence[Path], draft_folders: Sequence[Path] = ()
+    store: Store,
+    prompt_paths: Sequence[Path],
+    draft_folders: Sequence[Path] = (),
+    key_cache: str = "",
 ) -> list[Check]:
     from allycli.store import drafts, promptfiles
 
@@ -62,7 +65,7 @@ def checkup(
         else:
             checks.append(Check("file", True, "not created yet; `ally log` creates it"))
     else:
-        checks += _database_checks(store)
+        checks += _database_checks(store, key_cache)
     for path in prompt_paths:
         try:
             n = len(promptfiles.load_file(path))
@@ -83,7 +86,7 @@ def checkup(
     return checks
 
 
-def _database_checks(store: Store) -> list[Check]:
+def _database_checks(store: Store, key_cache: str = "") -> list[Check]:
     db = store.path
     out: list[Check] = []
     for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
@@ -108,10 +111,20 @@ def _database_checks(store: Store) -> list[Check]:
         )
     )
     try:
-        inspect_file(db)
+        is_encrypted = inspect_file(db)
     except AllyError as exc:
         out.append(Check("format", False, exc.message, "move the file aside"))
         return out
+    key = None
+    if is_encrypted:
+        out += _encryption_checks(store, key_cache)
+        try:
+            key = store.key()
+        except AllyError:
+            out.append(Check("integrity", True, "not checked while locked; `ally unlock` first"))
+            return out
+    else:
+        out.append(Check("encrypted", True, "no; `ally encrypt` encrypts the journal"))
     writable = os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)
     out.append(
         Check(
@@ -125,7 +138,7 @@ def _database_checks(store: Store) -> list[Check]:
         )
     )
     try:
-        conn = open_read_only(db, store.busy_timeout)
+        conn = open_read_only(db, store.busy_timeout, key)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -133,7 +146,7 @@ def _database_checks(store: Store) -> list[Check]:
             count = conn.execute("SELECT count(*) FROM entry").fetchone()[0] if version else 0
         finally:
             conn.close()
-    except sqlite3.Error as exc:
+    except db_errors() as exc:
         said = str(exc).splitlines()[0][:80]
         damaged = any(w in said.lower() for w in ("malformed", "not a database", "corrupt"))
         out.append(
@@ -170,4 +183,30 @@ def _database_checks(store: Store) -> list[Check]:
         )
     )
     out.append(Check("entries", True, str(count)))
+    return out
+
+
+def _encryption_checks(store: Store, key_cache: str) -> list[Check]:
+    """Encrypted: the key cache, the captures and sealed drafts waiting, and backups that the
+    journal's key does not open (left under an older passphrase) or that are still plain."""
+    from allycli.store import encrypted as files
+
+    db = store.path
+    out = [Check("encrypted", True, f"yes; {key_cache}" if key_cache else "yes")]
+    waiting = len(files.captures(db))
+    if waiting:
+        said = f"{waiting} sealed capture(s) wait in {files.inbox(db)}"
+        out.append(Check("captures", True, f"{said}; the next command with the key merges them"))
+    try:
+        key = store.key()
+    except AllyError:
+        return out
+    for other in files.journal_files(db):
+        if files.is_plain(other):
+            out.append(Check("backup", False, f"{other} is not encrypted",
+                             "run `ally encrypt` again, or remove that file"))  # fmt: skip
+        elif files.count_whole(other, key) is None:
+            out.append(Check("backup", False, f"{other} does not open with the journal's key "
+                             "(an older passphrase, or damaged)", "restore it with its own "
+                             "passphrase, or remove it"))  # fmt: skip
     return out
