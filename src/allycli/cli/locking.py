@@ -123,8 +123,9 @@ def passwd() -> None:
         else ""
     )
     _say(
-        f"The journal {done.path}{_backups_said(done.backups)} now open(s) with the new "
-        f"passphrase; the old one opens nothing of it.{left}"
+        f"The journal {done.path}{_backups_said(done.backups)} now "
+        f"open{'' if done.backups else 's'} with the new passphrase, and no longer with the old "
+        f"one.{left}"
     )
 
 
