@@ -38,7 +38,8 @@ from .helpers import (
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 INDEXES = ["ix_entry_created_us", "ix_entry_day_created", "ix_entry_folded", "ix_entry_kind_day",
            "ix_entry_kind_pillar_day", "ix_entry_kind_type_day", "ix_hubrow_change"]  # fmt: skip
-TABLES = ["entry", "hubrow", "pause", "practice_day", "rhythm", "setting", "synced", "tombstone"]
+TABLES = ["action_type", "entry", "hubrow", "pause", "practice_day", "rhythm", "setting", "synced",
+          "tombstone"]  # fmt: skip
 EXTRA = Migration(SCHEMA_VERSION + 1, "extra: a table for the test", ("CREATE TABLE extra (a)",))
 # The last schema version that a release shipped: each of these has a fixture. Bump it (and run
 # tests/fixtures/make_fixtures.py for the new version) when a release is cut.

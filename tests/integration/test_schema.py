@@ -12,7 +12,8 @@ from allycli.store import database as store
 from allycli.store.models import Entry, SQLModel
 
 TABLES = (
-    "entry", "tombstone", "rhythm", "pause", "setting", "synced", "practice_day", "hubrow"
+    "entry", "tombstone", "rhythm", "pause", "setting", "synced", "practice_day", "hubrow",
+    "action_type",
 )  # fmt: skip
 
 

@@ -78,6 +78,22 @@ class Pause(SQLModel, table=True):
     updated_at: str = Field(nullable=False)
 
 
+class ActionType(SQLModel, table=True):
+    """An action type of one's own; the built-in ones live in core/taxonomy.py, not here."""
+
+    __tablename__ = "action_type"
+    __table_args__ = (UniqueConstraint("key"),)
+
+    id: str = Field(primary_key=True)  # a UUID5 of the key, the same on every machine
+    key: str = Field(nullable=False)  # the name it was added with; never changes
+    name: str = Field(nullable=False)  # the name shown, changed by `ally type rename`
+    pillar: str = Field(nullable=False)  # its default pillar
+    about: Optional[str] = Field(default=None)  # noqa: UP045 - what it covers, in a few words
+    aliases: str = Field(nullable=False)  # a JSON array of other words for it
+    retired: int = Field(nullable=False)  # 1: no new entries, no gap; history stays
+    updated_at: str = Field(nullable=False)
+
+
 class Setting(SQLModel, table=True):
     """The journal's own settings (the sync URL and key among them); never exported."""
 

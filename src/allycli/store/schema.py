@@ -213,5 +213,28 @@ MIGRATIONS: tuple[Migration, ...] = (
             "BEGIN DELETE FROM synced WHERE id = NEW.id; END",
         ),
     ),
+    Migration(
+        8,
+        "action types of one's own: a key that never changes (what entries, rhythms and "
+        "pauses store), the name shown, pillar, meaning, aliases and whether retired",
+        (
+            """CREATE TABLE action_type (
+                id VARCHAR NOT NULL,
+                key VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                pillar VARCHAR NOT NULL,
+                about VARCHAR,
+                aliases VARCHAR NOT NULL,
+                retired INTEGER NOT NULL,
+                updated_at VARCHAR NOT NULL,
+                PRIMARY KEY (id),
+                UNIQUE (key)
+            )""",
+            "CREATE TRIGGER action_type_insert_unsynced AFTER INSERT ON action_type "
+            "BEGIN DELETE FROM synced WHERE id = NEW.id; END",
+            "CREATE TRIGGER action_type_update_unsynced AFTER UPDATE ON action_type "
+            "BEGIN DELETE FROM synced WHERE id = NEW.id; END",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
