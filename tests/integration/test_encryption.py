@@ -193,6 +193,43 @@ def test_decrypt_and_passwd(env: dict[str, str]) -> None:
     assert "vigilmarker" in run_ok(env, "list")
 
 
+def test_restore_into_an_encrypted_journal_keeps_it_encrypted(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    journal_with_markers(env)
+    outside = tmp_path / "plain-copy.db"  # a plain copy made before encrypting, elsewhere
+    run_ok(env, "backup", "--output", str(outside))
+    run_ok(keyed(env), "encrypt")
+    run_ok(keyed(env), "log", "money", "--note", "answermarker after")
+    (backup,) = (db_of(env).parent / "backups").iterdir()
+    said = run_ok(keyed(env), "restore", "--yes", str(backup))
+    assert "before-restore" in said
+    assert entry_count(db_of(env)) == 2
+    run_ok(keyed(env), "restore", "--yes", str(outside))
+    assert entry_count(db_of(env)) == 3
+    outside.unlink()  # the person's own plain copy, not ally's
+    assert scanned(env) == []  # the copies kept before each restore are encrypted too
+    for each in (db_of(env).parent / "backups").iterdir():
+        assert entry_count(each) in (2, 3, 4)
+    run_ok(env, "log", "advocacy", "--note", "answermarker captured")  # captures still open
+    assert "answermarker captured" in run_ok(keyed(env), "list")
+
+
+def test_completion_never_asks_and_offers_nothing_while_locked(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    journal_with_markers(env)
+    run_ok(keyed(env), "encrypt")
+    asked = tmp_path / "asked"
+    done = ally(
+        {**env, "ALLY_PASSPHRASE_CMD": f"touch {asked}; echo '{PASS}'",
+         "_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally show ", "COMP_CWORD": "2"},
+    )  # fmt: skip
+    assert done.returncode == 0
+    assert done.stdout.strip() == ""
+    assert not asked.exists()
+
+
 def test_doctor_says_encrypted_and_waiting_captures(env: dict[str, str]) -> None:
     journal_with_markers(env)
     run_ok(keyed(env), "encrypt")

@@ -98,18 +98,34 @@ class Store:
             conn = connect(":memory:", self.busy_timeout)
             migrate(conn, self.migrations, backup_to=None)
             return conn
+        for _ in range(3):  # a swap may replace the file between the open and the lock
+            key = None
+            if inspect_file(self.path):
+                from allycli.store.opening import cipher_module
+
+                cipher_module()  # without the extra: refused before any key or draft
+                key = self.key()
+            if write:
+                create_private(self.path)
+                writable_side_files(self.path)
+            opened = self._open(write, key)
+            if opened is not None:
+                if key is not None and self.on_unlocked is not None:
+                    self.on_unlocked()
+                return opened
+        raise StorageError(
+            f"The journal {self.path} kept being replaced while this command opened it; try again."
+        )
+
+    def _open(self, write: bool, key: bytes | None) -> sqlite3.Connection | None:
+        """A connection holding the journal's lock file shared (store/lockfile.py), or None
+        when the file was replaced before the lock was held. An existing lock file is taken
+        before the file is opened; a new one is made only once the file is known to be
+        ally's (nothing is ever created beside a file that is not)."""
         from allycli.store import lockfile
 
-        key = None
-        if inspect_file(self.path):
-            from allycli.store.opening import cipher_module
-
-            cipher_module()  # without the extra: refused before any key or draft
-            key = self.key()
-        if write:
-            create_private(self.path)
-            writable_side_files(self.path)
-        held = lockfile.hold_shared(self.path, self.busy_timeout, self.on_wait)
+        opened = _inode(self.path)
+        held = lockfile.hold_shared(self.path, self.busy_timeout, self.on_wait, create=False)
         try:
             with translate_errors(self.path):
                 if write:
@@ -128,12 +144,16 @@ class Store:
                 except BaseException:
                     conn.close()
                     raise
+            if held is None:
+                held = lockfile.hold_shared(self.path, self.busy_timeout, self.on_wait)
+                if held is not None and _inode(self.path) != opened:
+                    conn.close()
+                    lockfile.release(held)
+                    return None
         except BaseException:
             lockfile.release(held)
             raise
         conn.lock_name = held  # type: ignore[attr-defined]
-        if key is not None and self.on_unlocked is not None:
-            self.on_unlocked()
         return conn
 
     @property

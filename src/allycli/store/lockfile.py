@@ -28,10 +28,12 @@ def lock_path(db: Path) -> Path:
     return db.with_name(db.name + ".lock")
 
 
-def hold_shared(db: Path, timeout: float, on_wait: Callable[[], None] | None = None) -> str | None:
+def hold_shared(
+    db: Path, timeout: float, on_wait: Callable[[], None] | None = None, *, create: bool = True
+) -> str | None:
     """Take the journal's lock file shared for one connection; returns what to release. None
-    when no lock file can be made (a read-only folder, where no swap can happen either) or
-    when this process holds it exclusively."""
+    when there is none and `create` is False, when none can be made (a read-only folder,
+    where no swap can happen either), or when this process holds it exclusively."""
     import fcntl
 
     name = str(lock_path(db.absolute()))
@@ -41,7 +43,8 @@ def hold_shared(db: Path, timeout: float, on_wait: Callable[[], None] | None = N
         _held[name][1] += 1
         return name
     try:
-        fd = os.open(name, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        flags = os.O_RDWR | (os.O_CREAT if create else 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(name, flags, 0o600)
     except OSError:
         return None
     try:
