@@ -14,7 +14,6 @@ be found again, the cache is simply absent: `unlock` says so and names ALLY_PASS
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import hashlib
 import os
 import platform
@@ -62,7 +61,7 @@ def _calls() -> tuple[ctypes.CDLL, int, int]:
     numbers = _CALLS.get(platform.machine().lower())
     if numbers is None:
         raise Refused(f"no keyring system call numbers are known for {platform.machine()}")
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    libc = ctypes.CDLL(None, use_errno=True)  # the process's own symbols: libc's syscall
     libc.syscall.restype = ctypes.c_long
     return libc, numbers[0], numbers[1]
 

@@ -83,6 +83,10 @@ def settle_inbox(built: list[Context]) -> None:
         return
     ctx = built[0]
     built.append(ctx)  # done for this command (and no second run from within the merge)
+    from allycli.store.encrypted import captures
+
+    if not captures(ctx.store.path):  # the usual case: nothing more to read or import
+        return
     from allycli.core.errors import AllyError
     from allycli.journal.locking import settle_inbox as merge
 
