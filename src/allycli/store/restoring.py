@@ -159,6 +159,9 @@ def restore(store: Store, backup: Backup, stamp: str) -> Restored:
                 target.close()
     finally:
         source.close()
+    from allycli.store import damage
+
+    damage.clear(store.path)  # the journal is the healthy backup's now
     store.committed()
     return Restored(backup, kept, _finish(store))
 
@@ -202,6 +205,9 @@ def _restore_encrypted(store: Store, backup: Backup, stamp: str) -> Restored:
         finally:
             source.close()
         files.drop_side_files(store.path)
+    from allycli.store import damage
+
+    damage.clear(store.path)  # the journal is the healthy backup's now
     store.committed()
     return Restored(backup, kept, _finish(store))
 
