@@ -12,10 +12,10 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from allycli.core.errors import AllyError
-from allycli.store.database import APP_ID, Store, inspect_file, open_read_only
+from allycli.store.database import APP_ID, SQLITE_HEADER, Store, inspect_file, open_read_only
 from allycli.store.opening import db_errors
 
 
@@ -89,8 +89,8 @@ def database_checks(store: Store, key_cache: str = "") -> list[Check]:
 
 
 def encryption_checks(store: Store, key_cache: str) -> list[Check]:
-    """Encrypted: the key cache, the captures waiting, and backups that the journal's key
-    does not open (left under an older passphrase, or damaged) or that are still plain."""
+    """Encrypted: the key cache and the captures waiting (backup_checks opens the backups
+    with the journal's key)."""
     from allycli.store import encrypted as files
 
     db = store.path
@@ -99,18 +99,6 @@ def encryption_checks(store: Store, key_cache: str) -> list[Check]:
     if waiting:
         said = f"{waiting} sealed capture(s) wait in {files.inbox(db)}"
         out.append(Check("captures", True, f"{said}; the next command with the key merges them"))
-    try:
-        key = store.key()
-    except AllyError:
-        return out
-    for other in files.journal_files(db):
-        if files.is_plain(other):
-            out.append(Check("backup", False, f"{other} is not encrypted",
-                             "run `ally encrypt` again, or remove that file"))  # fmt: skip
-        elif files.count_whole(other, key) is None:
-            out.append(Check("backup", False, f"{other} does not open with the journal's key "
-                             "(an older passphrase, or damaged)", "restore it with its own "
-                             "passphrase, or remove it"))  # fmt: skip
     return out
 
 
@@ -227,14 +215,20 @@ def backup_checks(store: Store) -> list[Check]:
     """Every backup with its full integrity check; the newest healthy one is named."""
     from allycli.store import backups
 
-    found = [backups.health(p) for p in backups_of(store)]
-    if not found:
+    paths = backups_of(store)
+    if not paths:
         return [Check("backups", True, "none yet; `ally backup` writes one")]
-    checks = []
+    checks, found = _encrypted_backups(store, paths)
     for each in found:
         if each.whole:
             count = "1 entry" if each.entries == 1 else f"{each.entries} entries"
             checks.append(Check("backup", True, f"{each.path} ({count})"))
+        elif each.path.read_bytes()[:16] != SQLITE_HEADER:
+            checks.append(
+                Check("backup", False, f"{each.path} does not open with the journal's key "
+                      "(a backup under an earlier passphrase, or damaged)",
+                      "restore it with its own passphrase after `ally passwd`, or move it aside")
+            )  # fmt: skip
         else:
             checks.append(
                 Check("backup", False, f"{each.path} is damaged: it fails the integrity check",
@@ -251,6 +245,38 @@ def backup_checks(store: Store) -> list[Check]:
             Check("backup", False, f"{left} is what a stopped backup left", "delete that file")
         )
     return checks
+
+
+def _encrypted_backups(store: Store, paths: list[Path]) -> tuple[list[Check], list[Any]]:
+    """The health of each backup: a plain one as it is (flagged when the journal is
+    encrypted), an encrypted one opened with the journal's key (told, not checked, while the
+    journal is locked)."""
+    from allycli.store import backups
+    from allycli.store import encrypted as files
+
+    if not store.encrypted():
+        return [], [backups.health(p) for p in paths]
+    try:
+        key: bytes | None = store.key()
+    except AllyError:
+        key = None
+    checks, found = [], []
+    for path in paths:
+        if files.is_plain(path):
+            checks.append(Check("backup", False, f"{path} is not encrypted",
+                                "run `ally encrypt` again, or move it aside"))  # fmt: skip
+            found.append(backups.health(path))
+        elif key is None:
+            checks.append(Check("backup", True, f"{path} (encrypted; checked once unlocked)"))
+        else:
+            found.append(backups.health(path, _opener(key)))
+    return checks, found
+
+
+def _opener(key: bytes) -> Any:
+    from allycli.store.encrypted import open_file
+
+    return lambda path: open_file(path, key, read_only=True)
 
 
 def content_checks(reading: Reading, latest: int, store: Store) -> list[Check]:
