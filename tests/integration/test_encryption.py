@@ -96,6 +96,9 @@ def test_encrypt_leaves_no_word_in_clear_and_any_sqlcipher_opens_it(env: dict[st
     assert entry_count(backup) == 2
     listed = run_ok(keyed(env), "list")
     assert "redliningmarker" in listed and "vigilmarker" in listed
+    exported = ally(keyed(env), "export")
+    assert "vigilmarker" in exported.stdout
+    assert exported.stderr == "ally: the export was written in clear (not encrypted).\n"
     assert "redliningmarker" in run_ok(keyed(env), "search", "redliningmarker")
     run_ok(keyed(env), "log", "money", "--note", "to the vigilmarker fund")
     run_ok(keyed(env), "backup")

@@ -59,10 +59,13 @@ def export(
         filters = entry_filters(ctx, since, until, None, None, kind, None, newest_first=False)
     with terminal.utf8_stdout() as stdout:
         done = journal.export(ctx, fmt, output, stdout, filters)
+    clear = " in clear (not encrypted)" if ctx.store.encrypted() else ""
     if output is not None:
         from allycli.render.messages import counted
 
-        typer.echo(f"Exported {counted(done)} to {output}.", err=True)
+        typer.echo(f"Exported {counted(done)}{clear} to {output}.", err=True)
+    elif clear:
+        typer.echo("ally: the export was written in clear (not encrypted).", err=True)
 
 
 def salvaged(ctx: Any, output: Path | None) -> None:
