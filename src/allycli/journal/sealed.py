@@ -6,7 +6,6 @@ be written without the key; only the private key inside the encrypted database o
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -25,9 +24,11 @@ def capture(db: Path, objects: Sequence[Mapping[str, Any]], what: str) -> NoRetu
     pub = files.read_pub(db)
     if pub is None:
         raise StorageError(f"{pub_path(db)} is missing; nothing could be sealed.")
-    box = sealing.seal(pub.public_key, drafts.lines(objects).encode("utf-8"))
-    stem = f"capture-{objects[0].get('id', uuid.uuid4())}"
-    path = files.put_capture(db, stem, box)
+    path = drafts.keep(
+        objects, [files.inbox(db)], seal=lambda text: sealing.seal(pub.public_key, text)
+    )
+    if path is None:
+        raise StorageError(f"Cannot write in {files.inbox(db)}; nothing could be sealed.")
     raise Captured(
         f"The journal is locked, so {what} was sealed in {path.parent}; it joins the journal "
         "the next time it is unlocked."

@@ -123,12 +123,16 @@ def _find(db: Path) -> tuple[ctypes.CDLL, int, int] | None:
     return None if key_id < 0 else (libc, keyctl, int(key_id))
 
 
-def find(db: Path) -> tuple[bytes, int] | None:
-    """The cached key and its expiry (seconds since the epoch), or None."""
+def _found(db: Path) -> tuple[ctypes.CDLL, int, int] | None:
     try:
-        found = _find(db)
+        return _find(db)
     except Refused:
         return None
+
+
+def find(db: Path) -> tuple[bytes, int] | None:
+    """The cached key and its expiry (seconds since the epoch), or None."""
+    found = _found(db)
     if found is None:
         return None
     libc, keyctl, key_id = found
@@ -149,10 +153,7 @@ def find(db: Path) -> tuple[bytes, int] | None:
 
 def drop(db: Path) -> bool:
     """Drop the cached key at once; whether there was one."""
-    try:
-        found = _find(db)
-    except Refused:
-        return False
+    found = _found(db)
     if found is None:
         return False
     libc, keyctl, key_id = found

@@ -269,28 +269,11 @@ def captures(db: Path) -> list[Path]:
         found = [p for p in inbox(db).iterdir() if p.name.endswith(".sealed") and p.is_file()]
     except OSError:
         return []
-    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
+    return sorted(found, key=_made)
 
 
-def put_capture(db: Path, stem: str, box: bytes) -> Path:
-    """A sealed capture as a new private file in the inbox (0700), written whole."""
-    from allycli.store.privatefile import claim_new
-
-    folder = inbox(db)
+def _made(path: Path) -> tuple[int, str]:
     try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-    except OSError as exc:
-        raise StorageError(f"Cannot create the folder {folder}: {exc.strerror}.") from None
-    path = claim_new(folder, stem, ".sealed")
-    try:
-        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(box)
-            fh.flush()
-            os.fsync(fh.fileno())
-        sync_folder(folder)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            path.unlink()
-        raise StorageError(f"Cannot write {path}: {exc.strerror}.") from None
-    return path
+        return path.stat().st_mtime_ns, path.name
+    except OSError:  # merged and removed meanwhile by another command
+        return 0, path.name
