@@ -131,6 +131,7 @@ def test_a_damaged_file_is_told_from_a_wrong_key(env: dict[str, str]) -> None:
     damaged = ally(keyed(env), "list")
     assert damaged.returncode == 1
     assert "is damaged" in damaged.stderr
+    assert damaged.stderr.count("\n") == 1  # SQLCipher's own log is silenced
     wrong = ally(keyed(env, "not it"), "list")
     assert wrong.returncode == 1
     assert "does not open the journal" in wrong.stderr
