@@ -10,9 +10,9 @@ from allycli.shell import boundary, session
 
 
 def _say(text: str) -> None:
-    from allycli.shell import terminal
+    from allycli.shell import output
 
-    terminal.console().print(text, soft_wrap=not terminal.console().is_terminal)
+    output.say(text)
 
 
 def _cache_again(path: object, key: bytes) -> None:

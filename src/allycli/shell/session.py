@@ -5,7 +5,6 @@ folders ally keeps things in, and the DATE words of the command line (parsed aga
 from __future__ import annotations
 
 import os
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,23 +88,25 @@ def settle_inbox(built: list[Context]) -> None:
         return
     from allycli.core.errors import AllyError
     from allycli.journal.locking import settle_inbox as merge
+    from allycli.shell import output
 
     try:
         settled = merge(ctx)
     except AllyError as exc:
-        sys.stderr.write(f"ally: captures waiting in the inbox were not merged: {exc.message}\n")
+        output.warn(f"ally: captures waiting in the inbox were not merged: {exc.message}")
         return
     if settled.warning:
-        sys.stderr.write(f"ally: warning: {settled.warning}\n")
+        output.warn(f"ally: warning: {settled.warning}")
     if settled.merged:
         n = settled.merged
         said = "1 sealed capture" if n == 1 else f"{n} sealed captures"
-        sys.stderr.write(f"ally: {said} from the inbox joined the journal.\n")
+        output.warn(f"ally: {said} from the inbox joined the journal.")
 
 
 def say_waiting() -> None:
-    sys.stderr.write("ally: another program is using the database; waiting for it to finish...\n")
-    sys.stderr.flush()
+    from allycli.shell import output
+
+    output.warn("ally: another program is using the database; waiting for it to finish...")
 
 
 def state_path() -> Path:
@@ -143,7 +144,9 @@ def warn_if_shared(db: Path) -> None:
     except OSError:
         return
     if shared and ours:
-        sys.stderr.write(f"ally: warning: {db} can be read by other users; run `chmod 600 {db}`.\n")
+        from allycli.shell import output
+
+        output.warn(f"ally: warning: {db} can be read by other users; run `chmod 600 {db}`.")
 
 
 def parse_day(text: str | None, today: date, option: str = "--date") -> date | None:
