@@ -19,7 +19,7 @@ import os
 import re
 import stat
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from allycli.core.sanitize import json_text
 
 SUFFIX = ".jsonl"
 _ID = re.compile(r"[0-9a-f-]{1,64}")  # what an id (or its prefix) may hold in a draft's name
-_NAME = re.compile(r"draft-[0-9a-f-]{1,64}\.jsonl")
+_NAME = re.compile(r"draft-[0-9a-f-]{1,64}\.jsonl(\.sealed)?")
 
 
 def folders(db: Path, state: Path | None, tmp: Path | None) -> tuple[Path, ...]:
@@ -41,12 +41,21 @@ def lines(objects: Sequence[Mapping[str, Any]]) -> str:
     return "".join(json_text(dict(obj)) + "\n" for obj in objects)
 
 
-def keep(objects: Sequence[Mapping[str, Any]], places: Sequence[Path]) -> Path | None:
-    """Write the objects as a new private jsonl file in the first place that works; None
-    when no place works (or there is nothing to keep)."""
+def keep(
+    objects: Sequence[Mapping[str, Any]],
+    places: Sequence[Path],
+    seal: Callable[[bytes], bytes] | None = None,
+) -> Path | None:
+    """Write the objects as a new private jsonl file in the first place that works; with
+    `seal` (an encrypted journal's), sealed, as a `.jsonl.sealed` file. None when no place
+    works (or there is nothing to keep)."""
     if not objects:
         return None
-    return keep_bytes(lines(objects).encode("utf-8"), _stem(objects[0]), places)
+    text = lines(objects).encode("utf-8")
+    suffix = SUFFIX
+    if seal is not None:
+        text, suffix = seal(text), SUFFIX + ".sealed"
+    return keep_bytes(text, _stem(objects[0]), places, suffix)
 
 
 def keep_bytes(data: bytes, stem: str, places: Sequence[Path], suffix: str = SUFFIX) -> Path | None:
