@@ -52,15 +52,28 @@ def _warned_once(stderr: str, path: Path, what: str) -> None:
     assert lines[0].startswith("ally: ") and str(path) in lines[0] and what in lines[0], stderr
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_a_broken_prompts_file_named_by_ally_prompts_is_left_aside(
-    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
-) -> None:
-    path, what = _broken(tmp_path, kind)
-    monkeypatch.setenv("ALLY_PROMPTS", str(path))
+def _recorded_despite(run: Run, path: Path, what: str) -> None:
+    """`reflect --answer` records the answer against a built-in prompt, with one warning."""
     done = run("reflect", "--answer", "Their plan, their timing.")
     assert done.stdout.startswith("Reflection recorded for today")
     _warned_once(done.stderr, path, what)
+
+
+@pytest.fixture(params=KINDS)
+def named(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, str]:
+    """A broken prompts file named by ALLY_PROMPTS, and what its warning must hold."""
+    path, what = _broken(tmp_path, request.param)
+    monkeypatch.setenv("ALLY_PROMPTS", str(path))
+    return path, what
+
+
+def test_a_broken_prompts_file_named_by_ally_prompts_is_left_aside(
+    run: Run, named: tuple[Path, str]
+) -> None:
+    path, what = named
+    _recorded_despite(run, path, what)
     [answer] = json.loads(run("list", "--json").stdout)
     assert answer["answer"] == "Their plan, their timing."
     assert answer["prompt_id"].startswith("reflect-")  # a built-in prompt served
@@ -99,9 +112,7 @@ def test_a_prompts_file_that_is_not_valid_is_named_and_left_aside(
     path = tmp_path / "prompts.yaml"
     path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     monkeypatch.setenv("ALLY_PROMPTS", str(path))
-    done = run("reflect", "--answer", "Their plan, their timing.")
-    assert done.stdout.startswith("Reflection recorded for today")
-    _warned_once(done.stderr, path, what)
+    _recorded_despite(run, path, what)
     _warned_once(run("report", "--json").stderr, path, what)
 
 
@@ -112,17 +123,10 @@ def test_a_broken_prompts_file_in_the_config_folder_is_left_aside(
     folder = tmp_path / "home" / "config" / "ally"
     folder.mkdir(parents=True)
     path, what = _broken(folder, kind)
-    done = run("reflect", "--answer", "Their plan, their timing.")
-    assert done.stdout.startswith("Reflection recorded for today")
-    _warned_once(done.stderr, path, what)
+    _recorded_despite(run, path, what)
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_log_never_reads_a_prompts_file(
-    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
-) -> None:
-    path, _ = _broken(tmp_path, kind)
-    monkeypatch.setenv("ALLY_PROMPTS", str(path))
+def test_log_never_reads_a_prompts_file(run: Run, named: tuple[Path, str]) -> None:
     done = run("log", "protest", "--note", "Joined the march")
     assert done.stdout.startswith("Logged protest") and done.stderr == ""
 
