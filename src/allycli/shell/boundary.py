@@ -6,9 +6,11 @@ Typer is handed `Boundary` as the app's group class, so the boundary never impor
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
 import typer
@@ -59,6 +61,8 @@ class Boundary(TyperGroup):
         closed = sys.stdout is None  # started with standard output closed (`>&-`)
         if closed:
             sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
+        else:
+            terminal.mark_stdout_errors()  # an error writing it is known as such, whoever wrote
         from allycli.shell import signals
 
         try:
@@ -83,27 +87,26 @@ class Boundary(TyperGroup):
             if terminal.committed():
                 terminal.saved_but("then ally was stopped.", finish=True)
             fail("Stopped; nothing more was changed.", signals.exit_code_of(stop))
-        except BrokenPipeError:
-            # the reader (head, less) went away: stop quietly, as other Unix tools do
-            terminal.silence_stdout()
-            if terminal.committed():
-                terminal.saved_but(
-                    "the reader of standard output went away before the confirmation."
-                )
-            sys.exit(0 if terminal.committed() else 1)
+        except OutputFailed as failed:
+            output_failed(failed.error)
         except OSError as exc:
-            if not _from_output(exc):
+            if not (terminal.output_error(exc) or _from_output(exc)):
                 inside(exc)
-            terminal.silence_stdout()  # so that Python's own flush at exit does not fail again
-            if terminal.committed():  # the change is stored: the confirmation is what is missing
-                terminal.saved_but(
-                    f"the confirmation could not be printed on standard output ({exc.strerror}).",
-                    finish=True,
-                )
-            fail(f"Could not write to standard output ({exc.strerror}); nothing was changed.", 1)
+            output_failed(exc)
         except Exception as exc:  # the last resort: a bug, said in one line, no locals
             inside(exc)
         sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; an error writing standard output leaves as OutputFailed, which
+        click does not take for its own (it ends a broken pipe with exit 1)."""
+        with _output_failures():
+            return super().invoke(ctx)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        """Parse the command line (`--help` and `--version` print here), as `invoke` does."""
+        with _output_failures():
+            return super().make_context(*args, **kwargs)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """Every command with its whole first sentence, wrapped, never cut with "..."."""
@@ -115,6 +118,41 @@ class Boundary(TyperGroup):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+@contextlib.contextmanager
+def _output_failures() -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        if terminal.output_error(exc) or _from_output(exc):
+            raise OutputFailed(exc) from exc
+        raise
+
+
+class OutputFailed(Exception):
+    """Writing standard output failed (`error`): the reader left, or the output is full or
+    unusable."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror)
+        self.error = error
+
+
+def output_failed(exc: OSError) -> NoReturn:
+    """A reader that left (EPIPE) is a quiet exit 0, as other Unix tools do; a full or
+    unusable standard output is one line and exit 1, or exit 0 after a commit."""
+    terminal.silence_stdout()  # so that Python's own flush at exit does not fail again
+    if exc.errno == errno.EPIPE:
+        if terminal.committed():
+            terminal.saved_but("the reader of standard output went away before the confirmation.")
+        sys.exit(0)
+    if terminal.committed():  # the change is stored: the confirmation is what is missing
+        terminal.saved_but(
+            f"the confirmation could not be printed on standard output ({exc.strerror}).",
+            finish=True,
+        )
+    fail(f"Could not write to standard output ({exc.strerror}); nothing was changed.", 1)
 
 
 METAVARS = {"output": "FILE", "svg": "FILE", "html": "FILE", "since": "DATE", "until": "DATE"}

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import sys
@@ -17,12 +18,25 @@ if TYPE_CHECKING:
 
 
 def console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    made = _console_class()
+    if not unicode_ok(stream):
+        return made(file=AsciiStream(stream), highlight=False, soft_wrap=False)  # type: ignore[arg-type]
+    return made(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _console_class() -> type[Console]:
+    """Rich's Console, except that a reader that left raises BrokenPipeError (for the
+    boundary's quiet exit 0) rather than Rich's own exit 1."""
     from rich.console import Console
 
-    stream = sys.stderr if stderr else sys.stdout
-    if not unicode_ok(stream):
-        return Console(file=AsciiStream(stream), highlight=False, soft_wrap=False)  # type: ignore[arg-type]
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    class PipeAware(Console):
+        def on_broken_pipe(self) -> None:
+            exc = BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+            exc.ally_stdout = not self.stderr  # type: ignore[attr-defined]
+            raise exc
+
+    return PipeAware
 
 
 def interactive() -> bool:
@@ -85,6 +99,49 @@ class AsciiStream:
 
     def fileno(self) -> int:
         return int(self._raw.fileno())
+
+
+class _MarkedRaw(io.FileIO):
+    """Standard output's file descriptor, marking each error of a write on it, so that the
+    boundary knows an OSError came from standard output whoever wrote (click, Rich, an
+    export's writer) and never takes it for a bug."""
+
+    def write(self, data: Any) -> int | None:
+        try:
+            return super().write(data)
+        except OSError as exc:
+            exc.ally_stdout = True  # type: ignore[attr-defined]
+            raise
+
+
+def mark_stdout_errors() -> None:
+    """Put standard output on a descriptor whose errors are marked (a real file only; the
+    same encoding, errors and buffering as before)."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    raw = buffer if isinstance(buffer, io.FileIO) else getattr(buffer, "raw", None)
+    if not isinstance(stream, io.TextIOWrapper) or not isinstance(raw, io.FileIO):
+        return
+    if isinstance(raw, _MarkedRaw):
+        return
+    try:
+        fd = stream.fileno()
+        stream.flush()
+        marked = _MarkedRaw(fd, "w", closefd=False)
+    except (OSError, ValueError):
+        return
+    sys.stdout = io.TextIOWrapper(
+        marked if buffer is raw else io.BufferedWriter(marked),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=stream.line_buffering,
+        write_through=stream.write_through,
+    )
+
+
+def output_error(exc: BaseException) -> bool:
+    """Whether an error came from writing standard output (marked by _MarkedRaw)."""
+    return bool(getattr(exc, "ally_stdout", False))
 
 
 @contextlib.contextmanager
