@@ -148,8 +148,10 @@ def test_report_json_has_the_design_shape(run):
     assert ("pillar", "yielding") in gap_names
     assert ("action_type", "protest") not in gap_names
     assert 1 <= len(data["prompts"]) <= 3
+    themes = {p.id: list(p.themes) for p in promptfiles.load([promptfiles.builtin_path()])}
     for p in data["prompts"]:
-        assert set(p) == {"id", "pillar", "action_type", "text"}
+        assert set(p) == {"id", "pillar", "action_type", "themes", "text"}
+        assert p["themes"] == themes[p["id"]]
 
 
 def test_report_periods(run):
@@ -331,7 +333,7 @@ def test_a_backfilled_entry_names_its_day_and_leaves_out_a_streak_of_zero(run):
     out = run("log", "protest", "-d", "3 days ago").stdout
     assert out == (
         "Logged protest (action) for Sun 22 Nov (3 days ago). "
-        "practice: 1 of 1 on Sun 22 Nov; action: 1 of 1 in the week of Mon 16 Nov.\n"
+        "practice: 1 of 1 day on Sun 22 Nov; action: 1 of 1 day in the week of Mon 16 Nov.\n"
     )
 
 
@@ -354,14 +356,14 @@ def test_reflect_prompts_filters_by_pillar_and_type(run):
     out = run("reflect", "--prompts", "--type", "vote").stdout
     assert out.split()[:2] == ["ID", "(kind,"]
     ids = _listed_ids(out)
-    assert len(ids) == 12 and all("-voting-" in i for i in ids)
+    assert len(ids) == 16 and all("-voting-" in i for i in ids)
     ids = _listed_ids(run("reflect", "--prompts", "--pillar", "yield").stdout)
-    assert len(ids) == 29 and all("yielding" in i for i in ids)
+    assert len(ids) == 33 and all("yielding" in i for i in ids)
     out = run("reflect", "--prompts", "-p", "learning", "-t", "training").stdout
     ids = _listed_ids(out)
-    assert len(ids) == 12 and all("-training-" in i for i in ids)
+    assert len(ids) == 14 and all("-training-" in i for i in ids)
     kinds = re.findall(r"\b(\w+) prompt, learning, training\b", out)
-    assert kinds == ["reflection"] * 5 + ["learning"] * 7
+    assert kinds == ["reflection"] * 5 + ["learning"] * 9
     assert "learning, learning" not in out  # never a bare "learning" beside the pillar
     everything = _listed_ids(run("reflect", "--prompts").stdout)
     assert everything == [p.id for p in promptfiles.load([promptfiles.builtin_path()])]
@@ -390,4 +392,7 @@ def test_doctor_speaks_plainly(run, db_path):
     assert found["folder mode"] == f"{db_path.parent} 700 (only you can open it)"
     assert found["kind"] == "an ally database"
     assert found["integrity"] == "no damage found"
-    assert all(line.startswith("ok ") for line in out.splitlines())
+    marks = {line[3:].split("  ")[0]: line[:3] for line in out.splitlines()}
+    said = {"database", "entries", "backups"}  # only said: no verdict, so no "ok"
+    assert {name for name, mark in marks.items() if mark == "   "} == said
+    assert all(mark == "ok " for name, mark in marks.items() if name not in said)
