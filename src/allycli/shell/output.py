@@ -297,6 +297,9 @@ class Closed:
     def write(self, text: str) -> int:
         raise OSError(errno.EBADF, "standard output is closed")
 
+    def writelines(self, lines: Any) -> None:
+        raise OSError(errno.EBADF, "standard output is closed")
+
     def flush(self) -> None:
         pass
 
