@@ -38,8 +38,6 @@ LIMITS = (
     f"-c lock_timeout={LOCK_TIMEOUT * 1000} -c statement_timeout={STATEMENT_TIMEOUT * 1000} "
     f"-c idle_in_transaction_session_timeout={IDLE_TIMEOUT * 1000}"
 )
-KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
-              "keepalives_count": 3}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,8 @@ def session(
 
         return psycopg.connect(
             url, connect_timeout=CONNECT_TIMEOUT, application_name="ally", autocommit=False,
-            options=LIMITS, **KEEPALIVES,
+            options=LIMITS, keepalives=1, keepalives_idle=10, keepalives_interval=5,
+            keepalives_count=3,
         )  # fmt: skip
 
     engine = sqlalchemy.create_engine("postgresql+psycopg://", creator=connect, poolclass=NullPool)
