@@ -11,7 +11,7 @@ from __future__ import annotations
 import typer
 
 from allycli import __version__
-from allycli.cli import entries, files, practice, review, rhythms, sync
+from allycli.cli import entries, files, practice, review, rhythms, sync, types
 from allycli.shell import boundary, terminal
 
 app = typer.Typer(
@@ -70,7 +70,7 @@ Then: ally calendar (your year at a glance), ally list,
 and ally --help for every command."""
 
 
-for group in (practice, review, files, sync, rhythms, entries):
+for group in (practice, review, files, sync, rhythms, entries, types):
     group.register(app)
 
 # `ally --help` lists the commands in this order: recording and reviewing first.
@@ -88,6 +88,7 @@ HELP_ORDER = [
     "sync",
     "rhythm",
     "pause",
+    "type",
     "show",
     "edit",
     "search",

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from allycli.cli.common import DATE_HELP, DATES, HOW, ask_or_refuse, entry_filters, spoken
 from allycli.core.taxonomy import action_types_help
 from allycli.shell import boundary, completion, session, terminal
+
+if TYPE_CHECKING:
+    from allycli.journal.context import Context
 
 LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
 
@@ -55,7 +59,7 @@ def log(
     ctx = session.context()
     on = session.parse_day(day, ctx.today)
     if edit:
-        text = _note_from_editor(activity, note, pillar, minutes)
+        text = _note_from_editor(ctx, activity, note, pillar, minutes)
         if text is None:
             typer.echo("Nothing recorded: the note was empty.")
             return
@@ -118,7 +122,11 @@ def reflect(
     ctx = session.context()
     console = terminal.console()
     if show_prompts:
-        chosen = journal.prompts_for(ctx.load_prompts(), pillar=pillar, action_type=action_type)
+        from allycli.journal import types
+
+        chosen = journal.prompts_for(
+            ctx.load_prompts(), pillar=pillar, action_type=action_type, kinds=types.kinds(ctx)
+        )
         console.print(render.prompt_table(chosen))
         return
     if pillar is not None or action_type is not None:
@@ -179,7 +187,7 @@ def reflect(
 
 
 def _note_from_editor(
-    activity: str, note: str | None, pillar: str | None, minutes: int | None
+    ctx: Context, activity: str, note: str | None, pillar: str | None, minutes: int | None
 ) -> str | None:
     """The note written in the editor, once the rest of the command is known to be right."""
     from allycli.core import taxonomy
@@ -187,11 +195,14 @@ def _note_from_editor(
 
     if note is not None:
         raise UsageError("Choose --note or --edit, not both.")
-    resolved = taxonomy.resolve_activity(activity)  # refused now, not after the writing
+    from allycli.journal import types
+
+    resolved = types.resolve(ctx, lambda known: known.resolve_activity(activity))  # now
     shown = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
     if minutes is not None and minutes > 24 * 60:
         raise UsageError("--minutes must be a whole number from 1 to 1440.")
-    what = f"{resolved.action_type} ({shown})" if resolved.action_type else shown
+    name = types.kinds(ctx).name_of(resolved.action_type) if resolved.action_type else None
+    what = f"{name} ({shown})" if name else shown
     return terminal.edit_text("", about=(f"A note on your practice: {what}",), name="note")
 
 

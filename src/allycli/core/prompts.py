@@ -156,13 +156,18 @@ def another(prompts: Sequence[Prompt], exclude: str, seed: int | None = None) ->
 
 
 def learning_for(
-    prompts: Sequence[Prompt], gaps: Sequence[tuple[str, str]], seed: int, limit: int = 3
+    prompts: Sequence[Prompt],
+    gaps: Sequence[tuple[str, str]],
+    seed: int,
+    limit: int = 3,
+    pillar_of: Mapping[str, str] | None = None,
 ) -> tuple[Prompt, ...]:
     """One learning prompt for each of the first gaps that has any, up to `limit`.
 
     `gaps` are (kind, category) pairs, most neglected first. The choice within a
     category is fixed by `seed` (the period's start), so a report reads the same
-    each time it is run.
+    each time it is run. An action type of one's own (in `pillar_of`, with its pillar)
+    that no prompt names is served by its pillar's learning prompts.
     """
     learning = sorted((p for p in prompts if p.kind == "learning"), key=lambda p: p.id)
     chosen: list[Prompt] = []
@@ -172,6 +177,10 @@ def learning_for(
             pool = [p for p in learning if p.pillar == category and p.action_type is None]
         else:
             pool = [p for p in learning if p.action_type == category]
+            if not pool and pillar_of and category in pillar_of:
+                pool = [
+                    p for p in learning if p.pillar == pillar_of[category] and p.action_type is None
+                ]
         if pool:
             chosen.append(rng.choice(pool))
         if len(chosen) == limit:

@@ -8,6 +8,7 @@ Nothing here reads the clock, the environment or the terminal: `Context` carries
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -43,7 +44,9 @@ def log(
     pillar: str | None = None,
     minutes: int | None = None,
 ) -> Logged:
-    resolved = taxonomy.resolve_activity(activity)
+    from allycli.journal import types
+
+    resolved = types.resolve(ctx, lambda known: known.resolve_activity(activity))
     chosen_pillar = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
     if minutes is not None and not 0 < minutes <= 24 * 60:
         raise UsageError("--minutes must be a whole number from 1 to 1440.")
@@ -63,6 +66,12 @@ def log(
     )
     save(ctx, record, lambda: ctx.store.insert([record.row()]))
     progress, streak = _progress(ctx, record)
+    if record.action_type is not None and record.action_type not in taxonomy.ACTION_TYPES:
+        known = types.kinds(ctx)
+        progress = tuple(
+            dataclasses.replace(p, category=known.name_of(p.category)) for p in progress
+        )
+        return Logged(types.shown_record(known, record), streak, ctx.today, progress)
     return Logged(record, streak, ctx.today, progress)
 
 
@@ -115,11 +124,15 @@ def day_began(ctx: Context, day: date) -> int:
 
 
 def prompts_for(
-    all_prompts: Sequence[Prompt], *, pillar: str | None = None, action_type: str | None = None
+    all_prompts: Sequence[Prompt],
+    *,
+    pillar: str | None = None,
+    action_type: str | None = None,
+    kinds: taxonomy.Kinds = taxonomy.BUILT_IN,
 ) -> tuple[Prompt, ...]:
     """The prompts `reflect --prompts` lists: all, or one pillar's, or one action type's."""
     wanted_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
-    wanted_type = taxonomy.resolve_action_type(action_type) if action_type else None
+    wanted_type = kinds.resolve_action_type(action_type) if action_type else None
     return tuple(
         p
         for p in all_prompts
@@ -229,10 +242,18 @@ def refuse_second_answer(
 
 
 def entries(ctx: Context, filters: Any) -> Iterator[Record]:
+    """The entries the filters pick, own types under their current names."""
+    from allycli.journal.types import shown_record
     from allycli.store import queries
+    from allycli.store import types as type_store
 
     with ctx.store.reading() as conn:
-        yield from queries.records(conn, filters)
+        known = type_store.read(conn)
+        if not known.own:
+            yield from queries.records(conn, filters)
+            return
+        for r in queries.records(conn, filters):
+            yield shown_record(known, r)
 
 
 # -- export and import ---------------------------------------------------------------------
@@ -245,26 +266,35 @@ class Exported:
     entries: int
     rhythms: int = 0
     pauses: int = 0
+    types: int = 0  # action types of one's own
 
 
 def export(
     ctx: Context, fmt: str, output: Path | None, stdout: IO[str], filters: Any = None
 ) -> Exported:
     """Stream the entries (all, or those the filters pick), oldest first, to stdout or to a
-    new private file; rhythms and pauses too in an unfiltered jsonl export."""
+    new private file; in jsonl, the action types of one's own first (an entry names one by
+    its current name), and rhythms and pauses too in an unfiltered export."""
     from allycli.core import exchange
+    from allycli.journal import types
     from allycli.store.queries import Filters
 
-    records: Iterable[Any] = entries(ctx, filters or Filters(newest_first=False))
+    known = types.kinds(ctx)
+    records: Iterable[Any] = _stored(ctx, filters or Filters(newest_first=False))
     objects: list[Any] = []
     if fmt == "jsonl" and filters is None:  # the whole journal: rhythms and pauses too
         from allycli.journal import rhythms as rhythm_cases
 
         objects = list(rhythm_cases.objects(ctx))
         records = itertools.chain(records, objects)
+    if fmt == "jsonl" and known.own:
+        records = itertools.chain(known.own, records)
     from allycli.core.objects import Pause
 
     pauses = sum(isinstance(o, Pause) for o in objects)
+    own = len(known.own) if fmt == "jsonl" else 0
+    if known.own:
+        records = (types.for_file(known, r) for r in records)
     if output is None:
         written = exchange.write(records, fmt, stdout)
     else:
@@ -276,7 +306,15 @@ def export(
 
         with replacing(target, "--output") as fh:
             written = exchange.write(records, fmt, fh)
-    return Exported(written - len(objects), len(objects) - pauses, pauses)
+    return Exported(written - len(objects) - own, len(objects) - pauses, pauses, own)
+
+
+def _stored(ctx: Context, filters: Any) -> Iterator[Record]:
+    """The entries as stored (an own type by its key), oldest first."""
+    from allycli.store import queries
+
+    with ctx.store.reading() as conn:
+        yield from queries.records(conn, filters)
 
 
 def settle_draft(ctx: Context, path: Path) -> bool:

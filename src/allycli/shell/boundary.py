@@ -119,6 +119,8 @@ def plain_metavars(group: Any) -> None:
     """Options name what they take in words (--note NOTE, --output FILE), not the parser's
     type names (`<str>`, `<path>`)."""
     for command in [group, *group.commands.values()]:
+        if command is not group and hasattr(command, "commands"):
+            plain_metavars(command)  # a group of its own (`ally type add`)
         for param in command.params:
             if getattr(param, "is_flag", True) or param.metavar is not None:
                 continue
