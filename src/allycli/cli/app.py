@@ -11,8 +11,8 @@ from __future__ import annotations
 import typer
 
 from allycli import __version__
-from allycli.cli import entries, files, practice, review, rhythms, sync, types
-from allycli.shell import boundary, terminal
+from allycli.cli import entries, files, practice, review, rhythms, sync, today, types
+from allycli.shell import boundary, session, terminal
 
 app = typer.Typer(
     cls=boundary.Boundary,
@@ -54,6 +54,11 @@ def _root(
 ) -> None:
     """Practice allyship daily: log, reflect, review. Everything stays on this machine."""
     if ctx.invoked_subcommand is None:
+        from allycli.journal.today import has_entries
+
+        if has_entries(session.context()):  # the day at a glance, once there is a journal
+            today.show()
+            return
         typer.echo(OVERVIEW)
 
 
@@ -70,7 +75,7 @@ Then: ally calendar (your year at a glance), ally list,
 and ally --help for every command."""
 
 
-for group in (practice, review, files, sync, rhythms, entries, types):
+for group in (practice, review, today, files, sync, rhythms, entries, types):
     group.register(app)
 
 # `ally --help` lists the commands in this order: recording and reviewing first.
@@ -78,6 +83,7 @@ HELP_ORDER = [
     "log",
     "reflect",
     "report",
+    "today",
     "calendar",
     "list",
     "delete",
