@@ -12,6 +12,10 @@ from allycli.core.taxonomy import action_types_help
 from allycli.shell import boundary, completion, session, terminal
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from allycli.core.prompts import Prompt
+    from allycli.core.records import Record
     from allycli.journal.context import Context
 
 LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
@@ -114,10 +118,9 @@ def reflect(
     ),
 ) -> None:
     """Answer today's reflection prompt (the same prompt all day)."""
-    from allycli.core.errors import DataFileError, StorageError
+    from allycli.core.errors import UsageError
     from allycli.journal import practice as journal
     from allycli.render import messages as render
-    from allycli.render import words
 
     ctx = session.context()
     console = terminal.console()
@@ -130,60 +133,67 @@ def reflect(
         console.print(render.prompt_table(chosen))
         return
     if pillar is not None or action_type is not None:
-        from allycli.core.errors import UsageError
-
         raise UsageError("--pillar and --type go with --prompts; add --prompts.")
     if show_list:
-        from allycli.store.queries import Filters
-
-        found = list(journal.entries(ctx, Filters(kind="reflection", limit=limit)))
-        if not found:
-            console.print("No reflections recorded yet. `ally reflect` asks today's prompt.")
-            return
-        console.print(render.reflections(found, ctx.today))
+        _show_reflections(console, ctx, limit)
         return
     on = session.parse_day(day, ctx.today) or ctx.today
     if edit and answer is not None:
-        from allycli.core.errors import UsageError
-
         raise UsageError("Choose --answer or --edit, not both.")
     typed = answer is None or answer == "-"
-    given = None  # the answer when it comes before the prompt is shown: --answer, or piped
-    if not edit and not (typed and sys.stdin.isatty()):
-        given = terminal.read_stdin() if typed else answer
-    try:  # the reads before the write: a failure keeps a given answer as a draft
-        prompt = journal.todays_prompt(ctx, day=on, prompt_id=prompt_id, another=another)
-        answered = prompt_id is None and not another and journal.answered_on(ctx, prompt.id, on)
-    except (StorageError, DataFileError) as exc:
-        if given is None:  # nothing written yet: nothing to keep
-            raise
-        journal.keep_unprompted(ctx, given, day=on, reason=exc, prompt_id=prompt_id)
+    at_terminal = edit or (typed and sys.stdin.isatty())
+    # the answer when it comes before the prompt is shown: --answer, or piped
+    given = None if at_terminal else terminal.read_stdin() if typed else answer
+    asking = journal.prompt_to_answer(
+        ctx, day=on, prompt_id=prompt_id, another=another, given=given
+    )
+    if asking is None:
         console.print("Nothing recorded: the answer was empty.")
         return
-    at_terminal = edit or (typed and sys.stdin.isatty())
-    if answered and at_terminal:  # refused before anything is typed: nothing to lose
-        journal.refuse_second_answer(ctx, prompt, None, day=on)
-    if at_terminal:
-        console.print(render.prompt(prompt))
-        console.print(words.user_text(f"(prompt {prompt.id})", "dim"))
-    if edit:
-        about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
-        text = terminal.edit_text("", about=about, name="answer")
-    elif typed and sys.stdin.isatty():
-        text = terminal.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
-    else:
-        text = given
-    if answered and (text or "").strip():
-        journal.refuse_second_answer(ctx, prompt, text, day=on)  # kept as a draft
-    recorded = journal.reflect(ctx, prompt, text or "", day=on)
+    text = _typed_answer(console, asking.prompt, edit) if at_terminal else given
+    recorded = journal.answer(ctx, asking, text, day=on)
+    # a prompt the person never saw is named by its text
+    _reflected(console, ctx, recorded, asking.prompt, named=another and not at_terminal)
+
+
+def _reflected(
+    console: Console, ctx: Context, recorded: Record | None, prompt: Prompt, *, named: bool
+) -> None:
+    from allycli.render import messages as render
+
     if recorded is None:
         console.print("Nothing recorded: the answer was empty.")
-    elif another and not at_terminal:  # a prompt the person never saw: name its text
+    elif named:
         console.print(render.answered_another(recorded, prompt, ctx.today),
                       soft_wrap=not console.is_terminal)  # fmt: skip
     else:
         when = spoken(recorded.day, ctx.today)
         console.print(f"Reflection recorded for {when} (prompt {prompt.id}).")
+
+
+def _show_reflections(console: Console, ctx: Context, limit: int) -> None:
+    from allycli.journal import practice as journal
+    from allycli.render import messages as render
+    from allycli.store.queries import Filters
+
+    found = list(journal.entries(ctx, Filters(kind="reflection", limit=limit)))
+    if not found:
+        console.print("No reflections recorded yet. `ally reflect` asks today's prompt.")
+        return
+    console.print(render.reflections(found, ctx.today))
+
+
+def _typed_answer(console: Console, prompt: Prompt, edit: bool) -> str | None:
+    """Show the prompt and take the answer at the terminal: in the editor, or typed."""
+    from allycli.render import messages as render
+    from allycli.render import words
+
+    console.print(render.prompt(prompt))
+    console.print(words.user_text(f"(prompt {prompt.id})", "dim"))
+    if edit:
+        about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
+        return terminal.edit_text("", about=about, name="answer")
+    return terminal.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
 
 
 def _note_from_editor(

@@ -2,46 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import sqlite3
-import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from allycli.core.errors import AllyError
-from allycli.store.database import APP_ID, Store, inspect_file, open_read_only
+from allycli.store.database import Store
+from allycli.store.health import Check, backups_of, database_checks
 
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    fix: str = ""
-
-
-def loose_mode(path: Path) -> bool:
-    """True when group or others may read or write the file."""
-    try:
-        return bool(path.stat().st_mode & 0o077)
-    except OSError:
-        return False
-
-
-def mode_words(mode: int) -> str:
-    """A file mode as chmod takes it, and what it means: "600 (only you can open it)"."""
-    who = "other users can open it too" if mode & 0o077 else "only you can open it"
-    return f"{mode:03o} ({who})"
-
-
-def backups_of(store: Store) -> list[Path]:
-    db = store.path
-    found = list(db.parent.glob(f"{db.name}.v*.bak"))
-    folder = db.parent / "backups"
-    if folder.is_dir():
-        found += list(folder.glob("*.db"))
-    return sorted(found)
+__all__ = ["Check", "checkup"]
 
 
 def checkup(
@@ -62,7 +30,7 @@ def checkup(
         else:
             checks.append(Check("file", True, "not created yet; `ally log` creates it"))
     else:
-        checks += _database_checks(store)
+        checks += database_checks(store)
     for path in prompt_paths:
         try:
             n = len(promptfiles.load_file(path))
@@ -81,93 +49,3 @@ def checkup(
         )
     )
     return checks
-
-
-def _database_checks(store: Store) -> list[Check]:
-    db = store.path
-    out: list[Check] = []
-    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        if path.exists():
-            mode = stat.S_IMODE(path.stat().st_mode)
-            ok = not loose_mode(path)
-            out.append(
-                Check(
-                    f"mode {path.name}",
-                    ok,
-                    mode_words(mode),
-                    "" if ok else f"run: chmod 600 {path}",
-                )
-            )
-    folder_mode = stat.S_IMODE(db.parent.stat().st_mode)
-    out.append(
-        Check(
-            "folder mode",
-            not folder_mode & 0o077,
-            f"{db.parent} {mode_words(folder_mode)}",
-            f"run: chmod 700 {db.parent}" if folder_mode & 0o077 else "",
-        )
-    )
-    try:
-        inspect_file(db)
-    except AllyError as exc:
-        out.append(Check("format", False, exc.message, "move the file aside"))
-        return out
-    writable = os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)
-    out.append(
-        Check(
-            "writable",
-            writable,
-            "yes"
-            if writable
-            else "no: the file or its folder is read-only, so ally can "
-            "read it but cannot record anything",
-            "" if writable else f"run: chmod u+w {db} {db.parent}",
-        )
-    )
-    try:
-        conn = open_read_only(db, store.busy_timeout)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-            count = conn.execute("SELECT count(*) FROM entry").fetchone()[0] if version else 0
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        said = str(exc).splitlines()[0][:80]
-        damaged = any(w in said.lower() for w in ("malformed", "not a database", "corrupt"))
-        out.append(
-            Check(
-                "integrity",
-                False,
-                f"cannot be read ({said})",
-                "restore a backup listed below, or move the file aside"
-                if damaged
-                else "check that the file and its folder are yours and readable, and that "
-                "no other program holds the database",
-            )
-        )
-        return out
-    ours = app_id == APP_ID
-    out.append(Check("kind", ours, "an ally database" if ours else "not made by ally",
-                     "" if ours else "point ALLY_DB at an ally database"))  # fmt: skip
-    latest = store.latest
-    out.append(
-        Check(
-            "schema",
-            version <= latest,
-            f"version {version} (this ally writes {latest})",
-            "" if version <= latest else "upgrade ally",
-        )
-    )
-    ok = integrity == ["ok"]
-    out.append(
-        Check(
-            "integrity",
-            ok,
-            "no damage found" if ok else "; ".join(integrity[:3]),
-            "" if ok else "restore a backup listed below, or export what can be read",
-        )
-    )
-    out.append(Check("entries", True, str(count)))
-    return out

@@ -151,6 +151,47 @@ def answered_on(ctx: Context, prompt_id: str, day: date) -> bool:
         return prompt_id in queries.answered_prompts(conn, day, day + timedelta(days=1))
 
 
+@dataclass(frozen=True)
+class Asking:
+    """The prompt an answer goes to, and whether that day already answers it."""
+
+    prompt: Prompt
+    answered: bool
+
+
+def prompt_to_answer(
+    ctx: Context, *, day: date, prompt_id: str | None, another: bool, given: str | None
+) -> Asking | None:
+    """The reads before the write: the prompt (asked for, another, or the day's) and whether
+    `day` already answers it. `given` is the answer when it came before the prompt is shown
+    (`--answer`, or piped); None when it is to be typed once the prompt is shown.
+
+    When a read fails, a given answer is kept as a draft (the error names it); an empty one
+    records nothing, and None is returned. A second answer to the day's prompt that is yet
+    to be typed is refused now, before anything is typed."""
+    from allycli.core.errors import DataFileError
+
+    try:
+        prompt = todays_prompt(ctx, day=day, prompt_id=prompt_id, another=another)
+        answered = prompt_id is None and not another and answered_on(ctx, prompt.id, day)
+    except (StorageError, DataFileError) as exc:
+        if given is None:  # nothing written yet: nothing to keep
+            raise
+        keep_unprompted(ctx, given, day=day, reason=exc, prompt_id=prompt_id)
+        return None
+    if answered and given is None:  # refused before anything is typed: nothing to lose
+        refuse_second_answer(ctx, prompt, None, day=day)
+    return Asking(prompt, answered)
+
+
+def answer(ctx: Context, asking: Asking, text: str | None, *, day: date) -> Record | None:
+    """Record `text` as the answer to the prompt; an empty text records nothing (None). A
+    second answer to the day's prompt is refused, and its text kept as a draft."""
+    if asking.answered and (text or "").strip():
+        refuse_second_answer(ctx, asking.prompt, text, day=day)
+    return reflect(ctx, asking.prompt, text or "", day=day)
+
+
 def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = None) -> Record | None:
     """Record an answer to a prompt; an empty answer records nothing."""
     answer = check_text(answer, "answer").strip("\r\n")

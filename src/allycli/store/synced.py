@@ -17,7 +17,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from allycli.core.errors import DataFileError, SyncError
 from allycli.core.records import Record
@@ -55,6 +55,16 @@ class Item:
     updated_at: str
     deleted: bool
     body: dict[str, Any]
+
+
+class SeenRow(NamedTuple):
+    """A row of the hub as this journal last saw it."""
+
+    ref: str  # the keyed hash of the object's id
+    id: str | None  # None when the row did not open here
+    change: int
+    digest: bytes
+    mark: int  # cipher.mark of the digest and change number, summed in the checksum
 
 
 # -- settings ------------------------------------------------------------------------------
@@ -106,10 +116,18 @@ def restart(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM hubrow")
 
 
-def row_at(conn: sqlite3.Connection, change: int) -> tuple[str, bytes] | None:
-    """The reference and digest of the row recorded at this change number, if any."""
-    row = conn.execute("SELECT ref, digest FROM hubrow WHERE change = ?", (change,)).fetchone()
-    return None if row is None else (str(row[0]), bytes(row[1]))
+_SEEN_ROW = "SELECT ref, id, change, digest, mark FROM hubrow"
+
+
+def _seen_row(row: tuple[Any, ...]) -> SeenRow:
+    ref, item_id, change, sealed, mark = row
+    return SeenRow(str(ref), item_id, int(change), bytes(sealed), int(mark))
+
+
+def row_at(conn: sqlite3.Connection, change: int) -> SeenRow | None:
+    """The row recorded at this change number, if any."""
+    row = conn.execute(f"{_SEEN_ROW} WHERE change = ?", (change,)).fetchone()
+    return None if row is None else _seen_row(row)
 
 
 def clear_record(conn: sqlite3.Connection) -> None:
@@ -134,19 +152,18 @@ def marks(conn: sqlite3.Connection, refs: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def refused(conn: sqlite3.Connection) -> list[tuple[str, int, bytes]]:
-    """The rows the hub holds that did not open here: (reference, change, digest)."""
-    rows = conn.execute("SELECT ref, change, digest FROM hubrow WHERE refused = 1 ORDER BY change")
-    return [(r, c, bytes(d)) for r, c, d in rows]
+def refused(conn: sqlite3.Connection) -> list[SeenRow]:
+    """The rows the hub holds that did not open here, in change order."""
+    rows = conn.execute(f"{_SEEN_ROW} WHERE refused = 1 ORDER BY change")
+    return [_seen_row(row) for row in rows]
 
 
-def record(conn: sqlite3.Connection, rows: Iterable[tuple[str, str | None, int, bytes, int]]
-           ) -> None:  # fmt: skip
-    """Record hub rows (reference, id or None when it did not open, change, digest, mark)."""
+def record(conn: sqlite3.Connection, rows: Iterable[SeenRow]) -> None:
+    """Record hub rows as seen (a row whose id is None did not open: refused)."""
     conn.executemany(
         "INSERT OR REPLACE INTO hubrow (ref, id, change, digest, mark, refused) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        ((ref, i, c, d, m, int(i is None)) for ref, i, c, d, m in rows),
+        ((*row, int(row.id is None)) for row in rows),
     )
 
 

@@ -153,7 +153,7 @@ def repair(ctx: Context, url: str | None, key_text: str | None) -> int:
             )
         removed = h.remove(bad)
     with ctx.store.writing() as conn:
-        local.unrecord(conn, (ref for ref, _, _ in bad))
+        local.unrecord(conn, (row.ref for row in bad))
     return removed
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from allycli.core.errors import SyncError
+from allycli.store.synced import SeenRow
 from allycli.sync import urls
 from allycli.sync.cipher import Item, Refused, Sealer, digest
 from allycli.sync.hubmodel import HUB_VERSION, SCHEMA, HubMeta, HubModel
@@ -213,13 +214,13 @@ class Hub:
             for row in result:
                 yield HubRow(row[0], row[1], bytes(row[2]), bytes(row[3]))
 
-    def remove(self, rows: Iterable[tuple[str, int, bytes]]) -> int:
-        """Delete these rows (ref, change, digest), each only if it is still as given."""
+    def remove(self, rows: Iterable[SeenRow]) -> int:
+        """Delete these rows, each only if it is still at the change and digest recorded."""
         removed = 0
-        for ref, change, sealed in rows:
+        for row in rows:
             done = self._sql(
                 f"DELETE FROM {SCHEMA}.item WHERE ref = :r AND change = :c AND digest = :d",
-                r=ref, c=change, d=sealed,
+                r=row.ref, c=row.change, d=row.digest,
             )  # fmt: skip
             removed += done.rowcount
         return removed
