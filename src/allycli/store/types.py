@@ -17,11 +17,12 @@ from pathlib import Path
 from allycli.core import merge
 from allycli.core.taxonomy import Kinds, OwnType
 
-_COLUMNS = "id, key, name, pillar, about, aliases, retired, updated_at"
+COLUMNS = "id, key, name, pillar, about, aliases, retired, updated_at"
 OUTCOMES = ("added", "updated", "present", "conflicts", "deleted_here")
 
 
-def _own(row: tuple[object, ...]) -> OwnType | None:
+def own_of(row: tuple[object, ...]) -> OwnType:
+    """A row of COLUMNS as a type (aliases that are not a JSON list read as none)."""
     _, key, name, pillar, about, aliases, retired, updated = row
     try:
         words = json.loads(str(aliases))
@@ -42,14 +43,14 @@ def _own(row: tuple[object, ...]) -> OwnType | None:
 
 def read(conn: sqlite3.Connection) -> Kinds:
     """The journal's action types: the built-in ones and its own."""
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM action_type").fetchall()
-    return Kinds(tuple(t for t in map(_own, rows) if t is not None))
+    rows = conn.execute(f"SELECT {COLUMNS} FROM action_type").fetchall()
+    return Kinds(tuple(map(own_of, rows)))
 
 
 def put(conn: sqlite3.Connection, t: OwnType) -> None:
     """Write a type's whole version (a new type, a change, or one that won a merge)."""
     conn.execute(
-        f"INSERT INTO action_type ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        f"INSERT INTO action_type ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (id) DO UPDATE SET name = excluded.name, pillar = excluded.pillar, "
         "about = excluded.about, aliases = excluded.aliases, retired = excluded.retired, "
         "updated_at = excluded.updated_at",
