@@ -197,3 +197,61 @@ def test_a_rename_rewrites_no_entry(tmp_path: Path) -> None:
     before = rows()
     ok(ally_in_process(env, "type", "rename", "mutual-aid", "care"))
     assert rows() == before and before[0][5] == "mutual-aid"
+
+
+PROMPTS = """\
+prompts:
+  - id: mine-aid-01
+    kind: reflection
+    pillar: action
+    action_type: aid
+    text: What did the people you drove ask of you, and what did you offer instead?
+  - id: mine-aid-02
+    kind: learning
+    pillar: action
+    action_type: mutual-aid
+    text: Read how a mutual aid network near you decides who gets what.
+  - id: mine-land-01
+    kind: reflection
+    pillar: learning
+    action_type: land-back
+    text: Whose land is this, and what do they ask of the people who live on it now?
+"""
+
+EVERY_BUILT_IN = ("practice", "action", "listening", "learning", "yielding", "protest",
+                  "advocacy", "interrupting", "volunteering", "voting", "training", "children",
+                  "money")  # fmt: skip
+
+
+def test_a_prompts_file_may_tag_own_types_and_an_unknown_one_is_left_aside(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "mine.yaml").write_text(PROMPTS, encoding="utf-8")
+    env = cli_env(tmp_path, tmp_path / "ally.db", ALLY_PROMPTS=str(tmp_path / "mine.yaml"))
+    ok(ally_in_process(env, "type", "add", "mutual-aid", "--pillar", "action", "--alias", "aid"))
+    listed = ok(ally_in_process(env, "reflect", "--prompts", "--type", "mutual-aid"))
+    assert "mine-aid-01" in listed.stdout and "mine-aid-02" in listed.stdout
+    assert "mine-land-01" not in listed.stdout
+    (warning,) = listed.stderr.splitlines()
+    assert warning.startswith("ally: warning: The prompts file ")
+    assert "mine.yaml, item 3: no action type is named 'land-back'" in warning
+    # the report's learning prompt for an own type's gap: the one that names it
+    for category in EVERY_BUILT_IN:
+        ok(ally_in_process(env, "rhythm", category, "off"))
+    report = json.loads(ok(ally_in_process(env, "report", "--json")).stdout)
+    assert [g["category"] for g in report["gaps"]] == ["mutual-aid"]
+    assert [p["id"] for p in report["prompts"]] == ["mine-aid-02"]
+
+
+def test_an_own_type_without_prompts_gets_its_pillars_learning_prompts(tmp_path: Path) -> None:
+    env = cli_env(tmp_path, tmp_path / "ally.db")
+    ok(ally_in_process(env, "type", "add", "land-back", "--pillar", "learning"))
+    for category in EVERY_BUILT_IN:
+        ok(ally_in_process(env, "rhythm", category, "off"))
+    report = json.loads(ok(ally_in_process(env, "report", "--json")).stdout)
+    assert [g["category"] for g in report["gaps"]] == ["land-back"]
+    (prompt,) = report["prompts"]
+    assert prompt["pillar"] == "learning" and prompt["action_type"] is None
+    ok(ally_in_process(env, "reflect", "--answer", "An answer."))  # a journal, not empty
+    text = ok(ally_in_process(env, "report")).stdout
+    assert "land-back  own type" in text

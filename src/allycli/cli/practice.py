@@ -127,8 +127,9 @@ def reflect(
     if show_prompts:
         from allycli.journal import types
 
+        known = types.kinds(ctx)
         chosen = journal.prompts_for(
-            ctx.load_prompts(), pillar=pillar, action_type=action_type, kinds=types.kinds(ctx)
+            ctx.prompts_for(known), pillar=pillar, action_type=action_type, kinds=known
         )
         console.print(render.prompt_table(chosen))
         return

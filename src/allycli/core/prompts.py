@@ -5,15 +5,16 @@ Loading reads files (the caller names them); choosing is pure and takes `today`.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from allycli.core.errors import DataFileError
 from allycli.core.sanitize import excerpt
-from allycli.core.taxonomy import ACTION_TYPES, PILLARS
+from allycli.core.taxonomy import ACTION_TYPES, NAME_RULE, PILLARS, Kinds
 
 KINDS = ("reflection", "learning")
 _FIELDS = {"id", "kind", "pillar", "action_type", "text"}
@@ -24,8 +25,10 @@ class Prompt:
     id: str
     kind: str
     pillar: str
-    action_type: str | None
+    action_type: str | None  # a built-in type's key, or a word naming one's own type
     text: str
+    # "The prompts file F, item N": where a warning about it points
+    where: str = dataclasses.field(default="", compare=False)
 
 
 def parse(raw: str, path: Path) -> list[Prompt]:
@@ -80,16 +83,40 @@ def _validate(item: object, where: str) -> Prompt:
         raise DataFileError(f"{where}: pillar must be one of {', '.join(PILLARS)}.")
     action_type = item.get("action_type")
     if action_type is not None and (
-        not isinstance(action_type, str) or action_type not in ACTION_TYPES
+        not isinstance(action_type, str) or not NAME_RULE.fullmatch(action_type)
     ):
-        raise DataFileError(f"{where}: action_type must be one of {', '.join(ACTION_TYPES)}.")
+        raise DataFileError(
+            f"{where}: action_type must be one of {', '.join(ACTION_TYPES)}, or the name of "
+            "an action type of your own."
+        )
     return Prompt(
         id=pid,
         kind=item["kind"],
         pillar=item["pillar"],
         action_type=action_type,
         text=" ".join(item["text"].split()),
+        where=where,
     )
+
+
+def with_kinds(prompts: Sequence[Prompt], kinds: Kinds) -> tuple[tuple[Prompt, ...], list[str]]:
+    """The prompts whose action type the journal knows (an own type's name or alias read as
+    its key), and a one-line warning for each prompt left aside because its type is unknown."""
+    kept: list[Prompt] = []
+    warnings: list[str] = []
+    for p in prompts:
+        if p.action_type is None or p.action_type in ACTION_TYPES:
+            kept.append(p)
+            continue
+        key = kinds.file_key(p.action_type)
+        if key is None:
+            warnings.append(
+                f"{p.where or 'A prompts file'}: no action type is named "
+                f"'{excerpt(p.action_type)}', so the prompt {excerpt(p.id)} is left aside."
+            )
+            continue
+        kept.append(p if key == p.action_type else replace(p, action_type=key))
+    return tuple(kept), warnings
 
 
 def find(prompts: Sequence[Prompt], prompt_id: str) -> Prompt | None:

@@ -96,9 +96,10 @@ def todays_prompt(
 ) -> Prompt:
     """The prompt to show: the one asked for, another one, or the prompt of the day."""
     from allycli.store import queries
+    from allycli.store import types as type_store
 
-    all_prompts = ctx.load_prompts()
     if prompt_id is not None:
+        all_prompts = ctx.load_prompts()
         found = prompts.find(all_prompts, prompt_id)
         if found is None:
             raise UsageError(
@@ -109,6 +110,8 @@ def todays_prompt(
     on = day or ctx.today
     with ctx.store.reading() as conn:
         last, types = queries.last_practiced(conn, on - timedelta(days=1), day_began(ctx, on))
+        kinds = type_store.read(conn)
+    all_prompts = ctx.prompts_for(kinds)
     chosen = prompts.prompt_of_the_day(all_prompts, on, last, logged_types=types)
     if another:
         return prompts.another(all_prompts, exclude=chosen.id)

@@ -88,7 +88,6 @@ def report(ctx: Context, period: Period) -> Report:
     from allycli.store import queries
     from allycli.store import types as type_store
 
-    all_prompts = ctx.load_prompts()
     as_of = min(period.end, ctx.today)
     with ctx.store.reading() as conn:
         kinds = type_store.read(conn)
@@ -109,7 +108,7 @@ def report(ctx: Context, period: Period) -> Report:
         )  # fmt: skip
     gaps = rhythm_part.gaps
     chosen = prompts.learning_for(
-        all_prompts,
+        ctx.prompts_for(kinds),
         [(g.kind, g.category) for g in gaps],
         seed=period.start.toordinal(),
         pillar_of={t.key: t.pillar for t in kinds.own},

@@ -97,7 +97,6 @@ def today(ctx: Context, *, with_entries: bool = True) -> Today:
     from allycli.store import types as type_store
 
     day = ctx.today
-    all_prompts = ctx.load_prompts()
     with ctx.store.reading() as conn:
         kinds = type_store.read(conn)
         entries: tuple[Record, ...] = ()
@@ -113,7 +112,8 @@ def today(ctx: Context, *, with_entries: bool = True) -> Today:
     rest = streaks.paused_days(pauses_for(pauses, "practice"), date.min, day)
     streak = streaks.daily_streak((d for d, _ in practiced), rest, day, day)
     try:
-        prompt: Prompt | None = prompts.prompt_of_the_day(all_prompts, day, last, logged)
+        pool = ctx.prompts_for(kinds)
+        prompt: Prompt | None = prompts.prompt_of_the_day(pool, day, last, logged)
     except DataFileError:  # no reflection prompt at all: nothing to answer
         prompt = None
     return Today(

@@ -61,7 +61,14 @@ def context() -> Context:
         prompt_paths=prompt_paths(),
         drafts_dir=state_path() / "drafts",
         tmp_drafts_dir=tmp_drafts_dir(),
+        warn=say_warning,
     )
+
+
+def say_warning(text: str) -> None:
+    """A one-line warning on stderr (the command goes on)."""
+    sys.stderr.write(f"ally: warning: {text}\n")
+    sys.stderr.flush()
 
 
 def say_waiting() -> None:
