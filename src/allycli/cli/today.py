@@ -57,7 +57,7 @@ def show_short() -> None:
     except AllyError:
         return
     if line:
-        terminal.console().print(line, soft_wrap=True, highlight=False)
+        typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:

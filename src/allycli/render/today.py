@@ -1,11 +1,9 @@
-"""`ally today`: the day at a glance, and the one line of `--short` for a shell prompt."""
+"""`ally today`: the day at a glance, and the one line of `--short` for a shell prompt
+(which needs no Rich: a shell prompt runs it all day)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-
-from rich.console import Group
-from rich.text import Text
 
 from allycli.render import words
 
@@ -30,6 +28,9 @@ def unit_line(u: OpenUnit, today_day: object) -> str:
 
 
 def today(t: Today) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
     from allycli.render.entry import what
 
     parts: list[RenderableType] = [Text(f"Today, {words.day(t.day)}", style="bold")]
