@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -30,25 +31,74 @@ def export(
     since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
     until: str | None = typer.Option(None, "--until", help="Up to this day."),
     kind: str | None = typer.Option(None, "--kind", help="Only practice or only reflection."),
+    force: bool = typer.Option(
+        False, "--force", help="With --output: replace the file if it already exists."
+    ),
+    salvage: bool = typer.Option(
+        False,
+        "--salvage",
+        help="From a damaged journal: every entry, rhythm and pause that can still be read, "
+        "as jsonl that `ally import` reads.",
+    ),
 ) -> None:
     """Write every entry, oldest first: jsonl is lossless, csv for spreadsheets, md to read."""
     from allycli.core import exchange
+    from allycli.core.errors import UsageError
     from allycli.journal import practice as journal
 
     if fmt not in exchange.FORMATS:
-        from allycli.core.errors import UsageError
-
         raise UsageError(f"No export format '{fmt[:20]}'. Choose jsonl, csv or md.")
+    if force and output is None:
+        raise UsageError("--force goes with --output FILE: it lets the export replace that file.")
     ctx = session.context()
+    if salvage:
+        if fmt != "jsonl" or since or until or kind:
+            raise UsageError(
+                "--salvage writes the whole journal as jsonl; leave out --format, --since, "
+                "--until and --kind."
+            )
+        salvaged(ctx, output, force=force)
+        return
     filters = None  # the whole journal, rhythms and pauses included
     if since or until or kind:
         filters = entry_filters(ctx, since, until, None, None, kind, None, newest_first=False)
     with terminal.utf8_stdout() as stdout:
-        done = journal.export(ctx, fmt, output, stdout, filters)
+        done = journal.export(ctx, fmt, output, stdout, filters, force=force)
     if output is not None:
         from allycli.render.messages import counted
 
         typer.echo(f"Exported {counted(done)} to {output}.", err=True)
+
+
+def salvaged(ctx: Any, output: Path | None, *, force: bool = False) -> None:
+    """`export --salvage`: write what can be read, say how much, exit 1 when nothing."""
+    from allycli.journal.salvaging import salvage
+    from allycli.render import words
+
+    with terminal.utf8_stdout() as stdout:
+        done = salvage(ctx, output, stdout, force=force)
+    kinds = [
+        words.plural(done.entries, "entry", "entries"),
+        words.plural(done.rhythms, "rhythm"),
+        words.plural(done.pauses, "pause"),
+    ]
+    where = f" to {output}" if output is not None else ""
+    lost = (
+        "every row could be read"
+        if not done.unreadable
+        else f"{words.plural(done.unreadable, 'row')} could not be read (damaged)"
+    )
+    if not done.written:
+        boundary.fail(
+            f"Nothing could be salvaged from the damaged database {ctx.store.path}: {lost}. "
+            "Run `ally doctor` to see the backups.",
+            1,
+        )
+    typer.echo(
+        f"Salvaged {words.listed(kinds)}{where}; {lost}. `ally import` reads the file into "
+        "a new journal (point ALLY_DB at a new file, or move the damaged one aside).",
+        err=True,
+    )
 
 
 def import_(
@@ -99,7 +149,14 @@ def backup(
         output.expanduser() if output else None, stamp=ctx.now.strftime("%Y%m%d-%H%M%S")
     )
     ctx.store.committed()  # the copy is written: from here on nothing reports it failed
-    typer.echo(f"Backed up {ctx.store.path} to {written.path}.")
+    what = ""
+    if written.counts is not None:
+        from allycli.render import words
+
+        c = written.counts
+        kinds = [words.plural(c.entries, "entry", "entries"), words.plural(c.rhythms, "rhythm")]
+        what = f" ({words.listed([*kinds, words.plural(c.pauses, 'pause')])})"
+    typer.echo(f"Backed up {ctx.store.path}{what} to {written.path}.")
     terminal.saved_but(written.unfinished)
 
 
@@ -120,11 +177,11 @@ def doctor() -> None:
         paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
     checks = checkup(store, paths, session.draft_folders(db))
     width = max(len(c.name) for c in checks)
-    for c in checks:
-        mark = "ok " if c.ok else "!! "
+    for c in checks:  # "ok" only of what was checked and found ok
+        mark = {True: "ok ", False: "!! ", None: "   "}[c.ok]
         line = f"{mark}{c.name.ljust(width)}  {c.detail}"
         typer.echo(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
-    problems = [c for c in checks if not c.ok]
+    problems = [c for c in checks if c.ok is False]
     if problems:
         n = len(problems)
         found = "1 problem found; see the fix" if n == 1 else f"{n} problems found; see the fixes"
@@ -135,7 +192,9 @@ def register(app: typer.Typer) -> None:
     app.command(
         "export",
         epilog=boundary.examples(
-            "ally export > ally.jsonl", "ally export --format md --output journal.md"
+            "ally export > ally.jsonl",
+            "ally export --format md --output journal.md",
+            "ally export --output ally.jsonl --force",
         ),
     )(export)
     app.command(

@@ -151,7 +151,12 @@ def reflect(
     if asking is None:
         console.print("Nothing recorded: the answer was empty.")
         return
-    text = _typed_answer(console, asking.prompt, edit) if at_terminal else given
+    from allycli.shell.reader import Typed
+
+    try:
+        text = _typed_answer(console, asking.prompt, edit) if at_terminal else given
+    except Typed as ended:  # SIGTERM or SIGHUP while typing: keep what was typed
+        journal.keep_typed(ctx, asking.prompt, ended.text, day=on, stop=ended.stop)
     recorded = journal.answer(ctx, asking, text, day=on)
     # a prompt the person never saw is named by its text
     _reflected(console, ctx, recorded, asking.prompt, named=another and not at_terminal)
@@ -228,6 +233,7 @@ def list_entries(
     action_type: str | None = typer.Option(
         None, "--type", "-t", help="Only this action type.", autocompletion=completion.complete_type
     ),
+    kind: str | None = typer.Option(None, "--kind", help="practice or reflection."),
     limit: int | None = typer.Option(
         None,
         "--limit",
@@ -241,7 +247,7 @@ def list_entries(
     from allycli.journal import practice as journal
 
     ctx = session.context()
-    filters = entry_filters(ctx, since, until, pillar, action_type, None, limit, newest_first=True)
+    filters = entry_filters(ctx, since, until, pillar, action_type, kind, limit, newest_first=True)
     found = journal.entries(ctx, filters)
     if as_json:
         terminal.print_json([r.to_json() for r in found])
@@ -304,6 +310,10 @@ def register(app: typer.Typer) -> None:
     )(reflect)
     app.command(
         "list",
-        epilog=boundary.examples("ally list --since monday", "ally list --type voting --json"),
+        epilog=boundary.examples(
+            "ally list --since monday",
+            "ally list --type voting --json",
+            "ally list --kind reflection",
+        ),
     )(list_entries)
     app.command(epilog=boundary.examples("ally delete 3f2a9c1e", "ally delete --last"))(delete)

@@ -298,9 +298,11 @@ def _patch(obj: dict[str, Any], where: str, latest: date | None) -> Patch:
         if key in _PATCH_TEXTS:
             if not isinstance(value, str) or not _storable(value):
                 raise bad(f"a patch's '{excerpt(str(key))}' must be text")
-        elif key == "minutes":
-            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 1440:
-                raise bad("a patch's 'minutes' must be a whole number from 1 to 1440")
+        elif key == "minutes":  # null clears them
+            if value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 1440
+            ):
+                raise bad("a patch's 'minutes' must be a whole number from 1 to 1440, or null")
         elif key == "date":
             try:
                 day = date.fromisoformat(value) if isinstance(value, str) else None

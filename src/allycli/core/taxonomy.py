@@ -71,11 +71,12 @@ ACTION_TYPE_GLOSSES: dict[str, str] = {
 }
 
 # What `ally log` says when it does not know a word: every action type, in a few words.
+# Short enough to read at a glance: the keys, not what each covers (`ally log --help` says).
 CHOOSE_ACTIVITY = (
-    "Choose an action type: "
-    + "; ".join(f"{k} ({v})" for k, v in ACTION_TYPE_GLOSSES.items())
-    + f"; or a pillar: {', '.join(PILLARS)}. `ally log --help` says what each covers."
+    f"Choose one of: {', '.join([*ACTION_TYPES, *PILLARS])}; "
+    "`ally log --help` says what each covers."
 )
+NEAR_MISS_HINT = "`ally log --help` lists them."
 
 
 def action_types_help(width: int = 76) -> str:
@@ -337,8 +338,9 @@ class Kinds:
         if key is None:
             key = self._own(word, "activity")
         if key is None:
+            hint = self._suggest(word, keys, ALIASES)
             raise UsageError(
-                f"No activity '{shown(word)}'.{self._suggest(word, keys, ALIASES)} {self._choose()}"
+                f"No activity '{shown(word)}'.{hint} {NEAR_MISS_HINT if hint else self._choose()}"
             )
         if key in PILLARS:
             return Activity(pillar=key, action_type=None)

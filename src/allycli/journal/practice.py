@@ -214,6 +214,27 @@ def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = Non
     return record
 
 
+def keep_typed(
+    ctx: Context, prompt: Prompt, answer: str, *, day: date | None, stop: KeyboardInterrupt
+) -> NoReturn:
+    """The process was asked to end (SIGTERM, SIGHUP) while the answer was being typed: keep
+    what was typed as a draft, and end."""
+    answer = check_text(answer, "answer").strip("\r\n")
+    if not answer.strip():
+        raise stop
+    record = Record(
+        id=str(uuid.uuid4()),
+        kind="reflection",
+        day=(day or ctx.today).isoformat(),
+        created_at=stamp(ctx.now),
+        pillar=prompt.pillar,
+        prompt_id=prompt.id,
+        prompt=prompt.text,
+        answer=answer,
+    )
+    keep_as_draft(ctx, [record.to_json()], None, "your answer", stop)
+
+
 def keep_unprompted(
     ctx: Context,
     answer: str,
@@ -314,11 +335,18 @@ class Exported:
 
 
 def export(
-    ctx: Context, fmt: str, output: Path | None, stdout: IO[str], filters: Any = None
+    ctx: Context,
+    fmt: str,
+    output: Path | None,
+    stdout: IO[str],
+    filters: Any = None,
+    *,
+    force: bool = False,
 ) -> Exported:
     """Stream the entries (all, or those the filters pick), oldest first, to stdout or to a
-    new private file; in jsonl, the action types of one's own first (an entry names one by
-    its current name), and rhythms and pauses too in an unfiltered export."""
+    new private file (an existing one only with `force`); in jsonl, the action types of
+    one's own first (an entry names one by its current name), and rhythms and pauses too in
+    an unfiltered export."""
     from allycli.core import exchange
     from allycli.journal import types
     from allycli.store.queries import Filters
@@ -348,7 +376,7 @@ def export(
             raise UsageError("The export would overwrite the database itself; choose another file.")
         from allycli.store.privatefile import replacing
 
-        with replacing(target, "--output") as fh:
+        with replacing(target, "--output", force=force) as fh:
             written = exchange.write(records, fmt, fh)
     return Exported(written - len(objects) - own, len(objects) - pauses, pauses, own)
 

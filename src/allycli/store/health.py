@@ -1,7 +1,9 @@
 """What `ally doctor` finds in the database file and its folder, with a fix for each problem.
 
-Reads only: file modes by stat, the file's header, and the database through a read-only
-connection (its application id, schema version, integrity check and entry count).
+Reads: file modes by stat, the file's header, the file system's state (statvfs), the
+database through a read-only connection (its application id, schema version, integrity
+check and entry count), and each backup's integrity check. Writes only the damage marker
+(store/damage.py): recorded when the check finds damage, removed when it finds none.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from allycli.store.database import APP_ID, Store, inspect_file, open_read_only
 
 @dataclass(frozen=True)
 class Check:
+    """One finding: `ok` True for what was checked and found ok, False for a problem (with
+    its fix), None for what is only said (the path, a count, what waits)."""
+
     name: str
-    ok: bool
+    ok: bool | None
     detail: str
     fix: str = ""
 
@@ -32,6 +37,13 @@ class Reading(NamedTuple):
     version: int  # the schema version (0: no schema yet)
     integrity: list[str]  # ["ok"] when no damage is found
     entries: int
+    early: list[tuple[str, str]]  # (id, day) of entries dated before 1900, the first few
+    early_count: int
+
+
+# Days a person can type start here (core/dates.FIRST_DAY); older rows come only by import.
+FIRST_DAY = "1900-01-01"
+EARLY_SHOWN = 3
 
 
 def loose_mode(path: Path) -> bool:
@@ -66,13 +78,16 @@ def database_checks(store: Store) -> list[Check]:
     except AllyError as exc:
         out.append(Check("format", False, exc.message, "move the file aside"))
         return out
-    out.append(writable_check(db))
     try:
         reading = read(db, store.busy_timeout)
     except sqlite3.Error as exc:
-        out.append(unreadable_check(exc))
+        out += writable_checks(db)
+        out.append(unreadable_check(store, exc))
         return out
-    return out + content_checks(reading, store.latest)
+    found = content_checks(reading, store.latest, store)
+    if reading.app_id != APP_ID:
+        return out + found
+    return out + writable_checks(db) + found
 
 
 def mode_checks(db: Path) -> list[Check]:
@@ -102,17 +117,65 @@ def mode_checks(db: Path) -> list[Check]:
     return out
 
 
-def writable_check(db: Path) -> Check:
-    writable = os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)
-    return Check(
-        "writable",
-        writable,
-        "yes"
-        if writable
-        else "no: the file or its folder is read-only, so ally can "
-        "read it but cannot record anything",
-        "" if writable else f"run: chmod u+w {db} {db.parent}",
-    )
+def writable_checks(db: Path) -> list[Check]:
+    """Whether ally can record anything: the file system (mounted read-only, full), then
+    the file and its folder, told by trying what a write needs (not by os.access, which
+    answers yes for root and no where SQLite can still write): the file opens for writing,
+    and the folder takes a new file, or the -wal and -shm are there and open for writing."""
+    from allycli.store import diskstate
+
+    disk = diskstate.state(db)
+    if disk == diskstate.READ_ONLY:
+        return [Check("writable", False, "no: it is on a read-only file system, so ally "
+                      "can read it but cannot record anything",
+                      "remount it read-write, or point ALLY_DB elsewhere")]  # fmt: skip
+    out = [_tried_writing(db)]
+    if disk == diskstate.FULL:
+        out.append(Check("disk", False, "full: nothing can be recorded until there is room",
+                         "free some space on that disk"))  # fmt: skip
+    return out
+
+
+def _tried_writing(db: Path) -> Check:
+    try:
+        _open_for_writing(db)
+    except OSError as exc:
+        return Check(
+            "writable",
+            False,
+            f"no: the file cannot be opened for writing ({exc.strerror}), so ally can read "
+            "it but cannot record anything",
+            f"run: chmod u+w {db}",
+        )
+    try:
+        _create_in(db.parent)
+    except OSError as exc:
+        try:
+            for side in (db.with_name(db.name + s) for s in ("-wal", "-shm")):
+                _open_for_writing(side)
+        except OSError:
+            return Check(
+                "writable",
+                False,
+                f"no: the folder {db.parent} does not take the journal's side files "
+                f"({exc.strerror}), so ally can read it but cannot record anything",
+                f"run: chmod u+w {db.parent}",
+            )
+    return Check("writable", True, "yes (tried: the file and its folder take a write)")
+
+
+def _open_for_writing(path: Path) -> None:
+    """Open for reading and writing, and close: nothing is written or created."""
+    os.close(os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)))
+
+
+def _create_in(folder: Path) -> None:
+    """Create a file in the folder and remove it again, as SQLite creates its side files."""
+    import uuid
+
+    probe = folder / f".ally-doctor-{uuid.uuid4().hex[:12]}.tmp"
+    os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    probe.unlink()
 
 
 def read(db: Path, busy_timeout: float) -> Reading:
@@ -123,48 +186,131 @@ def read(db: Path, busy_timeout: float) -> Reading:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         count = conn.execute("SELECT count(*) FROM entry").fetchone()[0] if version else 0
+        early: list[tuple[str, str]] = []
+        early_count = 0
+        if version and app_id == APP_ID:
+            early_count = conn.execute(
+                "SELECT count(*) FROM entry WHERE day < ?", (FIRST_DAY,)
+            ).fetchone()[0]
+            early = conn.execute(
+                "SELECT id, day FROM entry WHERE day < ? ORDER BY day, id LIMIT ?",
+                (FIRST_DAY, EARLY_SHOWN),
+            ).fetchall()
     finally:
         conn.close()
-    return Reading(app_id, version, integrity, count)
+    return Reading(app_id, version, integrity, count, early, early_count)
 
 
-def unreadable_check(exc: sqlite3.Error) -> Check:
-    said = str(exc).splitlines()[0][:80]
-    damaged = any(w in said.lower() for w in ("malformed", "not a database", "corrupt"))
-    return Check(
-        "integrity",
-        False,
-        f"cannot be read ({said})",
-        "restore a backup listed below, or move the file aside"
-        if damaged
-        else "check that the file and its folder are yours and readable, and that "
-        "no other program holds the database",
-    )
+def unreadable_check(store: Store, exc: sqlite3.Error) -> Check:
+    """The database could not be read: damaged (recorded, with the way out), or another
+    cause in plain words (never the bytes SQLite may quote)."""
+    from allycli.core.errors import storage_error
+    from allycli.store import damage, diskstate
+
+    db = store.path
+    if damage.is_damage(exc) or "not a database" in str(exc).lower():
+        damage.record(db, "SQLite reported the file damaged")
+        return Check("integrity", False, "damaged: SQLite cannot read it", way_out(store))
+    said = storage_error(db, exc, diskstate.state(db)).message
+    return Check("integrity", False, f"cannot be read: {said}", "see the sentence above")
 
 
-def content_checks(reading: Reading, latest: int) -> list[Check]:
+def way_out(store: Store) -> str:
+    """What to do about a damaged journal: restore the newest healthy backup, or salvage."""
+    from allycli.store import backups
+
+    healthy = [h for h in (backups.health(p) for p in backups_of(store)) if h.whole]
+    salvage = "`ally export --salvage --output salvage.jsonl` saves what can still be read"
+    if healthy:
+        newest = max(healthy, key=lambda h: (h.mtime, str(h.path))).path
+        return f"run: ally restore {newest} (the newest healthy backup); or {salvage}"
+    return f"no healthy backup: {salvage}, to import into a new journal"
+
+
+def integrity_check(store: Store, integrity: list[str]) -> Check:
+    """The full check's answer; the damage marker follows it (recorded, or removed)."""
+    from allycli.store import damage
+
+    db = store.path
+    if integrity != ["ok"]:
+        damage.record(db, "the full integrity check failed")
+        return Check("integrity", False, "damaged: it fails SQLite's integrity check",
+                     way_out(store))  # fmt: skip
+    cleared = damage.standing(db)
+    damage.clear(db)
+    said = " (the mark of damage an earlier command left was removed)" if cleared else ""
+    return Check("integrity", True, "no damage found" + said)
+
+
+def backup_checks(store: Store) -> list[Check]:
+    """Every backup with its full integrity check; the newest healthy one is named."""
+    from allycli.store import backups
+
+    found = [backups.health(p) for p in backups_of(store)]
+    if not found:
+        return [Check("backups", None, "none yet; `ally backup` writes one")]
+    checks = []
+    for each in found:
+        if each.whole:
+            count = "1 entry" if each.entries == 1 else f"{each.entries} entries"
+            checks.append(Check("backup", True, f"{each.path} ({count})"))
+        else:
+            checks.append(
+                Check("backup", False, f"{each.path} is damaged: it fails the integrity check",
+                      "it cannot be restored; move it aside")
+            )  # fmt: skip
+    healthy = [each for each in found if each.whole]
+    if healthy:
+        newest = max(healthy, key=lambda each: (each.mtime, str(each.path)))
+        checks.append(Check("newest", True, f"{newest.path} is the newest healthy backup"))
+    else:
+        checks.append(Check("newest", None, "no backup is healthy"))
+    for left in backups.leftovers(store.path.parent / "backups"):
+        checks.append(
+            Check("backup", False, f"{left} is what a stopped backup left", "delete that file")
+        )
+    return checks
+
+
+def content_checks(reading: Reading, latest: int, store: Store) -> list[Check]:
     """Whether ally made the file, its schema is one this ally knows, and it is undamaged."""
     ours = reading.app_id == APP_ID
     version = reading.version
-    ok = reading.integrity == ["ok"]
+    kind = Check(
+        "kind",
+        ours,
+        "an ally database" if ours else "not made by ally",
+        "" if ours else "point ALLY_DB at an ally database",
+    )
+    if not ours:  # another program's file: nothing more is ally's to judge (or to mark)
+        return [kind]
     return [
-        Check(
-            "kind",
-            ours,
-            "an ally database" if ours else "not made by ally",
-            "" if ours else "point ALLY_DB at an ally database",
-        ),
+        kind,
         Check(
             "schema",
             version <= latest,
             f"version {version} (this ally writes {latest})",
             "" if version <= latest else "upgrade ally",
         ),
+        integrity_check(store, reading.integrity),
+        Check("entries", None, str(reading.entries)),
+        *_early_check(reading),
+    ]
+
+
+def _early_check(reading: Reading) -> list[Check]:
+    """Entries dated before 1900 (no one can type such a day; an import can bring one, such
+    as a typo like 0226 for 2026 in an older export): named, with how to move them."""
+    if not reading.early_count:
+        return []
+    n = reading.early_count
+    named = ", ".join(f"{entry_id[:8]} on {day}" for entry_id, day in reading.early)
+    more = f" and {n - len(reading.early)} more" if n > len(reading.early) else ""
+    return [
         Check(
-            "integrity",
-            ok,
-            "no damage found" if ok else "; ".join(reading.integrity[:3]),
-            "" if ok else "restore a backup listed below, or export what can be read",
-        ),
-        Check("entries", True, str(reading.entries)),
+            "dates",
+            None,
+            f"{n} {'entry is' if n == 1 else 'entries are'} dated before 1900: {named}{more}",
+            "if a date is a typo, `ally edit ID --date YYYY-MM-DD` moves the entry",
+        )
     ]
