@@ -230,7 +230,7 @@ CASES = [
     prompts("bad-pillar", "prompts:\n  - id: mine-03\n    kind: learning\n    pillar: "
             "shouting\n    text: Read something.\n", "pillar must be one of", args="report"),
     prompts("bad-action-type", "prompts:\n  - id: mine-04\n    kind: learning\n    pillar: "
-            "action\n    action_type: napping\n    text: Rest.\n", "action_type must be one of",
+            "action\n    action_type: Napping!\n    text: Rest.\n", "action_type must be one of",
             args="report --json"),
     prompts("duplicate-id", "prompts:\n" + GOOD_PROMPT + GOOD_PROMPT,
             "the id 'mine-01' is used twice"),

@@ -176,7 +176,7 @@ def test_readme_starts_short() -> None:
 def test_readme_has_a_subheading_for_each_command_group() -> None:
     headings = re.findall(r"^### (.+)$", README, flags=re.M)
     assert headings == [
-        "Log practice", "Reflect", "Review: today, report and calendar", "Rhythms and pauses",
+        "Log practice", "Reflect", "Review: report, today and calendar", "Rhythms and pauses",
         "List, show and search", "Fix and remove entries", "Export and import",
         "Backup, restore and doctor", "On your terminal", "Shell completion",
     ]  # fmt: skip

@@ -66,7 +66,7 @@ def test_units_close_on_sunday_night_and_open_on_monday_morning(tmp_path: Path) 
     assert sunday["streak"] == {"current": 1, "longest": 1}
     assert at(env, SUNDAY_NIGHT, "today", "--short").stdout == "3 open\n"
     text = at(env, SUNDAY_NIGHT, "today").stdout
-    assert "yielding: 0 of 1 this week, until today" in text
+    assert "yielding: 0 of 1 day this week, until today" in text
     assert "mutual-aid (action, own type)" in text and "Own type: one you added" in text
 
     monday = json.loads(at(env, MONDAY_MORNING, "today", "--json").stdout)
@@ -85,8 +85,8 @@ def test_units_close_on_sunday_night_and_open_on_monday_morning(tmp_path: Path) 
     assert at(env, MONDAY_MORNING, "today", "--short").stdout == "6 open · prompt waiting\n"
     assert at(env, MONDAY_MORNING).stdout == at(env, MONDAY_MORNING, "today").stdout
     text = at(env, MONDAY_MORNING, "today").stdout
-    assert "practice: 0 of 1 today, until today" in text
-    assert "mutual-aid: 0 of 2 this week, until Sun 20 Dec" in text
+    assert "practice: 0 of 1 day today, until today" in text
+    assert "mutual-aid: 0 of 2 days this week, until Sun 20 Dec" in text
 
 
 def test_short_says_nothing_when_nothing_is_open_and_the_prompt_is_answered(

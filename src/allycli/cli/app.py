@@ -108,6 +108,7 @@ def _help_rank(name: str) -> int:
     return HELP_ORDER.index(name) if name in HELP_ORDER else len(HELP_ORDER)
 
 
+boundary.Boundary.order = tuple(HELP_ORDER)  # groups of commands (`ally type`) too
 app.registered_commands.sort(
     key=lambda c: _help_rank(c.name or c.callback.__name__.rstrip("_"))  # type: ignore[union-attr]
 )

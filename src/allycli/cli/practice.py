@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -125,13 +125,7 @@ def reflect(
     ctx = session.context()
     console = terminal.console()
     if show_prompts:
-        from allycli.journal import types
-
-        known = types.kinds(ctx)
-        chosen = journal.prompts_for(
-            ctx.prompts_for(known), pillar=pillar, action_type=action_type, kinds=known
-        )
-        console.print(render.prompt_table(chosen))
+        console.print(render.prompt_table(_listed_prompts(ctx, pillar, action_type)))
         return
     if pillar is not None or action_type is not None:
         raise UsageError("--pillar and --type go with --prompts; add --prompts.")
@@ -175,6 +169,17 @@ def _reflected(
     else:
         when = spoken(recorded.day, ctx.today)
         console.print(f"Reflection recorded for {when} (prompt {prompt.id}).")
+
+
+def _listed_prompts(ctx: Context, pillar: str | None, action_type: str | None) -> Any:
+    """The prompts `reflect --prompts` lists (those tagged with one's own types included)."""
+    from allycli.journal import practice as journal
+    from allycli.journal import types
+
+    known = types.kinds(ctx)
+    return journal.prompts_for(
+        ctx.prompts_for(known), pillar=pillar, action_type=action_type, kinds=known
+    )
 
 
 def _show_reflections(console: Console, ctx: Context, limit: int) -> None:

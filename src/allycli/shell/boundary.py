@@ -105,6 +105,14 @@ class Boundary(TyperGroup):
             inside(exc)
         sys.exit(code if isinstance(code, int) else 0)
 
+    order: tuple[str, ...] = ()  # the order of `ally --help`'s commands, set by the app
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The commands in `order` (a group of commands, such as `ally type`, among them)."""
+        names: list[str] = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(self.order)}
+        return sorted(names, key=lambda name: rank.get(name, len(rank)))
+
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """Every command with its whole first sentence, wrapped, never cut with "..."."""
         rows = []
