@@ -255,3 +255,28 @@ def test_an_own_type_without_prompts_gets_its_pillars_learning_prompts(tmp_path:
     ok(ally_in_process(env, "reflect", "--answer", "An answer."))  # a journal, not empty
     text = ok(ally_in_process(env, "report")).stdout
     assert "land-back  own type" in text
+
+
+def test_edit_calendar_search_and_export_take_own_types(tmp_path: Path) -> None:
+    env = cli_env(tmp_path, tmp_path / "ally.db")
+    ok(ally_in_process(env, "type", "add", "land-back", "--pillar", "learning", "--alias", "lb"))
+    ok(ally_in_process(env, "log", "protest", "--note", "Zanzibarquux rally"))
+    (entry,) = json.loads(ok(ally_in_process(env, "list", "--json")).stdout)
+    said = ok(ally_in_process(env, "edit", entry["id"][:8], "--type", "lb")).stdout
+    assert "land-back" in said
+    (edited,) = json.loads(ok(ally_in_process(env, "list", "--json")).stdout)
+    assert (edited["action_type"], edited["pillar"]) == ("land-back", "learning")  # its pillar
+    found = json.loads(ok(ally_in_process(env, "search", "zanzibarquux", "--type", "land",
+                                          "--json")).stdout)  # fmt: skip
+    assert [e["id"] for e in found] == [entry["id"]]
+    calendar = ok(ally_in_process(env, "calendar", "--type", "land-back")).stdout
+    assert calendar.startswith("Practice: land-back in ") and ", 1 entry." in calendar
+    exported = ok(ally_in_process(env, "export", "--type", "land-back")).stdout.splitlines()
+    assert [json.loads(line)["kind"] for line in exported] == ["action_type", "practice"]
+    csv = ok(ally_in_process(env, "export", "--type", "protest", "--format", "csv")).stdout
+    assert csv.splitlines()[1:] == []  # the entry is land-back now
+    ok(ally_in_process(env, "type", "retire", "land-back"))
+    ok(ally_in_process(env, "log", "protest"))
+    (newest, _) = json.loads(ok(ally_in_process(env, "list", "--json")).stdout)
+    refused = one_line_error(ally_in_process(env, "edit", newest["id"][:8], "--type", "lb"), 2)
+    assert "retired" in refused
