@@ -5,11 +5,25 @@ app.py calls `register(app)`; nothing heavy is imported at module level.
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from allycli.shell import boundary, completion, session, terminal
 
 NAME_HELP = "2 to 32 lower-case letters, digits and hyphens, starting with a letter."
+
+
+def own_type_argument(metavar: str) -> Any:
+    """The argument that names one of one's own types, completed on TAB."""
+    return typer.Argument(
+        ...,
+        metavar=metavar,
+        help="The type's name (or key, or alias).",
+        show_default=False,
+        autocompletion=completion.complete_own_type,
+    )
+
 
 types_app = typer.Typer(
     cls=boundary.Boundary,  # its command list: whole first sentences, never cut
@@ -75,13 +89,7 @@ def list_types(
 
 @types_app.command("rename", epilog=boundary.examples("ally type rename mutual-aid solidarity"))
 def rename(
-    old: str = typer.Argument(
-        ...,
-        metavar="OLD",
-        help="The type's name (or key, or alias).",
-        show_default=False,
-        autocompletion=completion.complete_own_type,
-    ),
+    old: str = own_type_argument("OLD"),
     new: str = typer.Argument(..., metavar="NEW", help=NAME_HELP, show_default=False),
 ) -> None:
     """Show one of your own types under a new name; the old one stays a word for it."""
@@ -98,13 +106,7 @@ def rename(
     epilog=boundary.examples("ally type retire solidarity", "ally type retire --undo solidarity"),
 )
 def retire(
-    name: str = typer.Argument(
-        ...,
-        metavar="NAME",
-        help="The type's name (or key, or alias).",
-        show_default=False,
-        autocompletion=completion.complete_own_type,
-    ),
+    name: str = own_type_argument("NAME"),
     undo: bool = typer.Option(False, "--undo", help="Bring a retired type back."),
 ) -> None:
     """Retire one of your own types: no new entries and no gap; its history stays."""

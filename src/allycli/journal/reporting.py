@@ -119,24 +119,7 @@ def report(ctx: Context, period: Period) -> Report:
         seed=period.start.toordinal(),
         pillar_of={t.key: t.pillar for t in kinds.own},
     )
-    if kinds.own:
-        return _named(Report(
-            period=period,
-            today=ctx.today,
-            entries=sum(counts.daily.values()),
-            reflections=counts.reflections,
-            by_pillar=by_pillar,
-            by_action_type=by_type,
-            streak=rhythm_part.streak,
-            pillar_streaks=rhythm_part.pillar_streaks,
-            gaps=gaps,
-            prompts=chosen,
-            buckets=insights.buckets(period, counts.daily),
-            minutes_by_pillar=rhythm_part.minutes_by_pillar,
-            minutes_by_action_type=rhythm_part.minutes_by_action_type,
-            rhythms=rhythm_part,
-        ), kinds)  # fmt: skip
-    return Report(
+    report = Report(
         period=period,
         today=ctx.today,
         entries=sum(counts.daily.values()),
@@ -152,6 +135,7 @@ def report(ctx: Context, period: Period) -> Report:
         minutes_by_action_type=rhythm_part.minutes_by_action_type,
         rhythms=rhythm_part,
     )
+    return _named(report, kinds) if kinds.own else report
 
 
 def _named(r: Report, kinds: taxonomy.Kinds) -> Report:
