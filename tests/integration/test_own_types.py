@@ -280,3 +280,16 @@ def test_edit_calendar_search_and_export_take_own_types(tmp_path: Path) -> None:
     (newest, _) = json.loads(ok(ally_in_process(env, "list", "--json")).stdout)
     refused = one_line_error(ally_in_process(env, "edit", newest["id"][:8], "--type", "lb"), 2)
     assert "retired" in refused
+
+
+def test_a_salvage_carries_own_types_so_its_file_imports(tmp_path: Path) -> None:
+    env = cli_env(tmp_path, tmp_path / "ally.db")
+    ok(ally_in_process(env, "type", "add", "mutual-aid", "--pillar", "action"))
+    ok(ally_in_process(env, "type", "rename", "mutual-aid", "solidarity"))
+    ok(ally_in_process(env, "log", "solidarity"))
+    said = ok(ally_in_process(env, "export", "--salvage", "--output", str(tmp_path / "s.jsonl")))
+    assert "1 action type" in said.stdout + said.stderr
+    fresh = cli_env(tmp_path, tmp_path / "fresh.db")
+    ok(ally_in_process(fresh, "import", str(tmp_path / "s.jsonl")))
+    (entry,) = json.loads(ok(ally_in_process(fresh, "list", "--json")).stdout)
+    assert entry["action_type"] == "solidarity"

@@ -90,6 +90,7 @@ def salvaged(ctx: Any, output: Path | None, *, force: bool = False) -> None:
         words.plural(done.entries, "entry", "entries"),
         words.plural(done.rhythms, "rhythm"),
         words.plural(done.pauses, "pause"),
+        *([words.plural(done.types, "action type")] if done.types else []),
     ]
     where = f" to {output}" if output is not None else ""
     lost = (
