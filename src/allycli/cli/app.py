@@ -12,7 +12,7 @@ import typer
 
 from allycli import __version__
 from allycli.cli import entries, files, practice, review, rhythms, sync, today, types
-from allycli.shell import boundary, session, terminal
+from allycli.shell import boundary, output, session, terminal
 
 app = typer.Typer(
     cls=boundary.Boundary,
@@ -38,7 +38,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"ally {__version__}")
+        output.plain(f"ally {__version__}")
         raise typer.Exit()
 
 
@@ -53,13 +53,15 @@ def _root(
     ),
 ) -> None:
     """Practice allyship daily: log, reflect, review. Everything stays on this machine."""
+    if no_pager:
+        output.no_pager()
     if ctx.invoked_subcommand is None:
         from allycli.journal.today import has_entries
 
         if has_entries(session.context()):  # the day at a glance, once there is a journal
             today.show()
             return
-        typer.echo(OVERVIEW)
+        output.say(OVERVIEW)
 
 
 OVERVIEW = """\
@@ -109,6 +111,8 @@ def _help_rank(name: str) -> int:
 
 
 boundary.Boundary.order = tuple(HELP_ORDER)  # groups of commands (`ally type`) too
+for command in app.registered_commands:
+    command.cls = boundary.Command
 app.registered_commands.sort(
     key=lambda c: _help_rank(c.name or c.callback.__name__.rstrip("_"))  # type: ignore[union-attr]
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from allycli.shell import boundary, session, terminal
+from allycli.shell import boundary, output, session
 
 
 def today(
@@ -36,12 +36,12 @@ def show(*, as_json: bool = False) -> None:
     ctx = session.context()
     result = cases.today(ctx)
     if as_json:
-        terminal.print_json(result.to_json())
+        output.print_json(result.to_json())
         return
     from allycli.render import today as render
 
-    console = terminal.console()
-    console.print(render.today(result), soft_wrap=not console.is_terminal)
+    for line in render.today(result):  # each a message: wrapped on a terminal, whole piped
+        output.say(line)
 
 
 def show_short() -> None:
@@ -57,7 +57,7 @@ def show_short() -> None:
     except AllyError:
         return
     if line:
-        typer.echo(line)
+        output.plain(line)
 
 
 def register(app: typer.Typer) -> None:

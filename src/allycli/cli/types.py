@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from allycli.shell import boundary, completion, session, terminal
+from allycli.shell import boundary, completion, output, session
 
 NAME_HELP = "2 to 32 lower-case letters, digits and hyphens, starting with a letter."
 
@@ -66,7 +66,7 @@ def add(
 
     ctx = session.context()
     added = cases.add(ctx, name, pillar, about, aliases or ())
-    terminal.console().print(render.added(added), soft_wrap=True)
+    output.say(render.added(added))
 
 
 @types_app.command("list", epilog=boundary.examples("ally type list", "ally type list --json"))
@@ -78,13 +78,13 @@ def list_types(
 
     ctx = session.context()
     rows = cases.listing(ctx)
-    if as_json:
-        terminal.print_json([r.to_json() for r in rows])
-        return
     from allycli.render import types as render
 
-    console = terminal.console()
-    console.print(render.type_list(rows, ctx.today), soft_wrap=not console.is_terminal)
+    with output.paged():
+        if as_json:
+            output.print_json([r.to_json() for r in rows])
+        else:
+            output.say(render.type_list(rows, ctx.today))
 
 
 @types_app.command("rename", epilog=boundary.examples("ally type rename mutual-aid solidarity"))
@@ -98,7 +98,7 @@ def rename(
 
     ctx = session.context()
     changed = cases.rename(ctx, old, new)
-    terminal.console().print(render.renamed(changed), soft_wrap=True)
+    output.say(render.renamed(changed))
 
 
 @types_app.command(
@@ -115,7 +115,7 @@ def retire(
 
     ctx = session.context()
     changed = cases.retire(ctx, name, undo=undo)
-    terminal.console().print(render.retired(changed, undo=undo), soft_wrap=True)
+    output.say(render.retired(changed, undo=undo))
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from allycli.render import words
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.text import Text
 
     from allycli.journal.today import OpenUnit, Today
 
@@ -27,13 +27,13 @@ def unit_line(u: OpenUnit, today_day: object) -> str:
     return f"{u.category}: {done_words(u.spec, u.unit)} {when}, until {until}"
 
 
-def today(t: Today) -> RenderableType:
-    from rich.console import Group
+def today(t: Today) -> list[Text]:
+    """The day's lines, each a message of its own."""
     from rich.text import Text
 
     from allycli.render.entry import what
 
-    parts: list[RenderableType] = [Text(f"Today, {words.day(t.day)}", style="bold")]
+    parts: list[Text] = [Text(f"Today, {words.day(t.day)}", style="bold")]
     if t.entries:
         practice = [r for r in t.entries if r.kind == "practice"]
         reflections = len(t.entries) - len(practice)
@@ -75,7 +75,7 @@ def today(t: Today) -> RenderableType:
     if any(r.kind == "practice" and r.action_type in t.own_types for r in t.entries):
         parts.append(Text("Own type: one you added with `ally type add`; it counts like any "
                           "other.", style="dim"))  # fmt: skip
-    return Group(*parts)
+    return parts
 
 
 def short(t: Today) -> str:

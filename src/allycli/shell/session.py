@@ -5,7 +5,6 @@ folders ally keeps things in, and the DATE words of the command line (parsed aga
 from __future__ import annotations
 
 import os
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,13 +66,15 @@ def context() -> Context:
 
 def say_warning(text: str) -> None:
     """A one-line warning on stderr (the command goes on)."""
-    sys.stderr.write(f"ally: warning: {text}\n")
-    sys.stderr.flush()
+    from allycli.shell import output
+
+    output.warn(f"ally: warning: {text}")
 
 
 def say_waiting() -> None:
-    sys.stderr.write("ally: another program is using the database; waiting for it to finish...\n")
-    sys.stderr.flush()
+    from allycli.shell import output
+
+    output.warn("ally: another program is using the database; waiting for it to finish...")
 
 
 def state_path() -> Path:
@@ -111,7 +112,9 @@ def warn_if_shared(db: Path) -> None:
     except OSError:
         return
     if shared and ours:
-        sys.stderr.write(f"ally: warning: {db} can be read by other users; run `chmod 600 {db}`.\n")
+        from allycli.shell import output
+
+        output.warn(f"ally: warning: {db} can be read by other users; run `chmod 600 {db}`.")
 
 
 def parse_day(text: str | None, today: date, option: str = "--date") -> date | None:
