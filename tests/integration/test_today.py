@@ -196,3 +196,16 @@ def test_the_systemd_timer_of_the_reminders_doc_passes_a_line_to_notify_send(
     subprocess.run(["sh", "-c", command], env=env, timeout=120, check=True)
     said = shown.read_text().strip().split("|")
     assert said[-2] == "3 open · prompt waiting"
+
+
+def test_today_names_own_types_as_shown_in_its_entries_and_pauses(tmp_path: Path) -> None:
+    env = cli_env(tmp_path, tmp_path / "ally.db")
+    ok(ally_in_process(env, "type", "add", "mutual-aid", "--pillar", "action"))
+    ok(ally_in_process(env, "pause", "mutual-aid", "--since", "today", "--until", "today"))
+    ok(ally_in_process(env, "log", "mutual-aid"))
+    ok(ally_in_process(env, "type", "rename", "mutual-aid", "care"))
+    parsed = json.loads(ok(ally_in_process(env, "today", "--json")).stdout)
+    assert parsed["pauses"][0]["categories"] == ["care"]
+    assert parsed["entries"][0]["action_type"] == "care"
+    text = ok(ally_in_process(env, "today")).stdout
+    assert "care (action, own type)" in text and "Paused today: care, until today" in text

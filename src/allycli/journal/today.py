@@ -123,9 +123,18 @@ def today(ctx: Context, *, with_entries: bool = True) -> Today:
         prompt=prompt,
         answered=prompt is not None and prompt.id in answered_ids,
         streak=streak,
-        pauses=tuple(p for p in pauses if p.since <= day <= p.until),
+        pauses=tuple(_named(p, kinds) for p in pauses if p.since <= day <= p.until),
         own_types={t.name: t.retired for t in kinds.own},
     )
+
+
+def _named(p: Pause, kinds: Kinds) -> Pause:
+    """A pause as a person reads it: the own types it names under their current names."""
+    if not p.categories or not kinds.own:
+        return p
+    import dataclasses
+
+    return dataclasses.replace(p, categories=tuple(map(kinds.name_of, p.categories)))
 
 
 def _open(
