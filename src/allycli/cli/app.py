@@ -11,7 +11,7 @@ from __future__ import annotations
 import typer
 
 from allycli import __version__
-from allycli.cli import entries, files, practice, review, rhythms, sync, today, types
+from allycli.cli import entries, files, locking, practice, review, rhythms, sync, today, types
 from allycli.shell import boundary, output, session, terminal
 
 app = typer.Typer(
@@ -58,7 +58,7 @@ def _root(
     if ctx.invoked_subcommand is None:
         from allycli.journal.today import has_entries
 
-        if has_entries(session.context()):  # the day at a glance, once there is a journal
+        if has_entries(session.context(ask=False)):  # the day at a glance, once there is a journal
             today.show()
             return
         output.say(OVERVIEW)
@@ -77,7 +77,7 @@ Then: ally calendar (your year at a glance), ally list,
 and ally --help for every command."""
 
 
-for group in (practice, review, today, files, sync, rhythms, entries, types):
+for group in (practice, review, today, files, sync, rhythms, entries, locking, types):
     group.register(app)
 
 # `ally --help` lists the commands in the order a person meets them: log, reflect and report,
@@ -103,6 +103,11 @@ HELP_ORDER = [
     "restore",
     "doctor",
     "sync",
+    "encrypt",
+    "unlock",
+    "lock",
+    "passwd",
+    "decrypt",
 ]
 
 

@@ -33,7 +33,7 @@ def today(
 def show(*, as_json: bool = False) -> None:
     from allycli.journal import today as cases
 
-    ctx = session.context()
+    ctx = session.context(ask=False)  # never asks for a passphrase
     result = cases.today(ctx)
     if as_json:
         output.print_json(result.to_json())
@@ -52,7 +52,7 @@ def show_short() -> None:
     from allycli.render import today as render
 
     try:
-        ctx = session.context()
+        ctx = session.context(ask=False)
         line = render.short(cases.today(ctx, with_entries=False))
     except AllyError:
         return

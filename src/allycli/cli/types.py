@@ -119,4 +119,6 @@ def retire(
 
 
 def register(app: typer.Typer) -> None:
+    for command in types_app.registered_commands:
+        command.cls = boundary.Command  # output errors said as for every other command
     app.add_typer(types_app)
