@@ -78,9 +78,9 @@ class _MarkedRaw(io.FileIO):
     boundary knows an OSError came from standard output whoever wrote (click, Rich, an
     export's writer) and never takes it for a bug."""
 
-    def write(self, data: Any) -> int | None:
+    def write(self, data: Any) -> int:
         try:
-            return super().write(data)
+            return super().write(data) or 0
         except OSError as exc:
             exc.ally_stdout = True  # type: ignore[attr-defined]
             raise
