@@ -299,8 +299,11 @@ CASES = [
     imported("created-at-garbage", line(practice(created_at="at nine")),
              "'created_at' must be"),
     imported("bad-pillar", GOOD + line(practice(pillar="shouting")), "'pillar' must be one of"),
-    imported("bad-action-type", line(practice(action_type="napping")),
-             "'action_type' must be null or one of"),
+    imported("bad-action-type", line(practice(action_type="Napping!")),
+             "'action_type' must be null, one of"),
+    imported("unknown-action-type", line(practice(action_type="napping")),
+             "the action type 'napping' is not built in, and neither this file nor the journal "
+             "defines it"),
     imported("minutes-string", GOOD + line(practice(minutes="30")), "'minutes' must be"),
     imported("minutes-bool", line(practice(minutes=True)), "'minutes' must be"),
     imported("minutes-float", line(practice(minutes=1.5)), "'minutes' must be"),

@@ -32,7 +32,7 @@ def _broken(tmp_path: Path, kind: str) -> tuple[Path, str]:
         return path, "not a file"
     if kind == "too deep":
         path.write_text("prompts: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
-        return path, "nested too deeply"
+        return path, "; fix it or move it aside"  # too deep for libyaml or for Python
     if kind == "too large":
         item = "  - id: p{n}\n    kind: reflection\n    pillar: yielding\n    text: {t}\n"
         body = "".join(item.format(n=n, t="x" * 200) for n in range(8000))
@@ -95,7 +95,7 @@ NOT_VALID = [
     ("prompts:\n  - id: mine-03\n    kind: learning\n    pillar: shouting\n    text: Read.\n",
      "pillar must be one of"),
     ("prompts:\n  - id: mine-04\n    kind: learning\n    pillar: action\n"
-     "    action_type: napping\n    text: Rest.\n", "action_type must be one of"),
+     "    action_type: Napping!\n    text: Rest.\n", "action_type must be one of"),
     ("prompts:\n" + GOOD_PROMPT + GOOD_PROMPT, "the id 'mine-01' is used twice"),
     ("prompts:\n  - id: mine-05\n    kind: quiz\n    pillar: action\n    text: Hm.\n",
      "kind must be one of"),
