@@ -176,11 +176,14 @@ def doctor() -> None:
 
         paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
     checks = checkup(store, paths, session.draft_folders(db))
-    width = max(len(c.name) for c in checks)
-    for c in checks:  # "ok" only of what was checked and found ok
-        mark = {True: "ok ", False: "!! ", None: "   "}[c.ok]
-        line = f"{mark}{c.name.ljust(width)}  {c.detail}"
-        typer.echo(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
+    from allycli.render import messages as render
+
+    console = terminal.console()
+    if console.is_terminal:
+        console.print(render.doctor_findings(checks))
+    else:
+        for line in render.doctor_lines(checks):
+            typer.echo(line)
     problems = [c for c in checks if c.ok is False]
     if problems:
         n = len(problems)
