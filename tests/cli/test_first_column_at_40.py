@@ -65,3 +65,11 @@ def test_doctor_wraps_beside_the_findings(env):
     lines = on_screen(env, "doctor")
     marked = re.compile(r"^(ok|!!|  ) \S")
     assert all(marked.match(line) or line.startswith("     ") for line in lines), lines
+
+
+def test_ally_alone_names_each_command_on_its_own_line(env):
+    lines = on_screen(env)
+    starts = [line.strip() for line in lines if line.startswith("  ally ")]
+    assert starts == ['ally log listening --note "..."', "ally reflect", "ally report"]
+    follows = [lines[lines.index(f"  {s}") + 1] for s in starts]
+    assert all(line.startswith("      ") for line in follows), lines

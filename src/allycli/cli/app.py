@@ -57,17 +57,21 @@ def _root(
         typer.echo(OVERVIEW)
 
 
+# Each command on a line of its own and what it does under it, so that at 40 columns
+# a wrapped description never reads as another command.
 OVERVIEW = """\
 ally: practice allyship daily, and see where it has gaps.
 Everything stays on this machine.
 
 Start with:
-  ally log listening --note "..."   record what you did
-  ally reflect                      answer today's prompt
-  ally report                       review this week
+  ally log listening --note "..."
+      record what you did
+  ally reflect
+      answer today's prompt
+  ally report
+      review this week
 
-Then: ally calendar (your year at a glance), ally list,
-and ally --help for every command."""
+Then: ally calendar (your year at a glance), ally list, and ally --help for every command."""
 
 
 for group in (practice, review, files, sync, rhythms, entries):
