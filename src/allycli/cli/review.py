@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from allycli.cli.common import DATE_HELP, DATES
-from allycli.shell import boundary, completion, session, terminal
+from allycli.shell import boundary, completion, output, session
 
 
 def report(
@@ -52,7 +52,8 @@ def report(
         period = dates.week_of(ctx.today)
     result = reporting.report(ctx, period)
     if as_json:
-        terminal.print_json(result.to_json())
+        with output.paged():
+            output.print_json(result.to_json())
         return
     from allycli.render import report as render_report
 
@@ -61,7 +62,10 @@ def report(
 
 def calendar(
     year: int | None = typer.Argument(
-        None, help="A calendar year from 1900 to this one (default: this year).", show_default=False
+        None,
+        help="A calendar year from 1900 to this one (default: this year).",
+        show_default=False,
+        parser=boundary.year,
     ),
     since: str | None = typer.Option(
         None, "--since", help=f"Start of a range: {DATE_HELP}", autocompletion=DATES
@@ -118,12 +122,13 @@ def _show_picture(view: object, svg: Path | None, html: Path | None, width: int)
     from allycli.render import picture
 
     if svg is None and html is None:
-        terminal.console().print(view)
+        with output.paged():
+            output.say(view)
         return
     for fmt, path in (("svg", svg), ("html", html)):
         if path is not None:
             written = picture.save(view, path, fmt, width)
-            typer.echo(f"Wrote the picture to {written}.", err=True)
+            output.warn(f"Wrote the picture to {written}.")
 
 
 def register(app: typer.Typer) -> None:
