@@ -68,22 +68,15 @@ CHOOSE_ACTIVITY = (
 NEAR_MISS_HINT = "`ally log --help` lists them."
 
 
-def action_types_help(width: int = 76) -> str:
-    """The action types and what each covers, for `ally log --help`: a block that click
-    prints as written (its first line, \\b, stops click from rewrapping it)."""
-    import textwrap
-
-    lines = ["\b", "Action types, and what each covers:"]
-    for key, meaning in ACTION_TYPE_MEANINGS.items():
-        lines += textwrap.wrap(
-            meaning,
-            width,
-            initial_indent=f"  {key:<13}",
-            subsequent_indent=" " * 15,
-            break_on_hyphens=False,
-        )
-    lines.append(f"Or log a pillar directly: {', '.join(PILLARS)}.")
-    return "\n".join(lines)
+def action_types_help() -> str:
+    """The action types and what each covers, for `ally log --help`: a table that the help
+    formatter lays out at the terminal's width (a `\\b` paragraph: its heading, then a key,
+    two spaces and its meaning a line), and the pillars below it."""
+    rows = [f"{key}  {meaning}" for key, meaning in ACTION_TYPE_MEANINGS.items()]
+    return "\n".join(
+        ["\b", "Action types, and what each covers:", *rows, "",
+         f"Or log a pillar directly: {', '.join(PILLARS)}."]
+    )  # fmt: skip
 
 
 # Friendly words -> (kind, key). kind is "type" or "pillar".
