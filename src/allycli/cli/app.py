@@ -73,7 +73,7 @@ Start with:
   ally report
       review this week
 
-Then: ally calendar (your year at a glance), ally list, and ally --help for every command."""
+Then: ally calendar, ally list, and ally --help for more."""
 
 
 for group in (practice, review, files, sync, rhythms, entries):

@@ -334,11 +334,19 @@ def doctor_findings(checks: Sequence[Check]) -> RenderableType:
     for c in checks:
         head = Text(f"{_MARKS[c.ok]}{c.name}")
         table.add_row(Text(f"{_MARKS[c.ok]}{c.name.ljust(width)}"), words.user_text(c.detail))
-        stacked += [head, Padding(words.user_text(c.detail), (0, 0, 0, 5))]
+        stacked += [head, _under(c.detail)]
         if c.fix:
             table.add_row("", words.user_text(f"fix: {c.fix}"))
-            stacked.append(Padding(words.user_text(f"fix: {c.fix}"), (0, 0, 0, 5)))
+            stacked.append(_under(f"fix: {c.fix}"))
     return Fit(Room(table, 30), Group(*stacked))
+
+
+def _under(text: str) -> RenderableType:
+    """A finding's detail under its name: wrapped at spaces, a path longer than the line
+    alone on its rows."""
+    from allycli.render.wrapping import Words
+
+    return Padding(Words(words.user_text(text)), (0, 0, 0, 5))
 
 
 _MARKS = {True: "ok ", False: "!! ", None: "   "}

@@ -45,7 +45,9 @@ class CalendarView:
     what: str = "practice"  # "practice", or the pillar or action type it is filtered by
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
+        # piped, the picture is drawn as at 80 columns (a pipe has no width, and a year
+        # fits in 80); its words below are never wrapped
+        width = options.max_width if console.is_terminal else min(options.max_width, 80)
         shades = ASCII_SHADES if options.ascii_only else SHADES
         yield Text(self.title, style="bold")
         yield Text("")

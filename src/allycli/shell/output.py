@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 _consoles: dict[str, tuple[Any, Console]] = {}
+PIPED_WIDTH = 10_000  # wider than any line ally writes: nothing piped is wrapped
 _pager_off = False
 
 
@@ -59,9 +60,12 @@ def _make(stream: Any) -> Console:
     file: Any = Closed() if stream is None else stream
     if not unicode_ok(file):
         file = AsciiStream(file)
-    if not a_terminal(file):
-        file = Unpadded(file)
-    return Console(file=file, highlight=False, markup=False, emoji=False)
+    if a_terminal(file):
+        return Console(file=file, highlight=False, markup=False, emoji=False)
+    # piped: never wrapped, so that a note, an answer or a prompt stays one line that grep
+    # finds (COLUMNS is a terminal's width, not a pipe's); and no line ends in spaces
+    return Console(file=Unpadded(file), highlight=False, markup=False, emoji=False,
+                   width=PIPED_WIDTH)  # fmt: skip
 
 
 def say(message: object, *, end: str = "\n") -> None:
