@@ -18,7 +18,7 @@ from typing import IO, Any, NoReturn
 
 from allycli.core import prompts, taxonomy
 from allycli.core.dates import stamp
-from allycli.core.errors import AllyError, StorageError, UsageError
+from allycli.core.errors import AllyError, Locked, StorageError, UsageError
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
 from allycli.journal.context import Context, check_text, keep_as_draft, save
@@ -61,7 +61,7 @@ def log(
         note=note,
         minutes=minutes,
     )
-    save(ctx, record, lambda: ctx.store.insert([record.row()]))
+    save(ctx, record, lambda: ctx.store.insert([record.row()]), capture=True)
     progress, streak = _progress(ctx, record)
     return Logged(record, streak, ctx.today, progress)
 
@@ -222,7 +222,7 @@ def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = Non
         prompt=prompt.text,
         answer=answer,
     )
-    save(ctx, record, lambda: ctx.store.insert([record.row()]))
+    save(ctx, record, lambda: ctx.store.insert([record.row()]), capture=True)
     return record
 
 
@@ -274,6 +274,10 @@ def keep_unprompted(
         "pillar": None,
         "answer": answer,
     }
+    if isinstance(reason, Locked) and reason.capture:  # no one to ask for the key
+        from allycli.journal.sealed import capture
+
+        capture(ctx.store.path, [draft], "your answer")
     keep_as_draft(ctx, [draft], reason)
 
 
