@@ -64,8 +64,8 @@ def _make(stream: Any) -> Console:
         return Console(file=file, highlight=False, markup=False, emoji=False)
     # piped: never wrapped, so that a note, an answer or a prompt stays one line that grep
     # finds (COLUMNS is a terminal's width, not a pipe's); and no line ends in spaces
-    return Console(file=Unpadded(file), highlight=False, markup=False, emoji=False,
-                   width=PIPED_WIDTH)  # fmt: skip
+    file = Unpadded(file)
+    return Console(file=file, highlight=False, markup=False, emoji=False, width=PIPED_WIDTH)
 
 
 def say(message: object, *, end: str = "\n") -> None:
