@@ -20,7 +20,7 @@ LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
 THEME = typer.Option(
     None,
     "--theme",
-    help="Answer the day's prompt of one theme (such as racism, ableism or consent); with "
+    help="Answer the day's prompt of one theme, such as racism, ableism or consent; with "
     "--prompts, list that theme's prompts.",
     autocompletion=completion.complete_theme,
 )

@@ -211,11 +211,7 @@ def _merge(
         if outcome.takes_incoming:
             winners[record.id] = record
     if not dry_run and winners:
-        rows = list(winners.values())
-        for start in range(0, len(rows), 5000):
-            entrydb.put(conn, rows[start : start + 5000])
-            if progress is not None:
-                progress(min(start + 5000, len(rows)), len(rows))
+        entrydb.put_many(conn, list(winners.values()), progress)
         back = [i for i in winners if i in buried]
         if back:
             entrydb.unbury(conn, back)

@@ -209,10 +209,18 @@ def answer(ctx: Context, asking: Asking, text: str | None, *, day: date) -> Reco
 
 def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = None) -> Record | None:
     """Record an answer to a prompt; an empty answer records nothing."""
+    record = answered(ctx, prompt, answer, day)
+    if record is not None:
+        save(ctx, record, lambda: ctx.store.insert([record.row()]), capture=True)
+    return record
+
+
+def answered(ctx: Context, prompt: Prompt, answer: str, day: date | None) -> Record | None:
+    """The reflection an answer makes (None when it is empty), not yet stored."""
     answer = check_text(answer, "answer").strip("\r\n")
     if not answer.strip():
         return None
-    record = Record(
+    return Record(
         id=str(uuid.uuid4()),
         kind="reflection",
         day=(day or ctx.today).isoformat(),
@@ -222,8 +230,6 @@ def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = Non
         prompt=prompt.text,
         answer=answer,
     )
-    save(ctx, record, lambda: ctx.store.insert([record.row()]), capture=True)
-    return record
 
 
 def keep_typed(
@@ -231,19 +237,9 @@ def keep_typed(
 ) -> NoReturn:
     """The process was asked to end (SIGTERM, SIGHUP) while the answer was being typed: keep
     what was typed as a draft, and end."""
-    answer = check_text(answer, "answer").strip("\r\n")
-    if not answer.strip():
+    record = answered(ctx, prompt, answer, day)
+    if record is None:
         raise stop
-    record = Record(
-        id=str(uuid.uuid4()),
-        kind="reflection",
-        day=(day or ctx.today).isoformat(),
-        created_at=stamp(ctx.now),
-        pillar=prompt.pillar,
-        prompt_id=prompt.id,
-        prompt=prompt.text,
-        answer=answer,
-    )
     keep_as_draft(ctx, [record.to_json()], None, "your answer", stop)
 
 

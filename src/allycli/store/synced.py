@@ -152,6 +152,15 @@ def marks(conn: sqlite3.Connection, refs: Iterable[str]) -> dict[str, int]:
     return found
 
 
+def recorded(conn: sqlite3.Connection) -> dict[str, tuple[bytes, int]]:
+    """The digest and change number of every row the record says the hub holds, by
+    reference."""
+    return {
+        str(ref): (bytes(d), int(change))
+        for ref, d, change in conn.execute("SELECT ref, digest, change FROM hubrow")
+    }
+
+
 def refused(conn: sqlite3.Connection) -> list[SeenRow]:
     """The rows the hub holds that did not open here, in change order."""
     rows = conn.execute(f"{_SEEN_ROW} WHERE refused = 1 ORDER BY change")
