@@ -299,7 +299,7 @@ CASES = [
              GOOD + b'{"id": "eeee4444-0000-4000-8000-000000000005", "kind": "practice", '
              b'"date": "2026-11-20", "created_at": "2026-11-20T09:00:00+00:00", '
              b'"pillar": "action", "action_type": null, "note": "' + MARKER.encode()
-             + b' \\ud800", "minutes": null}\n', "'note' holds characters that cannot be stored"),
+             + b' \\ud800", "minutes": null}\n', "'note' contains characters that"),
     imported("not-utf8-line-3", GOOD + SEED[: SEED.index(b"\n") + 1]
              + b'{"note": "' + MARKER.encode() + b'\xff\xfe"}\n', "line 3 is not UTF-8"),
     imported("deeply-nested", GOOD + b"[" * 100_000 + b"]" * 100_000 + b"\n",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from allycli.core.errors import UsageError
-from allycli.core.intake import storable
+from allycli.core.fields import storable
 from tests.integration.helpers import ally, cli_env, export_objects, ok, one_line_error
 
 

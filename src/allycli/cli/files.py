@@ -33,12 +33,13 @@ def export(
 ) -> None:
     """Write every entry, oldest first: jsonl is lossless, csv for spreadsheets, md to read."""
     from allycli.core import exchange
+    from allycli.core.fields import excerpt
     from allycli.journal import practice as journal
 
     if fmt not in exchange.FORMATS:
         from allycli.core.errors import UsageError
 
-        raise UsageError(f"No export format '{fmt[:20]}'. Choose jsonl, csv or md.")
+        raise UsageError(f"No export format '{excerpt(fmt, 20)}'. Choose jsonl, csv or md.")
     ctx = session.context()
     filters = None  # the whole journal, rhythms and pauses included
     if since or until or kind:

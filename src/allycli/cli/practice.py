@@ -196,15 +196,15 @@ def _note_from_editor(
     activity: str, note: str | None, pillar: str | None, minutes: int | None
 ) -> str | None:
     """The note written in the editor, once the rest of the command is known to be right."""
-    from allycli.core import taxonomy
+    from allycli.core import fields, taxonomy
     from allycli.core.errors import UsageError
 
     if note is not None:
         raise UsageError("Choose --note or --edit, not both.")
     resolved = taxonomy.resolve_activity(activity)  # refused now, not after the writing
     shown = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
-    if minutes is not None and minutes > 24 * 60:
-        raise UsageError("--minutes must be a whole number from 1 to 1440.")
+    if minutes is not None:
+        fields.from_flag("--minutes", minutes, fields.minutes)
     what = f"{resolved.action_type} ({shown})" if resolved.action_type else shown
     return terminal.edit_text("", about=(f"A note on your practice: {what}",), name="note")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from allycli.core.errors import UsageError
+from allycli.core.fields import excerpt
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _AGO = re.compile(r"^(\d{1,5})\s+days?\s+ago$")
@@ -58,8 +59,7 @@ def parse_date(text: str, today: date, *, allow_future: bool = False, option: st
         except ValueError:
             day = None
     if day is None:
-        shown = "".join(c if c.isprintable() else "?" for c in text)[:40]
-        raise UsageError(f"'{shown}' is not a date. {DATE_HINT}")
+        raise UsageError(f"'{excerpt(text)}' is not a date. {DATE_HINT}")
     if day > today and not allow_future:
         named = (
             word if _ISO.match(word) else f"{word} ({day_name(day, year=day.year != today.year)})"

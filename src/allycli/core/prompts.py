@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from allycli.core.errors import DataFileError
-from allycli.core.sanitize import excerpt
+from allycli.core.fields import excerpt
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 
 KINDS = ("reflection", "learning")

@@ -9,7 +9,6 @@ text read differently from what it holds. Every output goes through one function
 - `markdown`: Markdown syntax in user text is escaped, so a note stays a note;
 - `csv_cell`: a cell that a spreadsheet would run as a formula starts with a quote (OWASP);
 - `json_text`: JSON with those characters as `\\uXXXX`, which is still lossless;
-- `excerpt`: a short, one-line, visible excerpt for an error message;
 - `one_line`: a whole error message on one line, every control character visible.
 
 Pure: no I/O.
@@ -58,12 +57,6 @@ def visible(text: str) -> str:
     """`text` with every control character but newline and tab, and every bidi override, as
     a visible escape."""
     return _CONTROL.sub(_escape, text.replace("\r\n", "\n"))
-
-
-def excerpt(text: str, limit: int = 40) -> str:
-    """A short excerpt on one line, every control character visible, for error messages."""
-    shown = _CONTROL_OR_SPACE.sub(_escape, text)
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def one_line(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allycli.core.errors import UsageError
+from allycli.core.fields import excerpt
 
 PILLARS: tuple[str, ...] = ("action", "listening", "learning", "yielding")
 
@@ -160,7 +161,9 @@ def _resolve(word: str, keys: tuple[str, ...], aliases: dict[str, str], what: st
         return matches.pop()
     if len(matches) > 1:
         options = " or ".join(k for k in keys if k in matches)
-        raise UsageError(f"The {what} '{shown(word)}' could be {options}; type a few more letters.")
+        raise UsageError(
+            f"The {what} '{excerpt(word)}' could be {options}; type a few more letters."
+        )
     return None
 
 
@@ -174,7 +177,7 @@ def resolve_activity(word: str) -> Activity:
     key = _resolve(word, keys, ALIASES, "activity")
     if key is None:
         raise UsageError(
-            f"No activity '{shown(word)}'.{suggest(word, keys, ALIASES)} {CHOOSE_ACTIVITY}"
+            f"No activity '{excerpt(word)}'.{suggest(word, keys, ALIASES)} {CHOOSE_ACTIVITY}"
         )
     if key in ACTION_TYPES:
         return Activity(pillar=ACTION_TYPES[key], action_type=key)
@@ -185,7 +188,7 @@ def resolve_pillar(word: str) -> str:
     key = _resolve(word, PILLARS, PILLAR_ALIASES, "pillar")
     if key is None:
         raise UsageError(
-            f"No pillar '{shown(word)}'.{suggest(word, PILLARS, PILLAR_ALIASES)} "
+            f"No pillar '{excerpt(word)}'.{suggest(word, PILLARS, PILLAR_ALIASES)} "
             f"Choose one of: {', '.join(PILLARS)}."
         )
     return key
@@ -196,7 +199,7 @@ def resolve_action_type(word: str) -> str:
     key = _resolve(word, tuple(ACTION_TYPES), aliases, "action type")
     if key is None:
         raise UsageError(
-            f"No action type '{shown(word)}'.{suggest(word, tuple(ACTION_TYPES), aliases)} "
+            f"No action type '{excerpt(word)}'.{suggest(word, tuple(ACTION_TYPES), aliases)} "
             f"Choose one of: {', '.join(ACTION_TYPES)}."
         )
     return key
@@ -213,9 +216,3 @@ def suggest(word: str, keys: tuple[str, ...], aliases: dict[str, str]) -> str:
     if close[0] in aliases:
         return f" Did you mean '{close[0]}' ({aliases[close[0]]})?"
     return f" Did you mean '{close[0]}'?"
-
-
-def shown(word: str, limit: int = 40) -> str:
-    """A user-typed word, safe to echo in one line: printable and short."""
-    clean = "".join(ch if ch.isprintable() else "?" for ch in word)
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"

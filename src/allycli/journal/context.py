@@ -39,13 +39,6 @@ class Context:
         return folders(self.store.path, self.drafts_dir, self.tmp_drafts_dir)
 
 
-def check_text(text: str, what: str) -> str:
-    """Text made storable (CRLF to LF; NUL and lone surrogates refused), never echoed."""
-    from allycli.core.intake import storable
-
-    return storable(text, what)
-
-
 def write_or_draft(
     ctx: Context,
     objects: Sequence[Mapping[str, Any]],

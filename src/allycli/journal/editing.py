@@ -11,12 +11,13 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
+from allycli.core import fields as field_rules
 from allycli.core import taxonomy
 from allycli.core.dates import stamp
 from allycli.core.errors import NotFoundError, StorageError, UsageError
+from allycli.core.fields import storable
 from allycli.core.filters import Filters
 from allycli.core.folding import fold
-from allycli.core.intake import storable
 from allycli.core.records import Record
 from allycli.journal.context import Context, after_commit, keep_as_draft, write_or_draft
 from allycli.store import entries as entrydb
@@ -79,11 +80,6 @@ def show(ctx: Context, id_prefix: str) -> Record:
         return entrydb.get(conn, id_prefix)
 
 
-def clean_text(text: str, what: str) -> str:
-    """Text as stored: the input rules every command follows (intake.storable)."""
-    return storable(text, what)
-
-
 def apply(record: Record, changes: Changes, updated_at: str) -> Edited:
     """The entry as edited: `--type` brings its default pillar unless
     `--pillar` is given, `--type none` removes it, and `--note ""` clears a note."""
@@ -100,19 +96,17 @@ def apply(record: Record, changes: Changes, updated_at: str) -> Edited:
                 )
     fields: dict[str, object] = {}
     if changes.note is not None:
-        note = clean_text(changes.note, "note")
+        note = storable(changes.note, "note")
         fields["note"] = note if note.strip() else None
     if changes.answer is not None:
-        answer = clean_text(changes.answer, "answer").strip("\n")
+        answer = storable(changes.answer, "answer").strip("\n")
         if not answer.strip():
             raise UsageError("A reflection needs an answer; to remove it, `ally delete` it.")
         fields["answer"] = answer
     if changes.day is not None:
         fields["day"] = changes.day.isoformat()
     if changes.minutes is not None:
-        if not 0 < changes.minutes <= 24 * 60:
-            raise UsageError("--minutes must be a whole number from 1 to 1440.")
-        fields["minutes"] = changes.minutes
+        fields["minutes"] = field_rules.from_flag("--minutes", changes.minutes, field_rules.minutes)
     if changes.action_type is not None:
         if changes.action_type.strip().lower() == "none":
             fields["action_type"] = None

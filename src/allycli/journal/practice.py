@@ -16,12 +16,13 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
-from allycli.core import prompts, taxonomy
+from allycli.core import fields, prompts, taxonomy
 from allycli.core.dates import stamp
 from allycli.core.errors import AllyError, StorageError, UsageError
+from allycli.core.fields import excerpt, storable
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
-from allycli.journal.context import Context, check_text, keep_as_draft, save
+from allycli.journal.context import Context, keep_as_draft, save
 
 # -- log -----------------------------------------------------------------------------------
 
@@ -45,10 +46,10 @@ def log(
 ) -> Logged:
     resolved = taxonomy.resolve_activity(activity)
     chosen_pillar = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
-    if minutes is not None and not 0 < minutes <= 24 * 60:
-        raise UsageError("--minutes must be a whole number from 1 to 1440.")
+    if minutes is not None:
+        fields.from_flag("--minutes", minutes, fields.minutes)
     if note is not None:
-        note = check_text(note, "note")
+        note = storable(note, "note")
         if not note.strip():
             note = None
     record = Record(
@@ -93,8 +94,7 @@ def todays_prompt(
         found = prompts.find(all_prompts, prompt_id)
         if found is None:
             raise UsageError(
-                f"No prompt has the id '{taxonomy.shown(prompt_id)}'; "
-                "`ally reflect --prompts` lists them."
+                f"No prompt has the id '{excerpt(prompt_id)}'; `ally reflect --prompts` lists them."
             )
         return found
     on = day or ctx.today
@@ -181,7 +181,7 @@ def answer(ctx: Context, asking: Asking, text: str | None, *, day: date) -> Reco
 
 def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = None) -> Record | None:
     """Record an answer to a prompt; an empty answer records nothing."""
-    answer = check_text(answer, "answer").strip("\r\n")
+    answer = storable(answer, "answer").strip("\r\n")
     if not answer.strip():
         return None
     record = Record(
@@ -210,7 +210,7 @@ def keep_unprompted(
     be read): keep the answer as a draft with its date and no prompt, which `ally import`
     records against that day's prompt (or against `prompt_id`, when one was asked for).
     An empty answer records nothing, and returns."""
-    answer = check_text(answer, "answer").strip("\r\n")
+    answer = storable(answer, "answer").strip("\r\n")
     if not answer.strip():
         return
     created = stamp(ctx.now)
@@ -251,7 +251,7 @@ def refuse_second_answer(
         pillar=prompt.pillar,
         prompt_id=prompt.id,
         prompt=prompt.text,
-        answer=check_text(answer, "answer").strip("\r\n"),
+        answer=storable(answer, "answer").strip("\r\n"),
     )
     draft = drafts.keep([record.to_json()], ctx.draft_folders())
     if draft is None:

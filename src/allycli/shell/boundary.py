@@ -217,7 +217,7 @@ def usage_message(exc: Exception) -> str:
     Never repeats more of an argument than a short, sanitized excerpt (a stray word may be
     the start of a note).
     """
-    from allycli.core.taxonomy import shown
+    from allycli.core.fields import excerpt
 
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     code = getattr(exc, "exit_code", 1)
@@ -231,7 +231,7 @@ def usage_message(exc: Exception) -> str:
         wanted = NUMBER_EXAMPLES.get(param.name or "", "a whole number")
         given = message.split("'")[-2] if message.count("'") >= 2 else ""
         return (
-            f"{name} takes {wanted}; '{shown(given, 12)}' is not one. "
+            f"{name} takes {wanted}; '{excerpt(given, 12)}' is not one. "
             f"Run '{where} --help' to see the options."
         )
     if message.startswith("Got unexpected extra argument"):
@@ -239,7 +239,7 @@ def usage_message(exc: Exception) -> str:
             activity = (ctx.params.get("activity") if ctx is not None else None) or "ACTIVITY"
             return (
                 f"ally log takes one activity; put the rest in a note, in quotes: "
-                f'ally log {shown(activity, 20)} --note "...".'
+                f'ally log {excerpt(activity, 20)} --note "...".'
             )
         return f"{where} was given more words than it takes. Run '{where} --help' to see its usage."
     end = "" if message.endswith((".", "?", "!")) else "."
