@@ -11,12 +11,12 @@ contains ...; nothing was imported."). Pure: no I/O.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 from allycli.core.errors import DataFileError, UsageError
+from allycli.core.sanitize import escaped
 
 MAX_MINUTES = 24 * 60  # minutes in a day: one entry never holds more
 MAX_PAUSE_DAYS = 366  # a pause lasts at most a year, a leap year included
@@ -108,6 +108,8 @@ def instant(value: object) -> str:
 
 def object_id(value: object) -> str:
     """A UUID in its usual form (lower case, with dashes), as ally writes every id."""
+    import uuid
+
     try:
         found = str(uuid.UUID(value if isinstance(value, str) else ""))
     except ValueError:
@@ -148,17 +150,8 @@ def excerpt(value: str, limit: int = EXCERPT_LENGTH) -> str:
     repeating it whole: on one line, every character a terminal would act on or not show
     (control, bidi override, line separator) written as a visible escape, at most `limit`
     characters."""
-    shown = "".join(ch if ch.isprintable() else _escaped(ch) for ch in value)
+    shown = "".join(ch if ch.isprintable() else escaped(ch) for ch in value)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
-
-
-def _escaped(ch: str) -> str:
-    code = ord(ch)
-    if ch in "\n\t":
-        return "\\n" if ch == "\n" else "\\t"
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 # -- the doors: one sentence each ----------------------------------------------------------

@@ -38,13 +38,20 @@ _MD_LINE_START = re.compile(r"^([#>+\-=*:~`|]|\d{1,9}(?=[.)]))")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
+def escaped(ch: str) -> str:
+    """One character as a visible escape a person can read: `\\n`, `\\x1b`, `\\u202e`."""
+    code = ord(ch)
     if code == 0x0A:
         return "\\n"
     if code == 0x09:
         return "\\t"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _escape(match: re.Match[str]) -> str:
+    return escaped(match.group())
 
 
 def for_terminal(text: str) -> str:
