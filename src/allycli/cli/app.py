@@ -94,6 +94,7 @@ HELP_ORDER = [
     "restore",
 ]
 app.registered_commands.sort(
+    # every command here is registered with its function, so the callback is never None
     key=lambda c: HELP_ORDER.index(c.name or c.callback.__name__.rstrip("_"))  # type: ignore[union-attr]
 )
 

@@ -123,8 +123,8 @@ def unit_span(spec: Spec, index: int) -> tuple[int, int]:
         nxt = date(year + (month == 11), 1 if month == 11 else month + 2, 1)
         return start.toordinal(), nxt.toordinal() - 1
     k = 7 if spec.unit == "week" else spec.block
-    start = EPOCH_ORDINAL + index * k
-    return start, start + k - 1
+    first = EPOCH_ORDINAL + index * k
+    return first, first + k - 1
 
 
 def unit_of(spec: Spec, day: date) -> tuple[date, date]:

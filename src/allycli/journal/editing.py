@@ -40,7 +40,7 @@ class Changes:
 
     def patch(self, id_prefix: str, updated_at: str) -> dict[str, object]:
         """The change as a draft that `ally import` applies once the id resolves to one
-        entry: kept when the entry itself could not be read (DESIGN.md, Drafts)."""
+        entry: kept when the entry itself could not be read."""
         fields: dict[str, object] = {}
         for name, value in dataclasses.asdict(self).items():
             if value is not None:
@@ -54,6 +54,7 @@ class Changes:
         values = {names[k]: v for k, v in fields.items()}
         if isinstance(values.get("day"), str):
             values["day"] = date.fromisoformat(str(values["day"]))
+        # import checked each field's shape (core/fields), which a dict's type cannot say
         return cls(**values)  # type: ignore[arg-type]
 
 
@@ -121,6 +122,7 @@ def apply(record: Record, changes: Changes, updated_at: str) -> Edited:
     )
     if not changed:
         return Edited(record, record, ())
+    # each value has its field's type, set above; a dict of them cannot say so
     after = dataclasses.replace(record, **fields, updated_at=updated_at)  # type: ignore[arg-type]
     return Edited(record, after, tuple(dict.fromkeys(changed)))
 
