@@ -126,7 +126,7 @@ def prompts(
     name: str, yaml: str | bytes, fragment: str, args: str = "reflect --answer x"
 ) -> pytest.ParameterSet:
     """A bad prompts file named by ALLY_PROMPTS: exit 1, the file and the problem named; an
-    answer given with the command is kept as a draft without its prompt (DESIGN.md, Drafts)."""
+    answer given with the command is kept as a draft without its prompt."""
     data = yaml if isinstance(yaml, bytes) else yaml.encode("utf-8")
     return c(
         f"prompts-{name}", tuple(args.split()), 1, fragment,
@@ -350,7 +350,7 @@ CASES = [
       env={"ALLY_DB": "{tmp}/plain/ally.db"}, files={"plain": NOT_SQLITE}, keep=("plain",)),
     # -- no such command
     c("unknown-command", "journal", 2, "No such command 'journal'"),
-    # -- rhythm and pause (issue 9's "Bad input")
+    # -- rhythm and pause
     c("rhythm-misspelt-unit", "rhythm listening 3/wek", 2, "'3/wek' is not a rhythm. Use N/day"),
     c("rhythm-too-many-days", "rhythm listening 8/week", 2, "must be from 1 to 7, for example"),
     c("rhythm-zero-days", "rhythm listening 0/week", 2, "must be from 1 to 7"),

@@ -6,8 +6,6 @@
   such as a path, stands alone on its lines);
 - prose joined across its screen lines gives the piped text;
 - no help summary is cut with "...", and no parser jargon shows.
-
-DESIGN.md, "What ally says: true, plain, readable at any width".
 """
 
 from __future__ import annotations

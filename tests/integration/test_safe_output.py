@@ -1,4 +1,4 @@
-"""Output that cannot harm, and encodings that cannot stop ally (issue 7), through real processes.
+"""Output that cannot harm, and encodings that cannot stop ally, through real processes.
 
 Hostile notes (escape sequences, OSC 52 clipboard writes, bidi overrides, NUL, Markdown,
 spreadsheet formulas) are imported from jsonl, then every output is checked byte for byte.

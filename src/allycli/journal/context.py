@@ -66,7 +66,7 @@ def keep_as_draft(
     """Keep what could not be written as a draft and raise the error that names it; the
     `reason` (None: the person pressed Ctrl-C) says why. With no folder to write a draft
     in, the objects go to standard output as jsonl instead. For every step of a write,
-    the reads before it included (DESIGN.md, Drafts)."""
+    the reads before it included."""
     from allycli.store import drafts
 
     draft = drafts.keep(objects, ctx.draft_folders())
@@ -91,7 +91,7 @@ def keep_as_draft(
 def after_commit(step: Callable[[], object], what: str) -> str:
     """Run a step that follows a commit (a checkpoint, say). The change is stored whatever
     happens here, so a failure is never raised: it comes back as the sentence the shell
-    says after "Saved;" (DESIGN.md, Drafts: a committed change is never reported failed)."""
+    says after "Saved;" (a committed change is never reported as failed)."""
     import sqlite3
 
     try:

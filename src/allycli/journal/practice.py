@@ -231,8 +231,8 @@ def keep_unprompted(
 def refuse_second_answer(
     ctx: Context, prompt: Prompt, answer: str | None, *, day: date | None = None
 ) -> NoReturn:
-    """A second answer to the day's prompt is refused (DESIGN.md: `--another` or `--prompt ID`
-    say it is meant); a text already written is kept as a draft, so nothing is lost."""
+    """A second answer to the day's prompt is refused (`--another` or `--prompt ID` say it is
+    meant); a text already written is kept as a draft, so nothing is lost."""
     from allycli.core.dates import spoken
     from allycli.store import drafts
 

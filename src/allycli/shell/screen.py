@@ -3,7 +3,7 @@
 `WordWrap` stands in for standard output and standard error when they are a terminal, so
 that no message, help text or confirmation is ever split mid-word at the terminal's edge.
 `Paging` collects a command's output and hands it to `$ALLY_PAGER`, else `$PAGER`, else
-`less -FRX`, as git does (DESIGN.md, "What ally says"). Part of the shell: it reads the
+`less -FRX`, as git does. Part of the shell: it reads the
 environment and the terminal. Imports stay light.
 """
 
