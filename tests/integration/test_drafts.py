@@ -31,9 +31,9 @@ READ_ONLY = (
     "The database {db} is read-only; reading commands still work, but to record anything "
     "make the file and its folder writable"
 )
-FULL = (
-    "The database {db} could not be written: the disk is full or the file is too large. Free "
-    "some space and try again; earlier entries are intact"
+FULL = (  # the file system says it is full: the plain cause, not a guess
+    "The database {db} could not be written: the disk is full. Free some space and try again; "
+    "earlier entries are intact"
 )
 IO_ERROR = (  # a file-size limit reaches SQLite as a disk I/O error
     "The database {db} could not be written or read: the system reported an input/output "

@@ -391,8 +391,9 @@ def test_a_full_disk_leaves_no_partial_draft(
 # -- 5. damaged files and files that are not ally databases ----------------------------------------
 
 DAMAGED = (
-    "The database {db} is damaged. Restore a backup (`ally doctor` lists them) or move it "
-    "aside to start a new one; ally left it as it is."
+    "The database {db} is damaged, so nothing was written to it. Run `ally doctor`: it names "
+    "the newest healthy backup to restore, and `ally export --salvage` saves what can still be "
+    "read."
 )
 NOT_SQLITE = (
     "{db} is not an ally database (it is not a SQLite file); point ALLY_DB at another file "

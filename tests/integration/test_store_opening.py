@@ -129,8 +129,9 @@ def test_two_backups_in_the_same_second_both_succeed(tmp_path: Path) -> None:
     first = ok(ally_at(env, instant, "backup"))
     second = ok(ally_at(env, instant, "backup"))
     folder = tmp_path / "backups"
-    assert first.stdout == f"Backed up {db} to {folder / 'ally-20261125-102030.db'}.\n"
-    assert second.stdout == f"Backed up {db} to {folder / 'ally-20261125-102030-2.db'}.\n"
+    held = "(1 entry, 0 rhythms and 0 pauses)"
+    assert first.stdout == f"Backed up {db} {held} to {folder / 'ally-20261125-102030.db'}.\n"
+    assert second.stdout == f"Backed up {db} {held} to {folder / 'ally-20261125-102030-2.db'}.\n"
     assert sorted((p.name, mode(p)) for p in folder.iterdir()) == [
         ("ally-20261125-102030-2.db", 0o600),
         ("ally-20261125-102030.db", 0o600),

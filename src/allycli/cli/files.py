@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -30,17 +31,30 @@ def export(
     since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
     until: str | None = typer.Option(None, "--until", help="Up to this day."),
     kind: str | None = typer.Option(None, "--kind", help="Only practice or only reflection."),
+    salvage: bool = typer.Option(
+        False,
+        "--salvage",
+        help="From a damaged journal: every entry, rhythm and pause that can still be read, "
+        "as jsonl that `ally import` reads.",
+    ),
 ) -> None:
     """Write every entry, oldest first: jsonl is lossless, csv for spreadsheets, md to read."""
     from allycli.core import exchange
+    from allycli.core.errors import UsageError
     from allycli.core.fields import excerpt
     from allycli.journal import practice as journal
 
     if fmt not in exchange.FORMATS:
-        from allycli.core.errors import UsageError
-
         raise UsageError(f"No export format '{excerpt(fmt, 20)}'. Choose jsonl, csv or md.")
     ctx = session.context()
+    if salvage:
+        if fmt != "jsonl" or since or until or kind:
+            raise UsageError(
+                "--salvage writes the whole journal as jsonl; leave out --format, --since, "
+                "--until and --kind."
+            )
+        salvaged(ctx, output)
+        return
     filters = None  # the whole journal, rhythms and pauses included
     if since or until or kind:
         filters = entry_filters(ctx, since, until, None, None, kind, None, newest_first=False)
@@ -50,6 +64,37 @@ def export(
         from allycli.render.messages import counted
 
         typer.echo(f"Exported {counted(done)} to {output}.", err=True)
+
+
+def salvaged(ctx: Any, output: Path | None) -> None:
+    """`export --salvage`: write what can be read, say how much, exit 1 when nothing."""
+    from allycli.journal.salvaging import salvage
+    from allycli.render import words
+
+    with terminal.utf8_stdout() as stdout:
+        done = salvage(ctx, output, stdout)
+    kinds = [
+        words.plural(done.entries, "entry", "entries"),
+        words.plural(done.rhythms, "rhythm"),
+        words.plural(done.pauses, "pause"),
+    ]
+    where = f" to {output}" if output is not None else ""
+    lost = (
+        "every row could be read"
+        if not done.unreadable
+        else f"{words.plural(done.unreadable, 'row')} could not be read (damaged)"
+    )
+    if not done.written:
+        boundary.fail(
+            f"Nothing could be salvaged from the damaged database {ctx.store.path}: {lost}. "
+            "Run `ally doctor` to see the backups.",
+            1,
+        )
+    typer.echo(
+        f"Salvaged {words.listed(kinds)}{where}; {lost}. `ally import` reads the file into "
+        "a new journal (point ALLY_DB at a new file, or move the damaged one aside).",
+        err=True,
+    )
 
 
 def import_(
@@ -100,7 +145,14 @@ def backup(
         output.expanduser() if output else None, stamp=ctx.now.strftime("%Y%m%d-%H%M%S")
     )
     ctx.store.committed()  # the copy is written: from here on nothing reports it failed
-    typer.echo(f"Backed up {ctx.store.path} to {written.path}.")
+    what = ""
+    if written.counts is not None:
+        from allycli.render import words
+
+        c = written.counts
+        kinds = [words.plural(c.entries, "entry", "entries"), words.plural(c.rhythms, "rhythm")]
+        what = f" ({words.listed([*kinds, words.plural(c.pauses, 'pause')])})"
+    typer.echo(f"Backed up {ctx.store.path}{what} to {written.path}.")
     terminal.saved_but(written.unfinished)
 
 

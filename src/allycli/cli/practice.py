@@ -146,7 +146,12 @@ def reflect(
     if asking is None:
         console.print("Nothing recorded: the answer was empty.")
         return
-    text = _typed_answer(console, asking.prompt, edit) if at_terminal else given
+    from allycli.shell.reader import Typed
+
+    try:
+        text = _typed_answer(console, asking.prompt, edit) if at_terminal else given
+    except Typed as ended:  # SIGTERM or SIGHUP while typing: keep what was typed
+        journal.keep_typed(ctx, asking.prompt, ended.text, day=on, stop=ended.stop)
     recorded = journal.answer(ctx, asking, text, day=on)
     # a prompt the person never saw is named by its text
     _reflected(console, ctx, recorded, asking.prompt, named=another and not at_terminal)

@@ -38,16 +38,44 @@ class Interrupted(AllyError):
     exit_code = 130
 
 
+class Ended(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a closed terminal): the process is asked to end. Handled where
+    Ctrl-C is, so words already given are kept as a draft; the exit status is the shell's
+    128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__()
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
 class StorageError(AllyError):
     """The database cannot be opened, read or written."""
+
+
+class DamagedError(StorageError):
+    """The journal's pages are damaged (SQLite's corruption error, or a failed integrity
+    check); recorded beside the journal, so every later write refuses at once."""
 
 
 class DataFileError(AllyError):
     """An import file or a prompts file is malformed."""
 
 
-def storage_error(path: object, exc: BaseException) -> StorageError:
+def storage_error(path: object, exc: BaseException, disk: str = "") -> StorageError:
+    """One sentence for an sqlite3 error on the database; `disk` is what the file system
+    says of itself ("read-only", "full" or ""), the plain cause when it is one."""
     text = str(exc).lower()
+    if disk == "read-only" and not ("locked" in text or "busy" in text):
+        return StorageError(
+            f"The database {path} is on a read-only file system; reading commands still work, "
+            "but to record anything remount it read-write or point ALLY_DB at a file elsewhere."
+        )
+    if disk == "full" and not ("locked" in text or "busy" in text):
+        return StorageError(
+            f"The database {path} could not be written: the disk is full. Free some space and "
+            "try again; earlier entries are intact."
+        )
     if "locked" in text or "busy" in text:
         return StorageError(
             f"The database {path} stayed locked by another program for too long; "
@@ -71,16 +99,22 @@ def storage_error(path: object, exc: BaseException) -> StorageError:
             f"The database {path} is read-only; reading commands still work, but to record "
             "anything make the file and its folder writable."
         )
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return StorageError(
-            f"The database {path} is damaged. Restore a backup (`ally doctor` lists them) "
-            "or move it aside to start a new one; ally left it as it is."
-        )
+    if any(sign in text for sign in ("malformed", "not a database", "corrupt", "decode")):
+        return damaged(path)
     if "unable to open" in text:
         return StorageError(
             f"The database {path} cannot be opened; check that its folder exists and is yours."
         )
     return StorageError(f"The database {path} could not be used ({first_words(exc)}).")
+
+
+def damaged(path: object) -> DamagedError:
+    """SQLite found the journal's pages damaged (the message never repeats stored bytes)."""
+    return DamagedError(
+        f"The database {path} is damaged, so nothing was written to it. Run `ally doctor`: it "
+        "names the newest healthy backup to restore, and `ally export --salvage` saves what "
+        "can still be read."
+    )
 
 
 def first_words(exc: BaseException) -> str:

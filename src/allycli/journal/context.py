@@ -51,8 +51,8 @@ def write_or_draft(
     pause."""
     try:
         return write()
-    except KeyboardInterrupt:  # Ctrl-C while waiting for a busy database: keep it anyway
-        keep_as_draft(ctx, objects, None, what)
+    except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM or SIGHUP while a write waits or runs
+        keep_as_draft(ctx, objects, None, what, stop)
     except StorageError as exc:
         keep_as_draft(ctx, objects, exc, what)
 
@@ -62,9 +62,11 @@ def keep_as_draft(
     objects: Sequence[Mapping[str, Any]],
     reason: AllyError | None,
     what: str = "your entry",
+    stop: KeyboardInterrupt | None = None,
 ) -> NoReturn:
     """Keep what could not be written as a draft and raise the error that names it; the
-    `reason` (None: the person pressed Ctrl-C) says why. With no folder to write a draft
+    `reason` (None: the person pressed Ctrl-C, or `stop`, the signal that asked to end)
+    says why. With no folder to write a draft
     in, the objects go to standard output as jsonl instead. For every step of a write,
     the reads before it included."""
     from allycli.store import drafts
@@ -72,10 +74,12 @@ def keep_as_draft(
     draft = drafts.keep(objects, ctx.draft_folders())
     if reason is None:
         if draft is None:
-            raise KeyboardInterrupt
-        raise Interrupted(
+            raise stop or KeyboardInterrupt()
+        stopped = Interrupted(
             f"Stopped; {what} was kept in {draft}, and `ally import {draft}` adds it later."
-        ) from None
+        )
+        stopped.exit_code = getattr(stop, "exit_code", Interrupted.exit_code)
+        raise stopped from None
     said = reason.message.rstrip(".")
     if draft is not None:
         raise StorageError(

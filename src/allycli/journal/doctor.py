@@ -7,7 +7,7 @@ from pathlib import Path
 
 from allycli.core.errors import AllyError
 from allycli.store.database import Store
-from allycli.store.health import Check, backups_of, database_checks
+from allycli.store.health import Check, backup_checks, database_checks
 
 __all__ = ["Check", "checkup"]
 
@@ -40,12 +40,5 @@ def checkup(
             checks.append(Check("prompts", False, exc.message, "fix or move aside that file"))
     for draft in drafts.waiting(draft_folders):
         checks.append(Check("draft", True, f"{draft} waits to be added: run `ally import {draft}`"))
-    found = backups_of(store)
-    checks.append(
-        Check(
-            "backups",
-            True,
-            ", ".join(str(p) for p in found) if found else "none yet; `ally backup` writes one",
-        )
-    )
+    checks += backup_checks(store)
     return checks

@@ -198,6 +198,27 @@ def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = Non
     return record
 
 
+def keep_typed(
+    ctx: Context, prompt: Prompt, answer: str, *, day: date | None, stop: KeyboardInterrupt
+) -> NoReturn:
+    """The process was asked to end (SIGTERM, SIGHUP) while the answer was being typed: keep
+    what was typed as a draft, and end."""
+    answer = storable(answer, "answer").strip("\r\n")
+    if not answer.strip():
+        raise stop
+    record = Record(
+        id=str(uuid.uuid4()),
+        kind="reflection",
+        day=(day or ctx.today).isoformat(),
+        created_at=stamp(ctx.now),
+        pillar=prompt.pillar,
+        prompt_id=prompt.id,
+        prompt=prompt.text,
+        answer=answer,
+    )
+    keep_as_draft(ctx, [record.to_json()], None, "your answer", stop)
+
+
 def keep_unprompted(
     ctx: Context,
     answer: str,

@@ -59,8 +59,11 @@ class Boundary(TyperGroup):
         closed = sys.stdout is None  # started with standard output closed (`>&-`)
         if closed:
             sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
+        from allycli.shell import signals
+
         try:
-            code = super().main(*args, **kwargs)
+            with signals.ending_keeps_words():  # SIGTERM and SIGHUP keep words as Ctrl-C does
+                code = super().main(*args, **kwargs)
             sys.stdout.flush()  # a full standard output is found here, not at exit
             if closed:
                 raise OSError(errno.EBADF, "standard output is closed")
@@ -76,8 +79,10 @@ class Boundary(TyperGroup):
         except typer.TyperException as exc:  # click's usage errors, vendored by Typer
             code = getattr(exc, "exit_code", 1)
             fail(usage_message(exc), code)
-        except KeyboardInterrupt:
-            fail("Stopped; nothing more was changed.", 130)
+        except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM or SIGHUP
+            if terminal.committed():
+                terminal.saved_but("then ally was stopped.", finish=True)
+            fail("Stopped; nothing more was changed.", signals.exit_code_of(stop))
         except BrokenPipeError:
             # the reader (head, less) went away: stop quietly, as other Unix tools do
             terminal.silence_stdout()

@@ -9,12 +9,21 @@ imported inside `read_text`, so no other command pays for it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from allycli.core.errors import AllyError
 
 if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyBindings
+
+
+class Typed(Exception):
+    """SIGTERM or SIGHUP while the person typed: `text` is what was typed so far, to keep."""
+
+    def __init__(self, text: str, stop: KeyboardInterrupt) -> None:
+        super().__init__("ended while typing")
+        self.text = text
+        self.stop = stop
 
 
 class Stopped(AllyError):
@@ -86,9 +95,35 @@ def read_text(terminal: TextIO) -> str:
             complete_while_typing=False,
         )
         drawn = True
-        return session.prompt("")
+        return session.prompt("", pre_run=lambda: _end_with_text(session.app))
     except (KeyboardInterrupt, EOFError):
+        from allycli.shell import signals
+
+        if signals.typing_ended is not None:  # the hung-up terminal's end of input came first
+            raise Typed(session.default_buffer.text, signals.typing_ended) from None
         if not drawn:  # Ctrl-C came while the terminal still echoed "^C" after the text
             terminal.write("\n")
             terminal.flush()
         raise Stopped() from None
+    finally:
+        from allycli.shell import signals
+
+        signals.while_typing = None
+
+
+def _end_with_text(app: Any) -> None:
+    """From now until the reader returns, SIGTERM and SIGHUP end it with the text typed."""
+    import asyncio
+
+    from allycli.shell import signals
+
+    loop = asyncio.get_running_loop()
+
+    def ended(stop: KeyboardInterrupt) -> None:
+        def finish() -> None:
+            if not app.future.done():
+                app.exit(exception=Typed(app.current_buffer.text, stop))
+
+        loop.call_soon_threadsafe(finish)
+
+    signals.while_typing = ended

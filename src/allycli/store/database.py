@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from allycli.core.errors import StorageError, first_words
-from allycli.store import entries
+from allycli.core.errors import StorageError, damaged, first_words
+from allycli.store import damage, entries
+from allycli.store.backups import Counts
 from allycli.store.opening import (  # noqa: F401 - APP_ID and SQLITE_HEADER re-exported
     APP_ID,
     SQLITE_HEADER,
@@ -31,7 +32,6 @@ from allycli.store.opening import (  # noqa: F401 - APP_ID and SQLITE_HEADER re-
     vacuum_into,
     writable_side_files,
 )
-from allycli.store.privatefile import claim_new
 from allycli.store.schema import ENTRY_COLUMNS, MIGRATIONS, SCHEMA_VERSION, Migration  # noqa: F401 - re-exported
 
 DEFAULT_BUSY_TIMEOUT = 30.0
@@ -72,6 +72,8 @@ class Store:
             return conn
         inspect_file(self.path)
         if write:
+            if damage.standing(self.path):  # one stat: a write never runs the full check
+                raise damaged(self.path)
             create_private(self.path)
             writable_side_files(self.path)
         with translate_errors(self.path):
@@ -129,8 +131,9 @@ class Store:
             with translate_errors(self.path):
                 try:
                     yield conn
-                    conn.execute("COMMIT")
-                    self.committed()
+                    with _signals_held():  # a signal lands before COMMIT or after it is said
+                        conn.execute("COMMIT")
+                        self.committed()
                 except BaseException:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
@@ -185,44 +188,55 @@ class Store:
                 conn.close()
 
     def backup(self, dest: Path | None = None, stamp: str = "", label: str = "") -> Copy:
-        """A consistent snapshot of the live database, written for the user alone.
+        """A consistent snapshot of the live database, written for the user alone, whole or
+        absent (store/backups.py): checked, synced and linked into place.
 
-        Without `dest`, a new file `backups/ally-STAMP[LABEL].db` beside the database,
-        claimed with O_EXCL (`ally-STAMP-2.db` and so on when that name is taken, as by a
-        second backup in the same second). Returns the file written. A copy that stopped
-        half-way is removed; one SQLite reported an error for only as it finished is kept
-        when it is whole (the error is in `Copy.unfinished`, for the shell to say after
-        "Saved;").
+        Without `dest`, a new file `backups/ally-STAMP[LABEL].db` beside the database
+        (`ally-STAMP-2.db` and so on when that name is taken, as by a second backup in the
+        same second). The journal's own full integrity check runs first: a damaged journal
+        is recorded as such and refused, never copied as if it were healthy.
         """
+        from allycli.store import backups
+
         if dest is None:
             folder = self.path.parent / "backups"
             try:
                 folder.mkdir(mode=0o700, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"Cannot create the folder {folder}: {exc.strerror}.") from None
-            dest = claim_new(folder, f"ally-{stamp}{label}", ".db")
-            claimed = True
-        elif dest.exists():
+            stem = f"ally-{stamp}{label}"
+            names = [
+                folder / (f"{stem}.db" if n == 1 else f"{stem}-{n}.db") for n in range(1, 1000)
+            ]
+        elif dest.exists() or dest.is_symlink():
             raise StorageError(f"{dest} already exists; choose a new file for the backup.")
         else:
-            claimed = False
-        try:
+            names = [dest]
+
+        def fill(tmp: Path) -> backups.Counts | None:
             with self.reading() as conn:
-                vacuum_into(conn, dest)
-        except StorageError as exc:
-            if _whole(dest):  # the error came as SQLite finished: the copy is all there
-                return Copy(dest, f"the copy is whole (it passes SQLite's integrity check), "
-                                  f"though SQLite reported an error as it finished "
-                                  f"({exc.message.rstrip('.')}).")  # fmt: skip
-            with contextlib.suppress(OSError):
-                dest.unlink()  # this process made it (O_EXCL, or checked absent): half a copy
-            raise
-        except BaseException:
-            with contextlib.suppress(OSError):
-                if claimed and dest.stat().st_size == 0:
-                    dest.unlink()
-            raise
-        return Copy(dest)
+                self.check_whole(conn)
+                before = backups.count(conn)
+                try:
+                    vacuum_into(conn, tmp)
+                except sqlite3.Error as exc:  # the copy's file, not the journal, failed
+                    raise backups.CopyFailed(backups.plain_cause(exc)) from None
+                after = backups.count(conn)
+            return before if before == after else None  # None: written to meanwhile
+
+        written = backups.write(names, fill, app_id=APP_ID)
+        return Copy(written.path, written.unfinished, written.counts)
+
+    def check_whole(self, conn: sqlite3.Connection) -> None:
+        """SQLite's full integrity check of the journal; a failure is recorded (the damage
+        marker) and raised."""
+        from allycli.core.errors import damaged
+        from allycli.store import damage
+
+        health = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        if health != ["ok"]:
+            damage.record(self.path, "the full integrity check failed")
+            raise damaged(self.path)
 
     def schema_version(self) -> int:
         with self.reading() as conn:
@@ -235,25 +249,10 @@ class Copy:
 
     path: Path
     unfinished: str = ""
+    counts: Counts | None = None
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-def _whole(path: Path) -> bool:
-    """Whether a copy is a complete ally database: its integrity check passes."""
-    try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-    except sqlite3.Error:
-        return False
-    try:
-        health = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        return health == ["ok"] and app_id == APP_ID
-    except sqlite3.Error:
-        return False
-    finally:
-        conn.close()
 
 
 def _begin_immediate(
@@ -291,6 +290,25 @@ def _wait_in_slices(conn: sqlite3.Connection, deadline: float) -> None:
             busy = "locked" in str(exc) or "busy" in str(exc)
             if not busy or time.monotonic() >= deadline:
                 raise
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP while a commit and its record happen: a signal that
+    came between them would report a stored change as failed (and keep a duplicate draft).
+    They are delivered when the block ends."""
+    import signal
+
+    held = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:
+        yield
+        return
+    before = mask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, before)
 
 
 @contextlib.contextmanager

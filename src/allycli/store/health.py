@@ -1,7 +1,9 @@
 """What `ally doctor` finds in the database file and its folder, with a fix for each problem.
 
-Reads only: file modes by stat, the file's header, and the database through a read-only
-connection (its application id, schema version, integrity check and entry count).
+Reads: file modes by stat, the file's header, the file system's state (statvfs), the
+database through a read-only connection (its application id, schema version, integrity
+check and entry count), and each backup's integrity check. Writes only the damage marker
+(store/damage.py): recorded when the check finds damage, removed when it finds none.
 """
 
 from __future__ import annotations
@@ -66,13 +68,13 @@ def database_checks(store: Store) -> list[Check]:
     except AllyError as exc:
         out.append(Check("format", False, exc.message, "move the file aside"))
         return out
-    out.append(writable_check(db))
+    out += writable_checks(db)
     try:
         reading = read(db, store.busy_timeout)
     except sqlite3.Error as exc:
-        out.append(unreadable_check(exc))
+        out.append(unreadable_check(store, exc))
         return out
-    return out + content_checks(reading, store.latest)
+    return out + content_checks(reading, store.latest, store)
 
 
 def mode_checks(db: Path) -> list[Check]:
@@ -102,17 +104,32 @@ def mode_checks(db: Path) -> list[Check]:
     return out
 
 
-def writable_check(db: Path) -> Check:
+def writable_checks(db: Path) -> list[Check]:
+    """Whether ally can record anything: the file system (mounted read-only, full), then
+    the modes of the file and its folder."""
+    from allycli.store import diskstate
+
+    disk = diskstate.state(db)
+    if disk == diskstate.READ_ONLY:
+        return [Check("writable", False, "no: it is on a read-only file system, so ally "
+                      "can read it but cannot record anything",
+                      "remount it read-write, or point ALLY_DB elsewhere")]  # fmt: skip
     writable = os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)
-    return Check(
-        "writable",
-        writable,
-        "yes"
-        if writable
-        else "no: the file or its folder is read-only, so ally can "
-        "read it but cannot record anything",
-        "" if writable else f"run: chmod u+w {db} {db.parent}",
-    )
+    out = [
+        Check(
+            "writable",
+            writable,
+            "yes"
+            if writable
+            else "no: the file or its folder is read-only, so ally can "
+            "read it but cannot record anything",
+            "" if writable else f"run: chmod u+w {db} {db.parent}",
+        )
+    ]
+    if disk == diskstate.FULL:
+        out.append(Check("disk", False, "full: nothing can be recorded until there is room",
+                         "free some space on that disk"))  # fmt: skip
+    return out
 
 
 def read(db: Path, busy_timeout: float) -> Reading:
@@ -128,25 +145,81 @@ def read(db: Path, busy_timeout: float) -> Reading:
     return Reading(app_id, version, integrity, count)
 
 
-def unreadable_check(exc: sqlite3.Error) -> Check:
-    said = str(exc).splitlines()[0][:80]
-    damaged = any(w in said.lower() for w in ("malformed", "not a database", "corrupt"))
-    return Check(
-        "integrity",
-        False,
-        f"cannot be read ({said})",
-        "restore a backup listed below, or move the file aside"
-        if damaged
-        else "check that the file and its folder are yours and readable, and that "
-        "no other program holds the database",
-    )
+def unreadable_check(store: Store, exc: sqlite3.Error) -> Check:
+    """The database could not be read: damaged (recorded, with the way out), or another
+    cause in plain words (never the bytes SQLite may quote)."""
+    from allycli.core.errors import storage_error
+    from allycli.store import damage, diskstate
+
+    db = store.path
+    if damage.is_damage(exc) or "not a database" in str(exc).lower():
+        damage.record(db, "SQLite reported the file damaged")
+        return Check("integrity", False, "damaged: SQLite cannot read it", way_out(store))
+    said = storage_error(db, exc, diskstate.state(db)).message
+    return Check("integrity", False, f"cannot be read: {said}", "see the sentence above")
 
 
-def content_checks(reading: Reading, latest: int) -> list[Check]:
+def way_out(store: Store) -> str:
+    """What to do about a damaged journal: restore the newest healthy backup, or salvage."""
+    from allycli.store import backups
+
+    healthy = [h for h in (backups.health(p) for p in backups_of(store)) if h.whole]
+    salvage = "`ally export --salvage --output salvage.jsonl` saves what can still be read"
+    if healthy:
+        newest = max(healthy, key=lambda h: (h.mtime, str(h.path))).path
+        return f"run: ally restore {newest} (the newest healthy backup); or {salvage}"
+    return f"no healthy backup: {salvage}, to import into a new journal"
+
+
+def integrity_check(store: Store, integrity: list[str]) -> Check:
+    """The full check's answer; the damage marker follows it (recorded, or removed)."""
+    from allycli.store import damage
+
+    db = store.path
+    if integrity != ["ok"]:
+        damage.record(db, "the full integrity check failed")
+        return Check("integrity", False, "damaged: it fails SQLite's integrity check",
+                     way_out(store))  # fmt: skip
+    cleared = damage.standing(db)
+    damage.clear(db)
+    said = " (the mark of damage an earlier command left was removed)" if cleared else ""
+    return Check("integrity", True, "no damage found" + said)
+
+
+def backup_checks(store: Store) -> list[Check]:
+    """Every backup with its full integrity check; the newest healthy one is named."""
+    from allycli.store import backups
+
+    found = [backups.health(p) for p in backups_of(store)]
+    if not found:
+        return [Check("backups", True, "none yet; `ally backup` writes one")]
+    checks = []
+    for each in found:
+        if each.whole:
+            count = "1 entry" if each.entries == 1 else f"{each.entries} entries"
+            checks.append(Check("backup", True, f"{each.path} ({count})"))
+        else:
+            checks.append(
+                Check("backup", False, f"{each.path} is damaged: it fails the integrity check",
+                      "it cannot be restored; move it aside")
+            )  # fmt: skip
+    healthy = [each for each in found if each.whole]
+    if healthy:
+        newest = max(healthy, key=lambda each: (each.mtime, str(each.path)))
+        checks.append(Check("newest", True, f"{newest.path} is the newest healthy backup"))
+    else:
+        checks.append(Check("newest", True, "no backup is healthy"))
+    for left in backups.leftovers(store.path.parent / "backups"):
+        checks.append(
+            Check("backup", False, f"{left} is what a stopped backup left", "delete that file")
+        )
+    return checks
+
+
+def content_checks(reading: Reading, latest: int, store: Store) -> list[Check]:
     """Whether ally made the file, its schema is one this ally knows, and it is undamaged."""
     ours = reading.app_id == APP_ID
     version = reading.version
-    ok = reading.integrity == ["ok"]
     return [
         Check(
             "kind",
@@ -160,11 +233,6 @@ def content_checks(reading: Reading, latest: int) -> list[Check]:
             f"version {version} (this ally writes {latest})",
             "" if version <= latest else "upgrade ally",
         ),
-        Check(
-            "integrity",
-            ok,
-            "no damage found" if ok else "; ".join(reading.integrity[:3]),
-            "" if ok else "restore a backup listed below, or export what can be read",
-        ),
+        integrity_check(store, reading.integrity),
         Check("entries", True, str(reading.entries)),
     ]

@@ -248,4 +248,10 @@ def translate_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
-        raise storage_error(path, exc) from None
+        from allycli.store import damage
+
+        if damage.is_damage(exc):  # recorded, so that every later write refuses at once
+            damage.record(path, "SQLite reported the file damaged")
+        from allycli.store.diskstate import state
+
+        raise storage_error(path, exc, state(path)) from None

@@ -137,6 +137,9 @@ def restore(store: Store, backup: Backup, stamp: str) -> Restored:
                 target.close()
     finally:
         source.close()
+    from allycli.store import damage
+
+    damage.clear(store.path)  # the journal is the healthy backup's now
     store.committed()
     return Restored(backup, kept, _finish(store))
 

@@ -80,7 +80,7 @@ def put(conn: sqlite3.Connection, obj: RhythmSetting | Pause) -> None:
 _PAUSE_COLUMNS = "id, since, until, categories, note, created_at, updated_at"
 
 
-def _pause(row: Sequence[object]) -> Pause:
+def pause_of_row(row: Sequence[object]) -> Pause:
     pid, since, until, categories, note, created, updated = row
     cats = json.loads(str(categories)) if categories is not None else None
     return Pause(
@@ -111,7 +111,7 @@ def read_pauses(
     found = []
     for row in conn.execute(sql, args):
         try:
-            found.append(_pause(row))
+            found.append(pause_of_row(row))
         except (ValueError, TypeError):
             continue
     return found
@@ -124,7 +124,7 @@ def _pause_row(pause: Pause) -> tuple[object, ...]:
 
 
 def find_pause(conn: sqlite3.Connection, id_prefix: str) -> Pause:
-    return _pause(match_id(conn, id_prefix, table="pause", columns=_PAUSE_COLUMNS))
+    return pause_of_row(match_id(conn, id_prefix, table="pause", columns=_PAUSE_COLUMNS))
 
 
 def end_pause(conn: sqlite3.Connection, pause_id: str, until: date, now: str) -> None:
