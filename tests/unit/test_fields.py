@@ -52,6 +52,17 @@ def test_storable_names_what_it_refuses_and_never_the_text() -> None:
     assert refused.value.exit_code == 2
 
 
+def test_copied_text_is_kept_as_written_unless_it_cannot_be_stored() -> None:
+    prompt = "Whose voice was missing\x00?\r\n"  # from a prompts file: what was shown
+    assert fields.copied_text(prompt) == prompt
+    assert fields.copied_text(None) is None
+    with pytest.raises(FieldError) as refused:
+        fields.copied_text("lone \ud800")
+    assert refused.value.why == SURROGATE
+    with pytest.raises(FieldError, match=r"^must be text or null$"):
+        fields.copied_text(7)
+
+
 @pytest.mark.parametrize("value", [1, 30, 1440])
 def test_minutes_in_range(value: int) -> None:
     assert fields.minutes(value) == value

@@ -26,6 +26,7 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 _PRACTICE_KEYS = {"id", "kind", "date", "created_at", "pillar", "action_type", "note", "minutes"}
+PERSONS = ("note", "answer")  # the texts a person writes: NUL is refused in them
 _REFLECTION_KEYS = {"id", "kind", "date", "created_at", "prompt_id", "prompt", "pillar", "answer"}
 
 
@@ -151,8 +152,10 @@ def _record(obj: Any, where: str) -> Record:
     unprompted = kind == "reflection" and pillar is None and obj["prompt"] is None
     if pillar not in PILLARS and not unprompted:  # (a draft kept without its prompt)
         raise bad(f"'pillar' must be one of {', '.join(PILLARS)}")
-    texts = {
-        key: from_file(obj, key, fields.optional_text, where)
+    texts = {  # a person's note or answer; a prompt and its id as a prompts file gave them
+        key: from_file(
+            obj, key, fields.optional_text if key in PERSONS else fields.copied_text, where
+        )
         for key in ("note", "prompt_id", "prompt", "answer")
         if key in allowed
     }

@@ -43,12 +43,7 @@ def text(value: str, *, given: bool = True) -> str:
     refused. A text a person gives (typed, piped, edited or passed as a flag) has its CRLF
     line ends made LF; one read from a file or the hub (`given=False`) is kept as written,
     so that an export read back, or a version from another machine, is the same version."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise FieldError(
-            "contains characters that are not valid text (such as a lone surrogate)"
-        ) from None
+    _encodable(value)
     if "\x00" in value:
         raise FieldError("contains a NUL character, which ally does not store")
     return value.replace("\r\n", "\n") if given else value
@@ -64,12 +59,33 @@ def storable(value: str, what: str) -> str:
 
 
 def optional_text(value: object) -> str | None:
-    """Text or null from a file (`text`, kept as written)."""
+    """A person's text or null, from a file (`text`, kept as written)."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise FieldError("must be text or null")
     return text(value, given=False)
+
+
+def copied_text(value: object) -> str | None:
+    """Text or null that ally copied rather than took from a person (a prompt as it was
+    shown, and its id, from a prompts file): kept as written, so that every export reads
+    back; only what cannot be stored at all is refused."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FieldError("must be text or null")
+    _encodable(value)
+    return value
+
+
+def _encodable(value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FieldError(
+            "contains characters that are not valid text (such as a lone surrogate)"
+        ) from None
 
 
 # -- numbers, days and instants ------------------------------------------------------------
