@@ -181,10 +181,21 @@ def answer(ctx: Context, asking: Asking, text: str | None, *, day: date) -> Reco
 
 def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = None) -> Record | None:
     """Record an answer to a prompt; an empty answer records nothing."""
+    record = reflection(ctx, prompt, answer, day=day)
+    if record is None:
+        return None
+    save(ctx, record, lambda: ctx.store.insert([record.row()]))
+    return record
+
+
+def reflection(
+    ctx: Context, prompt: Prompt, answer: str, *, day: date | None = None
+) -> Record | None:
+    """The reflection entry an answer makes (None when the answer is empty), not yet saved."""
     answer = storable(answer, "answer").strip("\r\n")
     if not answer.strip():
         return None
-    record = Record(
+    return Record(
         id=str(uuid.uuid4()),
         kind="reflection",
         day=(day or ctx.today).isoformat(),
@@ -194,8 +205,6 @@ def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = Non
         prompt=prompt.text,
         answer=answer,
     )
-    save(ctx, record, lambda: ctx.store.insert([record.row()]))
-    return record
 
 
 def keep_typed(
@@ -203,19 +212,9 @@ def keep_typed(
 ) -> NoReturn:
     """The process was asked to end (SIGTERM, SIGHUP) while the answer was being typed: keep
     what was typed as a draft, and end."""
-    answer = storable(answer, "answer").strip("\r\n")
-    if not answer.strip():
+    record = reflection(ctx, prompt, answer, day=day)
+    if record is None:
         raise stop
-    record = Record(
-        id=str(uuid.uuid4()),
-        kind="reflection",
-        day=(day or ctx.today).isoformat(),
-        created_at=stamp(ctx.now),
-        pillar=prompt.pillar,
-        prompt_id=prompt.id,
-        prompt=prompt.text,
-        answer=answer,
-    )
     keep_as_draft(ctx, [record.to_json()], None, "your answer", stop)
 
 
@@ -262,18 +261,9 @@ def refuse_second_answer(
         f"You already answered the prompt {prompt.id} for {spoken(on, ctx.today)}, so nothing "
         "was recorded; add --another to answer a different prompt"
     )
-    if answer is None or not answer.strip():
+    record = None if answer is None else reflection(ctx, prompt, answer, day=on)
+    if record is None:
         raise AllyError(f"{said}.")
-    record = Record(
-        id=str(uuid.uuid4()),
-        kind="reflection",
-        day=on.isoformat(),
-        created_at=stamp(ctx.now),
-        pillar=prompt.pillar,
-        prompt_id=prompt.id,
-        prompt=prompt.text,
-        answer=storable(answer, "answer").strip("\r\n"),
-    )
     draft = drafts.keep([record.to_json()], ctx.draft_folders())
     if draft is None:
         raise AllyError(
