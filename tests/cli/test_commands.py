@@ -331,7 +331,7 @@ def test_a_backfilled_entry_names_its_day_and_leaves_out_a_streak_of_zero(run):
     out = run("log", "protest", "-d", "3 days ago").stdout
     assert out == (
         "Logged protest (action) for Sun 22 Nov (3 days ago). "
-        "practice: 1 of 1 on Sun 22 Nov; action: 1 of 1 in the week of Mon 16 Nov.\n"
+        "practice: 1 of 1 day on Sun 22 Nov; action: 1 of 1 day in the week of Mon 16 Nov.\n"
     )
 
 
@@ -390,4 +390,7 @@ def test_doctor_speaks_plainly(run, db_path):
     assert found["folder mode"] == f"{db_path.parent} 700 (only you can open it)"
     assert found["kind"] == "an ally database"
     assert found["integrity"] == "no damage found"
-    assert all(line.startswith("ok ") for line in out.splitlines())
+    marks = {line[3:].split("  ")[0]: line[:3] for line in out.splitlines()}
+    said = {"database", "entries", "backups"}  # only said: no verdict, so no "ok"
+    assert {name for name, mark in marks.items() if mark == "   "} == said
+    assert all(mark == "ok " for name, mark in marks.items() if name not in said)

@@ -117,7 +117,10 @@ def test_a_range_and_this_year(env: dict[str, str], db_path: Path) -> None:
     [
         (("calendar", "2025", "--since", "2025-01-01"), "Give a YEAR or --since, not both."),
         (("calendar", "--until", "2025-01-01"), "--until goes with --since; add --since DATE."),
-        (("calendar", "12"), "12 is not a year ally can show; give one like 2026."),
+        (
+            ("calendar", "12"),
+            f"12 is not a year ally can show; give a year from 1900 to {TODAY.year}.",
+        ),
         (("calendar", "twenty"), "YEAR takes a year, such as 2026; 'twenty' is not one."),
     ],
 )
@@ -259,8 +262,8 @@ def test_report_json_totals_minutes(env: dict[str, str], db_path: Path) -> None:
     [
         (("lgo",), "No such command 'lgo'. Did you mean 'log'? Run 'ally --help' to see the "
                    "commands."),
-        (("log", "protst"), "No activity 'protst'. Did you mean 'protest'? Choose an action "
-                            "type"),
+        (("log", "protst"), "No activity 'protst'. Did you mean 'protest'? `ally log --help` "
+                            "lists them.\n"),
         (("log", "protest", "--minutes", "1h"), "--minutes takes a whole number of minutes, 1 or "
                                                 "more, such as --minutes 90 (an hour and a "
                                                 "half); '1h' is not one. Run 'ally log --help'"),

@@ -101,9 +101,9 @@ def test_log_confirms_each_touched_units_progress(run):
     run("rhythm", "listening", "3/week")
     run("log", "listening", "--date", "monday")
     out = run("log", "listening").stdout
-    assert "practice: 1 of 1 today; listening: 2 of 3 this week." in out
+    assert "practice: 1 of 1 day today; listening: 2 of 3 days this week." in out
     out = run("log", "donate", "--minutes", "20").stdout
-    assert "action: 1 of 1 this week" in out
+    assert "action: 1 of 1 day this week" in out
     assert "money" not in out.split("minutes.")[-1]  # money has no rhythm: nothing to say
     run("rhythm", "money", "60min/month")
     out = run("log", "donate", "--minutes", "15").stdout
@@ -288,12 +288,12 @@ def test_rest_is_spoken_of_as_rest(run):
     """Rest is part of a practice that lasts, not a way to protect streaks."""
     help_text = " ".join(run("pause", "--help").stdout.split())
     assert (
-        "Rest is part of a practice that lasts. A paused day is never a gap, and streaks and "
-        "momentum wait for you."
+        "a paused day is never a gap, and streaks and momentum wait for you. Rest is part of "
+        "a practice that lasts."
     ) in help_text
     assert "losing streaks" not in help_text
     summary = " ".join(run("--help").stdout.split())
-    assert "pause Rest is part of a practice that lasts." in summary
+    assert "pause Pause categories (or all of them) from one day to another" in summary
     out = " ".join(run("pause", "--since", "2026-11-23", "--until", "2026-11-29").stdout.split())
     assert out.endswith(
         "Rest is part of a practice that lasts: paused days are no gap, and streaks and "

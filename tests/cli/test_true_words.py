@@ -113,7 +113,7 @@ def test_a_back_dated_entry_names_its_day_and_no_streak_of_zero(run):
     out = run("log", "protest", "--date", "3 days ago").stdout
     assert out == (
         "Logged protest (action) for Fri 4 Dec (3 days ago). "
-        "practice: 1 of 1 on Fri 4 Dec; action: 1 of 1 in the week of Mon 30 Nov.\n"
+        "practice: 1 of 1 day on Fri 4 Dec; action: 1 of 1 day in the week of Mon 30 Nov.\n"
     )
     assert "streak" not in out.lower()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -82,8 +83,22 @@ def test_doctor_in_a_read_only_folder_does_not_advise_restoring_a_healthy_databa
     ok(ally(env, "log", "voting"))
     ok(ally(env, "backup"))
     folder.chmod(0o500)
-    try:
+    try:  # the -wal and -shm are there and writable: ally records, so doctor says so
+        beside = limited(env, "doctor")
+        assert beside.returncode == 0, beside.stdout
+        assert "ok writable" in beside.stdout
+        ok(limited(env, "log", "protest"))
+    finally:
+        folder.chmod(0o700)
+    conn = sqlite3.connect(db)  # every change into the main file, then no side files
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    for side in ("-wal", "-shm"):
+        db.with_name(db.name + side).unlink(missing_ok=True)
+    folder.chmod(0o500)
+    try:  # without them SQLite must create them, and the folder refuses
         result = limited(env, "doctor")
+        assert limited(env, "log", "protest").returncode == 1
     finally:
         folder.chmod(0o700)
     assert result.returncode == 1
@@ -91,9 +106,9 @@ def test_doctor_in_a_read_only_folder_does_not_advise_restoring_a_healthy_databa
     problems = [ln.split()[1] for ln in result.stdout.splitlines() if ln.startswith("!!")]
     assert problems == ["writable"]
     fixes = [ln.split("fix: ")[1] for ln in result.stdout.splitlines() if "fix: " in ln]
-    assert fixes == [f"run: chmod u+w {db} {folder}"]
-    checks = {ln.split()[1]: ln.split(None, 2)[2] for ln in result.stdout.splitlines()}
-    assert (checks["integrity"], checks["entries"]) == ("no damage found", "1")
+    assert fixes == [f"run: chmod u+w {folder}"]
+    checks = dict(ln[3:].split(None, 1) for ln in result.stdout.splitlines() if ln[3:4] != " ")
+    assert (checks["integrity"], checks["entries"]) == ("no damage found", "2")
 
 
 @pytest.mark.slow

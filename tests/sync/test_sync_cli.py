@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -340,6 +341,17 @@ def test_without_the_sync_extra_it_says_how_to_install_it(a: Journal, tmp_path: 
     done = a.ally("sync", "--url", "postgresql://u@h/d", env={"PYTHONPATH": str(blocker)})
     assert done.returncode == 1
     assert one_line(done.stderr) == (
-        "ally: `ally sync` needs packages that are not installed (psycopg); install them "
-        "with: pip install 'allycli[sync]' (from a checkout: pip install '.[sync]')."
+        "ally: `ally sync` needs packages that are not installed here (psycopg); install them "
+        f"into this ally's own Python with `{sys.executable} -m pip install "
+        "'psycopg[binary]>=3.1' 'cryptography>=42'`."
     )
+    assert "allycli[sync]" not in done.stderr
+    status = a.ally("sync", "--status", "--url", "postgresql://u@h/d",
+                    env={"PYTHONPATH": str(blocker)})  # fmt: skip
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.splitlines()[:2] == [
+        "Hub: postgresql://u@h/d",
+        "`ally sync` needs packages that are not installed here (psycopg); install them "
+        f"into this ally's own Python with `{sys.executable} -m pip install "
+        "'psycopg[binary]>=3.1' 'cryptography>=42'`.",
+    ]

@@ -90,19 +90,89 @@ def test_parse_date_relative_to_other_days(today: date, word: str, expected: dat
     assert parse_date(word, today) == expected
 
 
-@given(today=st.dates(min_value=date(1900, 1, 1)), index=st.integers(0, 6))
+@given(today=st.dates(min_value=date(1900, 1, 8)), index=st.integers(0, 6))
 def test_weekday_is_the_most_recent_such_day_before_today(today: date, index: int) -> None:
     day = parse_date(WEEKDAYS[index], today)
     assert day.weekday() == index
     assert 1 <= (today - day).days <= 7
 
 
-@given(today=st.dates(min_value=date(1900, 1, 1)), n=st.integers(0, 9999))
+@given(today=st.dates(min_value=date(1930, 1, 1)), n=st.integers(0, 9999))
 def test_n_days_ago(today: date, n: int) -> None:
     assert parse_date(f"{n} days ago", today) == today - timedelta(days=n)
 
 
-@given(st.dates(max_value=TODAY))
+@given(today=st.dates(min_value=date(2092, 1, 1)), n=st.integers(0, 9999))
+def test_n_weeks_ago(today: date, n: int) -> None:
+    assert parse_date(f"{n} weeks ago", today) == today - timedelta(weeks=n)
+
+
+@given(today=st.dates(min_value=date(1900, 1, 8)), index=st.integers(0, 6))
+def test_last_weekday_is_the_weekday(today: date, index: int) -> None:
+    name = WEEKDAYS[index]
+    assert parse_date(f"last {name}", today) == parse_date(name, today)
+    assert parse_date(f"Last  {name[:3].upper()}", today) == parse_date(name, today)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 week ago", date(2026, 11, 18)),
+        ("2 weeks ago", date(2026, 11, 11)),
+        ("0 weeks ago", date(2026, 11, 25)),
+        ("  2   Weeks\tago ", date(2026, 11, 11)),
+        ("last monday", date(2026, 11, 23)),
+        ("last wednesday", date(2026, 11, 18)),  # today excluded, as `wednesday`
+        ("last sun", date(2026, 11, 22)),
+    ],
+)
+def test_words_that_people_bring_from_other_journals(text: str, expected: date) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("1899-12-31", "1899-12-31"),
+        ("0001-01-01", "0001-01-01"),
+        ("0226-12-05", "0226-12-05"),  # a typo for 2026
+        ("99999 days ago", "99999 days ago (1753-02-10)"),
+        ("9999 weeks ago", "9999 weeks ago (1835-04-08)"),
+    ],
+)
+def test_days_before_1900_are_refused_with_the_range(text: str, named: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_date(text, TODAY, option="--date")
+    assert caught.value.exit_code == 2
+    assert caught.value.message == (
+        f"--date {named} is before 1900; ally takes days from 1900 on (1900-01-01 to today)."
+    )
+
+
+def test_the_first_day_is_taken_and_the_door_names_its_own_end() -> None:
+    assert parse_date("1900-01-01", TODAY) == date(1900, 1, 1)
+    with pytest.raises(UsageError) as caught:
+        parse_date("1899-12-31", TODAY, allow_future=True, latest="366 days ahead")
+    assert caught.value.message == (
+        "1899-12-31 is before 1900; ally takes days from 1900 on (1900-01-01 to 366 days ahead)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "today", "said"),
+    [
+        (date(2025, 12, 31), date(2026, 1, 1), "yesterday, Wed 31 Dec 2025"),
+        (date(2027, 1, 1), date(2026, 12, 31), "tomorrow, Fri 1 Jan 2027"),
+        (date(2026, 11, 24), TODAY, "yesterday, Tue 24 Nov"),
+        (TODAY, TODAY, "today, Wed 25 Nov"),
+        (date(2025, 12, 1), TODAY, "Mon 1 Dec 2025 (359 days ago)"),
+    ],
+)
+def test_a_day_from_another_year_carries_its_year(day: date, today: date, said: str) -> None:
+    assert dates.spoken(day, today) == said
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=TODAY))
 def test_iso_dates_round_trip(day: date) -> None:
     assert parse_date(day.isoformat(), TODAY) == day
 
@@ -171,7 +241,10 @@ def test_invalid_dates_are_usage_errors_with_a_hint(text: str, named: str) -> No
         parse_date(text, TODAY)
     assert caught.value.exit_code == 2
     assert caught.value.message == f"'{named}' is not a date. {DATE_HINT}"
-    assert DATE_HINT == "Use YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
+    assert DATE_HINT == (
+        "Use YYYY-MM-DD, today, yesterday, 'N days ago', 'N weeks ago' or a weekday name "
+        "(monday or 'last monday')."
+    )
 
 
 # --- periods --------------------------------------------------------------------------------

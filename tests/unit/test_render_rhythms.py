@@ -36,16 +36,20 @@ def test_momentum_bar(value: float, shown: str) -> None:
 @pytest.mark.parametrize(
     ("spec", "unit", "words"),
     [
-        ("3/week", Unit(*WEEK, OPEN, 2, 3), "listening: 2 of 3 this week"),
-        ("1/day", Unit(TODAY, TODAY, MET, 1, 1), "listening: 1 of 1 today"),
+        ("3/week", Unit(*WEEK, OPEN, 2, 3), "listening: 2 of 3 days this week"),
+        ("1/day", Unit(TODAY, TODAY, MET, 1, 1), "listening: 1 of 1 day today"),
         ("1/month", Unit(date(2026, 11, 1), date(2026, 11, 30), MET, 1, 1),
-         "listening: 1 of 1 this month"),
+         "listening: 1 of 1 day this month"),
         ("90min/week", Unit(*WEEK, OPEN, 45, 90), "listening: 45 of 90 min this week"),
         ("3/week", Unit(date(2026, 11, 16), date(2026, 11, 22), NOT_MET, 1, 3),
-         "listening: 1 of 3 in the week of Mon 16 Nov"),
+         "listening: 1 of 3 days in the week of Mon 16 Nov"),
         ("3/week", Unit(*WEEK, PAUSED, 0, 0), "listening: paused this week"),
         ("2/3d", Unit(TODAY, date(2026, 11, 27), OPEN, 1, 2),
-         "listening: 1 of 2 in these 3 days (Wed 25 Nov to Fri 27 Nov)"),
+         "listening: 1 of 2 days in these 3 days (Wed 25 Nov to Fri 27 Nov)"),
+        ("3/week", Unit(date(2025, 12, 1), date(2025, 12, 7), NOT_MET, 1, 3),
+         "listening: 1 of 3 days in the week of Mon 1 Dec 2025"),
+        ("1/month", Unit(date(2025, 12, 1), date(2025, 12, 31), MET, 1, 1),
+         "listening: 1 of 1 day in December 2025"),
     ],
 )  # fmt: skip
 def test_log_progress_words(spec: str, unit: Unit, words: str) -> None:
@@ -91,7 +95,7 @@ def test_pause_words() -> None:
 
 def test_narrow_terminals_get_two_lines_a_rhythm() -> None:
     out = show(render_rhythms.rhythm_table(views()), 60).splitlines()
-    assert out[0].rstrip() == "practice: 1/day, not met, 10 of 100"
+    assert out[0].rstrip() == "practice: 1/day, not met, 10 of 100 days"
     assert out[1].rstrip() == "  streak 12 days, momentum ██···  46%"
     wide = show(render_rhythms.rhythm_table(views()), 80).splitlines()
     assert wide[0].split() == ["Category", "Rhythm", "Unit", "Done", "Streak", "Momentum"]

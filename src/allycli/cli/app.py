@@ -73,29 +73,37 @@ and ally --help for every command."""
 for group in (practice, review, files, sync, rhythms, entries):
     group.register(app)
 
-# `ally --help` lists the commands in this order: recording and reviewing first.
+# `ally --help` lists the commands in the order a person meets them: log, reflect and report,
+# then the rest grouped as the README groups them (review, rhythms, finding and fixing, files,
+# looking after the journal, sync). A command not named here comes last.
 HELP_ORDER = [
     "log",
     "reflect",
     "report",
     "calendar",
+    "rhythm",
+    "pause",
     "list",
+    "search",
+    "show",
+    "edit",
     "delete",
     "export",
     "import",
     "backup",
+    "restore",
     "doctor",
     "sync",
-    "rhythm",
-    "pause",
-    "show",
-    "edit",
-    "search",
-    "restore",
 ]
+
+
+def _help_rank(name: str) -> int:
+    return HELP_ORDER.index(name) if name in HELP_ORDER else len(HELP_ORDER)
+
+
 app.registered_commands.sort(
     # every command here is registered with its function, so the callback is never None
-    key=lambda c: HELP_ORDER.index(c.name or c.callback.__name__.rstrip("_"))  # type: ignore[union-attr]
+    key=lambda c: _help_rank(c.name or c.callback.__name__.rstrip("_"))  # type: ignore[union-attr]
 )
 
 

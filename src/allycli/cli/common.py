@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from allycli.journal.context import Context
 
 DATES = completion.complete_date
-DATE_HELP = "YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
+DATE_HELP = (
+    "YYYY-MM-DD (from 1900), today, yesterday, 'N days ago', 'N weeks ago' or a weekday name."
+)
 ID_HELP = "The entry's id as `ally list` shows it (4 or more of its first characters)."
 HOW = "finish with Ctrl-D or a line with just a dot; Ctrl-C stops without saving"
 

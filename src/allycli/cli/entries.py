@@ -64,12 +64,11 @@ def edit(
     pillar: str | None = typer.Option(
         None, "--pillar", "-p", help="A new pillar.", autocompletion=completion.complete_pillar
     ),
-    minutes: int | None = typer.Option(
+    minutes: str | None = typer.Option(
         None,
         "--minutes",
         metavar="MINUTES",
-        help="How long: a whole number of minutes, 1 or more.",
-        callback=boundary.at_least_one("--minutes", "a whole number of minutes"),
+        help="How long: a whole number of minutes, 1 or more; 'none' clears it.",
     ),
 ) -> None:
     """Change an entry; with no field flag on a terminal, edit its text in your editor."""
@@ -86,7 +85,7 @@ def edit(
         day=session.parse_day(day, ctx.today),
         action_type=action_type,
         pillar=pillar,
-        minutes=minutes,
+        minutes=_minutes(minutes),
     )
     typed_in_editor = changes.empty
     if changes.empty:
@@ -110,6 +109,25 @@ def edit(
     named = f"the {edited.after.kind} entry {edited.after.id[:8]}"
     typer.echo(f"Changed {named}: {render_entry.changes(edited.before, edited.after, ctx.today)}.")
     terminal.saved_but(edited.unfinished)
+
+
+def _minutes(given: str | None) -> int | None:
+    """`--minutes N`, or `none` to clear them (as `--type none` and `--note ""` do)."""
+    from allycli.core.errors import UsageError
+    from allycli.core.fields import excerpt
+    from allycli.journal.editing import CLEAR
+
+    if given is None:
+        return None
+    word = given.strip().lower()
+    if word == "none":
+        return CLEAR
+    if word.isascii() and word.isdigit() and int(word) >= 1:
+        return int(word)
+    raise UsageError(
+        "--minutes takes a whole number of minutes, 1 or more, such as --minutes 90, or none "
+        f"to clear them; '{excerpt(given, 12)}' is not one."
+    )
 
 
 def _in_editor(ctx: Context, record: Record) -> str | None:
@@ -202,6 +220,7 @@ def register(app: typer.Typer) -> None:
         epilog=boundary.examples(
             "ally edit 3f2a --note 'Joined the rent strike march'",
             "ally edit 3f2a --date yesterday --type none --pillar listening",
+            "ally edit 3f2a --minutes none",
         ),
     )(edit)
     app.command(

@@ -31,6 +31,9 @@ def export(
     since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
     until: str | None = typer.Option(None, "--until", help="Up to this day."),
     kind: str | None = typer.Option(None, "--kind", help="Only practice or only reflection."),
+    force: bool = typer.Option(
+        False, "--force", help="With --output: replace the file if it already exists."
+    ),
     salvage: bool = typer.Option(
         False,
         "--salvage",
@@ -46,6 +49,8 @@ def export(
 
     if fmt not in exchange.FORMATS:
         raise UsageError(f"No export format '{excerpt(fmt, 20)}'. Choose jsonl, csv or md.")
+    if force and output is None:
+        raise UsageError("--force goes with --output FILE: it lets the export replace that file.")
     ctx = session.context()
     if salvage:
         if fmt != "jsonl" or since or until or kind:
@@ -53,26 +58,26 @@ def export(
                 "--salvage writes the whole journal as jsonl; leave out --format, --since, "
                 "--until and --kind."
             )
-        salvaged(ctx, output)
+        salvaged(ctx, output, force=force)
         return
     filters = None  # the whole journal, rhythms and pauses included
     if since or until or kind:
         filters = entry_filters(ctx, since, until, None, None, kind, None, newest_first=False)
     with terminal.utf8_stdout() as stdout:
-        done = journal.export(ctx, fmt, output, stdout, filters)
+        done = journal.export(ctx, fmt, output, stdout, filters, force=force)
     if output is not None:
         from allycli.render.messages import counted
 
         typer.echo(f"Exported {counted(done)} to {output}.", err=True)
 
 
-def salvaged(ctx: Any, output: Path | None) -> None:
+def salvaged(ctx: Any, output: Path | None, *, force: bool = False) -> None:
     """`export --salvage`: write what can be read, say how much, exit 1 when nothing."""
     from allycli.journal.salvaging import salvage
     from allycli.render import words
 
     with terminal.utf8_stdout() as stdout:
-        done = salvage(ctx, output, stdout)
+        done = salvage(ctx, output, stdout, force=force)
     kinds = [
         words.plural(done.entries, "entry", "entries"),
         words.plural(done.rhythms, "rhythm"),
@@ -173,11 +178,11 @@ def doctor() -> None:
         paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
     checks = checkup(store, paths, session.draft_folders(db))
     width = max(len(c.name) for c in checks)
-    for c in checks:
-        mark = "ok " if c.ok else "!! "
+    for c in checks:  # "ok" only of what was checked and found ok
+        mark = {True: "ok ", False: "!! ", None: "   "}[c.ok]
         line = f"{mark}{c.name.ljust(width)}  {c.detail}"
         typer.echo(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
-    problems = [c for c in checks if not c.ok]
+    problems = [c for c in checks if c.ok is False]
     if problems:
         n = len(problems)
         found = "1 problem found; see the fix" if n == 1 else f"{n} problems found; see the fixes"
@@ -188,7 +193,9 @@ def register(app: typer.Typer) -> None:
     app.command(
         "export",
         epilog=boundary.examples(
-            "ally export > ally.jsonl", "ally export --format md --output journal.md"
+            "ally export > ally.jsonl",
+            "ally export --format md --output journal.md",
+            "ally export --output ally.jsonl --force",
         ),
     )(export)
     app.command(

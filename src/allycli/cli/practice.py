@@ -225,6 +225,7 @@ def list_entries(
     action_type: str | None = typer.Option(
         None, "--type", "-t", help="Only this action type.", autocompletion=completion.complete_type
     ),
+    kind: str | None = typer.Option(None, "--kind", help="practice or reflection."),
     limit: int | None = typer.Option(
         None,
         "--limit",
@@ -238,7 +239,7 @@ def list_entries(
     from allycli.journal import practice as journal
 
     ctx = session.context()
-    filters = entry_filters(ctx, since, until, pillar, action_type, None, limit, newest_first=True)
+    filters = entry_filters(ctx, since, until, pillar, action_type, kind, limit, newest_first=True)
     found = journal.entries(ctx, filters)
     if as_json:
         terminal.print_json([r.to_json() for r in found])
@@ -301,6 +302,10 @@ def register(app: typer.Typer) -> None:
     )(reflect)
     app.command(
         "list",
-        epilog=boundary.examples("ally list --since monday", "ally list --type voting --json"),
+        epilog=boundary.examples(
+            "ally list --since monday",
+            "ally list --type voting --json",
+            "ally list --kind reflection",
+        ),
     )(list_entries)
     app.command(epilog=boundary.examples("ally delete 3f2a9c1e", "ally delete --last"))(delete)

@@ -65,7 +65,7 @@ def report(
 
 def calendar(
     year: int | None = typer.Argument(
-        None, help="A calendar year (default: this year).", show_default=False
+        None, help="A calendar year from 1900 to this one (default: this year).", show_default=False
     ),
     since: str | None = typer.Option(
         None, "--since", help=f"Start of a range: {DATE_HELP}", autocompletion=DATES
@@ -85,8 +85,7 @@ def calendar(
     """A year of practice as a grid of days, shaded by how many entries each holds."""
     from datetime import date
 
-    from allycli.core import taxonomy
-    from allycli.core.dates import explicit_range
+    from allycli.core import dates, taxonomy
     from allycli.core.errors import UsageError
     from allycli.journal import reporting
     from allycli.render import picture
@@ -101,11 +100,14 @@ def calendar(
     if since is not None:
         start = session.parse_since(since, ctx.today)
         end = session.parse_until(until, ctx.today) if until else ctx.today
-        explicit_range(start, end)
+        dates.explicit_range(start, end)
     else:
         chosen = ctx.today.year if year is None else year
-        if not 1900 <= chosen <= 9998:
-            raise UsageError(f"{chosen} is not a year ally can show; give one like 2026.")
+        if not dates.FIRST_DAY.year <= chosen <= ctx.today.year:
+            raise UsageError(
+                f"{chosen} is not a year ally can show; give a year from "
+                f"{dates.FIRST_DAY.year} to {ctx.today.year}."
+            )
         start, end = date(chosen, 1, 1), date(chosen, 12, 31)
     key_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
     key_type = taxonomy.resolve_action_type(action_type) if action_type else None

@@ -67,8 +67,8 @@ def pause(
         None, "--cancel", metavar="ID", help="Remove a pause entirely."
     ),
 ) -> None:
-    """Rest is part of a practice that lasts. A paused day is never a gap, and streaks and
-    momentum wait for you."""
+    """Pause categories (or all of them) from one day to another: a paused day is never a
+    gap, and streaks and momentum wait for you. Rest is part of a practice that lasts."""
     from allycli.core import dates
     from allycli.core.errors import UsageError
     from allycli.journal import rhythms as rhythm_cases
@@ -105,8 +105,14 @@ def pause(
             soft_wrap=True,
         )
         return
-    start = dates.parse_date(since, ctx.today, allow_future=True) if since else None
-    stop = dates.parse_date(until, ctx.today, allow_future=True) if until else None
+    ahead = f"{rhythm_cases.MAX_PAUSE_DAYS} days ahead"  # the use case keeps that end
+    start = stop = None
+    if since is not None:
+        start = dates.parse_date(
+            since, ctx.today, allow_future=True, option="--since", latest=ahead
+        )
+    if until is not None:
+        stop = dates.parse_date(until, ctx.today, allow_future=True, option="--until", latest=ahead)
     text = terminal.read_stdin() if note == "-" else note
     added = rhythm_cases.add_pause(ctx, categories or [], start, stop, text)
     console.print(render_rhythms.pause_added(added, ctx.today), soft_wrap=True)

@@ -10,10 +10,18 @@ from allycli.core.errors import UsageError
 from allycli.core.fields import excerpt
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_AGO = re.compile(r"^(\d{1,5})\s+days?\s+ago$")
+_AGO = re.compile(r"^(\d{1,5})\s+(day|week)s?\s+ago$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-DATE_HINT = "Use YYYY-MM-DD, today, yesterday, 'N days ago' or a weekday name."
+# The first day a person can type: anything earlier is a typo (0226 for 2026) or a test of
+# the tool, and a report from year 1 would print for minutes. Stored rows from earlier
+# (an import of an old export) are still read, exported, imported and synced.
+FIRST_DAY = date(1900, 1, 1)
+
+DATE_HINT = (
+    "Use YYYY-MM-DD, today, yesterday, 'N days ago', 'N weeks ago' or a weekday name "
+    "(monday or 'last monday')."
+)
 
 
 @dataclass(frozen=True)
@@ -32,13 +40,25 @@ class Period:
         return isinstance(day, date) and self.start <= day <= self.end
 
 
-def parse_date(text: str, today: date, *, allow_future: bool = False, option: str = "") -> date:
-    """Parse a DATE word as the user's local calendar day.
+def parse_date(
+    text: str,
+    today: date,
+    *,
+    allow_future: bool = False,
+    option: str = "",
+    latest: str = "today",
+) -> date:
+    """Parse a DATE word as the user's local calendar day, from 1900-01-01 on.
 
     A future day is refused by the words that named it ("--date tomorrow is in the future"),
-    never as "not a date"; `option` names the flag in that message.
+    never as "not a date"; `option` names the flag in that message. With `allow_future` the
+    caller keeps its own end, and `latest` says what that end is in the refusal of a day
+    before 1900 ("days from 1900 on, up to today").
     """
     word = " ".join(text.strip().lower().split())
+    if word.startswith("last "):  # "last monday" is the most recent Monday, as "monday" is
+        rest = word[len("last ") :]
+        word = rest if rest in WEEKDAYS or _weekday_prefix(rest) is not None else word
     day: date | None = None
     if word == "today":
         day = today
@@ -47,7 +67,8 @@ def parse_date(text: str, today: date, *, allow_future: bool = False, option: st
     elif word == "yesterday":
         day = today - timedelta(days=1)
     elif (m := _AGO.match(word)) is not None:
-        day = today - timedelta(days=int(m.group(1)))
+        back = int(m.group(1)) * (7 if m.group(2) == "week" else 1)
+        day = today - timedelta(days=back) if back < today.toordinal() else date.min
     elif word in WEEKDAYS or (len(word) >= 3 and _weekday_prefix(word) is not None):
         wanted = WEEKDAYS.index(word) if word in WEEKDAYS else _weekday_prefix(word)
         assert wanted is not None
@@ -58,16 +79,20 @@ def parse_date(text: str, today: date, *, allow_future: bool = False, option: st
             day = date.fromisoformat(word)
         except ValueError:
             day = None
+    flag = option + " " if option else ""
     if day is None:
         raise UsageError(f"'{excerpt(text)}' is not a date. {DATE_HINT}")
+    if day < FIRST_DAY:
+        named = word if _ISO.match(word) else f"{word} ({day.isoformat()})"
+        raise UsageError(
+            f"{flag}{named} is before 1900; ally takes days from 1900 on "
+            f"({FIRST_DAY.isoformat()} to {latest})."
+        )
     if day > today and not allow_future:
         named = (
             word if _ISO.match(word) else f"{word} ({day_name(day, year=day.year != today.year)})"
         )
-        raise UsageError(
-            f"{option + ' ' if option else ''}{named} is in the future; practice can be "
-            "recorded up to today."
-        )
+        raise UsageError(f"{flag}{named} is in the future; practice can be recorded up to today.")
     return day
 
 
@@ -119,13 +144,13 @@ def day_name(d: date, *, year: bool = False) -> str:
 def spoken(d: date, today: date) -> str:
     """How every confirmation names a day: "today, Wed 25 Nov", "yesterday, Tue 24 Nov",
     "Fri 13 Nov (12 days ago)", with the year when it is not this year's."""
-    if d == today:
-        return f"today, {day_name(d)}"
-    if d == today - timedelta(days=1):
-        return f"yesterday, {day_name(d)}"
-    if d == today + timedelta(days=1):
-        return f"tomorrow, {day_name(d)}"
     shown = day_name(d, year=d.year != today.year)
+    if d == today:
+        return f"today, {shown}"
+    if d == today - timedelta(days=1):
+        return f"yesterday, {shown}"  # on 1 January: "yesterday, Thu 31 Dec 2026"
+    if d == today + timedelta(days=1):
+        return f"tomorrow, {shown}"
     ago = (today - d).days
     if ago > 0:
         return f"{shown} ({ago} day{'' if ago == 1 else 's'} ago)"

@@ -198,8 +198,12 @@ def _patch(obj: dict[str, Any], where: str, latest: date | None) -> Patch:
             if not isinstance(value, str):
                 raise bad(f"a patch's '{excerpt(str(key))}' must be text")
             from_file(changes, key, fields.text, where, "a patch's ")
-        elif key == "minutes":
-            from_file(changes, key, fields.minutes, where, "a patch's ")
+        elif key == "minutes":  # null clears them
+            if value is not None:
+                try:
+                    fields.minutes(value)
+                except FieldError as exc:
+                    raise bad(f"a patch's 'minutes' {exc.why}, or null") from None
         elif key == "date":
             day = from_file(changes, key, fields.day, where, "a patch's ")
             if latest is not None and day > latest:

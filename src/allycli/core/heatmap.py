@@ -118,7 +118,8 @@ def layout(
         months=tuple(months),
         total=sum(n for d, n in counts.items() if start <= d <= end),
         days_practiced=len(in_range),
-        paused_days=sum(1 for w in weeks for c in w if c is not None and c.paused),
+        # the paused days the grid draws: a day still to come is blank, paused or not
+        paused_days=sum(1 for w in weeks for c in w if c is not None and c.paused and not c.future),
         busiest=busiest,
         streak=daily_streak(practiced, paused_set, as_of, today),
     )

@@ -61,11 +61,12 @@ ACTION_TYPE_GLOSSES: dict[str, str] = {
 }
 
 # What `ally log` says when it does not know a word: every action type, in a few words.
+# Short enough to read at a glance: the keys, not what each covers (`ally log --help` says).
 CHOOSE_ACTIVITY = (
-    "Choose an action type: "
-    + "; ".join(f"{k} ({v})" for k, v in ACTION_TYPE_GLOSSES.items())
-    + f"; or a pillar: {', '.join(PILLARS)}. `ally log --help` says what each covers."
+    f"Choose one of: {', '.join([*ACTION_TYPES, *PILLARS])}; "
+    "`ally log --help` says what each covers."
 )
+NEAR_MISS_HINT = "`ally log --help` lists them."
 
 
 def action_types_help(width: int = 76) -> str:
@@ -176,8 +177,9 @@ def resolve_activity(word: str) -> Activity:
     keys = tuple(ACTION_TYPES) + tuple(p for p in PILLARS if p not in ACTION_TYPES)
     key = _resolve(word, keys, ALIASES, "activity")
     if key is None:
+        hint = suggest(word, keys, ALIASES)
         raise UsageError(
-            f"No activity '{excerpt(word)}'.{suggest(word, keys, ALIASES)} {CHOOSE_ACTIVITY}"
+            f"No activity '{excerpt(word)}'.{hint} {NEAR_MISS_HINT if hint else CHOOSE_ACTIVITY}"
         )
     if key in ACTION_TYPES:
         return Activity(pillar=ACTION_TYPES[key], action_type=key)

@@ -19,7 +19,7 @@ def checkup(
 
     checks: list[Check] = []
     db = store.path
-    checks.append(Check("database", True, str(db)))
+    checks.append(Check("database", None, str(db)))
     if not db.exists():
         blocker = next((p for p in db.parents if p.exists()), None)
         if blocker is not None and not blocker.is_dir():
@@ -28,7 +28,7 @@ def checkup(
                       "point ALLY_DB at a file in a folder")
             )  # fmt: skip
         else:
-            checks.append(Check("file", True, "not created yet; `ally log` creates it"))
+            checks.append(Check("file", None, "not created yet; `ally log` creates it"))
     else:
         checks += database_checks(store)
     for path in prompt_paths:
@@ -39,6 +39,6 @@ def checkup(
         except AllyError as exc:
             checks.append(Check("prompts", False, exc.message, "fix or move aside that file"))
     for draft in drafts.waiting(draft_folders):
-        checks.append(Check("draft", True, f"{draft} waits to be added: run `ally import {draft}`"))
+        checks.append(Check("draft", None, f"{draft} waits to be added: run `ally import {draft}`"))
     checks += backup_checks(store)
     return checks

@@ -32,7 +32,7 @@ class Changes:
     day: date | None = None
     action_type: str | None = None  # a key, or "none" to remove the action type
     pillar: str | None = None
-    minutes: int | None = None
+    minutes: int | None = None  # CLEAR (0) removes the minutes, as `--minutes none` asks
 
     @property
     def empty(self) -> bool:
@@ -45,6 +45,8 @@ class Changes:
         for name, value in dataclasses.asdict(self).items():
             if value is not None:
                 fields[PATCH_FIELDS[name]] = value.isoformat() if name == "day" else value
+        if self.minutes == CLEAR:
+            fields["minutes"] = None  # a patch clears minutes with null
         return {"kind": "patch", "id": id_prefix, "fields": fields, "updated_at": updated_at}
 
     @classmethod
@@ -52,11 +54,15 @@ class Changes:
         """The change a patch draft holds (its fields checked by exchange_objects)."""
         names = {v: k for k, v in PATCH_FIELDS.items()}
         values = {names[k]: v for k, v in fields.items()}
+        if "minutes" in values and values["minutes"] is None:
+            values["minutes"] = CLEAR
         if isinstance(values.get("day"), str):
             values["day"] = date.fromisoformat(str(values["day"]))
         # import checked each field's shape (core/fields), which a dict's type cannot say
         return cls(**values)  # type: ignore[arg-type]
 
+
+CLEAR = 0  # Changes.minutes that removes an entry's minutes
 
 PATCH_FIELDS = {  # Changes' fields, as a patch draft names them
     "note": "note",
@@ -106,7 +112,9 @@ def apply(record: Record, changes: Changes, updated_at: str) -> Edited:
         fields["answer"] = answer
     if changes.day is not None:
         fields["day"] = changes.day.isoformat()
-    if changes.minutes is not None:
+    if changes.minutes == CLEAR:
+        fields["minutes"] = None
+    elif changes.minutes is not None:
         fields["minutes"] = field_rules.from_flag("--minutes", changes.minutes, field_rules.minutes)
     if changes.action_type is not None:
         if changes.action_type.strip().lower() == "none":

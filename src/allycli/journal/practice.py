@@ -300,10 +300,17 @@ class Exported:
 
 
 def export(
-    ctx: Context, fmt: str, output: Path | None, stdout: IO[str], filters: Any = None
+    ctx: Context,
+    fmt: str,
+    output: Path | None,
+    stdout: IO[str],
+    filters: Any = None,
+    *,
+    force: bool = False,
 ) -> Exported:
     """Stream the entries (all, or those the filters pick), oldest first, to stdout or to a
-    new private file; rhythms and pauses too in an unfiltered jsonl export."""
+    new private file (an existing one only with `force`); rhythms and pauses too in an
+    unfiltered jsonl export."""
     from allycli.core import exchange
     from allycli.store.queries import Filters
 
@@ -326,7 +333,7 @@ def export(
             raise UsageError("The export would overwrite the database itself; choose another file.")
         from allycli.store.privatefile import replacing
 
-        with replacing(target, "--output") as fh:
+        with replacing(target, "--output", force=force) as fh:
             written = exchange.write(records, fmt, fh)
     return Exported(written - len(objects), len(objects) - pauses, pauses)
 

@@ -30,7 +30,7 @@ class Salvaged:
         return self.entries + self.rhythms + self.pauses
 
 
-def salvage(ctx: Context, output: Path | None, stdout: IO[str]) -> Salvaged:
+def salvage(ctx: Context, output: Path | None, stdout: IO[str], *, force: bool = False) -> Salvaged:
     from allycli.core.errors import StorageError
     from allycli.store import salvage as rows_of
 
@@ -42,7 +42,7 @@ def salvage(ctx: Context, output: Path | None, stdout: IO[str]) -> Salvaged:
         return _write(ctx, conn, stdout)
     from allycli.store.privatefile import replacing
 
-    with replacing(output.expanduser(), "--output") as fh:
+    with replacing(output.expanduser(), "--output", force=force) as fh:
         done = _write(ctx, conn, fh)
         if not done.written:
             raise StorageError(_nothing(path, done))

@@ -264,7 +264,7 @@ def _streak_line(r: Report) -> Text:
             f"Streak (days in a row with practice): {now}, "
             f"longest {words.days(s.longest)} (all time)."
         )
-    end = words.day(r.period.end)
+    end = words.day(r.period.end, year=r.period.end.year != r.today.year)
     return Text(
         f"Streak on {end}: {words.days(s.current)}, longest up to then {words.days(s.longest)}."
     )
@@ -279,8 +279,9 @@ def gap_words(gap: Gap, r: Report) -> str:
         return f"logged without minutes, last {words.when(gap.last_practiced, r.today)}"
     if r.period.end >= r.today:
         return f"last logged {words.when(gap.last_practiced, r.today)}"
-    when = words.day(gap.last_practiced, year=gap.last_practiced.year != r.period.end.year)
-    return f"last logged {when}, {words.days(gap.days_since)} before {words.day(r.period.end)}"
+    when = words.day(gap.last_practiced, year=gap.last_practiced.year != r.today.year)
+    end = words.day(r.period.end, year=r.period.end.year != r.today.year)
+    return f"last logged {when}, {words.days(gap.days_since)} before {end}"
 
 
 def _without_minutes(gap: Gap, r: Report) -> bool:
@@ -317,26 +318,46 @@ def no_gaps_words(r: Report) -> str:
     return f"No gaps: every rhythm is {kept}, and every other category {clause}."
 
 
+def gap_heading(gap: Gap, r: Report) -> str:
+    """The unit that makes a category a gap: its rhythm's unit ("not yet this week" for a
+    weekly rhythm, whatever the report's period), else the report's period."""
+    from allycli.render.rhythms import unit_words
+
+    status = next(
+        (v.status for v in (r.rhythms.rhythms if r.rhythms else ()) if v.category == gap.category),
+        None,
+    )
+    if status is None:
+        return _period_words(r)
+    unit = status.unit
+    live = unit.start <= r.today <= unit.end
+    return f"{'not yet' if live else 'unrecorded'} {unit_words(status.spec, unit, r.today)}"
+
+
 def _gaps(r: Report) -> list[RenderableType]:
+    """The most neglected gaps under headings that name what makes each one a gap."""
     if not r.gaps:
         return [Text(no_gaps_words(r))]
-    table = Table.grid(padding=(0, 2))
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True, style="dim")
-    table.add_column()
-    lines = []
+    groups: dict[str, list[Gap]] = {}
     for gap in r.gaps[:MAX_GAPS]:
-        kind = _KIND_NAMES.get(gap.kind, gap.kind)
-        table.add_row(gap.category, kind, gap_words(gap, r))
-        lines.append(Text(f"{gap.category} ({kind}): {gap_words(gap, r)}"))
-    if len(r.gaps) > MAX_GAPS:
-        more = f"and {len(r.gaps) - MAX_GAPS} more"
-        table.add_row(Text(more, style="dim"), "", "")
-        lines.append(Text(more, style="dim"))
-    return [
-        _heading(f"Gaps: {_period_words(r)}"),
-        words.indent(Fit(Room(table, 21), Group(*lines))),
-    ]
+        groups.setdefault(gap_heading(gap, r), []).append(gap)
+    parts: list[RenderableType] = []
+    for n, (heading, found) in enumerate(groups.items()):
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True, style="dim")
+        table.add_column()
+        lines = []
+        for gap in found:
+            kind = _KIND_NAMES.get(gap.kind, gap.kind)
+            table.add_row(gap.category, kind, gap_words(gap, r))
+            lines.append(Text(f"{gap.category} ({kind}): {gap_words(gap, r)}"))
+        if n == len(groups) - 1 and len(r.gaps) > MAX_GAPS:
+            more = f"and {len(r.gaps) - MAX_GAPS} more"
+            table.add_row(Text(more, style="dim"), "", "")
+            lines.append(Text(more, style="dim"))
+        parts += [_heading(f"Gaps: {heading}"), words.indent(Fit(Room(table, 21), Group(*lines)))]
+    return parts
 
 
 def _learning(r: Report) -> list[RenderableType]:

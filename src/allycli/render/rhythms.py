@@ -16,6 +16,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from allycli.core.dates import MONTH_NAMES
 from allycli.core.rhythm_specs import needed
 from allycli.core.rhythms import MET, NOT_MET, OFF, OPEN, PAUSED, Spec, Status, Unit
 from allycli.render import words
@@ -53,26 +54,33 @@ def momentum_shown(status: Status) -> Text:
 
 
 def unit_words(spec: Spec, unit: Unit, today: date) -> str:
-    """this week, today, this month, these 3 days; or the unit's dates when it is past."""
+    """this week, today, this month, these 3 days; or the unit's dates when it is past (with
+    the year when it is not this one: "in the week of Mon 1 Dec 2025")."""
     current = unit.start <= today <= unit.end
+
+    def named(d: date) -> str:
+        return words.day(d, year=d.year != today.year)
+
     if spec.unit == "day":
-        return "today" if current else f"on {words.day(unit.start)}"
+        return "today" if current else f"on {named(unit.start)}"
     if spec.unit == "week":
-        return "this week" if current else f"in the week of {words.day(unit.start)}"
+        return "this week" if current else f"in the week of {named(unit.start)}"
     if spec.unit == "month":
-        return "this month" if current else f"in {unit.start:%B %Y}"
+        month = MONTH_NAMES[unit.start.month - 1]
+        return "this month" if current else f"in {month} {unit.start.year}"
     span = (unit.end - unit.start).days + 1
     if current:
-        return f"in these {span} days ({words.day(unit.start)} to {words.day(unit.end)})"
-    return f"in the {span} days from {words.day(unit.start)}"
+        return f"in these {span} days ({named(unit.start)} to {named(unit.end)})"
+    return f"in the {span} days from {named(unit.start)}"
 
 
 def done_words(spec: Spec, unit: Unit) -> str:
+    """What a unit holds, naming what it counts: "5 of 5 days", "30 of 90 min"."""
     if unit.state == PAUSED:
         return "paused"
     if spec.minutes:
         return f"{unit.done} of {unit.needed} min"
-    return f"{unit.done} of {unit.needed}"
+    return f"{unit.done} of {words.plural(unit.needed, 'day')}"
 
 
 def full_need(spec: Spec, unit: Unit) -> int:
@@ -267,5 +275,9 @@ def progress(found: Sequence[Progress], *, without_minutes: bool = False) -> str
 
 
 def report_rhythms(views: Sequence[RhythmView], today: date, as_of: date) -> RenderableType:
-    title = "Rhythms" if as_of >= today else f"Rhythms on {words.day(as_of)}"
+    title = (
+        "Rhythms"
+        if as_of >= today
+        else f"Rhythms on {words.day(as_of, year=as_of.year != today.year)}"
+    )
     return _Fit([v for v in views if v.status is not None], title)

@@ -118,7 +118,7 @@ def parse_since(text: str, today: date) -> date:
     from allycli.core.dates import parse_date
     from allycli.core.errors import UsageError
 
-    day = parse_date(text, today, allow_future=True)
+    day = parse_date(text, today, allow_future=True, option="--since")
     if day > today:
         raise UsageError(
             f"--since {day.isoformat()} is in the future; a range starts on a day up to today "
@@ -132,7 +132,7 @@ def parse_until(text: str, today: date) -> date:
     from allycli.core.dates import parse_date
     from allycli.core.errors import UsageError
 
-    day = parse_date(text, today, allow_future=True)
+    day = parse_date(text, today, allow_future=True, option="--until")
     if day > today:
         raise UsageError(
             f"--until {day.isoformat()} is in the future; a range ends on a day up to today "

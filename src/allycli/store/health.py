@@ -21,8 +21,11 @@ from allycli.store.database import APP_ID, Store, inspect_file, open_read_only
 
 @dataclass(frozen=True)
 class Check:
+    """One finding: `ok` True for what was checked and found ok, False for a problem (with
+    its fix), None for what is only said (the path, a count, what waits)."""
+
     name: str
-    ok: bool
+    ok: bool | None
     detail: str
     fix: str = ""
 
@@ -34,6 +37,13 @@ class Reading(NamedTuple):
     version: int  # the schema version (0: no schema yet)
     integrity: list[str]  # ["ok"] when no damage is found
     entries: int
+    early: list[tuple[str, str]]  # (id, day) of entries dated before 1900, the first few
+    early_count: int
+
+
+# Days a person can type start here (core/dates.FIRST_DAY); older rows come only by import.
+FIRST_DAY = "1900-01-01"
+EARLY_SHOWN = 3
 
 
 def loose_mode(path: Path) -> bool:
@@ -68,13 +78,16 @@ def database_checks(store: Store) -> list[Check]:
     except AllyError as exc:
         out.append(Check("format", False, exc.message, "move the file aside"))
         return out
-    out += writable_checks(db)
     try:
         reading = read(db, store.busy_timeout)
     except sqlite3.Error as exc:
+        out += writable_checks(db)
         out.append(unreadable_check(store, exc))
         return out
-    return out + content_checks(reading, store.latest, store)
+    found = content_checks(reading, store.latest, store)
+    if reading.app_id != APP_ID:
+        return out + found
+    return out + writable_checks(db) + found
 
 
 def mode_checks(db: Path) -> list[Check]:
@@ -106,7 +119,9 @@ def mode_checks(db: Path) -> list[Check]:
 
 def writable_checks(db: Path) -> list[Check]:
     """Whether ally can record anything: the file system (mounted read-only, full), then
-    the modes of the file and its folder."""
+    the file and its folder, told by trying what a write needs (not by os.access, which
+    answers yes for root and no where SQLite can still write): the file opens for writing,
+    and the folder takes a new file, or the -wal and -shm are there and open for writing."""
     from allycli.store import diskstate
 
     disk = diskstate.state(db)
@@ -114,22 +129,55 @@ def writable_checks(db: Path) -> list[Check]:
         return [Check("writable", False, "no: it is on a read-only file system, so ally "
                       "can read it but cannot record anything",
                       "remount it read-write, or point ALLY_DB elsewhere")]  # fmt: skip
-    writable = os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)
-    out = [
-        Check(
-            "writable",
-            writable,
-            "yes"
-            if writable
-            else "no: the file or its folder is read-only, so ally can "
-            "read it but cannot record anything",
-            "" if writable else f"run: chmod u+w {db} {db.parent}",
-        )
-    ]
+    out = [_tried_writing(db)]
     if disk == diskstate.FULL:
         out.append(Check("disk", False, "full: nothing can be recorded until there is room",
                          "free some space on that disk"))  # fmt: skip
     return out
+
+
+def _tried_writing(db: Path) -> Check:
+    try:
+        _open_for_writing(db)
+    except OSError as exc:
+        return Check(
+            "writable",
+            False,
+            f"no: the file cannot be opened for writing ({exc.strerror}), so ally can read "
+            "it but cannot record anything",
+            f"run: chmod u+w {db}",
+        )
+    try:
+        _create_in(db.parent)
+    except OSError as exc:
+        try:
+            for side in (db.with_name(db.name + s) for s in ("-wal", "-shm")):
+                _open_for_writing(side)
+        except OSError:
+            return Check(
+                "writable",
+                False,
+                f"no: the folder {db.parent} does not take the journal's side files "
+                f"({exc.strerror}), so ally can read it but cannot record anything",
+                f"run: chmod u+w {db.parent}",
+            )
+    return Check("writable", True, "yes (tried: the file and its folder take a write)")
+
+
+def _open_for_writing(path: Path) -> None:
+    """Open for reading and writing, and close: nothing is written or created."""
+    os.close(os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)))
+
+
+def _create_in(folder: Path) -> None:
+    """Create a file in the folder and remove it again, as SQLite creates its side files."""
+    import uuid
+
+    from allycli.store.privatefile import create
+
+    probe = folder / f".ally-doctor-{uuid.uuid4().hex[:12]}.tmp"
+    os.close(create(probe))
+    probe.unlink()
 
 
 def read(db: Path, busy_timeout: float) -> Reading:
@@ -140,9 +188,19 @@ def read(db: Path, busy_timeout: float) -> Reading:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         count = conn.execute("SELECT count(*) FROM entry").fetchone()[0] if version else 0
+        early: list[tuple[str, str]] = []
+        early_count = 0
+        if version and app_id == APP_ID:
+            early_count = conn.execute(
+                "SELECT count(*) FROM entry WHERE day < ?", (FIRST_DAY,)
+            ).fetchone()[0]
+            early = conn.execute(
+                "SELECT id, day FROM entry WHERE day < ? ORDER BY day, id LIMIT ?",
+                (FIRST_DAY, EARLY_SHOWN),
+            ).fetchall()
     finally:
         conn.close()
-    return Reading(app_id, version, integrity, count)
+    return Reading(app_id, version, integrity, count, early, early_count)
 
 
 def unreadable_check(store: Store, exc: sqlite3.Error) -> Check:
@@ -192,7 +250,7 @@ def backup_checks(store: Store) -> list[Check]:
 
     found = [backups.health(p) for p in backups_of(store)]
     if not found:
-        return [Check("backups", True, "none yet; `ally backup` writes one")]
+        return [Check("backups", None, "none yet; `ally backup` writes one")]
     checks = []
     for each in found:
         if each.whole:
@@ -208,7 +266,7 @@ def backup_checks(store: Store) -> list[Check]:
         newest = max(healthy, key=lambda each: (each.mtime, str(each.path)))
         checks.append(Check("newest", True, f"{newest.path} is the newest healthy backup"))
     else:
-        checks.append(Check("newest", True, "no backup is healthy"))
+        checks.append(Check("newest", None, "no backup is healthy"))
     for left in backups.leftovers(store.path.parent / "backups"):
         checks.append(
             Check("backup", False, f"{left} is what a stopped backup left", "delete that file")
@@ -220,13 +278,16 @@ def content_checks(reading: Reading, latest: int, store: Store) -> list[Check]:
     """Whether ally made the file, its schema is one this ally knows, and it is undamaged."""
     ours = reading.app_id == APP_ID
     version = reading.version
+    kind = Check(
+        "kind",
+        ours,
+        "an ally database" if ours else "not made by ally",
+        "" if ours else "point ALLY_DB at an ally database",
+    )
+    if not ours:  # another program's file: nothing more is ally's to judge (or to mark)
+        return [kind]
     return [
-        Check(
-            "kind",
-            ours,
-            "an ally database" if ours else "not made by ally",
-            "" if ours else "point ALLY_DB at an ally database",
-        ),
+        kind,
         Check(
             "schema",
             version <= latest,
@@ -234,5 +295,24 @@ def content_checks(reading: Reading, latest: int, store: Store) -> list[Check]:
             "" if version <= latest else "upgrade ally",
         ),
         integrity_check(store, reading.integrity),
-        Check("entries", True, str(reading.entries)),
+        Check("entries", None, str(reading.entries)),
+        *_early_check(reading),
+    ]
+
+
+def _early_check(reading: Reading) -> list[Check]:
+    """Entries dated before 1900 (no one can type such a day; an import can bring one, such
+    as a typo like 0226 for 2026 in an older export): named, with how to move them."""
+    if not reading.early_count:
+        return []
+    n = reading.early_count
+    named = ", ".join(f"{entry_id[:8]} on {day}" for entry_id, day in reading.early)
+    more = f" and {n - len(reading.early)} more" if n > len(reading.early) else ""
+    return [
+        Check(
+            "dates",
+            None,
+            f"{n} {'entry is' if n == 1 else 'entries are'} dated before 1900: {named}{more}",
+            "if a date is a typo, `ally edit ID --date YYYY-MM-DD` moves the entry",
+        )
     ]

@@ -51,13 +51,17 @@ def claim_new(folder: Path, stem: str, suffix: str, *, sep: str = "-") -> Path:
 
 
 @contextlib.contextmanager
-def replacing(target: Path, option: str) -> Iterator[IO[str]]:
+def replacing(target: Path, option: str, *, force: bool = True) -> Iterator[IO[str]]:
     """A text stream (UTF-8) whose content becomes `target` when the block ends without error.
 
-    `option` names the flag that gave the path, for the message when it is a folder.
+    `option` names the flag that gave the path, for the messages. Without `force` an existing
+    `target` is refused before anything is written and left untouched; the new file is then
+    linked into place, so one that appears meanwhile is not replaced either.
     """
     if target.is_dir():
         raise UsageError(f"{target} is a folder; {option} needs a file name.")
+    if not force and os.path.lexists(target):
+        raise _exists(target)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         fd = create(tmp)
@@ -65,12 +69,34 @@ def replacing(target: Path, option: str) -> Iterator[IO[str]]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        if force:
+            os.replace(tmp, target)
+        else:
+            _link_new(tmp, target)
     except OSError as exc:
         raise StorageError(f"Cannot write {target}: {exc.strerror}.") from None
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _exists(target: Path) -> StorageError:
+    return StorageError(
+        f"{target} already exists; add --force to replace it, or choose a new file."
+    )
+
+
+def _link_new(tmp: Path, target: Path) -> None:
+    """Put `tmp` in place at `target` only if no file is there (a file system without hard
+    links gets a plain rename, after the check made before writing)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise _exists(target) from None
+    except OSError:
+        if os.path.lexists(target):
+            raise _exists(target) from None
+        os.replace(tmp, target)
 
 
 def write_text(target: Path, text: str, option: str) -> Path:

@@ -16,7 +16,10 @@ if TYPE_CHECKING:
     from allycli.journal.context import Context
     from allycli.sync.engine import SyncResult
 
-EXTRA = ("psycopg", "cryptography", "sqlalchemy")
+EXTRA = ("psycopg", "cryptography")
+# What pip installs for sync: the `sync` extra of pyproject.toml, named as published packages
+# (allycli itself is not on PyPI, so `allycli[sync]` would find nothing, or a stranger's).
+SYNC_REQUIREMENTS = ("psycopg[binary]>=3.1", "cryptography>=42")
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,21 @@ class ShownKey:
     confirmed: bool  # False until a hub has accepted it
 
 
+def install_command() -> str:
+    """The command that installs sync's packages into the Python that runs this ally."""
+    import shlex
+    import sys
+
+    wanted = " ".join(shlex.quote(r) for r in SYNC_REQUIREMENTS)
+    return f"{shlex.quote(sys.executable or 'python3')} -m pip install {wanted}"
+
+
 def require_extra() -> None:
     missing = [m for m in EXTRA if importlib.util.find_spec(m) is None]
     if missing:
         raise SyncError(
-            f"`ally sync` needs packages that are not installed ({', '.join(missing)}); "
-            "install them with: pip install 'allycli[sync]' (from a checkout: pip install "
-            "'.[sync]')."
+            f"`ally sync` needs packages that are not installed here ({', '.join(missing)}); "
+            f"install them into this ally's own Python with `{install_command()}`."
         )
 
 
@@ -85,7 +96,12 @@ def status(ctx: Context, url: str | None, key_text: str | None) -> SyncStatus:
     if not chosen:
         return SyncStatus(None, None, waiting, "not set up", fingerprint)
     urls.check(chosen)
-    require_extra()
+    try:
+        require_extra()
+    except SyncError as exc:  # what is known here is still worth saying
+        return SyncStatus(
+            urls.redact(chosen), stored.get(local.LAST), waiting, exc.message, fingerprint, refused
+        )
     from allycli.sync import hub
     from allycli.sync.cipher import Sealer, parse_key
 
