@@ -148,8 +148,10 @@ def test_report_json_has_the_design_shape(run):
     assert ("pillar", "yielding") in gap_names
     assert ("action_type", "protest") not in gap_names
     assert 1 <= len(data["prompts"]) <= 3
+    themes = {p.id: list(p.themes) for p in promptfiles.load([promptfiles.builtin_path()])}
     for p in data["prompts"]:
-        assert set(p) == {"id", "pillar", "action_type", "text"}
+        assert set(p) == {"id", "pillar", "action_type", "themes", "text"}
+        assert p["themes"] == themes[p["id"]]
 
 
 def test_report_periods(run):
@@ -354,14 +356,14 @@ def test_reflect_prompts_filters_by_pillar_and_type(run):
     out = run("reflect", "--prompts", "--type", "vote").stdout
     assert out.split()[:2] == ["ID", "(kind,"]
     ids = _listed_ids(out)
-    assert len(ids) == 12 and all("-voting-" in i for i in ids)
+    assert len(ids) == 16 and all("-voting-" in i for i in ids)
     ids = _listed_ids(run("reflect", "--prompts", "--pillar", "yield").stdout)
-    assert len(ids) == 29 and all("yielding" in i for i in ids)
+    assert len(ids) == 33 and all("yielding" in i for i in ids)
     out = run("reflect", "--prompts", "-p", "learning", "-t", "training").stdout
     ids = _listed_ids(out)
-    assert len(ids) == 12 and all("-training-" in i for i in ids)
+    assert len(ids) == 14 and all("-training-" in i for i in ids)
     kinds = re.findall(r"\b(\w+) prompt, learning, training\b", out)
-    assert kinds == ["reflection"] * 5 + ["learning"] * 7
+    assert kinds == ["reflection"] * 5 + ["learning"] * 9
     assert "learning, learning" not in out  # never a bare "learning" beside the pillar
     everything = _listed_ids(run("reflect", "--prompts").stdout)
     assert everything == [p.id for p in promptfiles.load([promptfiles.builtin_path()])]

@@ -138,8 +138,9 @@ def _bash(env: dict[str, str]) -> Terminal:
         ("ally reflect --prompt reflect-yielding-0", None),  # several: filled below
         ("ally delete 0000aa", f"ally delete {ENTRY}"),
         ("ally calendar --pil", "ally calendar --pillar"),
+        ("ally reflect --theme abl", "ally reflect --theme ableism"),
     ],
-    ids=["command", "activity", "date", "format", "prompt", "entry-id", "option"],
+    ids=["command", "activity", "date", "format", "prompt", "entry-id", "option", "theme"],
 )
 def test_bash_completes(shell_env: dict[str, str], typed: str, expected: str | None) -> None:
     if shutil.which("bash") is None:

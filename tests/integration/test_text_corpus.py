@@ -64,7 +64,7 @@ USER_SGR = ("\x1b[31m", "\x1b[38;5;196m", "\x1b[2J", "\x1b[H")  # never made by 
 EVIL_PROMPT = (
     "Whose \x1b[31mred\x1b[0m voice \x1b]0;t\x07 was \x9b2J missing\x00? [bold]הקשבה[/bold]"
 )
-PROMPT_ID = "reflect-action-01"  # a built-in id: the prompts file replaces its text
+PROMPT_ID = "reflect-action-05"  # a built-in id: the prompts file replaces its text
 
 
 def test_the_corpus_is_what_it_says() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,18 @@ def test_an_unknown_shell_is_refused() -> None:
         "ally has no completion for 'tcsh'; it completes in bash, zsh and fish (and PowerShell). "
         "Run 'ally --show-completion bash' (or zsh, fish)."
     )
+
+
+def test_themes_complete_from_the_fixed_set_without_reading_yaml() -> None:
+    code = (
+        "import sys; from allycli.shell import completion; "
+        "print(completion.complete_theme('a'), completion.complete_theme('Is')); "
+        "print('yaml' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    assert out.splitlines() == [
+        "['ableism', 'ageism', 'antisemitism', 'accountability', 'access'] ['islamophobia']",
+        "False",
+    ]

@@ -19,6 +19,13 @@ if TYPE_CHECKING:
     from allycli.journal.context import Context
 
 LOG_HELP = "Record a practice entry.\n\n" + action_types_help()
+THEME = typer.Option(
+    None,
+    "--theme",
+    help="Answer the day's prompt of one theme (racism, ableism, consent, ...); with "
+    "--prompts, list that theme's prompts.",
+    autocompletion=completion.complete_theme,
+)
 
 # -- commands ------------------------------------------------------------------------------
 
@@ -116,17 +123,17 @@ def reflect(
     edit: bool = typer.Option(
         False, "--edit", "-e", help="Write the answer in your editor ($VISUAL or $EDITOR)."
     ),
+    theme: str | None = THEME,
 ) -> None:
     """Answer today's reflection prompt (the same prompt all day)."""
     from allycli.core.errors import UsageError
     from allycli.journal import practice as journal
-    from allycli.render import messages as render
 
+    theme = _checked_theme(theme, prompt_id, show_list)  # before any answer is read
     ctx = session.context()
     console = terminal.console()
     if show_prompts:
-        chosen = journal.prompts_for(ctx.load_prompts(), pillar=pillar, action_type=action_type)
-        console.print(render.prompt_table(chosen))
+        _list_prompts(console, ctx, pillar, action_type, theme)
         return
     if pillar is not None or action_type is not None:
         raise UsageError("--pillar and --type go with --prompts; add --prompts.")
@@ -141,7 +148,7 @@ def reflect(
     # the answer when it comes before the prompt is shown: --answer, or piped
     given = None if at_terminal else terminal.read_stdin() if typed else answer
     asking = journal.prompt_to_answer(
-        ctx, day=on, prompt_id=prompt_id, another=another, given=given
+        ctx, day=on, prompt_id=prompt_id, another=another, given=given, theme=theme
     )
     if asking is None:
         console.print("Nothing recorded: the answer was empty.")
@@ -172,6 +179,35 @@ def _reflected(
         console.print(f"Reflection recorded for {when} (prompt {prompt.id}).")
 
 
+def _checked_theme(theme: str | None, prompt_id: str | None, show_list: bool) -> str | None:
+    """The theme named by --theme (refused when unknown or beside --prompt or --list)."""
+    if theme is None:
+        return None
+    from allycli.core.errors import UsageError
+    from allycli.core.prompts import resolve_theme
+
+    if prompt_id is not None:
+        raise UsageError("Choose --prompt or --theme, not both.")
+    if show_list:
+        raise UsageError("--theme goes with answering or with --prompts, not with --list.")
+    return resolve_theme(theme)
+
+
+def _list_prompts(
+    console: Console,
+    ctx: Context,
+    pillar: str | None,
+    action_type: str | None,
+    theme: str | None,
+) -> None:
+    from allycli.journal import practice as journal
+    from allycli.render import messages as render
+
+    every = ctx.load_prompts()
+    chosen = journal.prompts_for(every, pillar=pillar, action_type=action_type, theme=theme)
+    console.print(render.prompt_table(chosen))
+
+
 def _show_reflections(console: Console, ctx: Context, limit: int) -> None:
     from allycli.journal import practice as journal
     from allycli.render import messages as render
@@ -191,6 +227,7 @@ def _typed_answer(console: Console, prompt: Prompt, edit: bool) -> str | None:
 
     console.print(render.prompt(prompt))
     console.print(words.user_text(f"(prompt {prompt.id})", "dim"))
+    console.print(words.user_text(words.LEAVE_OUT_NAMES, "dim"))
     if edit:
         about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
         return terminal.edit_text("", about=about, name="answer")
@@ -298,6 +335,7 @@ def register(app: typer.Typer) -> None:
             "ally reflect --answer 'They asked for funds, not advice.'",
             "ally reflect --list",
             "ally reflect --prompts --type voting",
+            "ally reflect --theme ableism",
         ),
     )(reflect)
     app.command(

@@ -11,12 +11,25 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from allycli.core.errors import DataFileError
+from allycli.core.errors import DataFileError, UsageError
 from allycli.core.fields import excerpt
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 
 KINDS = ("reflection", "learning")
-_FIELDS = {"id", "kind", "pillar", "action_type", "text"}
+_FIELDS = {"id", "kind", "pillar", "action_type", "text", "themes"}
+
+# The themes a prompt may carry: first the oppressions the source text names (it asks for
+# speaking out against what is "racist, sexist, homophobic, transphobic, xenophobic, ableist,
+# ageist, and misogynist"), then the further ones a practice meets. The set is fixed, so that
+# shell completion can offer it without reading a prompts file.
+OPPRESSIONS = (
+    "racism", "sexism", "misogyny", "homophobia", "transphobia", "xenophobia", "ableism", "ageism",
+)  # fmt: skip
+THEMES = (
+    *OPPRESSIONS,
+    "class", "colonialism", "antisemitism", "islamophobia", "intersectionality",
+    "accountability", "consent", "safety", "access", "systems", "rest",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -26,6 +39,7 @@ class Prompt:
     pillar: str
     action_type: str | None
     text: str
+    themes: tuple[str, ...] = ()
 
 
 def parse(raw: str, path: Path) -> list[Prompt]:
@@ -89,7 +103,51 @@ def _validate(item: object, where: str) -> Prompt:
         pillar=item["pillar"],
         action_type=action_type,
         text=" ".join(item["text"].split()),
+        themes=_themes(item.get("themes"), where),
     )
+
+
+def _themes(value: object, where: str) -> tuple[str, ...]:
+    """A prompt's themes: a list (possibly empty) from the fixed set, each named once."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise DataFileError(f"{where}: themes must be a list such as [racism, access].")
+    for theme in value:
+        if theme not in THEMES:
+            raise DataFileError(
+                f"{where}: no theme '{excerpt(theme)}'. Choose from: {', '.join(THEMES)}."
+            )
+    return tuple(dict.fromkeys(value))
+
+
+def resolve_theme(name: str) -> str:
+    """The theme `name` names, whatever its case; anything else is a usage error."""
+    word = name.strip().lower()
+    if word in THEMES:
+        return word
+    raise UsageError(f"No theme '{excerpt(name)}'. Choose one of: {', '.join(THEMES)}.")
+
+
+def of_theme(prompts: Sequence[Prompt], theme: str) -> list[Prompt]:
+    """The reflection prompts that carry `theme`, in id order: the theme's pool."""
+    return sorted(
+        (p for p in prompts if p.kind == "reflection" and theme in p.themes), key=lambda p: p.id
+    )
+
+
+def theme_of_the_day(prompts: Sequence[Prompt], today: date, theme: str) -> Prompt:
+    """The reflection prompt for `today` from one theme's pool, for `reflect --theme`.
+
+    The same rotation as the prompt of the day, without the lean: the pool's entry at the
+    day's number modulo the pool's size, so a pool of n prompts brings one back n days later.
+    """
+    pool = of_theme(prompts, theme)
+    if not pool:
+        raise DataFileError(
+            f"No reflection prompt carries the theme '{theme}'; check your prompts files."
+        )
+    return pool[today.toordinal() % len(pool)]
 
 
 def find(prompts: Sequence[Prompt], prompt_id: str) -> Prompt | None:

@@ -84,12 +84,27 @@ def _progress(ctx: Context, record: Record) -> tuple[tuple[Any, ...], int | None
 
 
 def todays_prompt(
-    ctx: Context, *, day: date | None = None, prompt_id: str | None = None, another: bool = False
+    ctx: Context,
+    *,
+    day: date | None = None,
+    prompt_id: str | None = None,
+    another: bool = False,
+    theme: str | None = None,
 ) -> Prompt:
-    """The prompt to show: the one asked for, another one, or the prompt of the day."""
+    """The prompt to show: the one asked for, another one, or the prompt of the day.
+
+    With `theme`, the day's prompt comes from that theme's reflection prompts (and another
+    one too), without the lean toward a pillar.
+    """
     from allycli.store import queries
 
     all_prompts = ctx.load_prompts()
+    if theme is not None:
+        wanted = prompts.resolve_theme(theme)
+        chosen = prompts.theme_of_the_day(all_prompts, day or ctx.today, wanted)
+        if another:
+            return prompts.another(prompts.of_theme(all_prompts, wanted), exclude=chosen.id)
+        return chosen
     if prompt_id is not None:
         found = prompts.find(all_prompts, prompt_id)
         if found is None:
@@ -115,16 +130,22 @@ def day_began(ctx: Context, day: date) -> int:
 
 
 def prompts_for(
-    all_prompts: Sequence[Prompt], *, pillar: str | None = None, action_type: str | None = None
+    all_prompts: Sequence[Prompt],
+    *,
+    pillar: str | None = None,
+    action_type: str | None = None,
+    theme: str | None = None,
 ) -> tuple[Prompt, ...]:
-    """The prompts `reflect --prompts` lists: all, or one pillar's, or one action type's."""
+    """The prompts `reflect --prompts` lists: all, or those of a pillar, action type or theme."""
     wanted_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
     wanted_type = taxonomy.resolve_action_type(action_type) if action_type else None
+    wanted_theme = prompts.resolve_theme(theme) if theme is not None else None
     return tuple(
         p
         for p in all_prompts
         if (wanted_pillar is None or p.pillar == wanted_pillar)
         and (wanted_type is None or p.action_type == wanted_type)
+        and (wanted_theme is None or wanted_theme in p.themes)
     )
 
 
@@ -147,11 +168,18 @@ class Asking:
 
 
 def prompt_to_answer(
-    ctx: Context, *, day: date, prompt_id: str | None, another: bool, given: str | None
+    ctx: Context,
+    *,
+    day: date,
+    prompt_id: str | None,
+    another: bool,
+    given: str | None,
+    theme: str | None = None,
 ) -> Asking | None:
     """The reads before the write: the prompt (asked for, another, or the day's) and whether
-    `day` already answers it. `given` is the answer when it came before the prompt is shown
-    (`--answer`, or piped); None when it is to be typed once the prompt is shown.
+    `day` already answers it (with `theme`, the day's prompt is that theme's). `given` is the
+    answer when it came before the prompt is shown (`--answer`, or piped); None when it is to
+    be typed once the prompt is shown.
 
     When a read fails, a given answer is kept as a draft (the error names it); an empty one
     records nothing, and None is returned. A second answer to the day's prompt that is yet
@@ -159,7 +187,7 @@ def prompt_to_answer(
     from allycli.core.errors import DataFileError
 
     try:
-        prompt = todays_prompt(ctx, day=day, prompt_id=prompt_id, another=another)
+        prompt = todays_prompt(ctx, day=day, prompt_id=prompt_id, another=another, theme=theme)
         answered = prompt_id is None and not another and answered_on(ctx, prompt.id, day)
     except (StorageError, DataFileError) as exc:
         if given is None:  # nothing written yet: nothing to keep

@@ -62,7 +62,13 @@ class Report:
                 for g in self.gaps
             ],
             "prompts": [
-                {"id": p.id, "pillar": p.pillar, "action_type": p.action_type, "text": p.text}
+                {
+                    "id": p.id,
+                    "pillar": p.pillar,
+                    "action_type": p.action_type,
+                    "themes": list(p.themes),
+                    "text": p.text,
+                }
                 for p in self.prompts
             ],
             "buckets": [

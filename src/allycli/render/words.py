@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 
+# Under a reflection prompt on a terminal: a journal can be exported, backed up and synced.
+LEAVE_OUT_NAMES = "Leave out names and details that could identify anyone."
+
+
 def clean(text: str) -> str:
     """`text` with every control and bidi character but newline and tab made harmless."""
     return for_terminal(text)

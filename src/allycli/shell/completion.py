@@ -138,6 +138,13 @@ def complete_type(incomplete: str) -> list[str]:
     return [t for t in ACTION_TYPES if t.startswith(incomplete.lower())]
 
 
+def complete_theme(incomplete: str) -> list[str]:
+    """The themes prompts may carry: a fixed set, so no prompts file is read."""
+    from allycli.core.prompts import THEMES
+
+    return [t for t in THEMES if t.startswith(incomplete.lower())]
+
+
 def complete_date(incomplete: str) -> list[str]:
     return dates(incomplete)
 
