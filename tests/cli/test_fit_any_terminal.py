@@ -104,7 +104,8 @@ def on_screen(env: dict[str, str], args: list[str], columns: int, cwd: Path) -> 
                           dimensions=(200, columns), encoding="utf-8", timeout=60)  # fmt: skip
     child.expect(pexpect.EOF)
     child.close()
-    return ANSI.sub("", child.before).replace("\r\n", "\n")
+    lines = ANSI.sub("", child.before).replace("\r\n", "\n").split("\n")
+    return "\n".join(line.rsplit("\r", 1)[-1] for line in lines)  # what a return overwrote
 
 
 def piped(env: dict[str, str], args: list[str], columns: int, cwd: Path) -> str:

@@ -12,7 +12,7 @@ import typer
 
 from allycli import __version__
 from allycli.cli import entries, files, practice, review, rhythms, sync
-from allycli.shell import boundary, terminal
+from allycli.shell import boundary, output, terminal
 
 app = typer.Typer(
     cls=boundary.Boundary,
@@ -38,7 +38,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"ally {__version__}")
+        output.plain(f"ally {__version__}")
         raise typer.Exit()
 
 
@@ -53,8 +53,10 @@ def _root(
     ),
 ) -> None:
     """Practice allyship daily: log, reflect, review. Everything stays on this machine."""
+    if no_pager:
+        output.no_pager()
     if ctx.invoked_subcommand is None:
-        typer.echo(OVERVIEW)
+        output.say(OVERVIEW)
 
 
 OVERVIEW = """\
@@ -101,6 +103,8 @@ def _help_rank(name: str) -> int:
     return HELP_ORDER.index(name) if name in HELP_ORDER else len(HELP_ORDER)
 
 
+for command in app.registered_commands:
+    command.cls = boundary.Command
 app.registered_commands.sort(
     # every command here is registered with its function, so the callback is never None
     key=lambda c: _help_rank(c.name or c.callback.__name__.rstrip("_"))  # type: ignore[union-attr]

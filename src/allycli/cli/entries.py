@@ -6,14 +6,13 @@ and search read through plain sqlite3 (store/entries.py), never SQLModel.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
 from allycli.cli.common import DATE_HELP, HOW, ID_HELP, ask_or_refuse, entry_filters
-from allycli.shell import boundary, completion, session, terminal
+from allycli.shell import boundary, completion, output, session, terminal
 
 if TYPE_CHECKING:
     from allycli.core.records import Record
@@ -32,15 +31,17 @@ def show(
     ctx = session.context()
     record = editing.show(ctx, entry_id)
     if as_json:
-        terminal.print_json(record.to_json())
+        output.print_json(record.to_json())
         return
     from allycli.render import entry as render_entry
 
-    console = terminal.console()
+    console = output.out()
     if console.is_terminal:
-        console.print(render_entry.entry(record, today=ctx.today))
+        with output.paged():
+            console.print(render_entry.entry(record, today=ctx.today))
     else:
-        sys.stdout.writelines(render_entry.entry_plain(record, ctx.today))
+        with output.data() as stream:
+            stream.writelines(render_entry.entry_plain(record, ctx.today))
 
 
 def edit(
@@ -97,17 +98,17 @@ def edit(
         record = editing.show(ctx, entry_id)
         text = _in_editor(ctx, record)
         if text is None or not text.strip():
-            typer.echo("Nothing changed: the text from the editor was empty.")
+            output.say("Nothing changed: the text from the editor was empty.")
             return
         changes = editing.with_text(record, text)
     # text written in the editor is kept as a draft even if the entry went meanwhile
     edited = editing.edit(ctx, entry_id, changes, written=typed_in_editor)
     if not edited.changed:
         named = render_entry.name(edited.before, ctx.today)
-        typer.echo(f"Nothing changed: {named} already reads as you asked.")
+        output.say(f"Nothing changed: {named} already reads as you asked.")
         return
     named = f"the {edited.after.kind} entry {edited.after.id[:8]}"
-    typer.echo(f"Changed {named}: {render_entry.changes(edited.before, edited.after, ctx.today)}.")
+    output.say(f"Changed {named}: {render_entry.changes(edited.before, edited.after, ctx.today)}.")
     terminal.saved_but(edited.unfinished)
 
 
@@ -163,7 +164,7 @@ def search(
         "--limit",
         metavar="N",
         help="At most this many: a whole number, 1 or more.",
-        callback=boundary.at_least_one("--limit", "a whole number"),
+        parser=boundary.LIMIT,
     ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array of the entries."),
 ) -> None:
@@ -175,17 +176,19 @@ def search(
     folded = editing.search_words(words)
     found = editing.search(ctx, folded, filters)
     if as_json:
-        terminal.print_json([r.to_json() for r in found])
+        output.print_json([r.to_json() for r in found])
         return
     from allycli.render import entry as render_entry
 
-    console = terminal.console()
+    console = output.out()
     if not found:
-        console.print("No entry holds every one of those words.")
+        output.say("No entry holds every one of those words.")
     elif console.is_terminal:
-        console.print(render_entry.hits(found, folded, ctx.today))
+        with output.paged():
+            console.print(render_entry.hits(found, folded, ctx.today))
     else:
-        sys.stdout.writelines(render_entry.hits_plain(found, ctx.today))
+        with output.data() as stream:
+            stream.writelines(render_entry.hits_plain(found, ctx.today))
 
 
 def restore(
@@ -206,11 +209,11 @@ def restore(
         "A copy of the current file is kept"
     )
     if not ask_or_refuse(question, yes):
-        typer.echo("Nothing was restored.")
+        output.say("Nothing was restored.")
         return
     done = restoring.restore(ctx.store, checked, stamp=ctx.now.strftime("%Y%m%d-%H%M%S"))
     kept = f"; the journal as it was is kept in {done.kept}" if done.kept else ""
-    typer.echo(f"Restored {checked.path} ({count}) to {ctx.store.path}{kept}.")
+    output.say(f"Restored {checked.path} ({count}) to {ctx.store.path}{kept}.")
     terminal.saved_but(done.unfinished)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import typer
 
 from allycli.cli.common import DATE_HELP, entry_filters
-from allycli.shell import boundary, completion, session, terminal
+from allycli.shell import boundary, completion, output, session, terminal
 
 
 def export(
@@ -25,7 +25,7 @@ def export(
         help="jsonl (lossless), csv or md.",
         autocompletion=completion.complete_format,
     ),
-    output: Path | None = typer.Option(
+    target: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file (mode 0600) instead of stdout."
     ),
     since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
@@ -49,7 +49,7 @@ def export(
 
     if fmt not in exchange.FORMATS:
         raise UsageError(f"No export format '{excerpt(fmt, 20)}'. Choose jsonl, csv or md.")
-    if force and output is None:
+    if force and target is None:
         raise UsageError("--force goes with --output FILE: it lets the export replace that file.")
     ctx = session.context()
     if salvage:
@@ -58,32 +58,32 @@ def export(
                 "--salvage writes the whole journal as jsonl; leave out --format, --since, "
                 "--until and --kind."
             )
-        salvaged(ctx, output, force=force)
+        salvaged(ctx, target, force=force)
         return
     filters = None  # the whole journal, rhythms and pauses included
     if since or until or kind:
         filters = entry_filters(ctx, since, until, None, None, kind, None, newest_first=False)
-    with terminal.utf8_stdout() as stdout:
-        done = journal.export(ctx, fmt, output, stdout, filters, force=force)
-    if output is not None:
+    with output.data() as stdout:
+        done = journal.export(ctx, fmt, target, stdout, filters, force=force)
+    if target is not None:
         from allycli.render.messages import counted
 
-        typer.echo(f"Exported {counted(done)} to {output}.", err=True)
+        output.warn(f"Exported {counted(done)} to {target}.")
 
 
-def salvaged(ctx: Any, output: Path | None, *, force: bool = False) -> None:
+def salvaged(ctx: Any, target: Path | None, *, force: bool = False) -> None:
     """`export --salvage`: write what can be read, say how much, exit 1 when nothing."""
     from allycli.journal.salvaging import salvage
     from allycli.render import words
 
-    with terminal.utf8_stdout() as stdout:
-        done = salvage(ctx, output, stdout, force=force)
+    with output.data() as stdout:
+        done = salvage(ctx, target, stdout, force=force)
     kinds = [
         words.plural(done.entries, "entry", "entries"),
         words.plural(done.rhythms, "rhythm"),
         words.plural(done.pauses, "pause"),
     ]
-    where = f" to {output}" if output is not None else ""
+    where = f" to {target}" if target is not None else ""
     lost = (
         "every row could be read"
         if not done.unreadable
@@ -95,10 +95,9 @@ def salvaged(ctx: Any, output: Path | None, *, force: bool = False) -> None:
             "Run `ally doctor` to see the backups.",
             1,
         )
-    typer.echo(
+    output.warn(
         f"Salvaged {words.listed(kinds)}{where}; {lost}. `ally import` reads the file into "
-        "a new journal (point ALLY_DB at a new file, or move the damaged one aside).",
-        err=True,
+        "a new journal (point ALLY_DB at a new file, or move the damaged one aside)."
     )
 
 
@@ -122,21 +121,21 @@ def import_(
     if sys.stderr.isatty() and not dry_run:
         from rich.progress import Progress
 
-        with Progress(console=terminal.console(stderr=True), transient=True) as bar:
+        with Progress(console=output.err(), transient=True) as bar:
             task = bar.add_task("Importing", total=None)
             result = importing.merge_into(
                 ctx, records, source, progress=lambda d, t: bar.update(task, completed=d, total=t)
             )
     else:
         result = importing.merge_into(ctx, records, source, dry_run=dry_run)
-    typer.echo(render_entry.merged(result))
+    output.say(render_entry.merged(result))
     if path is not None and not dry_run and not result.waiting and journal.settle_draft(ctx, path):
-        typer.echo(f"The draft {path} was removed: what it kept is in the journal now.")
+        output.say(f"The draft {path} was removed: what it kept is in the journal now.")
     terminal.saved_but(result.unfinished)
 
 
 def backup(
-    output: Path | None = typer.Option(
+    target: Path | None = typer.Option(
         None, "--output", "-o", help="The new file (default: a dated file in backups/)."
     ),
 ) -> None:
@@ -147,7 +146,7 @@ def backup(
 
         raise StorageError(f"There is no database at {ctx.store.path} yet; nothing to back up.")
     written = ctx.store.backup(
-        output.expanduser() if output else None, stamp=ctx.now.strftime("%Y%m%d-%H%M%S")
+        target.expanduser() if target else None, stamp=ctx.now.strftime("%Y%m%d-%H%M%S")
     )
     ctx.store.committed()  # the copy is written: from here on nothing reports it failed
     what = ""
@@ -157,7 +156,7 @@ def backup(
         c = written.counts
         kinds = [words.plural(c.entries, "entry", "entries"), words.plural(c.rhythms, "rhythm")]
         what = f" ({words.listed([*kinds, words.plural(c.pauses, 'pause')])})"
-    typer.echo(f"Backed up {ctx.store.path}{what} to {written.path}.")
+    output.say(f"Backed up {ctx.store.path}{what} to {written.path}.")
     terminal.saved_but(written.unfinished)
 
 
@@ -181,7 +180,7 @@ def doctor() -> None:
     for c in checks:  # "ok" only of what was checked and found ok
         mark = {True: "ok ", False: "!! ", None: "   "}[c.ok]
         line = f"{mark}{c.name.ljust(width)}  {c.detail}"
-        typer.echo(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
+        output.say(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
     problems = [c for c in checks if c.ok is False]
     if problems:
         n = len(problems)

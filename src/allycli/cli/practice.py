@@ -9,11 +9,9 @@ import typer
 
 from allycli.cli.common import DATE_HELP, DATES, HOW, ask_or_refuse, entry_filters, spoken
 from allycli.core.taxonomy import action_types_help
-from allycli.shell import boundary, completion, session, terminal
+from allycli.shell import boundary, completion, output, session, terminal
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from allycli.core.prompts import Prompt
     from allycli.core.records import Record
     from allycli.journal.context import Context
@@ -57,7 +55,7 @@ def log(
         "--minutes",
         metavar="MINUTES",
         help="How long: a whole number of minutes, 1 or more.",
-        callback=boundary.at_least_one("--minutes", "a whole number of minutes"),
+        parser=boundary.MINUTES,
     ),
     edit: bool = typer.Option(
         False, "--edit", "-e", help="Write the note in your editor ($VISUAL or $EDITOR)."
@@ -72,7 +70,7 @@ def log(
     if edit:
         text = _note_from_editor(activity, note, pillar, minutes)
         if text is None:
-            typer.echo("Nothing recorded: the note was empty.")
+            output.say("Nothing recorded: the note was empty.")
             return
     elif note == "-":
         text = (
@@ -83,7 +81,7 @@ def log(
     else:
         text = note
     result = journal.log(ctx, activity, note=text, day=on, pillar=pillar, minutes=minutes)
-    terminal.console().print(render.logged(result), soft_wrap=True)
+    output.say(render.logged(result))
 
 
 def reflect(
@@ -118,7 +116,7 @@ def reflect(
         "--limit",
         metavar="N",
         help="How many reflections --list shows: a whole number, 1 or more.",
-        callback=boundary.at_least_one("--limit", "a whole number"),
+        parser=boundary.LIMIT,
     ),
     edit: bool = typer.Option(
         False, "--edit", "-e", help="Write the answer in your editor ($VISUAL or $EDITOR)."
@@ -131,14 +129,13 @@ def reflect(
 
     theme = _checked_theme(theme, prompt_id, show_list)  # before any answer is read
     ctx = session.context()
-    console = terminal.console()
     if show_prompts:
-        _list_prompts(console, ctx, pillar, action_type, theme)
+        _list_prompts(ctx, pillar, action_type, theme)
         return
     if pillar is not None or action_type is not None:
         raise UsageError("--pillar and --type go with --prompts; add --prompts.")
     if show_list:
-        _show_reflections(console, ctx, limit)
+        _show_reflections(ctx, limit)
         return
     on = session.parse_day(day, ctx.today) or ctx.today
     if edit and answer is not None:
@@ -151,32 +148,29 @@ def reflect(
         ctx, day=on, prompt_id=prompt_id, another=another, given=given, theme=theme
     )
     if asking is None:
-        console.print("Nothing recorded: the answer was empty.")
+        output.say("Nothing recorded: the answer was empty.")
         return
     from allycli.shell.reader import Typed
 
     try:
-        text = _typed_answer(console, asking.prompt, edit) if at_terminal else given
+        text = _typed_answer(asking.prompt, edit) if at_terminal else given
     except Typed as ended:  # SIGTERM or SIGHUP while typing: keep what was typed
         journal.keep_typed(ctx, asking.prompt, ended.text, day=on, stop=ended.stop)
     recorded = journal.answer(ctx, asking, text, day=on)
     # a prompt the person never saw is named by its text
-    _reflected(console, ctx, recorded, asking.prompt, named=another and not at_terminal)
+    _reflected(ctx, recorded, asking.prompt, named=another and not at_terminal)
 
 
-def _reflected(
-    console: Console, ctx: Context, recorded: Record | None, prompt: Prompt, *, named: bool
-) -> None:
+def _reflected(ctx: Context, recorded: Record | None, prompt: Prompt, *, named: bool) -> None:
     from allycli.render import messages as render
 
     if recorded is None:
-        console.print("Nothing recorded: the answer was empty.")
+        output.say("Nothing recorded: the answer was empty.")
     elif named:
-        console.print(render.answered_another(recorded, prompt, ctx.today),
-                      soft_wrap=not console.is_terminal)  # fmt: skip
+        output.say(render.answered_another(recorded, prompt, ctx.today))
     else:
         when = spoken(recorded.day, ctx.today)
-        console.print(f"Reflection recorded for {when} (prompt {prompt.id}).")
+        output.say(f"Reflection recorded for {when} (prompt {prompt.id}).")
 
 
 def _checked_theme(theme: str | None, prompt_id: str | None, show_list: bool) -> str | None:
@@ -194,40 +188,38 @@ def _checked_theme(theme: str | None, prompt_id: str | None, show_list: bool) ->
 
 
 def _list_prompts(
-    console: Console,
-    ctx: Context,
-    pillar: str | None,
-    action_type: str | None,
-    theme: str | None,
+    ctx: Context, pillar: str | None, action_type: str | None, theme: str | None
 ) -> None:
     from allycli.journal import practice as journal
     from allycli.render import messages as render
 
     every = ctx.load_prompts()
     chosen = journal.prompts_for(every, pillar=pillar, action_type=action_type, theme=theme)
-    console.print(render.prompt_table(chosen))
+    with output.paged():
+        output.say(render.prompt_table(chosen))
 
 
-def _show_reflections(console: Console, ctx: Context, limit: int) -> None:
+def _show_reflections(ctx: Context, limit: int) -> None:
     from allycli.journal import practice as journal
     from allycli.render import messages as render
     from allycli.store.queries import Filters
 
     found = list(journal.entries(ctx, Filters(kind="reflection", limit=limit)))
-    if not found:
-        console.print("No reflections recorded yet. `ally reflect` asks today's prompt.")
-        return
-    console.print(render.reflections(found, ctx.today))
+    with output.paged():
+        if not found:
+            output.say("No reflections recorded yet. `ally reflect` asks today's prompt.")
+        else:
+            output.say(render.reflections(found, ctx.today))
 
 
-def _typed_answer(console: Console, prompt: Prompt, edit: bool) -> str | None:
+def _typed_answer(prompt: Prompt, edit: bool) -> str | None:
     """Show the prompt and take the answer at the terminal: in the editor, or typed."""
     from allycli.render import messages as render
     from allycli.render import words
 
-    console.print(render.prompt(prompt))
-    console.print(words.user_text(f"(prompt {prompt.id})", "dim"))
-    console.print(words.user_text(words.LEAVE_OUT_NAMES, "dim"))
+    output.say(render.prompt(prompt))
+    output.say(words.user_text(f"(prompt {prompt.id})", "dim"))
+    output.say(words.user_text(words.LEAVE_OUT_NAMES, "dim"))
     if edit:
         about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
         return terminal.edit_text("", about=about, name="answer")
@@ -268,7 +260,7 @@ def list_entries(
         "--limit",
         metavar="N",
         help="At most this many: a whole number, 1 or more.",
-        callback=boundary.at_least_one("--limit", "a whole number"),
+        parser=boundary.LIMIT,
     ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
@@ -279,18 +271,19 @@ def list_entries(
     filters = entry_filters(ctx, since, until, pillar, action_type, kind, limit, newest_first=True)
     found = journal.entries(ctx, filters)
     if as_json:
-        terminal.print_json([r.to_json() for r in found])
+        output.print_json([r.to_json() for r in found])
         return
     from allycli.render import messages as render
 
     rows = list(found)
-    console = terminal.console()
     if not rows:
-        console.print("No entries match. `ally log` records one.")
+        output.say("No entries match. `ally log` records one.")
         return
+    console = output.out()
     piped = not console.is_terminal
     table = render.entries_table(rows, piped=piped, today=ctx.today)
-    console.print(table, soft_wrap=piped, crop=not piped)
+    with output.paged():
+        console.print(table, soft_wrap=piped, crop=not piped)
 
 
 def delete(
@@ -314,13 +307,13 @@ def delete(
     record = editing.find(ctx, entry_id)
     named = render_entry.name(record, ctx.today)
     if last:
-        typer.echo(f"The most recent entry is {named}: {render_entry.summary(record)}.")
+        output.say(f"The most recent entry is {named}: {render_entry.summary(record)}.")
     question = f"Delete {render_entry.asked(record, ctx.today)}? It cannot be undone"
     if not ask_or_refuse(question, yes):
-        typer.echo("Nothing was deleted.")
+        output.say("Nothing was deleted.")
         return
     unfinished = editing.delete(ctx, record)
-    typer.echo(f"Deleted {named}.")
+    output.say(f"Deleted {named}.")
     terminal.saved_but(unfinished)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from allycli.cli.common import DATE_HELP, DATES
-from allycli.shell import boundary, completion, session, terminal
+from allycli.shell import boundary, completion, output, session
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -56,7 +56,8 @@ def report(
         period = dates.week_of(ctx.today)
     result = reporting.report(ctx, period)
     if as_json:
-        terminal.print_json(result.to_json())
+        with output.paged():
+            output.print_json(result.to_json())
         return
     from allycli.render import report as render_report
 
@@ -65,7 +66,10 @@ def report(
 
 def calendar(
     year: int | None = typer.Argument(
-        None, help="A calendar year from 1900 to this one (default: this year).", show_default=False
+        None,
+        help="A calendar year from 1900 to this one (default: this year).",
+        show_default=False,
+        parser=boundary.year,
     ),
     since: str | None = typer.Option(
         None, "--since", help=f"Start of a range: {DATE_HELP}", autocompletion=DATES
@@ -123,13 +127,14 @@ def _show_picture(view: RenderableType, svg: Path | None, html: Path | None, wid
     from allycli.store.privatefile import write_text
 
     if svg is None and html is None:
-        terminal.console().print(view)
+        with output.paged():
+            output.say(view)
         return
     for fmt, path in (("svg", svg), ("html", html)):
         if path is not None:
             # 0600 under a temporary name, then renamed: no other user can ever read it
             written = write_text(path, picture.document(view, fmt, width), f"--{fmt}")
-            typer.echo(f"Wrote the picture to {written}.", err=True)
+            output.warn(f"Wrote the picture to {written}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import typer
 
 from allycli.cli.common import DATE_HELP
-from allycli.shell import boundary, completion, session, terminal
+from allycli.shell import boundary, completion, output, session, terminal
 
 
 def rhythm(
@@ -38,16 +38,17 @@ def rhythm(
 
             raise UsageError("--json lists rhythms; leave it out when setting one.")
         change = rhythm_cases.set_rhythm(ctx, category, spec)
-        terminal.console().print(render_rhythms.rhythm_changed(change), soft_wrap=True)
+        output.say(render_rhythms.rhythm_changed(change))
         return
     views = rhythm_cases.list_rhythms(ctx)
     if category is not None:
         wanted = rhythm_cases.resolve_category(category)
         views = tuple(v for v in views if v.category == wanted)
-    if as_json:
-        terminal.print_json([v.to_json() for v in views])
-        return
-    terminal.console().print(render_rhythms.rhythm_table(views))
+    with output.paged():
+        if as_json:
+            output.print_json([v.to_json() for v in views])
+        else:
+            output.say(render_rhythms.rhythm_table(views))
 
 
 def pause(
@@ -83,27 +84,21 @@ def pause(
         )
     if as_json and not show_list:
         raise UsageError("--json goes with --list: `ally pause --list --json`.")
-    console = terminal.console()
     if show_list:
         found = rhythm_cases.list_pauses(ctx)
-        if as_json:
-            terminal.print_json([p.to_json() for p in found])
-        elif not found:
-            console.print("No pauses. `ally pause --since DATE --until DATE` adds one.")
-        else:
-            console.print(render_rhythms.pause_table(found, ctx.today))
+        with output.paged():
+            if as_json:
+                output.print_json([p.to_json() for p in found])
+            elif not found:
+                output.say("No pauses. `ally pause --since DATE --until DATE` adds one.")
+            else:
+                output.say(render_rhythms.pause_table(found, ctx.today))
         return
     if end is not None:
-        console.print(
-            render_rhythms.pause_changed(rhythm_cases.end_pause(ctx, end), ctx.today),
-            soft_wrap=True,
-        )
+        output.say(render_rhythms.pause_changed(rhythm_cases.end_pause(ctx, end), ctx.today))
         return
     if cancel is not None:
-        console.print(
-            render_rhythms.pause_changed(rhythm_cases.cancel_pause(ctx, cancel), ctx.today),
-            soft_wrap=True,
-        )
+        output.say(render_rhythms.pause_changed(rhythm_cases.cancel_pause(ctx, cancel), ctx.today))
         return
     ahead = f"{rhythm_cases.MAX_PAUSE_DAYS} days ahead"  # the use case keeps that end
     start = stop = None
@@ -115,7 +110,7 @@ def pause(
         stop = dates.parse_date(until, ctx.today, allow_future=True, option="--until", latest=ahead)
     text = terminal.read_stdin() if note == "-" else note
     added = rhythm_cases.add_pause(ctx, categories or [], start, stop, text)
-    console.print(render_rhythms.pause_added(added, ctx.today), soft_wrap=True)
+    output.say(render_rhythms.pause_added(added, ctx.today))
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ import os
 
 import typer
 
-from allycli.shell import boundary, session
+from allycli.shell import boundary, output, session
 
 
 def sync_(
@@ -48,27 +48,27 @@ def sync_(
         raise UsageError("Choose one of --show-key, --status, --forget or --repair.")
     ctx = session.context()
     if commands.password_in(url):
-        typer.echo(render.sync_password_warning(), err=True)
+        output.warn(render.sync_password_warning())
     url = url or os.environ.get("ALLY_SYNC_URL") or None
     key = os.environ.get("ALLY_SYNC_KEY") or None
     if show_key:
         shown = commands.show_key(ctx, key)
-        typer.echo(shown.key)
+        output.say(shown.key)
         if not shown.confirmed:
-            typer.echo(render.sync_key_unconfirmed(), err=True)
+            output.warn(render.sync_key_unconfirmed())
     elif forget:
         had = commands.forget(ctx)
-        typer.echo(render.sync_forgotten(had))
+        output.say(render.sync_forgotten(had))
     elif status:
-        typer.echo(render.sync_status(commands.status(ctx, url, key)))
+        output.say(render.sync_status(commands.status(ctx, url, key)))
     else:
         if repair:
             able_to_ask(yes)  # the question comes after the sync: refuse before it starts
         result = commands.run(ctx, url, key)
-        typer.echo(render.synced(result))
+        output.say(render.synced(result))
         question = render.sync_repair_question(result.refused)
         if result.refused and repair and ask_or_refuse(question, yes):
-            typer.echo(render.sync_repaired(commands.repair(ctx, url, key)))
+            output.say(render.sync_repaired(commands.repair(ctx, url, key)))
             return
         if result.refused:
             raise SyncError(render.sync_refused(result.refused), after_commit=True)

@@ -1,54 +1,180 @@
 """The error boundary: where domain errors and usage errors become one sentence on stderr
 and an exit code.
 
-Typer is handed `Boundary` as the app's group class, so the boundary never imports the app.
+Typer is handed `Boundary` as the app's group class and `Command` as every command's class,
+so the boundary never imports the app. Help is laid out by `HelpFormatter`, which keeps
+every word whole; a value the command line cannot take is refused by ally's own parsers with
+ally's own `BadParameter`, whose sentence is said as it is.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
+import textwrap
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
-from allycli.shell import terminal
-from allycli.shell.terminal import utf8_stdout
+from allycli.shell import output, terminal
+
+
+class BadParameter(typer.BadParameter):
+    """A value the command line cannot take, refused by one of ally's parsers: its message
+    is the whole sentence to show (exit 2)."""
+
+    def __init__(self, sentence: str, *, hint: bool = False) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
+        self.hint = hint
+
+    def said(self) -> str:
+        """The sentence, with where to read the options when `hint` asks for it."""
+        where = self.ctx.command_path if self.ctx is not None else "ally"
+        more = f" Run '{where} --help' to see the options." if self.hint else ""
+        return self.sentence + more
+
+
+# click's formatter, reached through Typer's public Context (mypy sees a variable, not a type)
+class HelpFormatter(typer.Context.formatter_class):  # type: ignore[name-defined, misc, valid-type]
+    """Help laid out to the terminal's width with every word whole: a word holding a hyphen
+    is never split, and on a terminal a token longer than the width (a URL, a path) stands
+    alone on its lines. Widths count characters, as click's own formatter does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fold = output.a_terminal(sys.stdout)
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        prefix = "Usage: " if prefix is None else prefix
+        lead = f"{prefix:>{self.current_indent}}{prog} "
+        width = self.width - self.current_indent
+        if width >= len(lead) + 20:
+            self.write(self.wrap(args, width, lead, " " * len(lead)) + "\n")
+        else:
+            indent = " " * (max(self.current_indent, len(prefix)) + 4)
+            self.write(lead + "\n" + self.wrap(args, width, indent, indent) + "\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        self.write(self.wrap(text, self.width, indent, indent, paragraphs=True) + "\n")
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first_col = min(max((len(r[0]) for r in rows), default=0), col_max) + col_spacing
+        lead = " " * self.current_indent
+        for first, second in rows:
+            self.write(f"{lead}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if len(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - len(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = self.wrap(second, max(self.width - first_col - 2, 10), "", "",
+                              paragraphs=True).splitlines() or [""]  # fmt: skip
+            self.write(self.folded(f"{lead}{' ' * first_col}{lines[0]}")[len(lead) + first_col :])
+            for line in lines[1:]:
+                self.write("\n" + self.folded(f"{lead}{' ' * first_col}{line}"))
+            self.write("\n")
+
+    def wrap(
+        self, text: str, width: int, first: str, rest: str, *, paragraphs: bool = False
+    ) -> str:
+        """Click's paragraphs (blank lines between, `\\b` before one that keeps its lines),
+        each wrapped at spaces only."""
+        wrapper = textwrap.TextWrapper(
+            width, initial_indent=first, subsequent_indent=rest, replace_whitespace=False,
+            break_long_words=False, break_on_hyphens=False,
+        )  # fmt: skip
+        text = text.expandtabs()
+        if not paragraphs:
+            return "\n".join(self.folded(line) for line in wrapper.fill(text).splitlines())
+        shown = []
+        for block in text.split("\n\n"):
+            lines = [line for line in block.splitlines() if line]
+            if not lines:
+                continue
+            keep = lines[0].strip() == "\b"
+            lines = lines[1:] if keep else lines
+            if not lines:
+                continue
+            inner = " " * (len(lines[0]) - len(lines[0].lstrip()))
+            if keep:
+                rows = [first + inner + line for line in lines]
+            else:
+                wrapper.initial_indent, wrapper.subsequent_indent = first + inner, rest + inner
+                rows = wrapper.fill(" ".join(line.strip() for line in lines)).splitlines()
+            shown.append("\n".join(self.folded(row) for row in rows))
+        return "\n\n".join(shown)
+
+    def folded(self, line: str) -> str:
+        """On a terminal, a line longer than the width broken at spaces, and a token longer
+        than the width cut into rows of its own."""
+        if not self.fold or len(line) <= self.width:
+            return line
+        from allycli.render.wrapping import wrapped
+
+        return wrapped(line, self.width)
+
+
+class Context(typer.Context):
+    """Typer's context, with ally's help formatter."""
+
+    formatter_class = HelpFormatter
+
+
+class Command(TyperCommand):
+    """Every ally command: ally's context, and more words than it takes refused in one
+    sentence (`ally log` says to put the rest in a note)."""
+
+    context_class = Context
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        extra_allowed = ctx.allow_extra_args
+        ctx.allow_extra_args = True
+        try:
+            rest = super().parse_args(ctx, args)
+        finally:
+            ctx.allow_extra_args = extra_allowed
+        if ctx.args and not extra_allowed and not ctx.resilient_parsing:
+            raise BadParameter(too_many_words(ctx))
+        return rest
+
+
+def too_many_words(ctx: Any) -> str:
+    where = ctx.command_path
+    if ctx.command.name == "log":
+        from allycli.core.fields import excerpt
+
+        activity = ctx.params.get("activity") or "ACTIVITY"
+        return (
+            f"ally log takes one activity; put the rest in a note, in quotes: "
+            f'ally log {excerpt(activity, 20)} --note "...".'
+        )
+    return f"{where} was given more words than it takes. Run '{where} --help' to see its usage."
 
 
 class Boundary(TyperGroup):
     """Where domain errors and usage errors become one sentence on stderr and an exit code."""
 
+    context_class = Context
+
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        from allycli.shell import screen
-
-        argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
-        pager = screen.pager_for(argv)
-        if pager is None:
-            return self.guarded(argv, *args, **kwargs)
-        paging = screen.Paging(pager)
-        shown = False
-        try:
-            return self.guarded(argv, *args, **kwargs)
-        except SystemExit as exc:
-            shown = exc.code in (0, None)
-            raise
-        finally:
-            paging.finish(show=shown)
-
-    def guarded(self, argv: list[str], *args: Any, **kwargs: Any) -> Any:
         """The command line run inside the boundary; it always ends with sys.exit."""
         kwargs["standalone_mode"] = False
         from allycli.core.errors import AllyError
 
+        output.begin()
         self.context_settings["terminal_width"] = help_width()
-        whole_words_in_help()
         plain_metavars(self)
 
         from allycli.shell import completion
 
+        argv = list(kwargs.get("args") or (args[0] if args else None) or sys.argv[1:])
         shell_option = completion.shell_option(argv)
         if shell_option is not None and "_ALLY_COMPLETE" not in os.environ:
             try:
@@ -56,51 +182,35 @@ class Boundary(TyperGroup):
             except AllyError as exc:
                 fail(exc.message, exc.exit_code)
         terminal.forget_commit()  # one command, one answer (tests run many in one process)
-        closed = sys.stdout is None  # started with standard output closed (`>&-`)
-        if closed:
-            sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
         from allycli.shell import signals
 
         try:
             with signals.ending_keeps_words():  # SIGTERM and SIGHUP keep words as Ctrl-C does
                 code = super().main(*args, **kwargs)
-            sys.stdout.flush()  # a full standard output is found here, not at exit
-            if closed:
-                raise OSError(errno.EBADF, "standard output is closed")
+            if sys.stdout is not None:
+                sys.stdout.flush()  # a full standard output is found here, not at exit
         except AllyError as exc:  # its message already says what to type
             if terminal.committed() and not exc.after_commit:
                 terminal.saved_but(f"a later step did not finish: {exc.message}", finish=True)
             if exc.output:  # what could not be saved, for `ally import -`
-                with utf8_stdout() as out:
+                with output.data() as out:
                     out.write(exc.output)
             fail(exc.message, exc.exit_code)
         except typer.Abort:
             fail("Stopped; nothing was changed.", 130)
-        except typer.TyperException as exc:  # click's usage errors, vendored by Typer
+        except BadParameter as exc:
+            fail(exc.said(), 2)
+        except typer.TyperException as exc:  # the command-line parser's usage errors
             code = getattr(exc, "exit_code", 1)
             fail(usage_message(exc), code)
         except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM or SIGHUP
             if terminal.committed():
                 terminal.saved_but("then ally was stopped.", finish=True)
             fail("Stopped; nothing more was changed.", signals.exit_code_of(stop))
-        except BrokenPipeError:
-            # the reader (head, less) went away: stop quietly, as other Unix tools do
-            terminal.silence_stdout()
-            if terminal.committed():
-                terminal.saved_but(
-                    "the reader of standard output went away before the confirmation."
-                )
-            sys.exit(0 if terminal.committed() else 1)
         except OSError as exc:
-            if not _from_output(exc):
+            if not isinstance(exc, BrokenPipeError) and not _from_output(exc):
                 inside(exc)
-            terminal.silence_stdout()  # so that Python's own flush at exit does not fail again
-            if terminal.committed():  # the change is stored: the confirmation is what is missing
-                terminal.saved_but(
-                    f"the confirmation could not be printed on standard output ({exc.strerror}).",
-                    finish=True,
-                )
-            fail(f"Could not write to standard output ({exc.strerror}); nothing was changed.", 1)
+            output_failed(exc)
         except Exception as exc:  # the last resort: a bug, said in one line, no locals
             inside(exc)
         sys.exit(code if isinstance(code, int) else 0)
@@ -139,41 +249,65 @@ def examples(*lines: str) -> str:
 
 def help_width() -> int:
     """Help is laid out to the terminal's width (at most 80 columns, for reading)."""
-    from allycli.shell.screen import terminal_width
-
-    return min(terminal_width(sys.stdout), 80)
+    return min(output.terminal_width(), 80)
 
 
-def whole_words_in_help() -> None:
-    """Click's help wraps with textwrap, which splits words that hold a hyphen and cuts a
-    token longer than the width; help text keeps every word whole instead."""
-    from typer._click import _textwrap
+def whole_number(option: str, what: str, example: str = "") -> Callable[[Any], int]:
+    """The parser of a whole-number option or argument: 1 or more, said in words (never the
+    parser's `x>=1`). `what` names the number ("a whole number of minutes"); `example`
+    shows one ("such as --minutes 90")."""
 
-    base = _textwrap.TextWrapper
-    if getattr(base, "whole_words", False):
-        return
+    def parse(given: Any) -> int:
+        if isinstance(given, int):  # a default value
+            return given
+        from allycli.core.fields import excerpt
 
-    class WholeWords(base):  # type: ignore[misc, valid-type]
-        whole_words = True
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs.update(break_long_words=False, break_on_hyphens=False)
-            super().__init__(*args, **kwargs)
-
-    _textwrap.TextWrapper = WholeWords  # type: ignore[misc]
-
-
-def at_least_one(option: str, what: str) -> Any:
-    """A callback for a whole-number option: 1 or more, said in words (not `x>=1`)."""
-
-    def check(value: int | None) -> int | None:
-        if value is not None and value < 1:
-            from allycli.core.errors import UsageError
-
-            raise UsageError(f"{option} takes {what}, 1 or more; {value} is not one.")
+        try:
+            value = int(str(given).strip())
+        except ValueError:
+            wanted = f"{what}, {example}" if example else what
+            raise BadParameter(f"{option} takes {wanted}; '{excerpt(str(given), 12)}' is not one.",
+                               hint=True) from None  # fmt: skip
+        if value < 1:
+            raise BadParameter(f"{option} takes {what}, 1 or more; {value} is not one.")
         return value
 
-    return check
+    return parse
+
+
+MINUTES = whole_number(
+    "--minutes", "a whole number of minutes", "1 or more, such as --minutes 90 (an hour and a half)"
+)
+LIMIT = whole_number("--limit", "a whole number", "1 or more, such as --limit 20")
+
+
+def year(given: Any) -> int:
+    """The parser of a YEAR argument: a whole number (its range is the command's to check)."""
+    if isinstance(given, int):
+        return given
+    from allycli.core.fields import excerpt
+
+    try:
+        return int(str(given).strip())
+    except ValueError:
+        raise BadParameter(f"YEAR takes a year, such as 2026; '{excerpt(str(given), 12)}' is not "
+                           "one.", hint=True) from None  # fmt: skip
+
+
+def output_failed(exc: OSError) -> NoReturn:
+    """Standard output could not be written (the reader went away, a full disk, a closed
+    stream): said in one line, or not at all for a reader that left."""
+    output.silence_stdout()  # so that Python's own flush at exit does not fail again
+    if isinstance(exc, BrokenPipeError):  # the reader (head, less) went away: stop quietly
+        if terminal.committed():
+            terminal.saved_but("the reader of standard output went away before the confirmation.")
+        sys.exit(0 if terminal.committed() else 1)
+    if terminal.committed():  # the change is stored: the confirmation is what is missing
+        terminal.saved_but(
+            f"the confirmation could not be printed on standard output ({exc.strerror}).",
+            finish=True,
+        )
+    fail(f"Could not write to standard output ({exc.strerror}); nothing was changed.", 1)
 
 
 def _from_output(exc: OSError) -> bool:
@@ -185,7 +319,7 @@ def _from_output(exc: OSError) -> bool:
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
     where = tb.tb_frame.f_code.co_filename.replace(os.sep, "/") if tb is not None else ""
-    writers = ("/click/", "/rich/", "/typer/", "/shell/terminal.py", "/shell/boundary.py")
+    writers = ("/click/", "/rich/", "/typer/", "/shell/output.py", "/shell/boundary.py")
     return any(w in where for w in writers)
 
 
@@ -208,55 +342,22 @@ def inside(exc: Exception) -> NoReturn:
     )
 
 
-# What to type, for options that take a number.
-NUMBER_EXAMPLES = {
-    "minutes": "a whole number of minutes, 1 or more, such as --minutes 90 (an hour and a half)",
-    "limit": "a whole number, 1 or more, such as --limit 20",
-    "year": "a year, such as 2026",
-}
-
-
 def usage_message(exc: Exception) -> str:
-    """One sentence for a usage error from the command-line parser, saying what to type.
-
-    Never repeats more of an argument than a short, sanitized excerpt (a stray word may be
-    the start of a note).
-    """
-    from allycli.core.fields import excerpt
-
+    """One sentence for a usage error from the command-line parser (an unknown option or
+    command, a missing argument), with where to read the usage."""
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     code = getattr(exc, "exit_code", 1)
     ctx = getattr(exc, "ctx", None)
-    where = ctx.command_path if ctx is not None else "ally"
-    param = getattr(exc, "param", None)
-    kind = getattr(getattr(param, "type", None), "name", "")
-    if param is not None and kind in ("int", "int range") and "is not a valid" in message:
-        opts = getattr(param, "opts", None) or [param.name]
-        name = opts[0] if opts[0].startswith("-") else opts[0].upper()
-        wanted = NUMBER_EXAMPLES.get(param.name or "", "a whole number")
-        given = message.split("'")[-2] if message.count("'") >= 2 else ""
-        return (
-            f"{name} takes {wanted}; '{excerpt(given, 12)}' is not one. "
-            f"Run '{where} --help' to see the options."
-        )
-    if message.startswith("Got unexpected extra argument"):
-        if where.endswith(" log"):
-            activity = (ctx.params.get("activity") if ctx is not None else None) or "ACTIVITY"
-            return (
-                f"ally log takes one activity; put the rest in a note, in quotes: "
-                f'ally log {excerpt(activity, 20)} --note "...".'
-            )
-        return f"{where} was given more words than it takes. Run '{where} --help' to see its usage."
     end = "" if message.endswith((".", "?", "!")) else "."
     if code != 2:
         return message + end
     if ctx is None or ctx.parent is None:  # an unknown command, or a wrong top-level option
         return f"{message}{end} Run 'ally --help' to see the commands."
-    return f"{message}{end} Run '{where} --help' to see the options."
+    return f"{message}{end} Run '{ctx.command_path} --help' to see the options."
 
 
 def fail(message: str, code: int) -> NoReturn:
     from allycli.core.sanitize import one_line
 
-    sys.stderr.write(f"ally: {one_line(message)}\n")  # a path or a word may hold anything
+    output.warn(f"ally: {one_line(message)}")  # a path or a word may hold anything
     sys.exit(code)

@@ -9,10 +9,9 @@ word typed so far and return (value, help) pairs; zsh and fish show the help bes
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
-from allycli.shell import session
+from allycli.shell import output, session
 
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
 FORMATS = (("jsonl", "lossless, one object a line"), ("csv", "for spreadsheets"),
@@ -106,12 +105,12 @@ def handle_shell_option(option: str, shell: str) -> int:
 
     if option == "--show-completion":
         script = get_completion_script(prog_name="ally", complete_var="_ALLY_COMPLETE", shell=shell)
-        sys.stdout.write(script + "\n")
+        output.plain(script)
         return 0
     name, path = install(shell=shell, prog_name="ally", complete_var="_ALLY_COMPLETE")
-    sys.stdout.write(
+    output.say(
         f"{name} completion installed in {path}; it takes effect in a new shell "
-        "(ally must be on your PATH).\n"
+        "(ally must be on your PATH)."
     )
     return 0
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from allycli.core.errors import AllyError, UsageError
+from allycli.core.fields import excerpt
 
 # Everything from this line down is left out of the text, as git's "scissors" line does.
 SCISSORS = "# ------------------------ >8 ------------------------"
@@ -58,7 +59,7 @@ def edit(
     except OSError as exc:
         path.unlink(missing_ok=True)
         raise EditorError(
-            f"The editor '{_short(argv[0])}' could not be started ({exc.strerror}); "
+            f"The editor '{excerpt(argv[0], 200)}' could not be started ({exc.strerror}); "
             "set VISUAL or EDITOR to an editor you have. Nothing was saved."
         ) from None
     if done.returncode != 0:
@@ -133,8 +134,3 @@ def _private_file(folder: Path, name: str, content: str, create: Callable[[Path]
 def _printable(text: str) -> str:
     """Text without control characters (a prompt from a file may hold escape sequences)."""
     return "".join(ch if ch.isprintable() else "?" for ch in text)
-
-
-def _short(word: str) -> str:
-    shown = _printable(word)
-    return shown if len(shown) <= 200 else shown[:197] + "..."

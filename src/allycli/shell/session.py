@@ -5,7 +5,6 @@ folders ally keeps things in, and the DATE words of the command line (parsed aga
 from __future__ import annotations
 
 import os
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,8 +64,9 @@ def context() -> Context:
 
 
 def say_waiting() -> None:
-    sys.stderr.write("ally: another program is using the database; waiting for it to finish...\n")
-    sys.stderr.flush()
+    from allycli.shell import output
+
+    output.warn("ally: another program is using the database; waiting for it to finish...")
 
 
 def state_path() -> Path:
@@ -104,7 +104,9 @@ def warn_if_shared(db: Path) -> None:
     except OSError:
         return
     if shared and ours:
-        sys.stderr.write(f"ally: warning: {db} can be read by other users; run `chmod 600 {db}`.\n")
+        from allycli.shell import output
+
+        output.warn(f"ally: warning: {db} can be read by other users; run `chmod 600 {db}`.")
 
 
 def parse_day(text: str | None, today: date, option: str = "--date") -> date | None:

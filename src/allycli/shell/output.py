@@ -1,0 +1,252 @@
+"""Everything ally prints goes through one Rich console per stream, made here.
+
+`out()` writes to standard output and `err()` to standard error. A message (`say`, `warn`)
+is wrapped at word boundaries to a terminal's width, and piped it is one line; piped, no
+line ends in spaces (tables and pictures are laid out at the width they are given:
+COLUMNS, else 80). Data (an export, JSON, a completion script) is
+written whole as UTF-8 through `data()`. A command whose output can be long prints it
+inside `paged()`, which is Rich's pager door with ally's `Pager` behind it.
+
+The consoles belong to the streams of the command being run: a command run in-process (as
+the tests do) after another gets consoles of its own streams.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import os
+import sys
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+_consoles: dict[str, tuple[Any, Console]] = {}
+_pager_off = False
+
+
+def begin() -> None:
+    """A new command: consoles for the streams it runs with, and the pager back on."""
+    global _pager_off
+    _consoles.clear()
+    _pager_off = False
+
+
+def out() -> Console:
+    """The console on standard output."""
+    return _console("out", sys.stdout)
+
+
+def err() -> Console:
+    """The console on standard error."""
+    return _console("err", sys.stderr)
+
+
+def _console(name: str, stream: Any) -> Console:
+    made = _consoles.get(name)
+    if made is None or made[0] is not stream:
+        made = (stream, _make(stream))
+        _consoles[name] = made
+    return made[1]
+
+
+def _make(stream: Any) -> Console:
+    from rich.console import Console
+
+    file: Any = Closed() if stream is None else stream
+    if not unicode_ok(file):
+        file = AsciiStream(file)
+    if not a_terminal(file):
+        file = Unpadded(file)
+    return Console(file=file, highlight=False, markup=False, emoji=False)
+
+
+def say(message: object, *, end: str = "\n") -> None:
+    """One message on standard output: on a terminal wrapped at words, piped one line."""
+    _print(out(), message, end)
+
+
+def plain(text: str) -> None:
+    """A line laid out already (the version): written as it is, without loading Rich, so
+    that `--version` stays as fast as `--help`."""
+    with data() as stream:
+        stream.write(text + "\n")
+
+
+def warn(message: object) -> None:
+    """One message on standard error (a line that starts with "ally: ", as a rule)."""
+    _print(err(), message, "\n")
+
+
+def _print(console: Console, message: object, end: str) -> None:
+    from rich.text import Text
+
+    from allycli.render.wrapping import Words
+
+    if isinstance(message, (str, Text)):
+        console.print(Words(message, end=end), crop=False)
+    else:
+        console.print(message)
+
+
+@contextlib.contextmanager
+def data() -> Iterator[IO[str]]:
+    """Standard output as UTF-8 text, whatever the locale: an export or JSON is data, and
+    `ally export > file` must write all of it, never wrapped."""
+    stream: Any = Closed() if sys.stdout is None else sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a stream without bytes underneath: it takes text as it is
+        yield stream
+        return
+    stream.flush()
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    try:
+        yield text
+        text.flush()
+    finally:
+        with contextlib.suppress(ValueError, OSError):
+            text.detach()
+
+
+def print_json(obj: object) -> None:
+    """JSON on standard output: through the console on a terminal (so a pager can take
+    it), else as data."""
+    from allycli.core.sanitize import json_text
+
+    shown = json_text(obj, indent=2)
+    console = out()
+    if console.is_terminal:
+        from rich.text import Text
+
+        console.print(Text(shown), soft_wrap=True)
+        return
+    with data() as stream:
+        stream.write(shown + "\n")
+
+
+# -- the pager -------------------------------------------------------------------------------
+
+
+def no_pager() -> None:
+    """`ally --no-pager`: this command prints straight to the terminal."""
+    global _pager_off
+    _pager_off = True
+
+
+def paged() -> contextlib.AbstractContextManager[Any]:
+    """Where a command prints what can be long: through the pager on a terminal (never when
+    piped, never with --no-pager or without a pager chosen), else straight out."""
+    console = out()
+    if _pager_off or not console.is_terminal:
+        return contextlib.nullcontext()
+    from allycli.shell.pager import Pager
+
+    pager = Pager.chosen(os.environ, console.file)
+    if pager is None:
+        return contextlib.nullcontext()
+    return console.pager(pager, styles=pager.colors)
+
+
+# -- the streams under the consoles ----------------------------------------------------------
+
+
+def a_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def unicode_ok(stream: Any) -> bool:
+    return (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").startswith("utf")
+
+
+def terminal_width() -> int:
+    """The width of standard output as Rich reads it, without loading Rich (help is laid
+    out to it): COLUMNS when set, else the terminal's width, else 80."""
+    named = os.environ.get("COLUMNS", "")
+    if named.isdigit() and int(named) > 0:
+        return int(named)
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns or 80
+    except (AttributeError, OSError, ValueError):
+        return 80
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null: what could not be written is dropped, and the
+    interpreter's last flush at exit succeeds."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+class Unpadded:
+    """A piped stream on which no line ends in spaces (a table pads its last column)."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.encoding = getattr(raw, "encoding", "utf-8")
+
+    def write(self, text: str) -> int:
+        if " \n" in text:
+            text = "\n".join(line.rstrip(" ") for line in text.split("\n"))
+        return int(self.raw.write(text))
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return int(self.raw.fileno())
+
+
+class AsciiStream:
+    """A text stream for a terminal without Unicode: ally's own glyphs become ASCII look-alikes;
+    Rich sees an ASCII encoding and draws its tables with ASCII boxes."""
+
+    GLYPHS = str.maketrans(
+        {"\N{MIDDLE DOT}": ".", "\N{HORIZONTAL ELLIPSIS}": "...", "\N{EM DASH}": "-",
+         "\N{EN DASH}": "-", "\N{LIGHT SHADE}": "+", "\N{MEDIUM SHADE}": "*",
+         "\N{FULL BLOCK}": "#", "\N{RIGHT SINGLE QUOTATION MARK}": "'",
+         "\N{LEFT DOUBLE QUOTATION MARK}": '"', "\N{RIGHT DOUBLE QUOTATION MARK}": '"',
+         "\N{RIGHTWARDS ARROW}": "->", "\N{REPLACEMENT CHARACTER}": "?",
+         "\N{PILCROW SIGN}": "|"}
+    )  # fmt: skip
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.encoding = "ascii"
+
+    def write(self, text: str) -> int:
+        return int(self.raw.write(text.translate(self.GLYPHS)))
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def isatty(self) -> bool:
+        return a_terminal(self.raw)
+
+    def fileno(self) -> int:
+        return int(self.raw.fileno())
+
+
+class Closed:
+    """Standard output when ally was started with it closed (`>&-`): writing is the output
+    error EBADF, said like any other."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
