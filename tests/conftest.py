@@ -17,6 +17,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.setenv("ALLY_DB", str(tmp_path / "ally.db"))
     monkeypatch.delenv("ALLY_PROMPTS", raising=False)
+    monkeypatch.delenv("ALLY_PASSPHRASE_CMD", raising=False)
+    monkeypatch.delenv("ALLY_NEW_PASSPHRASE_CMD", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "80")
     # a test on a pseudo-terminal reads ally's output itself: no pager waits for a key

@@ -104,6 +104,7 @@ def test_help_lists_commands_in_the_order_a_person_meets_them(run):
         "list", "search", "show", "edit", "delete",
         "export", "import", "backup", "restore", "doctor",
         "sync",
+        "encrypt", "unlock", "lock", "passwd", "decrypt",
     ]  # fmt: skip
 
 

@@ -131,7 +131,7 @@ def _bash(env: dict[str, str]) -> Terminal:
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("ally lo", "ally log"),
+        ("ally cal", "ally calendar"),  # `ally lo` is log or lock
         ("ally log prot", "ally log protest"),
         ("ally log protest --date yes", "ally log protest --date yesterday"),
         ("ally export --format cs", "ally export --format csv"),
@@ -177,7 +177,7 @@ def test_zsh_completes(shell_env: dict[str, str]) -> None:
             "source <(ally --show-completion zsh); echo READY\r"
         )
         term.wait_for(r"^READY$")
-        completed_line(term, "ally lo", "ally log")
+        completed_line(term, "ally cal", "ally calendar")
         completed_line(term, "ally delete 0000aa", f"ally delete {ENTRY}")
     finally:
         term.close()
@@ -191,7 +191,7 @@ def test_fish_completes(shell_env: dict[str, str]) -> None:
     try:
         term.send("ally --show-completion fish | source; echo READY\r")
         term.wait_for(r"^READY$")
-        completed_line(term, "ally lo", "ally log")
+        completed_line(term, "ally cal", "ally calendar")
         completed_line(term, "ally export --format cs", "ally export --format csv")
     finally:
         term.close()

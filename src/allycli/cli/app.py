@@ -11,7 +11,7 @@ from __future__ import annotations
 import typer
 
 from allycli import __version__
-from allycli.cli import entries, files, practice, review, rhythms, sync
+from allycli.cli import entries, files, locking, practice, review, rhythms, sync
 from allycli.shell import boundary, output, terminal
 
 app = typer.Typer(
@@ -72,7 +72,7 @@ Then: ally calendar (your year at a glance), ally list,
 and ally --help for every command."""
 
 
-for group in (practice, review, files, sync, rhythms, entries):
+for group in (practice, review, files, sync, rhythms, entries, locking):
     group.register(app)
 
 # `ally --help` lists the commands in the order a person meets them: log, reflect and report,
@@ -96,6 +96,11 @@ HELP_ORDER = [
     "restore",
     "doctor",
     "sync",
+    "encrypt",
+    "unlock",
+    "lock",
+    "passwd",
+    "decrypt",
 ]
 
 

@@ -65,10 +65,13 @@ def export(
         filters = entry_filters(ctx, since, until, None, None, kind, None, newest_first=False)
     with output.data() as stdout:
         done = journal.export(ctx, fmt, target, stdout, filters, force=force)
+    clear = " in clear (not encrypted)" if ctx.store.encrypted() else ""
     if target is not None:
         from allycli.render.messages import counted
 
-        output.warn(f"Exported {counted(done)} to {target}.")
+        output.warn(f"Exported {counted(done)}{clear} to {target}.")
+    elif clear:
+        output.warn("ally: the export was written in clear (not encrypted).")
 
 
 def salvaged(ctx: Any, target: Path | None, *, force: bool = False) -> None:
@@ -164,18 +167,20 @@ def doctor() -> None:
     """Check the database, its file modes, the prompts files and the backups."""
     from allycli.core.errors import AllyError
     from allycli.journal.doctor import checkup
+    from allycli.shell.unlocking import Unlocker, cache_said
     from allycli.store.database import Store
 
     db = session.db_path()
     timeout = os.environ.get("ALLY_BUSY_TIMEOUT")
-    store = Store(db, busy_timeout=float(timeout) if timeout else 30.0)
+    # never asks for a passphrase: locked, it says so and checks what it can
+    store = Store(db, busy_timeout=float(timeout) if timeout else 30.0, keys=Unlocker(ask=False))
     try:
         paths = session.prompt_paths()
     except AllyError:  # a missing ALLY_PROMPTS file is one of the findings
         from allycli.store.promptfiles import builtin_path
 
         paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
-    checks = checkup(store, paths, session.draft_folders(db))
+    checks = checkup(store, paths, session.draft_folders(db), key_cache=cache_said(db))
     width = max(len(c.name) for c in checks)
     for c in checks:  # "ok" only of what was checked and found ok
         mark = {True: "ok ", False: "!! ", None: "   "}[c.ok]

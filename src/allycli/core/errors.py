@@ -124,3 +124,18 @@ def first_words(exc: BaseException) -> str:
 
 class SyncError(AllyError):
     """The hub cannot be reached, refuses, or holds something this journal cannot use."""
+
+
+class Locked(StorageError):
+    """An encrypted journal whose key this command does not have. `capture`: no one could
+    be asked (no terminal), so `log` and `reflect` seal the entry into the inbox instead."""
+
+    def __init__(self, message: str, *, capture: bool = True) -> None:
+        super().__init__(message)
+        self.capture = capture
+
+
+class Captured(AllyError):
+    """An entry sealed into the inbox of a locked journal: stored, to be merged later."""
+
+    exit_code = 0

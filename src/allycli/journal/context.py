@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
-from allycli.core.errors import AllyError, Interrupted, StorageError
+from allycli.core.errors import AllyError, Interrupted, Locked, StorageError
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
 from allycli.store import promptfiles
@@ -44,16 +44,23 @@ def write_or_draft(
     objects: Sequence[Mapping[str, Any]],
     write: Callable[[], T],
     what: str = "your entry",
+    *,
+    capture: bool = False,
 ) -> T:
     """Run a write; if it cannot be completed, keep `objects` (jsonl objects, as `ally import`
     reads them) as a draft and say where; if no draft can be written anywhere, hand them to
     the shell for standard output rather than lose them. For log, reflect, edit, rhythm and
-    pause."""
+    pause. With `capture` (log, reflect), a locked journal that could ask no one for its key
+    takes the objects sealed into its inbox instead."""
     try:
         return write()
     except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM or SIGHUP while a write waits or runs
         keep_as_draft(ctx, objects, None, what, stop)
     except StorageError as exc:
+        if capture and isinstance(exc, Locked) and exc.capture:
+            from allycli.journal.sealed import capture as seal_into_inbox
+
+            seal_into_inbox(ctx.store.path, objects, what)
         keep_as_draft(ctx, objects, exc, what)
 
 
@@ -71,7 +78,14 @@ def keep_as_draft(
     the reads before it included."""
     from allycli.store import drafts
 
-    draft = drafts.keep(objects, ctx.draft_folders())
+    seal = None
+    if ctx.store.encrypted():  # an encrypted journal's words are never written in clear
+        from allycli.journal.sealed import seal_text
+
+        def seal(text: bytes) -> bytes:
+            return seal_text(ctx.store.path, text)
+
+    draft = drafts.keep(objects, ctx.draft_folders(), seal=seal)
     if reason is None:
         if draft is None:
             raise stop or KeyboardInterrupt()
@@ -96,16 +110,16 @@ def after_commit(step: Callable[[], object], what: str) -> str:
     """Run a step that follows a commit (a checkpoint, say). The change is stored whatever
     happens here, so a failure is never raised: it comes back as the sentence the shell
     says after "Saved;" (a committed change is never reported as failed)."""
-    import sqlite3
+    from allycli.store.opening import db_errors
 
     try:
         step()
     except AllyError as exc:
         return f"{what} ({exc.message.rstrip('.')})."
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, *db_errors()) as exc:  # type: ignore[misc]  # a tuple built at run time
         return f"{what} ({getattr(exc, 'strerror', None) or type(exc).__name__})."
     return ""
 
 
-def save(ctx: Context, record: Record, write: Callable[[], T]) -> T:
-    return write_or_draft(ctx, [record.to_json()], write)
+def save(ctx: Context, record: Record, write: Callable[[], T], *, capture: bool = False) -> T:
+    return write_or_draft(ctx, [record.to_json()], write, capture=capture)

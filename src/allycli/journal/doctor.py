@@ -13,7 +13,10 @@ __all__ = ["Check", "checkup"]
 
 
 def checkup(
-    store: Store, prompt_paths: Sequence[Path], draft_folders: Sequence[Path] = ()
+    store: Store,
+    prompt_paths: Sequence[Path],
+    draft_folders: Sequence[Path] = (),
+    key_cache: str = "",
 ) -> list[Check]:
     from allycli.store import drafts, promptfiles
 
@@ -30,7 +33,7 @@ def checkup(
         else:
             checks.append(Check("file", None, "not created yet; `ally log` creates it"))
     else:
-        checks += database_checks(store)
+        checks += database_checks(store, key_cache)
     for path in prompt_paths:
         try:
             n = len(promptfiles.load_file(path))

@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from allycli.core import exchange, merge
+from allycli.core import exchange, merge, sealing
 from allycli.core.errors import AllyError, DataFileError
 from allycli.core.records import Patch, Record
 from allycli.journal.context import Context
@@ -56,6 +56,14 @@ def read(ctx: Context, path: Path | None, stdin: IO[bytes] | None = None) -> lis
         return list(exchange.read_jsonl(decoded_lines(stdin, name), name, latest=latest))
     try:
         with path.open("rb") as fh:
+            if fh.read(len(sealing.MAGIC)) == sealing.MAGIC:  # a sealed draft
+                from allycli.journal.sealed import unseal_text
+
+                fh.seek(0)
+                text = unseal_text(ctx.store, fh.read(), name)
+                lines = text.splitlines(keepends=True)
+                return list(exchange.read_jsonl(decoded_lines(lines, name), name, latest=latest))
+            fh.seek(0)
             return list(exchange.read_jsonl(decoded_lines(fh, name), name, latest=latest))
     except FileNotFoundError:
         raise DataFileError(f"There is no file {path}.") from None
@@ -203,11 +211,7 @@ def _merge(
         if outcome.takes_incoming:
             winners[record.id] = record
     if not dry_run and winners:
-        rows = list(winners.values())
-        for start in range(0, len(rows), 5000):
-            entrydb.put(conn, rows[start : start + 5000])
-            if progress is not None:
-                progress(min(start + 5000, len(rows)), len(rows))
+        entrydb.put_many(conn, list(winners.values()), progress)
         back = [i for i in winners if i in buried]
         if back:
             entrydb.unbury(conn, back)

@@ -18,7 +18,7 @@ from typing import IO, Any, NoReturn
 
 from allycli.core import fields, prompts, taxonomy
 from allycli.core.dates import stamp
-from allycli.core.errors import AllyError, StorageError, UsageError
+from allycli.core.errors import AllyError, Locked, StorageError, UsageError
 from allycli.core.fields import excerpt, storable
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
@@ -62,7 +62,7 @@ def log(
         note=note,
         minutes=minutes,
     )
-    save(ctx, record, lambda: ctx.store.insert([record.row()]))
+    save(ctx, record, lambda: ctx.store.insert([record.row()]), capture=True)
     progress, streak = _progress(ctx, record)
     return Logged(record, streak, ctx.today, progress)
 
@@ -212,7 +212,7 @@ def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = Non
     record = reflection(ctx, prompt, answer, day=day)
     if record is None:
         return None
-    save(ctx, record, lambda: ctx.store.insert([record.row()]))
+    save(ctx, record, lambda: ctx.store.insert([record.row()]), capture=True)
     return record
 
 
@@ -273,6 +273,10 @@ def keep_unprompted(
         "pillar": None,
         "answer": answer,
     }
+    if isinstance(reason, Locked) and reason.capture:  # no one to ask for the key
+        from allycli.journal.sealed import capture
+
+        capture(ctx.store.path, [draft], "your answer")
     keep_as_draft(ctx, [draft], reason)
 
 

@@ -9,10 +9,11 @@ ally's own `BadParameter`, whose sentence is said as it is.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
 import typer
@@ -182,6 +183,7 @@ class Boundary(TyperGroup):
             except AllyError as exc:
                 fail(exc.message, exc.exit_code)
         terminal.forget_commit()  # one command, one answer (tests run many in one process)
+        output.mark_stdout_errors()  # an error writing it is known as such, whoever wrote
         from allycli.shell import signals
 
         try:
@@ -207,13 +209,26 @@ class Boundary(TyperGroup):
             if terminal.committed():
                 terminal.saved_but("then ally was stopped.", finish=True)
             fail("Stopped; nothing more was changed.", signals.exit_code_of(stop))
+        except OutputFailed as failed:
+            output_failed(failed.error)
         except OSError as exc:
-            if not isinstance(exc, BrokenPipeError) and not _from_output(exc):
+            if not (output.output_error(exc) or _from_output(exc)):
                 inside(exc)
             output_failed(exc)
         except Exception as exc:  # the last resort: a bug, said in one line, no locals
             inside(exc)
         sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; an error writing standard output leaves as OutputFailed, which
+        click does not take for its own (it ends a broken pipe with exit 1)."""
+        with _output_failures():
+            return super().invoke(ctx)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        """Parse the command line (`--help` and `--version` print here), as `invoke` does."""
+        with _output_failures():
+            return super().make_context(*args, **kwargs)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """Every command with its whole first sentence, wrapped, never cut with "..."."""
@@ -294,14 +309,34 @@ def year(given: Any) -> int:
                            "one.", hint=True) from None  # fmt: skip
 
 
+@contextlib.contextmanager
+def _output_failures() -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        if output.output_error(exc) or _from_output(exc):
+            raise OutputFailed(exc) from exc
+        raise
+
+
+class OutputFailed(Exception):
+    """Writing standard output failed (`error`): the reader left, or the output is full or
+    unusable."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror)
+        self.error = error
+
+
 def output_failed(exc: OSError) -> NoReturn:
     """Standard output could not be written (the reader went away, a full disk, a closed
-    stream): said in one line, or not at all for a reader that left."""
+    stream): said in one line, or not at all for a reader that left (exit 0, as other
+    Unix tools do)."""
     output.silence_stdout()  # so that Python's own flush at exit does not fail again
     if isinstance(exc, BrokenPipeError):  # the reader (head, less) went away: stop quietly
         if terminal.committed():
             terminal.saved_but("the reader of standard output went away before the confirmation.")
-        sys.exit(0 if terminal.committed() else 1)
+        sys.exit(0)
     if terminal.committed():  # the change is stored: the confirmation is what is missing
         terminal.saved_but(
             f"the confirmation could not be printed on standard output ({exc.strerror}).",

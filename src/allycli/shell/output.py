@@ -56,12 +56,64 @@ def _console(name: str, stream: Any) -> Console:
 def _make(stream: Any) -> Console:
     from rich.console import Console
 
+    class PipeAware(Console):
+        """A reader that left raises BrokenPipeError (for the boundary's quiet exit 0)
+        rather than Rich's own exit 1."""
+
+        def on_broken_pipe(self) -> None:
+            exc = BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+            exc.ally_stdout = stream is sys.stdout  # type: ignore[attr-defined]
+            raise exc
+
     file: Any = Closed() if stream is None else stream
     if not unicode_ok(file):
         file = AsciiStream(file)
     if not a_terminal(file):
         file = Unpadded(file)
-    return Console(file=file, highlight=False, markup=False, emoji=False)
+    return PipeAware(file=file, highlight=False, markup=False, emoji=False)
+
+
+class _MarkedRaw(io.FileIO):
+    """Standard output's file descriptor, marking each error of a write on it, so that the
+    boundary knows an OSError came from standard output whoever wrote (click, Rich, an
+    export's writer) and never takes it for a bug."""
+
+    def write(self, data: Any, /) -> int:  # positional, as FileIO.write takes it
+        try:
+            return super().write(data)
+        except OSError as exc:
+            exc.ally_stdout = True  # type: ignore[attr-defined]
+            raise
+
+
+def mark_stdout_errors() -> None:
+    """Put standard output on a descriptor whose errors are marked (a real file only; the
+    same encoding, errors and buffering as before)."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    raw = buffer if isinstance(buffer, io.FileIO) else getattr(buffer, "raw", None)
+    if not isinstance(stream, io.TextIOWrapper) or not isinstance(raw, io.FileIO):
+        return
+    if isinstance(raw, _MarkedRaw):
+        return
+    try:
+        fd = stream.fileno()
+        stream.flush()
+        marked = _MarkedRaw(fd, "w", closefd=False)
+    except (OSError, ValueError):
+        return
+    sys.stdout = io.TextIOWrapper(
+        marked if buffer is raw else io.BufferedWriter(marked),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=stream.line_buffering,
+        write_through=stream.write_through,
+    )
+
+
+def output_error(exc: BaseException) -> bool:
+    """Whether an error came from writing standard output (marked by _MarkedRaw or Rich)."""
+    return bool(getattr(exc, "ally_stdout", False))
 
 
 def say(message: object, *, end: str = "\n") -> None:
@@ -243,6 +295,9 @@ class Closed:
     encoding = "utf-8"
 
     def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def writelines(self, lines: Any) -> None:
         raise OSError(errno.EBADF, "standard output is closed")
 
     def flush(self) -> None:

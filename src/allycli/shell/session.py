@@ -38,22 +38,31 @@ def prompt_paths() -> tuple[Path, ...]:
     return (builtin_path(), user) if user.is_file() else (builtin_path(),)
 
 
-def context() -> Context:
+def context(*, ask: bool = True) -> Context:
+    """The use cases' context. `ask`: an encrypted journal's key may come from the passphrase
+    command or a question at the terminal, not only from the key cache (completion, plain
+    `ally` and `today` pass False: they never ask)."""
     from allycli.journal.context import Context
-    from allycli.shell.terminal import note_commit
+    from allycli.shell.terminal import edits_in_memory, note_commit
+    from allycli.shell.unlocking import Unlocker
     from allycli.store.database import DEFAULT_BUSY_TIMEOUT, Store
+    from allycli.store.opening import encrypted
 
     os.umask(0o077)  # everything ally creates is for the user alone
     timeout = os.environ.get("ALLY_BUSY_TIMEOUT")  # seconds; for tests of lock waits
     now = datetime.now().astimezone()
     db = db_path()
     warn_if_shared(db)
-    return Context(
+    edits_in_memory(encrypted(db))
+    built: list[Context] = []
+    ctx = Context(
         store=Store(
             db,
             busy_timeout=float(timeout) if timeout else DEFAULT_BUSY_TIMEOUT,
             on_wait=say_waiting,
             on_commit=note_commit,
+            keys=Unlocker(ask=ask),
+            on_unlocked=lambda: settle_inbox(built),
         ),
         today=now.date(),
         now=now,
@@ -61,6 +70,37 @@ def context() -> Context:
         drafts_dir=state_path() / "drafts",
         tmp_drafts_dir=tmp_drafts_dir(),
     )
+    built.append(ctx)
+    return ctx
+
+
+def settle_inbox(built: list[Context]) -> None:
+    """Once per command, the first time an encrypted journal opens with its key: merge the
+    captures sealed while it was locked. A failure is said and leaves them for next time;
+    the command goes on."""
+    if len(built) != 1:
+        return
+    ctx = built[0]
+    built.append(ctx)  # done for this command (and no second run from within the merge)
+    from allycli.store.encrypted import captures
+
+    if not captures(ctx.store.path):  # the usual case: nothing more to read or import
+        return
+    from allycli.core.errors import AllyError
+    from allycli.journal.locking import settle_inbox as merge
+    from allycli.shell import output
+
+    try:
+        settled = merge(ctx)
+    except AllyError as exc:
+        output.warn(f"ally: captures waiting in the inbox were not merged: {exc.message}")
+        return
+    if settled.warning:
+        output.warn(f"ally: warning: {settled.warning}")
+    if settled.merged:
+        n = settled.merged
+        said = "1 sealed capture" if n == 1 else f"{n} sealed captures"
+        output.warn(f"ally: {said} from the inbox joined the journal.")
 
 
 def say_waiting() -> None:

@@ -75,10 +75,24 @@ def editor_command() -> str:
 
 
 def edit_folder() -> Path:
-    """Where texts being edited wait: a private folder in ally's own state folder."""
+    """Where texts being edited wait: a private folder in ally's own state folder; for an
+    encrypted journal, in $XDG_RUNTIME_DIR when there is one (a memory file system, emptied
+    at logout), so its words never reach the disk in clear."""
     import platformdirs
 
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).is_dir() and _EDITS_IN_MEMORY:
+        return Path(runtime) / "ally-editing"
     return platformdirs.user_state_path("ally") / "editing"
+
+
+_EDITS_IN_MEMORY = False  # the journal is encrypted: texts being edited stay off the disk
+
+
+def edits_in_memory(flag: bool) -> None:
+    """Set by the context: whether the journal of this command is encrypted."""
+    global _EDITS_IN_MEMORY
+    _EDITS_IN_MEMORY = flag
 
 
 def edit_text(initial: str, *, about: tuple[str, ...] = (), name: str = "entry") -> str | None:

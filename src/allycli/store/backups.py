@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from allycli.core.errors import StorageError
+from allycli.store.opening import db_errors
 from allycli.store.privatefile import create
 
 SIDE_FILES = ("-journal", "-wal", "-shm")
@@ -118,7 +119,7 @@ def _check(
     leave no side file."""
     try:
         conn = open_copy(tmp)
-    except sqlite3.Error as exc:
+    except db_errors() as exc:
         raise CopyFailed(f"the copy could not be opened ({plain_cause(exc)})") from None
     try:
         mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
@@ -130,7 +131,7 @@ def _check(
         if app_id is not None and conn.execute("PRAGMA application_id").fetchone()[0] != app_id:
             raise CopyFailed("the copy is not an ally database")
         counts = count(conn)
-    except sqlite3.Error as exc:
+    except db_errors() as exc:
         raise CopyFailed(f"the copy could not be checked ({plain_cause(exc)})") from None
     finally:
         conn.close()
@@ -295,14 +296,14 @@ def health(path: Path, open_copy: Callable[[Path], sqlite3.Connection] | None = 
         else:
             uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
             conn = sqlite3.connect(uri, uri=True)
-    except sqlite3.Error:
+    except db_errors():
         return Health(path, False, None, mtime)
     try:
         checked = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if checked != ["ok"]:
             return Health(path, False, None, mtime)
         entries = int(conn.execute("SELECT count(*) FROM entry").fetchone()[0])
-    except sqlite3.Error:
+    except db_errors():
         return Health(path, False, None, mtime)
     finally:
         conn.close()

@@ -8,11 +8,13 @@ write of the journal goes through (see the package's docstring). Opening a conne
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from allycli.core.errors import StorageError, damaged, first_words
 from allycli.store import damage, entries
@@ -24,10 +26,12 @@ from allycli.store.opening import (  # noqa: F401 - APP_ID and SQLITE_HEADER re-
     claim_backup,
     connect,
     create_private,
+    db_errors,
     ensure_wal,
     inspect_file,
     migrate,
     open_read_only,
+    operational_errors,
     translate_errors,
     vacuum_into,
     writable_side_files,
@@ -39,6 +43,13 @@ WAIT_NOTICE = 1.0  # seconds of waiting for the write lock before saying so
 WAIT_SLICE = 0.2  # seconds of one wait after that, so that Ctrl-C takes effect at once
 
 
+class KeySource(Protocol):
+    """Where the store gets an encrypted journal's raw key (the shell: the key cache, the
+    passphrase command, a question at the terminal); raises core.errors.Locked without it."""
+
+    def key(self, db: Path) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class Store:
     """Where the database lives and how long a writer waits for the lock."""
@@ -48,6 +59,8 @@ class Store:
     migrations: Sequence[Migration] = field(default=MIGRATIONS)
     on_wait: Callable[[], None] | None = None  # called once when a write waits for the lock
     on_commit: Callable[[], None] | None = None  # called after each committed change
+    keys: KeySource | None = None  # an encrypted journal's key
+    on_unlocked: Callable[[], None] | None = None  # after an encrypted journal opened
 
     def committed(self) -> None:
         """Say that a change is stored: from here on nothing may report it as failed."""
@@ -58,6 +71,21 @@ class Store:
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    def encrypted(self) -> bool:
+        from allycli.store.opening import encrypted
+
+        return encrypted(self.path)
+
+    def key(self) -> bytes:
+        """The raw key of this encrypted journal."""
+        from allycli.core.errors import Locked
+
+        if self.keys is None:
+            raise Locked(
+                f"The journal {self.path} is encrypted and locked; `ally unlock` opens it."
+            )
+        return self.keys.key(self.path)
 
     def connect(self, *, write: bool) -> sqlite3.Connection:
         """A connection to an ally database at the current schema version.
@@ -70,29 +98,64 @@ class Store:
             conn = connect(":memory:", self.busy_timeout)
             migrate(conn, self.migrations, backup_to=None)
             return conn
-        inspect_file(self.path)
-        if write:
-            if damage.standing(self.path):  # one stat: a write never runs the full check
-                raise damaged(self.path)
-            create_private(self.path)
-            writable_side_files(self.path)
-        with translate_errors(self.path):
+        for _ in range(3):  # a swap may replace the file between the open and the lock
+            key = None
+            if inspect_file(self.path):
+                from allycli.store.opening import cipher_module
+
+                cipher_module()  # without the extra: refused before any key or draft
+                key = self.key()
             if write:
-                conn = connect(self.path, self.busy_timeout)
-            else:
-                conn = open_read_only(self.path, self.busy_timeout)
-            try:
-                version = check_ours(conn, self.path, self.latest)
-                if version < self.latest:
-                    if not write:
-                        conn.close()
-                        conn = connect(self.path, self.busy_timeout)
-                    self._upgrade(conn, version)
-                elif write:
-                    ensure_wal(conn)
-            except BaseException:
-                conn.close()
-                raise
+                if damage.standing(self.path):  # one stat: a write never runs the full check
+                    raise damaged(self.path)
+                create_private(self.path)
+                writable_side_files(self.path)
+            opened = self._open(write, key)
+            if opened is not None:
+                if key is not None and self.on_unlocked is not None:
+                    self.on_unlocked()
+                return opened
+        raise StorageError(
+            f"The journal {self.path} kept being replaced while this command opened it; try again."
+        )
+
+    def _open(self, write: bool, key: bytes | None) -> sqlite3.Connection | None:
+        """A connection holding the journal's lock file shared (store/lockfile.py), or None
+        when the file was replaced before the lock was held. An existing lock file is taken
+        before the file is opened; a new one is made only once the file is known to be
+        ally's (nothing is ever created beside a file that is not)."""
+        from allycli.store import lockfile
+
+        opened = _inode(self.path)
+        held = lockfile.hold_shared(self.path, self.busy_timeout, self.on_wait, create=False)
+        try:
+            with translate_errors(self.path):
+                if write:
+                    conn = connect(self.path, self.busy_timeout, key=key, holds_lock=True)
+                else:
+                    conn = open_read_only(self.path, self.busy_timeout, key, holds_lock=True)
+                try:
+                    version = check_ours(conn, self.path, self.latest)
+                    if version < self.latest:
+                        if not write:
+                            conn.close()
+                            conn = connect(self.path, self.busy_timeout, key=key, holds_lock=True)
+                        self._upgrade(conn, version)
+                    elif write:
+                        ensure_wal(conn)
+                except BaseException:
+                    conn.close()
+                    raise
+            if held is None:
+                held = lockfile.hold_shared(self.path, self.busy_timeout, self.on_wait)
+                if held is not None and _inode(self.path) != opened:
+                    conn.close()
+                    lockfile.release(held)
+                    return None
+        except BaseException:
+            lockfile.release(held)
+            raise
+        conn.lock_name = held  # type: ignore[attr-defined]
         return conn
 
     @property
@@ -103,7 +166,7 @@ class Store:
         backup_to = claim_backup(self.path, version) if version > 0 else None
         try:
             migrate(conn, self.migrations, backup_to=backup_to, from_version=version)
-        except sqlite3.Error as exc:
+        except db_errors() as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise
             kept = backup_to is not None and backup_to.exists()
@@ -120,6 +183,7 @@ class Store:
         Waiting for another process to finish is said after WAIT_NOTICE seconds, not in
         silence until the busy timeout.
         """
+        opened = _inode(self.path)
         conn = self.connect(write=True)
         try:
             with translate_errors(self.path):
@@ -131,15 +195,25 @@ class Store:
             with translate_errors(self.path):
                 try:
                     yield conn
+                    self._still_the_journal(opened)
                     with _signals_held():  # a signal lands before COMMIT or after it is said
                         conn.execute("COMMIT")
                         self.committed()
                 except BaseException:
-                    with contextlib.suppress(sqlite3.Error):
+                    with contextlib.suppress(*db_errors()):
                         conn.execute("ROLLBACK")
                     raise
         finally:
             conn.close()
+
+    def _still_the_journal(self, opened: int | None) -> None:
+        """Before a commit: the path still names the file this connection opened, so nothing
+        acknowledged lands in a file that an encrypt, decrypt, passwd or restore replaced."""
+        if opened is not None and _inode(self.path) != opened:
+            raise StorageError(
+                f"The journal {self.path} was replaced (encrypted, decrypted or restored) "
+                "while this command ran; nothing was written to it."
+            )
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
@@ -219,12 +293,21 @@ class Store:
                 before = backups.count(conn)
                 try:
                     vacuum_into(conn, tmp)
-                except sqlite3.Error as exc:  # the copy's file, not the journal, failed
+                except db_errors() as exc:  # the copy's file, not the journal, failed
                     raise backups.CopyFailed(backups.plain_cause(exc)) from None
                 after = backups.count(conn)
             return before if before == after else None  # None: written to meanwhile
 
-        written = backups.write(names, fill, app_id=APP_ID)
+        open_copy = backups.plain_open
+        if self.encrypted():  # VACUUM INTO keeps the journal's key and salt: open it so
+            from allycli.store.encrypted import open_file
+
+            key = self.key()
+
+            def open_copy(path: Path) -> sqlite3.Connection:
+                return open_file(path, key)
+
+        written = backups.write(names, fill, open_copy, app_id=APP_ID)
         return Copy(written.path, written.unfinished, written.counts)
 
     def check_whole(self, conn: sqlite3.Connection) -> None:
@@ -255,6 +338,13 @@ class Copy:
 # -- helpers -------------------------------------------------------------------------------
 
 
+def _inode(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
+
+
 def _begin_immediate(
     conn: sqlite3.Connection, timeout: float, on_wait: Callable[[], None] | None
 ) -> None:
@@ -268,7 +358,7 @@ def _begin_immediate(
     try:
         try:
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except operational_errors() as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
             on_wait()
@@ -286,7 +376,7 @@ def _wait_in_slices(conn: sqlite3.Connection, deadline: float) -> None:
         try:
             conn.execute("BEGIN IMMEDIATE")
             return
-        except sqlite3.OperationalError as exc:
+        except operational_errors() as exc:
             busy = "locked" in str(exc) or "busy" in str(exc)
             if not busy or time.monotonic() >= deadline:
                 raise

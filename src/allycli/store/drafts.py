@@ -14,14 +14,14 @@ import contextlib
 import os
 import re
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from allycli.core.errors import StorageError
 from allycli.core.sanitize import json_text
 
-_NAME = re.compile(r"draft-[0-9a-f-]{1,64}\.jsonl")
+_NAME = re.compile(r"draft-[0-9a-f-]{1,64}\.jsonl(\.sealed)?")
 
 
 def folders(db: Path, state: Path | None, tmp: Path | None) -> tuple[Path, ...]:
@@ -34,17 +34,25 @@ def lines(objects: Sequence[Mapping[str, Any]]) -> str:
     return "".join(json_text(dict(obj)) + "\n" for obj in objects)
 
 
-def keep(objects: Sequence[Mapping[str, Any]], places: Sequence[Path]) -> Path | None:
-    """Write the objects as a new private jsonl file in the first place that works."""
+def keep(
+    objects: Sequence[Mapping[str, Any]],
+    places: Sequence[Path],
+    seal: Callable[[bytes], bytes] | None = None,
+) -> Path | None:
+    """Write the objects as a new private jsonl file in the first place that works; with
+    `seal` (an encrypted journal's), sealed, as a `.jsonl.sealed` file."""
     if not objects:
         return None
     text = lines(objects).encode("utf-8")
+    suffix = ".jsonl"
+    if seal is not None:
+        text, suffix = seal(text), ".jsonl.sealed"
     stem = f"draft-{objects[0].get('id', 'entry')}"
     for folder in places:
         # ally's own drafts/ folders may need their parents made; $TMPDIR/ally-<uid> never
         if not _usable(folder, create_parents=folder.name == "drafts"):
             continue
-        path = _write_new(folder, stem, text)
+        path = _write_new(folder, stem, text, suffix)
         if path is not None:
             return path
     return None
@@ -105,11 +113,11 @@ def _usable(folder: Path, *, create_parents: bool) -> bool:
     return _ours(folder)  # checked after: it may have been there already, made by anyone
 
 
-def _write_new(folder: Path, stem: str, text: bytes) -> Path | None:
+def _write_new(folder: Path, stem: str, text: bytes, suffix: str = ".jsonl") -> Path | None:
     from allycli.store.privatefile import claim_new, open_claimed
 
     try:
-        path = claim_new(folder, stem, ".jsonl")
+        path = claim_new(folder, stem, suffix)
     except StorageError:
         return None
     try:

@@ -9,8 +9,9 @@ row. `ally show`, `ally edit`, `ally search` and `ally delete --last` read here 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,57 @@ def put(conn: sqlite3.Connection, records: Iterable[Record]) -> None:
     touched = _stored(conn, [str(row[0]) for row in rows])
     conn.executemany(_UPSERT, rows)
     _recount(conn, rows, touched)
+
+
+def put_many(
+    conn: sqlite3.Connection,
+    records: Sequence[Record],
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = 5000,
+) -> None:
+    """`put` for many entries at once (an import): when they are many against the table,
+    its secondary indexes are dropped and built again afterwards, in the same transaction
+    (so all or nothing as before), and the page cache is made large enough that no page is
+    written twice. Inserting into seven indexes row by row spills SQLite's page cache and
+    writes each index page again and again; building an index sorts once."""
+    rows = [r.row() for r in records]
+    touched = _stored(conn, [str(row[0]) for row in rows])
+    with _bulk(conn, len(rows)):
+        for start in range(0, len(rows), chunk):
+            conn.executemany(_UPSERT, rows[start : start + chunk])
+            if progress is not None:
+                progress(min(start + chunk, len(rows)), len(rows))
+    _recount(conn, rows, touched)
+
+
+BULK = 5000  # rows from which a write into a table at most four times as large is bulk
+BULK_CACHE_KIB = 64 * 1024  # SQLite's page cache while a bulk write runs
+
+
+@contextlib.contextmanager
+def _bulk(conn: sqlite3.Connection, n: int) -> Iterator[None]:
+    """Within the caller's transaction: for a large write, the entry table's secondary
+    indexes dropped and then created again from their own SQL, and a larger page cache."""
+    if n < BULK:
+        yield
+        return
+    stored = conn.execute("SELECT count(*) FROM entry").fetchone()[0]
+    indexes = []
+    if n * 4 >= stored:
+        indexes = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entry' "
+            "AND sql IS NOT NULL ORDER BY name"
+        ).fetchall()
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        for name, _ in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+        yield
+        for _, sql in indexes:
+            conn.execute(sql)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def remove(conn: sqlite3.Connection, ids: Iterable[str]) -> None:

@@ -9,14 +9,14 @@ check and entry count), and each backup's integrity check. Writes only the damag
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from allycli.core.errors import AllyError
-from allycli.store.database import APP_ID, Store, inspect_file, open_read_only
+from allycli.store.database import APP_ID, SQLITE_HEADER, Store, inspect_file, open_read_only
+from allycli.store.opening import db_errors
 
 
 @dataclass(frozen=True)
@@ -69,18 +69,29 @@ def backups_of(store: Store) -> list[Path]:
     return sorted(found)
 
 
-def database_checks(store: Store) -> list[Check]:
-    """The checks of an existing database file: modes, format, writability, contents."""
+def database_checks(store: Store, key_cache: str = "") -> list[Check]:
+    """The checks of an existing database file: modes, format, writability, contents; for an
+    encrypted journal also the key cache (`key_cache` says it), captures and backups."""
     db = store.path
     out = mode_checks(db)
     try:
-        inspect_file(db)
+        is_encrypted = inspect_file(db)
     except AllyError as exc:
         out.append(Check("format", False, exc.message, "move the file aside"))
         return out
+    key = None
+    if is_encrypted:
+        out += encryption_checks(store, key_cache)
+        try:
+            key = store.key()
+        except AllyError:
+            out.append(Check("integrity", True, "not checked while locked; `ally unlock` first"))
+            return out
+    else:
+        out.append(Check("encrypted", True, "no; `ally encrypt` encrypts the journal"))
     try:
-        reading = read(db, store.busy_timeout)
-    except sqlite3.Error as exc:
+        reading = read(db, store.busy_timeout, key)
+    except db_errors() as exc:
         out += writable_checks(db)
         out.append(unreadable_check(store, exc))
         return out
@@ -88,6 +99,20 @@ def database_checks(store: Store) -> list[Check]:
     if reading.app_id != APP_ID:
         return out + found
     return out + writable_checks(db) + found
+
+
+def encryption_checks(store: Store, key_cache: str) -> list[Check]:
+    """Encrypted: the key cache and the captures waiting (backup_checks opens the backups
+    with the journal's key)."""
+    from allycli.store import encrypted as files
+
+    db = store.path
+    out = [Check("encrypted", True, f"yes; {key_cache}" if key_cache else "yes")]
+    waiting = len(files.captures(db))
+    if waiting:
+        said = f"{waiting} sealed capture(s) wait in {files.inbox(db)}"
+        out.append(Check("captures", True, f"{said}; the next command with the key merges them"))
+    return out
 
 
 def mode_checks(db: Path) -> list[Check]:
@@ -180,9 +205,9 @@ def _create_in(folder: Path) -> None:
     probe.unlink()
 
 
-def read(db: Path, busy_timeout: float) -> Reading:
+def read(db: Path, busy_timeout: float, key: bytes | None = None) -> Reading:
     """Read what the database says of itself, through a read-only connection."""
-    conn = open_read_only(db, busy_timeout)
+    conn = open_read_only(db, busy_timeout, key)
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -203,7 +228,7 @@ def read(db: Path, busy_timeout: float) -> Reading:
     return Reading(app_id, version, integrity, count, early, early_count)
 
 
-def unreadable_check(store: Store, exc: sqlite3.Error) -> Check:
+def unreadable_check(store: Store, exc: BaseException) -> Check:
     """The database could not be read: damaged (recorded, with the way out), or another
     cause in plain words (never the bytes SQLite may quote)."""
     from allycli.core.errors import storage_error
@@ -248,14 +273,20 @@ def backup_checks(store: Store) -> list[Check]:
     """Every backup with its full integrity check; the newest healthy one is named."""
     from allycli.store import backups
 
-    found = [backups.health(p) for p in backups_of(store)]
-    if not found:
+    paths = backups_of(store)
+    if not paths:
         return [Check("backups", None, "none yet; `ally backup` writes one")]
-    checks = []
+    checks, found = _encrypted_backups(store, paths)
     for each in found:
         if each.whole:
             count = "1 entry" if each.entries == 1 else f"{each.entries} entries"
             checks.append(Check("backup", True, f"{each.path} ({count})"))
+        elif each.path.read_bytes()[:16] != SQLITE_HEADER:
+            checks.append(
+                Check("backup", False, f"{each.path} does not open with the journal's key "
+                      "(a backup under an earlier passphrase, or damaged)",
+                      "restore it with its own passphrase after `ally passwd`, or move it aside")
+            )  # fmt: skip
         else:
             checks.append(
                 Check("backup", False, f"{each.path} is damaged: it fails the integrity check",
@@ -272,6 +303,38 @@ def backup_checks(store: Store) -> list[Check]:
             Check("backup", False, f"{left} is what a stopped backup left", "delete that file")
         )
     return checks
+
+
+def _encrypted_backups(store: Store, paths: list[Path]) -> tuple[list[Check], list[Any]]:
+    """The health of each backup: a plain one as it is (flagged when the journal is
+    encrypted), an encrypted one opened with the journal's key (told, not checked, while the
+    journal is locked)."""
+    from allycli.store import backups
+    from allycli.store import encrypted as files
+
+    if not store.encrypted():
+        return [], [backups.health(p) for p in paths]
+    try:
+        key: bytes | None = store.key()
+    except AllyError:
+        key = None
+    checks, found = [], []
+    for path in paths:
+        if files.is_plain(path):
+            checks.append(Check("backup", False, f"{path} is not encrypted",
+                                "run `ally encrypt` again, or move it aside"))  # fmt: skip
+            found.append(backups.health(path))
+        elif key is None:
+            checks.append(Check("backup", True, f"{path} (encrypted; checked once unlocked)"))
+        else:
+            found.append(backups.health(path, _opener(key)))
+    return checks, found
+
+
+def _opener(key: bytes) -> Any:
+    from allycli.store.encrypted import open_file
+
+    return lambda path: open_file(path, key, read_only=True)
 
 
 def content_checks(reading: Reading, latest: int, store: Store) -> list[Check]:

@@ -2,6 +2,13 @@
 
 Plain sqlite3, like store/database.py, whose Store opens every connection through here; database.py
 holds the writes and backups. Nothing here imports SQLModel.
+
+An encrypted journal is a SQLCipher 4 file: no SQLite header, and `ally.db.pub` beside it. It
+is opened through sqlcipher3 (the `encrypt` extra) with its raw key, `x'...'`, so that no
+command pays the passphrase's key derivation (PBKDF2, 256,000 rounds): the key is derived
+once, when the journal is unlocked. sqlcipher3 is imported only for such a file, and its
+exceptions, which are not subclasses of sqlite3's, are caught with sqlite3's through
+db_errors().
 """
 
 from __future__ import annotations
@@ -10,27 +17,109 @@ import contextlib
 import os
 import sqlite3
 import stat
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from allycli.core.errors import StorageError, storage_error
+from allycli.core.errors import AllyError, StorageError, storage_error
 from allycli.core.folding import fold, micros
 from allycli.store.schema import Migration
 
 APP_ID = 0x616C6C79  # "ally": marks a SQLite file as ours
 SQLITE_HEADER = b"SQLite format 3\x00"
+SALT_SIZE = 16  # SQLCipher keeps the key derivation's salt in a file's first 16 bytes
+INSTALL_EXTRA = "'sqlcipher3>=0.6' 'cryptography>=42'"
+
+
+class NeedsExtra(AllyError):
+    """The journal is encrypted and this ally has no SQLCipher: refused before anything is
+    written, so no draft (which would be plaintext) and no entry on standard output."""
+
+
+def install_hint() -> str:
+    """The command that installs the `encrypt` extra's packages into this ally's Python."""
+    import shlex
+
+    return f"{shlex.quote(sys.executable)} -m pip install {INSTALL_EXTRA}"
+
+
+def cipher_module() -> object:
+    """sqlcipher3's DB-API module, or NeedsExtra naming the command that installs it."""
+    try:
+        import sqlcipher3  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        raise NeedsExtra(
+            "This journal is encrypted, and this ally cannot open encrypted journals; "
+            f"install the encrypt extra with `{install_hint()}`. Nothing was written."
+        ) from None
+    return sqlcipher3
+
+
+def db_errors() -> tuple[type[BaseException], ...]:
+    """The database errors of sqlite3 and, once it is loaded, of sqlcipher3 (its classes are
+    not sqlite3's): every `except` in store/ that catches a database error names this tuple.
+    An `except` clause evaluates it only when an exception is raised, so a plain journal never
+    imports sqlcipher3 for it."""
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    return (sqlite3.Error, cipher.Error) if cipher is not None else (sqlite3.Error,)
+
+
+def operational_errors() -> tuple[type[BaseException], ...]:
+    """sqlite3's and sqlcipher3's OperationalError (busy, locked, read-only)."""
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    if cipher is None:
+        return (sqlite3.OperationalError,)
+    return (sqlite3.OperationalError, cipher.OperationalError)
+
+
+def pub_path(db: Path) -> Path:
+    """`ally.db.pub`: the capture public key and the key-check values of an encrypted journal."""
+    return db.with_name(db.name + ".pub")
+
+
+def encrypted(db: Path) -> bool:
+    """Whether `db` is an encrypted journal: a file without SQLite's header, `.pub` beside it."""
+    try:
+        with db.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError:
+        return False
+    return bool(head) and head != SQLITE_HEADER and pub_path(db).exists()
+
+
+def file_salt(db: Path) -> bytes:
+    with db.open("rb") as fh:
+        return fh.read(SALT_SIZE)
 
 
 def connect(
-    target: str | Path, busy_timeout: float, *, read_only: bool = False, immutable: bool = False
+    target: str | Path,
+    busy_timeout: float,
+    *,
+    read_only: bool = False,
+    immutable: bool = False,
+    key: bytes | None = None,
+    holds_lock: bool = False,
 ) -> sqlite3.Connection:
+    """A connection with ally's pragmas; with `key` (a raw key), to an encrypted file; with
+    `holds_lock`, one that releases the journal's lock file named in its `lock_name` as it
+    closes (store/encrypted.hold_shared)."""
+    module: object = sqlite3 if key is None else cipher_module()
+    options: dict[str, object] = {"timeout": busy_timeout, "isolation_level": None}
+    if holds_lock:
+        from allycli.store.lockfile import holding
+
+        options["factory"] = holding(module.Connection)  # type: ignore[attr-defined]
+    opener = module.connect  # type: ignore[attr-defined]
     if read_only:
         uri = Path(target).resolve().as_uri() + (
             "?mode=ro&immutable=1" if immutable else "?mode=ro"
         )
-        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None)
+        conn: sqlite3.Connection = opener(uri, uri=True, **options)
     else:
-        conn = sqlite3.connect(target, timeout=busy_timeout, isolation_level=None)
+        conn = opener(str(target), **options)
+    if key is not None:
+        use_key(conn, key)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     conn.create_function("ally_us", 1, micros, deterministic=True)
     conn.create_function("ally_fold", -1, fold, deterministic=True)
@@ -40,7 +129,21 @@ def connect(
     return conn
 
 
-def open_read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
+def use_key(conn: sqlite3.Connection, key: bytes, salt: bytes | None = None) -> None:
+    """Key a SQLCipher connection with a raw key (and, for a new file, its salt), with
+    SQLCipher's own log silenced: it would print to stderr what ally says in a sentence."""
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f'PRAGMA key = "{raw_key_literal(key, salt)}"')
+
+
+def raw_key_literal(key: bytes, salt: bytes | None = None) -> str:
+    """SQLCipher's raw key form: x'<64 hex digits of key>[<32 hex digits of salt>]'."""
+    return f"x'{key.hex()}{salt.hex() if salt else ''}'"
+
+
+def open_read_only(
+    path: Path, busy_timeout: float, key: bytes | None = None, holds_lock: bool = False
+) -> sqlite3.Connection:
     """A connection that reads the database and changes nothing, not even file modes.
 
     A database this user cannot write, with no -wal beside it, cannot change while it is
@@ -49,14 +152,18 @@ def open_read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
     read-only folder SQLite cannot create the -shm at all; see _unchangeable.
     """
     sealed = not os.access(path, os.W_OK) and not _side(path, "-wal")
-    conn = connect(path, busy_timeout, read_only=True, immutable=sealed)
+    conn = connect(
+        path, busy_timeout, read_only=True, immutable=sealed, key=key, holds_lock=holds_lock
+    )
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.OperationalError as exc:
+    except operational_errors() as exc:
         conn.close()
         if sealed or not _unchangeable(path, exc):
             raise
-        conn = connect(path, busy_timeout, read_only=True, immutable=True)
+        conn = connect(
+            path, busy_timeout, read_only=True, immutable=True, key=key, holds_lock=holds_lock
+        )
     return conn
 
 
@@ -78,7 +185,7 @@ def writable_side_files(path: Path) -> None:
             continue
 
 
-def _unchangeable(path: Path, exc: sqlite3.Error) -> bool:
+def _unchangeable(path: Path, exc: BaseException) -> bool:
     """A WAL database that SQLite will not read because it cannot create the -shm beside it
     (a read-only folder), and with no -wal file: no process can change it, so reading it as
     an immutable file is safe, and is how SQLite allows reading it at all."""
@@ -86,8 +193,9 @@ def _unchangeable(path: Path, exc: sqlite3.Error) -> bool:
     return "readonly" in str(exc).lower() and not wal.exists()
 
 
-def inspect_file(path: Path) -> None:
-    """Refuse, without touching it, a file that cannot be an ally database.
+def inspect_file(path: Path) -> bool:
+    """Refuse, without touching it, a file that cannot be an ally database; True when it
+    is an encrypted journal (no SQLite header, and its `.pub` beside it).
 
     The file is opened without blocking and checked to be a regular file before anything
     reads it: a FIFO or a device named by ALLY_DB would otherwise hang or never end.
@@ -96,7 +204,7 @@ def inspect_file(path: Path) -> None:
     try:
         fd = os.open(path, flags)
     except (FileNotFoundError, NotADirectoryError):
-        return  # create_private says what is wrong when a write needs the file
+        return False  # create_private says what is wrong when a write needs the file
     except IsADirectoryError:
         raise StorageError(f"{path} is a folder; ALLY_DB must name a file.") from None
     except PermissionError:
@@ -118,10 +226,13 @@ def inspect_file(path: Path) -> None:
     finally:
         os.close(fd)
     if head and head != SQLITE_HEADER:
+        if pub_path(path).exists():
+            return True
         raise StorageError(
             f"{path} is not an ally database (it is not a SQLite file); "
             "point ALLY_DB at another file or move this one aside."
         )
+    return False
 
 
 def check_ours(conn: sqlite3.Connection, path: Path, latest: int) -> int:
@@ -169,7 +280,7 @@ def migrate(
             conn.execute(f"PRAGMA user_version = {step.version}")
             conn.execute("COMMIT")
         except BaseException:
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(*db_errors()):
                 conn.execute("ROLLBACK")
             raise
     if backup_to is not None and applied_from != from_version:
@@ -189,7 +300,7 @@ def ensure_wal(conn: sqlite3.Connection) -> None:
     """
     if conn.execute("PRAGMA journal_mode").fetchone()[0] in ("wal", "memory"):
         return
-    with contextlib.suppress(sqlite3.OperationalError):
+    with contextlib.suppress(*operational_errors()):
         conn.execute("PRAGMA journal_mode = WAL")
 
 
@@ -214,7 +325,7 @@ def vacuum_into(conn: sqlite3.Connection, dest: Path) -> None:
     create_private(dest)
     try:
         conn.execute("VACUUM INTO ?", (str(dest),))
-    except sqlite3.Error:
+    except db_errors():
         with contextlib.suppress(OSError):
             if dest.stat().st_size == 0:
                 dest.unlink()
@@ -247,7 +358,7 @@ def translate_errors(path: Path) -> Iterator[None]:
     """Turn sqlite3's errors into one sentence about the file, without any bound values."""
     try:
         yield
-    except sqlite3.Error as exc:
+    except db_errors() as exc:
         from allycli.store import damage
 
         if damage.is_damage(exc):  # recorded, so that every later write refuses at once

@@ -28,6 +28,17 @@ def create(path: Path) -> int:
     return os.open(path, _NEW, 0o600)
 
 
+def open_shared(path: Path, *, make: bool = True) -> int:
+    """A descriptor on a file several processes open at once (a lock file): made by `create`
+    when it is missing (and `make`), else opened as it is, never through a link."""
+    if make:
+        try:
+            return create(path)
+        except FileExistsError:
+            pass
+    return os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+
+
 def open_claimed(path: Path) -> int:
     """A descriptor open for writing on a file `claim_new` made (never through a link)."""
     return os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from allycli.core.errors import DataFileError, StorageError, first_words
 from allycli.store.database import APP_ID, SQLITE_HEADER, Store, translate_errors
+from allycli.store.opening import db_errors
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Backup:
     path: Path
     version: int
     entries: int
+    encrypted: bool = False  # under the journal's key (the journal is encrypted too)
 
 
 @dataclass(frozen=True)
@@ -49,18 +51,26 @@ def check(path: Path, store: Store) -> Backup:
         raise DataFileError(f"{path} is a folder; give a backup file.") from None
     except OSError as exc:
         raise DataFileError(f"Cannot read {path}: {exc.strerror}.") from None
+    key = None
     if head != SQLITE_HEADER:
-        raise DataFileError(f"{path} is not a backup of ally (it is not a SQLite file).")
+        if not store.encrypted():
+            raise DataFileError(f"{path} is not a backup of ally (it is not a SQLite file).")
+        key = store.key()  # an encrypted backup opens with the journal's key
     try:
-        conn = sqlite3.connect(_untouched(path), uri=True)
-    except sqlite3.Error:
+        conn = _open_backup(path, key)
+    except db_errors():
+        if key is not None:
+            raise DataFileError(
+                f"{path} does not open with the journal's key (a backup under an older "
+                "passphrase, or not ally's); nothing was restored."
+            ) from None
         raise DataFileError(f"{path} cannot be opened as a database.") from None
     try:
         health = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         entries = conn.execute("SELECT count(*) FROM entry").fetchone()[0] if version else 0
-    except sqlite3.Error:
+    except db_errors():
         raise DataFileError(f"{path} is damaged; choose another backup.") from None
     finally:
         conn.close()
@@ -73,7 +83,17 @@ def check(path: Path, store: Store) -> Backup:
             f"{path} was written by a newer ally (schema {version}, this one knows "
             f"{store.latest}); upgrade ally to restore it."
         )
-    return Backup(path, int(version), int(entries))
+    return Backup(path, int(version), int(entries), key is not None)
+
+
+def _open_backup(path: Path, key: bytes | None) -> sqlite3.Connection:
+    if key is None:
+        return sqlite3.connect(_untouched(path), uri=True)
+    from allycli.store.encrypted import open_file
+
+    conn = open_file(path, key, read_only=True)
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a wrong key fails here
+    return conn
 
 
 def _untouched(path: Path) -> str:
@@ -100,6 +120,8 @@ def restore(store: Store, backup: Backup, stamp: str) -> Restored:
     Once the copy is committed the journal is the backup's: a later step that fails (the
     upgrade of an older backup, the checkpoint) is said in `unfinished`, never raised.
     """
+    if store.encrypted():
+        return _restore_encrypted(store, backup, stamp)
     kept: Path | None = None
     if store.exists() and store.path.stat().st_size > 0:
         _refuse_foreign(store.path)
@@ -137,6 +159,52 @@ def restore(store: Store, backup: Backup, stamp: str) -> Restored:
                 target.close()
     finally:
         source.close()
+    from allycli.store import damage
+
+    damage.clear(store.path)  # the journal is the healthy backup's now
+    store.committed()
+    return Restored(backup, kept, _finish(store))
+
+
+def _restore_encrypted(store: Store, backup: Backup, stamp: str) -> Restored:
+    """Into an encrypted journal, the backup (encrypted, or plain from before the journal
+    was encrypted) is copied under the journal's key and salt, checked, and swapped in under
+    the journal's lock file; the journal as it was is kept first as an encrypted backup. A
+    plain backup gets the journal's capture keys, so captures sealed meanwhile still open."""
+    from allycli.store import encrypted as files
+    from allycli.store import lockfile
+    from allycli.store.opening import file_salt
+
+    key = store.key()
+    kept = store.backup(stamp=stamp, label=BEFORE_RESTORE).path
+    with lockfile.exclusive(store.path, store.busy_timeout, store.on_wait):
+        salt = file_salt(store.path)
+        current = files.open_file(store.path, key, read_only=True)
+        try:
+            pair = files.capture_keys(current)
+        finally:
+            current.close()
+        copy = files.new_copy(store.path)
+        source = files.open_file(backup.path, key if backup.encrypted else None, read_only=True)
+        try:
+            files.copy_under(source, copy, key, salt)
+            if pair is not None:
+                keyed = files.open_file(copy, key)
+                try:
+                    files.put_capture_keys(keyed, *pair)
+                finally:
+                    keyed.close()
+            if files.count_whole(copy, key) != backup.entries:
+                raise StorageError(
+                    f"The copy of {backup.path} did not check whole; nothing was restored."
+                )
+            files.put_in_place(copy, store.path)
+        except BaseException:
+            copy.unlink(missing_ok=True)
+            raise
+        finally:
+            source.close()
+        files.drop_side_files(store.path)
     from allycli.store import damage
 
     damage.clear(store.path)  # the journal is the healthy backup's now
