@@ -48,13 +48,29 @@ def env_for(db: Path, root: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def timed(args: list[str], env: dict[str, str]) -> float:
+CPU: dict[str, list[float]] = {}  # CPU time (user + sys) of the same runs, by label
+
+
+def timed(args: list[str], env: dict[str, str], label: str = "") -> float:
+    """Whole-process wall time; the process's CPU time goes to CPU[label] (on a busy machine
+    the wall time mostly measures the others' load)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([*ALLY, *args], env=env, capture_output=True, check=False)
     took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    CPU.setdefault(label, []).append(cpu)
     if done.returncode != 0:
         raise SystemExit(f"ally {' '.join(args)} failed: {done.stderr.decode()[-300:]}")
     return took
+
+
+def cpu_ratio(first: str, second: str) -> str:
+    a, b = statistics.median(CPU[first]), statistics.median(CPU[second])
+    return f"CPU {b:.3f} s against {a:.3f} s, ratio {b / a:.2f}"
 
 
 def fresh(source: Path, target: Path) -> None:
@@ -102,10 +118,11 @@ def cached_key_ratio(root: Path, entries: int, runs: int) -> str:
                     subprocess.run([*ALLY, "unlock", "--for", "1h"],
                                    env=env_for(work, root, **with_cmd), capture_output=True,
                                    check=False)  # fmt: skip
-                times[name].append(timed(args, env))
+                times[name].append(timed(args, env, f"{args[0]} {name}"))
         p, e = statistics.median(times["plain"]), statistics.median(times["encrypted"])
         lines.append(f"  ally {' '.join(args[:2])}: plain {p:.3f} s, encrypted {e:.3f} s, "
-                     f"ratio {e / p:.2f}")  # fmt: skip
+                     f"ratio {e / p:.2f}; "
+                     f"{cpu_ratio(f'{args[0]} plain', f'{args[0]} encrypted')}")  # fmt: skip
     for work in (locked, locked_log):
         subprocess.run([*ALLY, "lock"], env=env_for(work, root), capture_output=True, check=False)
     return "\n".join(lines)
@@ -123,10 +140,10 @@ def encrypt_ratio(root: Path, entries: int, runs: int) -> str:
         for name in ("backup", "encrypt"):
             fresh(source, work)
             (work.parent / "ally.db.pub").unlink(missing_ok=True)
-            times[name].append(timed([name], env_for(work, root, **with_cmd)))
+            times[name].append(timed([name], env_for(work, root, **with_cmd), name))
     b, e = statistics.median(times["backup"]), statistics.median(times["encrypt"])
     return (f"{entries} entries, median of {runs}: ally backup {b:.3f} s, ally encrypt "
-            f"{e:.3f} s, ratio {e / b:.2f}")  # fmt: skip
+            f"{e:.3f} s, ratio {e / b:.2f}; {cpu_ratio('backup', 'encrypt')}")  # fmt: skip
 
 
 def main() -> None:

@@ -64,7 +64,7 @@ def sync_(
     else:
         if repair:
             able_to_ask(yes)  # the question comes after the sync: refuse before it starts
-        result = commands.run(ctx, url, key)
+        result = commands.run(ctx, url, key, lambda what: output.warn(f"ally: {what}"))
         output.say(render.synced(result))
         question = render.sync_repair_question(result.refused)
         if result.refused and repair and ask_or_refuse(question, yes):

@@ -72,6 +72,8 @@ def answered_another(recorded: Record, p: Prompt, today: date) -> Text:
 def counted(done: Exported) -> str:
     """ "246 entries, 5 rhythms and 3 pauses": what an export wrote, each kind named."""
     parts = [words.plural(done.entries, "entry", "entries")]
+    if done.types:
+        parts.append(words.plural(done.types, "action type"))
     if done.rhythms:
         parts.append(words.plural(done.rhythms, "rhythm"))
     if done.pauses:
@@ -223,10 +225,18 @@ def synced(result: SyncResult) -> str:
                 else "."
             )
         )
-    elif result.healed:
+    elif result.recreated:
         line += (
-            "\nThe hub had lost or changed rows since the last sync here (a restore from a "
-            "backup, say): everything was pulled again and what it lacked was sent again."
+            f"\nThe hub is not the one this journal synced with before (its tables were made "
+            f"again): everything was pulled again and "
+            f"{words.plural(result.sent, 'change was', 'changes were')} sent to it."
+        )
+    elif result.healed:
+        why = " (its change numbers went back: a restore from a backup)" if result.restored else ""
+        line += (
+            f"\nThe hub had lost or changed {words.plural(result.lost, 'row', 'rows')} since the "
+            f"last sync here{why}: everything was pulled again and "
+            f"{words.plural(result.sent, 'change was', 'changes were')} sent again."
         )
     if result.new_key:
         line += (

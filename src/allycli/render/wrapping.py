@@ -105,7 +105,10 @@ class Words:
         if console.is_terminal and not options.no_wrap:
             lines = [row for line in lines for row in fold(line, options.max_width)]
         for i, line in enumerate(lines):
-            yield from line.render(console)
+            # a Text's own style (words.user_text(..., "dim")) is not among its spans, and
+            # Text.render draws only the spans: lay it under them
+            base = console.get_style(line.style) if line.style else None
+            yield from Segment.apply_style(line.render(console), base)
             last = i == len(lines) - 1
             if not last or self.end:
                 yield Segment(self.end if last else "\n")

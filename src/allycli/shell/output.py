@@ -80,7 +80,7 @@ class _MarkedRaw(io.FileIO):
 
     def write(self, data: Any, /) -> int:  # positional, as FileIO.write takes it
         try:
-            return super().write(data)
+            return super().write(data) or 0
         except OSError as exc:
             exc.ally_stdout = True  # type: ignore[attr-defined]
             raise

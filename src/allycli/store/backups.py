@@ -145,26 +145,26 @@ def _check(
 
 def _sync(path: Path) -> None:
     try:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync(path)
     except OSError as exc:
         raise CopyFailed(f"the copy could not be synced to disk ({plain_cause(exc)})") from None
 
 
 def _sync_folder(folder: Path) -> None:
     try:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync(folder)
     except OSError as exc:
         if exc.errno in (errno.EINVAL, errno.ENOTSUP):  # a file system without folder syncs
             return
         raise CopyFailed(f"its folder could not be synced to disk ({plain_cause(exc)})") from None
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _place(tmp: Path, candidates: list[Path]) -> Path:

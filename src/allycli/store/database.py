@@ -253,7 +253,7 @@ class Store:
         return found
 
     def checkpoint(self) -> None:
-        with _notice_after(WAIT_NOTICE, self.on_wait):
+        with notice_after(WAIT_NOTICE, self.on_wait):
             conn = self.connect(write=True)
             try:
                 with translate_errors(self.path):
@@ -402,7 +402,7 @@ def _signals_held() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _notice_after(seconds: float, callback: Callable[[], None] | None) -> Iterator[None]:
+def notice_after(seconds: float, callback: Callable[[], None] | None) -> Iterator[None]:
     """Call `callback` once if the block is still running after `seconds` (sqlite3 releases
     the GIL while its busy handler sleeps, so the timer thread runs)."""
     if callback is None:

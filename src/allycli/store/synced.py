@@ -22,7 +22,9 @@ from typing import Any, NamedTuple
 from allycli.core.errors import DataFileError, SyncError
 from allycli.core.objects import Pause, RhythmSetting
 from allycli.core.records import Record
+from allycli.core.taxonomy import OwnType
 from allycli.store import entries as entry_store
+from allycli.store import types as type_store
 from allycli.store.database import bury
 from allycli.store.schema import RECORD_COLUMNS
 
@@ -34,12 +36,14 @@ _ENTRY = f"SELECT {', '.join(RECORD_COLUMNS)} FROM entry"
 _RHYTHM = "SELECT id, category, spec, updated_at FROM rhythm"
 _PAUSE = "SELECT id, since, until, categories, note, created_at, updated_at FROM pause"
 _TOMBSTONE = "SELECT id, kind, deleted_at FROM tombstone"
+_TYPE = f"SELECT {type_store.COLUMNS} FROM action_type"
 
 # (table, its time column, deleted flag): every kind of object, with its current version
 _VERSIONS = (
     ("entry", "updated_at", 0),
     ("rhythm", "updated_at", 0),
     ("pause", "updated_at", 0),
+    ("action_type", "updated_at", 0),
     ("tombstone", "deleted_at", 1),
 )
 _WAITING = " UNION ALL ".join(
@@ -148,6 +152,15 @@ def marks(conn: sqlite3.Connection, refs: Iterable[str]) -> dict[str, int]:
     return found
 
 
+def recorded(conn: sqlite3.Connection) -> dict[str, tuple[bytes, int]]:
+    """The digest and change number of every row the record says the hub holds, by
+    reference."""
+    return {
+        str(ref): (bytes(d), int(change))
+        for ref, d, change in conn.execute("SELECT ref, digest, change FROM hubrow")
+    }
+
+
 def refused(conn: sqlite3.Connection) -> list[SeenRow]:
     """The rows the hub holds that did not open here, in change order."""
     rows = conn.execute(f"{_SEEN_ROW} WHERE refused = 1 ORDER BY change")
@@ -231,6 +244,9 @@ def _all(conn: sqlite3.Connection, where: str = "", params: Iterable[str] = ()) 
         yield Item(row[0], row[3], False, rhythm_object(*row))
     for row in conn.execute(_PAUSE + where, params):
         yield Item(row[0], row[6], False, pause_object(*row))
+    for row in conn.execute(_TYPE + where, params):
+        own = type_store.own_of(row)
+        yield Item(own.id, own.updated_at, False, own.to_json())
     for item_id, kind, deleted_at in conn.execute(_TOMBSTONE + where, params):
         body = {"id": item_id, "kind": kind, "deleted_at": deleted_at}
         yield Item(item_id, deleted_at, True, body)
@@ -270,7 +286,7 @@ def pause_object(
 # -- writing what the hub brought ----------------------------------------------------------
 
 
-def parse(item: Item) -> Record | RhythmSetting | Pause | None:
+def parse(item: Item) -> Record | RhythmSetting | Pause | OwnType | None:
     """What the hub's item holds, read as import reads a line (None for a tombstone); an
     item that import would refuse, or that this ally cannot read, is a SyncError."""
     from allycli.core.objects import is_object, parse_object
@@ -279,8 +295,11 @@ def parse(item: Item) -> Record | RhythmSetting | Pause | None:
         if item.body.get("kind") not in ("entry", "rhythm", "pause"):
             raise _unreadable(item)
         return None
-    if item.body.get("kind") in ("practice", "reflection"):
+    kind = item.body.get("kind")
+    if kind in ("practice", "reflection"):
         return _entry(item)
+    if kind == "action_type":
+        return _own_type(item)
     if not is_object(item.body):
         raise _unreadable(item)
     try:
@@ -313,10 +332,25 @@ def apply(conn: sqlite3.Connection, items: Iterable[Item]) -> None:
         elif isinstance(obj, Record):
             live.append((item.id,))
             entries.append(obj)
+        elif isinstance(obj, OwnType):
+            live.append((item.id,))
+            type_store.put(conn, obj)
         else:
             rhythm_store.put(conn, obj)
     entry_store.put(conn, entries)
     conn.executemany("DELETE FROM tombstone WHERE id = ?", live)
+
+
+def _own_type(item: Item) -> OwnType:
+    from allycli.core.taxonomy import parse_type
+
+    try:
+        own = parse_type(item.body, "the hub")
+    except DataFileError:
+        raise _unreadable(item) from None
+    if own.id != item.id or own.updated_at != item.updated_at:
+        raise _unreadable(item)
+    return own
 
 
 def _entry(item: Item) -> Record:

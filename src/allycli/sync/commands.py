@@ -7,6 +7,7 @@ Nothing heavy loads before a command needs it, and a missing sync extra is one s
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -66,14 +67,19 @@ def _choose_url(given: str | None, stored: str | None) -> str:
     return url
 
 
-def run(ctx: Context, url: str | None, key_text: str | None) -> SyncResult:
+def run(
+    ctx: Context,
+    url: str | None,
+    key_text: str | None,
+    on_wait: Callable[[str], None] | None = None,
+) -> SyncResult:
     require_extra()
     from allycli.store import synced as local
     from allycli.sync.engine import sync
 
     with ctx.store.reading() as conn:
         stored = local.settings(conn).get(local.URL)
-    return sync(ctx.store, _choose_url(url, stored), key_text, ctx.now)
+    return sync(ctx.store, _choose_url(url, stored), key_text, ctx.now, on_wait)
 
 
 def password_in(url: str | None) -> bool:

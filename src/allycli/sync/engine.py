@@ -16,7 +16,7 @@ this journal's own versions and settles them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -54,6 +54,9 @@ class SyncResult:
     healed: bool = False  # the hub had lost or changed rows: everything was pulled again
     upgraded: int | None = None  # rows of a schema-1 hub sealed again (None: no upgrade)
     left_out: int = 0  # rows of a schema-1 hub that did not open, left out of the upgrade
+    lost: int = 0  # when healed: rows the record holds that the hub lost or changed
+    restored: bool = False  # when healed: the hub's change numbers went back (a restore)
+    recreated: bool = False  # the hub's schema was made again (a new hub id)
 
 
 @dataclass
@@ -130,14 +133,23 @@ def _open(sealer: Sealer, hub_id: str, rows: Iterable[HubRow], into: _Pulled) ->
         into.rows[row.ref] = SeenRow(row.ref, item.id, row.change, row.digest, share)
 
 
-def sync(store: Store, url: str, key_text: str | None, now: datetime) -> SyncResult:
-    """Exchange changes with the hub at `url`; the key from ALLY_SYNC_KEY wins over a stored one."""
+def sync(
+    store: Store,
+    url: str,
+    key_text: str | None,
+    now: datetime,
+    on_wait: Callable[[str], None] | None = None,
+) -> SyncResult:
+    """Exchange changes with the hub at `url`; the key from ALLY_SYNC_KEY wins over a stored one.
+    `on_wait` is told what the sync waits for, once it has waited a while on the hub."""
+    import random
+
     from allycli.sync import hub
 
     url = urls.check(url)
     where = urls.redact(url)
     journal = _read_journal(store)
-    with hub.session(url) as h:
+    with hub.session(url, on_wait=on_wait) as h:
         state = h.prepare()
         assert state is not None
         key, made_key = _negotiate_key(store, h, state, journal, key_text, where)
@@ -147,6 +159,11 @@ def sync(store: Store, url: str, key_text: str | None, now: datetime) -> SyncRes
         bad = _weigh(store, sealer, journal, pulled, full)
         chosen = plan(journal.mine, pulled.items)
         send = _to_send(chosen, journal.mine, bad, sealer)
+        # in a random order, so change numbers do not tell entries, rhythms, pauses and
+        # deletes apart
+        random.SystemRandom().shuffle(send)
+        healed = full and journal.seen > 0 and journal.stored.get(local.HUB) == state.hub_id
+        lost, restored = _healed(store, pulled, journal, h.max_change()) if healed else (0, False)
         pushed, last = _push(h, sealer, state.hub_id, send)
     for item, row in zip(send, pushed, strict=True):
         pulled.rows[row.ref] = SeenRow(
@@ -163,10 +180,32 @@ def sync(store: Store, url: str, key_text: str | None, now: datetime) -> SyncRes
         conflicts=chosen.conflicts,
         new_key=made_key,
         refused=refused,
-        healed=full and journal.seen > 0 and journal.stored.get(local.HUB) == state.hub_id,
+        healed=healed,
         upgraded=upgraded,
         left_out=left_out,
+        lost=lost,
+        restored=restored,
+        recreated=journal.stored.get(local.HUB) not in (None, state.hub_id) and upgraded is None,
     )
+
+
+def _healed(store: Store, pulled: _Pulled, journal: _Journal, top: int) -> tuple[int, bool]:
+    """When everything was pulled because the hub no longer held what the record says: how
+    many recorded rows it lost or holds changed (content or change number), and whether
+    what the checks saw is a restore (its change numbers went back, or the last one seen
+    here now holds a row that no machine wrote before: numbers given out again), rather
+    than rows deleted, swapped or renumbered in place."""
+    with store.reading() as conn:
+        record = local.recorded(conn)
+    rows = pulled.rows
+    lost = sum(
+        1 for ref, seen in record.items()
+        if ref not in rows or (rows[ref].digest, rows[ref].change) != seen
+    )  # fmt: skip
+    known = {d for d, _ in record.values()}
+    at_seen = [row for row in rows.values() if row.change == journal.seen]
+    reused = any(row.digest not in known for row in at_seen)
+    return lost, top < journal.seen or reused
 
 
 def _read_journal(store: Store) -> _Journal:

@@ -24,6 +24,20 @@ from allycli.sync.hubmodel import HUB_VERSION, SCHEMA, HubMeta, HubModel
 
 LOCK_KEY = 0x616C6C7973796E63  # "allysync"
 CONNECT_TIMEOUT = 10  # seconds
+# Every statement on the hub has a time limit, so a sync never waits without end: a lock
+# (another machine's sync, another session's lock) 30 s; one statement 120 s (the push goes
+# in batches that each finish well within it); and ally's own session ends after 20 s idle
+# inside a transaction (a stopped or sleeping machine), below the lock wait, so the next
+# sync gets the lock. TCP keepalives find a connection that died without a word.
+LOCK_TIMEOUT = 30
+STATEMENT_TIMEOUT = 120
+IDLE_TIMEOUT = 20
+WAIT_NOTICE = 2.0  # seconds of waiting on the hub before saying so
+PUSH_BATCH = 2000  # rows of one COPY and INSERT
+LIMITS = (
+    f"-c lock_timeout={LOCK_TIMEOUT * 1000} -c statement_timeout={STATEMENT_TIMEOUT * 1000} "
+    f"-c idle_in_transaction_session_timeout={IDLE_TIMEOUT * 1000}"
+)
 
 
 @dataclass(frozen=True)
@@ -43,8 +57,12 @@ class HubState:
 
 
 @contextlib.contextmanager
-def session(url: str, *, lock: bool = True) -> Iterator[Hub]:
-    """One transaction on the hub, under the sync lock; committed when the block ends."""
+def session(
+    url: str, *, lock: bool = True, on_wait: Callable[[str], None] | None = None
+) -> Iterator[Hub]:
+    """One transaction on the hub, under the sync lock; committed when the block ends.
+    `on_wait` is told, once, what the sync waits for when one step has waited WAIT_NOTICE
+    seconds."""
     import sqlalchemy
     from sqlalchemy.pool import NullPool
 
@@ -52,15 +70,21 @@ def session(url: str, *, lock: bool = True) -> Iterator[Hub]:
         import psycopg
 
         return psycopg.connect(
-            url, connect_timeout=CONNECT_TIMEOUT, application_name="ally", autocommit=False
-        )
+            url, connect_timeout=CONNECT_TIMEOUT, application_name="ally", autocommit=False,
+            options=LIMITS, keepalives=1, keepalives_idle=10, keepalives_interval=5,
+            keepalives_count=3,
+        )  # fmt: skip
 
     engine = sqlalchemy.create_engine("postgresql+psycopg://", creator=connect, poolclass=NullPool)
+    notice = _Notice(on_wait, urls.redact(url))
     try:
         with engine.begin() as conn:
             if lock:
-                conn.execute(sqlalchemy.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
-            yield Hub(conn, url)
+                with notice.waiting("the hub's sync lock (another machine is syncing)"):
+                    conn.execute(
+                        sqlalchemy.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY}
+                    )
+            yield Hub(conn, url, notice)
     except sqlalchemy.exc.DBAPIError as exc:
         raise SyncError(describe(exc.orig if exc.orig is not None else exc, url)) from None
     except Exception as exc:
@@ -71,6 +95,33 @@ def session(url: str, *, lock: bool = True) -> Iterator[Hub]:
         engine.dispose()
 
 
+class _Notice:
+    """Says once, after WAIT_NOTICE seconds in one step, what the sync waits for."""
+
+    def __init__(self, on_wait: Callable[[str], None] | None, where: str) -> None:
+        self.on_wait = on_wait
+        self.where = where
+        self.said = False
+
+    @contextlib.contextmanager
+    def waiting(self, what: str) -> Iterator[None]:
+        if self.on_wait is None or self.said:
+            yield
+            return
+        from allycli.store.database import notice_after
+
+        def say() -> None:
+            self.said = True
+            assert self.on_wait is not None
+            self.on_wait(
+                f"waiting for {what} at {self.where}; a lock is waited for up to "
+                f"{LOCK_TIMEOUT} s and one step up to {STATEMENT_TIMEOUT} s..."
+            )
+
+        with notice_after(WAIT_NOTICE, say):
+            yield
+
+
 def describe(exc: BaseException, url: str) -> str:
     """One sentence about a driver error, naming the hub without its password."""
     where = urls.redact(url)
@@ -78,6 +129,24 @@ def describe(exc: BaseException, url: str) -> str:
     first = urls.scrub(lines[0] if lines else type(exc).__name__, url)[:160]
     first = first.removeprefix("connection failed: ").rstrip(".")
     text = first.lower()
+    if "lock timeout" in text:
+        return (
+            f"The hub at {where} stayed locked for {LOCK_TIMEOUT} s (another machine's sync, "
+            "or another session holding a lock); nothing was changed here or on the hub. "
+            "Try again later."
+        )
+    if "statement timeout" in text:
+        return (
+            f"One step of the sync on the hub at {where} took longer than "
+            f"{STATEMENT_TIMEOUT} s (a slow or busy server); nothing was changed here or on "
+            "the hub. Try again later."
+        )
+    if "idle-in-transaction" in text or "idle_in_transaction" in text:
+        return (
+            f"The hub at {where} ended this sync's session after {IDLE_TIMEOUT} s without a "
+            "word from it (the machine was stopped or asleep); nothing was changed here. "
+            "Run `ally sync` again."
+        )
     if "password authentication failed" in text or "no password supplied" in text:
         return (
             f"The hub at {where} refused the login ({first}); check the user and password "
@@ -98,17 +167,30 @@ def describe(exc: BaseException, url: str) -> str:
     return f"The hub at {where} could not be used ({first}). Nothing was changed."
 
 
+def _batches(rows: Iterable[HubRow], size: int) -> Iterator[list[HubRow]]:
+    batch: list[HubRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 class Hub:
     """The hub, inside one open transaction."""
 
-    def __init__(self, conn: Any, url: str) -> None:
+    def __init__(self, conn: Any, url: str, notice: _Notice | None = None) -> None:
         self.conn = conn
         self.url = url
+        self.notice = notice or _Notice(None, "")
 
     def _sql(self, sql: str, **params: Any) -> Any:
         import sqlalchemy
 
-        return self.conn.execute(sqlalchemy.text(sql), params)
+        with self.notice.waiting("an answer from the hub (a lock, or a slow server)"):
+            return self.conn.execute(sqlalchemy.text(sql), params)
 
     def prepare(self, *, create: bool = True) -> HubState | None:
         """The hub's state; its tables are created first when it has none (if `create`)."""
@@ -236,23 +318,25 @@ class Hub:
         """
         written = 0
         driver = self.conn.connection.driver_connection  # psycopg, in this transaction
-        with driver.cursor() as cur:
+        waiting = self.notice.waiting
+        batches = _batches(rows, PUSH_BATCH)  # each COPY and INSERT well within the limit
+        with driver.cursor() as cur, waiting("the hub to take the changes sent"):
             cur.execute(
                 "CREATE TEMPORARY TABLE IF NOT EXISTS incoming (ref text, change bigint, "
                 "digest bytea, payload bytea) ON COMMIT DROP"
             )
-            with cur.copy("COPY incoming (ref, change, digest, payload) FROM STDIN") as copy:
-                for row in rows:
-                    written += 1
-                    copy.write_row((row.ref, row.change, row.digest, row.payload))
-            if written:
+            for batch in batches:
+                with cur.copy("COPY incoming (ref, change, digest, payload) FROM STDIN") as copy:
+                    for row in batch:
+                        copy.write_row((row.ref, row.change, row.digest, row.payload))
+                written += len(batch)
                 cur.execute(
                     f"INSERT INTO {SCHEMA}.item (ref, change, digest, payload) "
                     "SELECT ref, change, digest, payload FROM incoming "
                     "ON CONFLICT (ref) DO UPDATE SET change = excluded.change, "
                     "digest = excluded.digest, payload = excluded.payload"
                 )
-            cur.execute("TRUNCATE incoming")
+                cur.execute("TRUNCATE incoming")
         return written
 
 
