@@ -314,7 +314,7 @@ def test_user_prompts_join_and_replace(run, tmp_path, monkeypatch):
     assert "missing.yaml" in result.stderr
 
 
-# -- what ally says (issue 8) ------------------------------------------------------------------
+# -- what ally says ----------------------------------------------------------------------------
 
 
 def test_confirmations_name_days_one_way(run, export):

@@ -1,4 +1,4 @@
-"""Every sentence ally prints is true of the data it shows (DESIGN.md, "What ally says").
+"""Every sentence ally prints is true of the data it shows.
 
 Each test is one untrue sentence that ally used to print, run through Typer's CliRunner on a
 Monday, 7 December 2026, with exact words asserted.

@@ -167,15 +167,15 @@ ITEM_OK = "  - {id: ok, kind: reflection, pillar: action, text: Fine}\n"
          ": pillar must be one of action, listening, learning, yielding."),
         ("{id: x, kind: reflection, pillar: Action, text: T}",
          ": pillar must be one of action, listening, learning, yielding."),
-        ("{id: x, kind: learning, pillar: action, action_type: sleeping, text: T}",
+        ("{id: x, kind: learning, pillar: action, action_type: Sleeping, text: T}",
          ": action_type must be one of protest, advocacy, interrupting, volunteering, voting, "
-         "training, children, money."),
+         "training, children, money, or the name of an action type of your own."),
         ("{id: x, kind: learning, pillar: action, action_type: [voting], text: T}",
          ": action_type must be one of protest, advocacy, interrupting, volunteering, voting, "
-         "training, children, money."),
+         "training, children, money, or the name of an action type of your own."),
         ("{id: x, kind: learning, pillar: action, action_type: 3, text: T}",
          ": action_type must be one of protest, advocacy, interrupting, volunteering, voting, "
-         "training, children, money."),
+         "training, children, money, or the name of an action type of your own."),
         ("{id: x, kind: reflection, pillar: action, text: T, colour: red}",
          " has unknown fields: colour."),
         ("{id: x, kind: reflection, pillar: action, text: T, b: 1, a: 2}",
@@ -423,7 +423,7 @@ def near_duplicates(texts: dict[str, str]) -> list[tuple[str, str, float]]:
     ]
 
 
-# Themes the release-1 prompts repeated until they read as one prompt (issue 8): at most two
+# Themes the release-1 prompts repeated until they read as one prompt: at most two
 # reflection prompts may come back to each. A theme is matched by the words that carried it.
 MOTIFS = {
     "what do they need, did they ask": r"\b(they|people)\b[^.?!]{0,30}\b(need|asked for)\b|"

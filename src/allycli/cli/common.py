@@ -44,6 +44,7 @@ def entry_filters(
     from allycli.core import taxonomy
     from allycli.core.dates import explicit_range
     from allycli.core.errors import UsageError
+    from allycli.core.fields import excerpt
     from allycli.core.filters import Filters
 
     start = session.parse_day(since, ctx.today, "--since")
@@ -51,16 +52,23 @@ def entry_filters(
     if start and end:
         explicit_range(start, end)
     if kind is not None and kind not in ("practice", "reflection"):
-        raise UsageError(f"--kind is practice or reflection, not '{taxonomy.shown(kind)}'.")
+        raise UsageError(f"--kind is practice or reflection, not '{excerpt(kind)}'.")
     return Filters(
         since=start,
         until=end,
         kind=kind,
         pillar=taxonomy.resolve_pillar(pillar) if pillar else None,
-        action_type=taxonomy.resolve_action_type(action_type) if action_type else None,
+        action_type=resolve_type(ctx, action_type) if action_type else None,
         limit=limit,
         newest_first=newest_first,
     )
+
+
+def resolve_type(ctx: Context, word: str) -> str:
+    """The key of the action type a filter names (`--type`): built-in or one's own."""
+    from allycli.journal import types
+
+    return str(types.resolve(ctx, lambda known: known.resolve_action_type(word)))
 
 
 def able_to_ask(yes: bool) -> None:

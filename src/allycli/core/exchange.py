@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import csv
 import json
-import uuid
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import IO, Any
 
+from allycli.core import fields
 from allycli.core.errors import DataFileError
+from allycli.core.fields import FieldError, excerpt, from_file
 from allycli.core.records import Patch, Record
-from allycli.core.sanitize import csv_cell, excerpt, json_text, markdown
-from allycli.core.taxonomy import ACTION_TYPES, LEGACY_ACTION_TYPES, PILLARS
+from allycli.core.sanitize import csv_cell, json_text, markdown
+from allycli.core.taxonomy import (
+    ACTION_TYPES,
+    LEGACY_ACTION_TYPES,
+    NAME_RULE,
+    PILLARS,
+    Kinds,
+    OwnType,
+    merged_kinds,
+    parse_type,
+)
 
 FORMATS = ("jsonl", "csv", "md")
 CSV_COLUMNS = (
@@ -25,6 +35,7 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 _PRACTICE_KEYS = {"id", "kind", "date", "created_at", "pillar", "action_type", "note", "minutes"}
+PERSONS = ("note", "answer")  # the texts a person writes: NUL is refused in them
 _REFLECTION_KEYS = {"id", "kind", "date", "created_at", "prompt_id", "prompt", "pillar", "answer"}
 
 
@@ -85,15 +96,22 @@ def _indent(text: str) -> str:
 # -- import --------------------------------------------------------------------------------
 
 
-def read_jsonl(lines: Iterable[str], name: str, latest: date | None = None) -> Iterator[Any]:
+def read_jsonl(
+    lines: Iterable[str], name: str, latest: date | None = None, kinds: Kinds | None = None
+) -> Iterator[Any]:
     """Parse and validate each line; raises DataFileError naming the first bad line.
 
-    Yields Records, and rhythm and pause objects (core/objects.py) for their lines.
-    `latest` is the last day an entry may have (import takes dates up to tomorrow).
+    Yields Records, and rhythm, pause and action type objects for their lines. `latest` is
+    the last day an entry may have (import takes dates up to tomorrow). With `kinds` (the
+    journal's action types), a type named by an entry, a rhythm or a pause is resolved to
+    its key, by the file's action type objects or the journal's: one that neither defines
+    is refused, naming its line. Without, the names are taken as stored keys (sync).
     """
     from allycli.core.objects import is_object, parse_object
 
     first = True
+    types: list[OwnType] = []
+    held: list[tuple[str, Any]] = []  # (where, object) naming a type that is not built in
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -112,16 +130,70 @@ def read_jsonl(lines: Iterable[str], name: str, latest: date | None = None) -> I
         if isinstance(obj, dict) and obj.get("kind") == "patch":
             yield _patch(obj, where, latest)
             continue
-        if is_object(obj):
-            yield parse_object(obj, where)
+        if isinstance(obj, dict) and obj.get("kind") == "action_type":
+            own = parse_type(obj, where)
+            types.append(own)
+            yield own
             continue
-        record = _record(obj, where)
-        if latest is not None and record.day > latest.isoformat():
+        item = parse_object(obj, where) if is_object(obj) else _record(obj, where)
+        if isinstance(item, Record) and latest is not None and item.day > latest.isoformat():
             raise DataFileError(
-                f"{where}: 'date' {record.day} is later than tomorrow ({latest.isoformat()}); "
+                f"{where}: 'date' {item.day} is later than tomorrow ({latest.isoformat()}); "
                 "ally takes dates up to tomorrow. Nothing was imported."
             )
-        yield record
+        if kinds is not None and _own_types_named(item):
+            held.append((where, item))
+            continue
+        yield item
+    if held:
+        assert kinds is not None
+        known = merged_kinds(kinds, types)
+        for where, item in held:
+            yield _resolved(item, known, where)
+
+
+def _own_types_named(item: Any) -> bool:
+    from allycli.core.objects import Pause, RhythmSetting
+
+    if isinstance(item, Record):
+        return item.action_type is not None and item.action_type not in ACTION_TYPES
+    if isinstance(item, RhythmSetting):
+        return _not_built_in(item.category)
+    if isinstance(item, Pause):
+        return any(_not_built_in(c) for c in item.categories or ())
+    return False
+
+
+def _not_built_in(category: str) -> bool:
+    return category != "practice" and category not in PILLARS and category not in ACTION_TYPES
+
+
+def _resolved(item: Any, known: Kinds, where: str) -> Any:
+    """The object with each type it names as its stored key (by key, name or alias)."""
+    import dataclasses
+
+    from allycli.core.objects import Pause, RhythmSetting
+
+    def key(word: str) -> str:
+        if not _not_built_in(word):
+            return word
+        found = known.file_key(word)
+        if found is None:
+            raise DataFileError(
+                f"{where}: the action type '{excerpt(word)}' is not built in, and neither this "
+                "file nor the journal defines it (an `action_type` line, as `ally export` "
+                "writes); nothing was imported."
+            )
+        return found
+
+    if isinstance(item, Record):
+        assert item.action_type is not None
+        return dataclasses.replace(item, action_type=key(item.action_type))
+    if isinstance(item, RhythmSetting):
+        # its id is derived from the key (the file's may be derived from a name shown)
+        return RhythmSetting(key(item.category), item.rhythm, item.updated_at)
+    assert isinstance(item, Pause) and item.categories is not None
+    return dataclasses.replace(item, categories=tuple(dict.fromkeys(map(key, item.categories))))
 
 
 def _record(obj: Any, where: str) -> Record:
@@ -142,53 +214,36 @@ def _record(obj: Any, where: str) -> Record:
         shown = ", ".join(excerpt(str(k)) for k in sorted(map(str, unknown))[:3])
         more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
         raise bad(f"unknown field {shown}{more}")
-    try:
-        entry_id = str(uuid.UUID(_text(obj["id"])))
-    except (ValueError, TypeError):
-        raise bad("'id' must be a UUID") from None
-    if entry_id != obj["id"].lower():
-        raise bad("'id' must be a UUID in its usual form")
-    day = _text(obj["date"])
-    try:
-        if day is None or len(day) != 10:
-            raise ValueError
-        date.fromisoformat(day)
-    except ValueError:
-        raise bad("'date' must be YYYY-MM-DD") from None
-    created = _text(obj["created_at"])
-    try:
-        if created is None or datetime.fromisoformat(created).utcoffset() is None:
-            raise ValueError
-    except ValueError:
-        raise bad("'created_at' must be an ISO 8601 time with an offset") from None
-    updated = _text(obj.get("updated_at", created))
-    try:
-        if updated is None or datetime.fromisoformat(updated).utcoffset() is None:
-            raise ValueError
-    except ValueError:
-        raise bad("'updated_at' must be an ISO 8601 time with an offset") from None
+    entry_id = from_file(obj, "id", fields.object_id, where)
+    day = from_file(obj, "date", fields.day, where).isoformat()
+    created = from_file(obj, "created_at", fields.instant, where)
+    updated = from_file({"updated_at": created, **obj}, "updated_at", fields.instant, where)
     pillar = obj["pillar"]
     unprompted = kind == "reflection" and pillar is None and obj["prompt"] is None
     if pillar not in PILLARS and not unprompted:  # (a draft kept without its prompt)
         raise bad(f"'pillar' must be one of {', '.join(PILLARS)}")
-    texts = {}
-    for key in ("note", "prompt_id", "prompt", "answer"):
-        if key in allowed:
-            value = obj[key]
-            if value is not None and not isinstance(value, str):
-                raise bad(f"'{key}' must be text or null")
-            if value is not None and not _storable(value):
-                raise bad(f"'{key}' holds characters that cannot be stored (a lone surrogate)")
-            texts[key] = value
+    texts = {  # a person's note or answer; a prompt and its id as a prompts file gave them
+        key: from_file(
+            obj, key, fields.optional_text if key in PERSONS else fields.copied_text, where
+        )
+        for key in ("note", "prompt_id", "prompt", "answer")
+        if key in allowed
+    }
     if kind == "practice":
         action_type = LEGACY_ACTION_TYPES.get(obj["action_type"], obj["action_type"])
-        if action_type is not None and action_type not in ACTION_TYPES:
-            raise bad(f"'action_type' must be null or one of {', '.join(ACTION_TYPES)}")
-        minutes = obj["minutes"]
-        if minutes is not None and (
-            not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 < minutes <= 1440
+        if action_type is not None and (
+            not isinstance(action_type, str) or not NAME_RULE.fullmatch(action_type)
         ):
-            raise bad("'minutes' must be a whole number from 1 to 1440, or null")
+            raise bad(
+                f"'action_type' must be null, one of {', '.join(ACTION_TYPES)}, "
+                "or the name of an action type of one's own"
+            )
+        minutes = obj["minutes"]
+        if minutes is not None:
+            try:
+                fields.minutes(minutes)
+            except FieldError as exc:
+                raise bad(f"'minutes' {exc.why}, or null") from None
         return Record(entry_id, kind, day, created, pillar, action_type=action_type,
                       note=texts["note"], minutes=minutes, updated_at=updated)  # fmt: skip
     if not texts["answer"]:
@@ -209,53 +264,29 @@ def _patch(obj: dict[str, Any], where: str, latest: date | None) -> Patch:
 
     if set(obj) != PATCH_KEYS:
         raise bad(f"a patch has exactly the fields {', '.join(sorted(PATCH_KEYS))}")
-    given = obj["id"]
-    if (
-        not isinstance(given, str)
-        or not 4 <= len(given) <= 36
-        or any(c not in "0123456789abcdef-" for c in given.lower())
-    ):
-        raise bad("a patch's 'id' must be an entry id or its first 4 or more characters")
-    fields = obj["fields"]
-    if not isinstance(fields, dict) or not fields:
+    given = from_file(obj, "id", fields.id_prefix, where, "a patch's ")
+    changes = obj["fields"]
+    if not isinstance(changes, dict) or not changes:
         raise bad("a patch's 'fields' must be an object with at least one field")
-    for key, value in fields.items():
+    for key, value in changes.items():
         if key in _PATCH_TEXTS:
-            if not isinstance(value, str) or not _storable(value):
+            if not isinstance(value, str):
                 raise bad(f"a patch's '{excerpt(str(key))}' must be text")
+            from_file(changes, key, fields.text, where, "a patch's ")
         elif key == "minutes":  # null clears them
-            if value is not None and (
-                not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 1440
-            ):
-                raise bad("a patch's 'minutes' must be a whole number from 1 to 1440, or null")
+            if value is not None:
+                try:
+                    fields.minutes(value)
+                except FieldError as exc:
+                    raise bad(f"a patch's 'minutes' {exc.why}, or null") from None
         elif key == "date":
-            try:
-                day = date.fromisoformat(value) if isinstance(value, str) else None
-            except ValueError:
-                day = None
-            if day is None or len(value) != 10 or (latest is not None and day > latest):
+            day = from_file(changes, key, fields.day, where, "a patch's ")
+            if latest is not None and day > latest:
                 raise bad("a patch's 'date' must be YYYY-MM-DD, up to tomorrow")
         else:
             raise bad(f"a patch cannot change '{excerpt(str(key))}'")
-    updated = _text(obj["updated_at"])
-    try:
-        if updated is None or datetime.fromisoformat(updated).utcoffset() is None:
-            raise ValueError
-    except ValueError:
-        raise bad("'updated_at' must be an ISO 8601 time with an offset") from None
-    return Patch(given.lower(), tuple(sorted(fields.items())), updated)
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _storable(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    updated = from_file(obj, "updated_at", fields.instant, where)
+    return Patch(given, tuple(sorted(changes.items())), updated)
 
 
 Progress = Callable[[int], None]

@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TypeVar
 from allycli.core.errors import AllyError, Interrupted, Locked, StorageError
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
+from allycli.core.taxonomy import Kinds
 from allycli.store import promptfiles
 from allycli.store.database import Store
 
@@ -29,21 +30,26 @@ class Context:
     prompt_paths: tuple[Path, ...] = ()
     drafts_dir: Path | None = None  # ally's user state folder's drafts/
     tmp_drafts_dir: Path | None = None  # $TMPDIR/ally-<uid>, the last resort
+    warn: Callable[[str], None] | None = None  # says a one-line warning on stderr
 
     def load_prompts(self) -> tuple[Prompt, ...]:
         return promptfiles.load(self.prompt_paths)
+
+    def prompts_for(self, kinds: Kinds) -> tuple[Prompt, ...]:
+        """The prompts, a prompt tagged with an action type the journal does not know left
+        aside with a one-line warning (a prompts file may tag one's own types)."""
+        from allycli.core.prompts import with_kinds
+
+        kept, warnings = with_kinds(self.load_prompts(), kinds)
+        for warning in warnings:
+            if self.warn is not None:
+                self.warn(warning)
+        return kept
 
     def draft_folders(self) -> tuple[Path, ...]:
         from allycli.store.drafts import folders
 
         return folders(self.store.path, self.drafts_dir, self.tmp_drafts_dir)
-
-
-def check_text(text: str, what: str) -> str:
-    """Text made storable (CRLF to LF; NUL and lone surrogates refused), never echoed."""
-    from allycli.core.intake import storable
-
-    return storable(text, what)
 
 
 def write_or_draft(
@@ -82,7 +88,7 @@ def keep_as_draft(
     `reason` (None: the person pressed Ctrl-C, or `stop`, the signal that asked to end)
     says why. With no folder to write a draft
     in, the objects go to standard output as jsonl instead. For every step of a write,
-    the reads before it included (DESIGN.md, Drafts)."""
+    the reads before it included."""
     from allycli.store import drafts
 
     seal = None
@@ -116,7 +122,7 @@ def keep_as_draft(
 def after_commit(step: Callable[[], object], what: str) -> str:
     """Run a step that follows a commit (a checkpoint, say). The change is stored whatever
     happens here, so a failure is never raised: it comes back as the sentence the shell
-    says after "Saved;" (DESIGN.md, Drafts: a committed change is never reported failed)."""
+    says after "Saved;" (a committed change is never reported as failed)."""
     from allycli.store.opening import db_errors
 
     try:

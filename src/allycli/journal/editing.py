@@ -11,15 +11,17 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
+from allycli.core import fields as field_rules
 from allycli.core import taxonomy
 from allycli.core.dates import stamp
 from allycli.core.errors import NotFoundError, StorageError, UsageError
+from allycli.core.fields import storable
 from allycli.core.filters import Filters
 from allycli.core.folding import fold
-from allycli.core.intake import storable
 from allycli.core.records import Record
 from allycli.journal.context import Context, after_commit, keep_as_draft, write_or_draft
 from allycli.store import entries as entrydb
+from allycli.store import types as type_store
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class Changes:
 
     def patch(self, id_prefix: str, updated_at: str) -> dict[str, object]:
         """The change as a draft that `ally import` applies once the id resolves to one
-        entry: kept when the entry itself could not be read (DESIGN.md, Drafts)."""
+        entry: kept when the entry itself could not be read."""
         fields: dict[str, object] = {}
         for name, value in dataclasses.asdict(self).items():
             if value is not None:
@@ -57,6 +59,7 @@ class Changes:
             values["minutes"] = CLEAR
         if isinstance(values.get("day"), str):
             values["day"] = date.fromisoformat(str(values["day"]))
+        # import checked each field's shape (core/fields), which a dict's type cannot say
         return cls(**values)  # type: ignore[arg-type]
 
 
@@ -81,16 +84,15 @@ class Edited:
 
 
 def show(ctx: Context, id_prefix: str) -> Record:
+    from allycli.journal.types import shown_record
+
     with ctx.store.reading() as conn:
-        return entrydb.get(conn, id_prefix)
+        return shown_record(type_store.read(conn), entrydb.get(conn, id_prefix))
 
 
-def clean_text(text: str, what: str) -> str:
-    """Text as stored: the input rules every command follows (intake.storable)."""
-    return storable(text, what)
-
-
-def apply(record: Record, changes: Changes, updated_at: str) -> Edited:
+def apply(
+    record: Record, changes: Changes, updated_at: str, kinds: taxonomy.Kinds = taxonomy.BUILT_IN
+) -> Edited:
     """The entry as edited: `--type` brings its default pillar unless
     `--pillar` is given, `--type none` removes it, and `--note ""` clears a note."""
     practice = record.kind == "practice"
@@ -106,10 +108,10 @@ def apply(record: Record, changes: Changes, updated_at: str) -> Edited:
                 )
     fields: dict[str, object] = {}
     if changes.note is not None:
-        note = clean_text(changes.note, "note")
+        note = storable(changes.note, "note")
         fields["note"] = note if note.strip() else None
     if changes.answer is not None:
-        answer = clean_text(changes.answer, "answer").strip("\n")
+        answer = storable(changes.answer, "answer").strip("\n")
         if not answer.strip():
             raise UsageError("A reflection needs an answer; to remove it, `ally delete` it.")
         fields["answer"] = answer
@@ -118,16 +120,16 @@ def apply(record: Record, changes: Changes, updated_at: str) -> Edited:
     if changes.minutes == CLEAR:
         fields["minutes"] = None
     elif changes.minutes is not None:
-        if not 0 < changes.minutes <= 24 * 60:
-            raise UsageError("--minutes must be a whole number from 1 to 1440.")
-        fields["minutes"] = changes.minutes
+        fields["minutes"] = field_rules.from_flag("--minutes", changes.minutes, field_rules.minutes)
     if changes.action_type is not None:
         if changes.action_type.strip().lower() == "none":
             fields["action_type"] = None
         else:
-            action_type = taxonomy.resolve_action_type(changes.action_type)
+            action_type = kinds.resolve_action_type(changes.action_type)
+            if action_type != record.action_type:
+                kinds.refuse_retired(action_type)
             fields["action_type"] = action_type
-            fields["pillar"] = taxonomy.ACTION_TYPES[action_type]
+            fields["pillar"] = kinds.pillar_of(action_type)
     if changes.pillar is not None:
         fields["pillar"] = taxonomy.resolve_pillar(changes.pillar)
     changed = tuple(
@@ -135,6 +137,7 @@ def apply(record: Record, changes: Changes, updated_at: str) -> Edited:
     )
     if not changed:
         return Edited(record, record, ())
+    # each value has its field's type, set above; a dict of them cannot say so
     after = dataclasses.replace(record, **fields, updated_at=updated_at)  # type: ignore[arg-type]
     return Edited(record, after, tuple(dict.fromkeys(changed)))
 
@@ -157,20 +160,31 @@ def edit(ctx: Context, id_prefix: str, changes: Changes, *, written: bool = Fals
     text was written in the editor, and is kept even when the entry is gone meanwhile.
     """
     id_prefix = entrydb.checked_prefix(id_prefix)
+    kinds = taxonomy.BUILT_IN
     try:
         with ctx.store.reading() as conn:
             record = entrydb.get(conn, id_prefix)
+            kinds = type_store.read(conn)
     except StorageError as exc:
         keep_as_draft(ctx, [changes.patch(id_prefix, stamp(ctx.now))], exc)
     except NotFoundError as exc:
         if not written:
             raise
         keep_as_draft(ctx, [changes.patch(id_prefix, stamp(ctx.now))], exc)
-    edited = apply(record, changes, later_than(record.changed_at, stamp(ctx.now)))
+    edited = apply(record, changes, later_than(record.changed_at, stamp(ctx.now)), kinds)
     if not edited.changed:
-        return edited
+        return _shown(kinds, edited)
     write_or_draft(ctx, [edited.after.to_json()], lambda: _write(ctx, edited.after))
-    return dataclasses.replace(edited, unfinished=clear_old_text(ctx))
+    return _shown(kinds, dataclasses.replace(edited, unfinished=clear_old_text(ctx)))
+
+
+def _shown(kinds: taxonomy.Kinds, edited: Edited) -> Edited:
+    """The edit as a person reads it: own types under their current names."""
+    from allycli.journal.types import shown_record
+
+    return dataclasses.replace(
+        edited, before=shown_record(kinds, edited.before), after=shown_record(kinds, edited.after)
+    )
 
 
 def clear_old_text(ctx: Context) -> str:
@@ -216,14 +230,14 @@ def with_text(record: Record, text: str) -> Changes:
 def find(ctx: Context, id_prefix: str | None) -> Record:
     """The entry to delete: by id prefix, or (None) the one created most recently."""
     from allycli.core.errors import NotFoundError
+    from allycli.journal.types import shown_record
 
     with ctx.store.reading() as conn:
-        if id_prefix is not None:
-            return entrydb.get(conn, id_prefix)
-        found = entrydb.newest(conn)
+        kinds = type_store.read(conn)
+        found = entrydb.get(conn, id_prefix) if id_prefix is not None else entrydb.newest(conn)
     if found is None:
         raise NotFoundError("There are no entries yet, so there is nothing to delete.")
-    return found
+    return shown_record(kinds, found)  # named as shown; deleted by its id
 
 
 def delete(ctx: Context, record: Record) -> str:
@@ -246,5 +260,11 @@ def search_words(words: list[str]) -> tuple[str, ...]:
 
 
 def search(ctx: Context, words: tuple[str, ...], filters: Filters) -> list[Record]:
+    from allycli.journal.types import shown_record
+
     with ctx.store.reading() as conn:
-        return entrydb.search(conn, words, filters)
+        found = entrydb.search(conn, words, filters)
+        if not found:
+            return found
+        kinds = type_store.read(conn)
+    return [shown_record(kinds, r) for r in found]

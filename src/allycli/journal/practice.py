@@ -8,6 +8,7 @@ Nothing here reads the clock, the environment or the terminal: `Context` carries
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,12 +17,13 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
-from allycli.core import prompts, taxonomy
+from allycli.core import fields, prompts, taxonomy
 from allycli.core.dates import stamp
 from allycli.core.errors import AllyError, Locked, StorageError, UsageError
+from allycli.core.fields import excerpt, storable
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
-from allycli.journal.context import Context, check_text, keep_as_draft, save
+from allycli.journal.context import Context, keep_as_draft, save
 
 # -- log -----------------------------------------------------------------------------------
 
@@ -43,12 +45,14 @@ def log(
     pillar: str | None = None,
     minutes: int | None = None,
 ) -> Logged:
-    resolved = taxonomy.resolve_activity(activity)
+    from allycli.journal import types
+
+    resolved = types.resolve(ctx, lambda known: known.resolve_activity(activity))
     chosen_pillar = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
-    if minutes is not None and not 0 < minutes <= 24 * 60:
-        raise UsageError("--minutes must be a whole number from 1 to 1440.")
+    if minutes is not None:
+        fields.from_flag("--minutes", minutes, fields.minutes)
     if note is not None:
-        note = check_text(note, "note")
+        note = storable(note, "note")
         if not note.strip():
             note = None
     record = Record(
@@ -63,6 +67,12 @@ def log(
     )
     save(ctx, record, lambda: ctx.store.insert([record.row()]), capture=True)
     progress, streak = _progress(ctx, record)
+    if record.action_type is not None and record.action_type not in taxonomy.ACTION_TYPES:
+        known = types.kinds(ctx)
+        progress = tuple(
+            dataclasses.replace(p, category=known.name_of(p.category)) for p in progress
+        )
+        return Logged(types.shown_record(known, record), streak, ctx.today, progress)
     return Logged(record, streak, ctx.today, progress)
 
 
@@ -96,25 +106,28 @@ def todays_prompt(
     one too), without the lean toward a pillar.
     """
     from allycli.store import queries
+    from allycli.store import types as type_store
 
-    all_prompts = ctx.load_prompts()
     if theme is not None:
+        all_prompts = ctx.load_prompts()
         wanted = prompts.resolve_theme(theme)
         chosen = prompts.theme_of_the_day(all_prompts, day or ctx.today, wanted)
         if another:
             return prompts.another(prompts.of_theme(all_prompts, wanted), exclude=chosen.id)
         return chosen
     if prompt_id is not None:
+        all_prompts = ctx.load_prompts()
         found = prompts.find(all_prompts, prompt_id)
         if found is None:
             raise UsageError(
-                f"No prompt has the id '{taxonomy.shown(prompt_id)}'; "
-                "`ally reflect --prompts` lists them."
+                f"No prompt has the id '{excerpt(prompt_id)}'; `ally reflect --prompts` lists them."
             )
         return found
     on = day or ctx.today
     with ctx.store.reading() as conn:
         last, types = queries.last_practiced(conn, on - timedelta(days=1), day_began(ctx, on))
+        kinds = type_store.read(conn)
+    all_prompts = ctx.prompts_for(kinds)
     chosen = prompts.prompt_of_the_day(all_prompts, on, last, logged_types=types)
     if another:
         return prompts.another(all_prompts, exclude=chosen.id)
@@ -134,11 +147,12 @@ def prompts_for(
     *,
     pillar: str | None = None,
     action_type: str | None = None,
+    kinds: taxonomy.Kinds = taxonomy.BUILT_IN,
     theme: str | None = None,
 ) -> tuple[Prompt, ...]:
     """The prompts `reflect --prompts` lists: all, or those of a pillar, action type or theme."""
     wanted_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
-    wanted_type = taxonomy.resolve_action_type(action_type) if action_type else None
+    wanted_type = kinds.resolve_action_type(action_type) if action_type else None
     wanted_theme = prompts.resolve_theme(theme) if theme is not None else None
     return tuple(
         p
@@ -217,7 +231,7 @@ def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = Non
 
 def answered(ctx: Context, prompt: Prompt, answer: str, day: date | None) -> Record | None:
     """The reflection an answer makes (None when it is empty), not yet stored."""
-    answer = check_text(answer, "answer").strip("\r\n")
+    answer = storable(answer, "answer").strip("\r\n")
     if not answer.strip():
         return None
     return Record(
@@ -255,7 +269,7 @@ def keep_unprompted(
     be read): keep the answer as a draft with its date and no prompt, which `ally import`
     records against that day's prompt (or against `prompt_id`, when one was asked for).
     An empty answer records nothing, and returns."""
-    answer = check_text(answer, "answer").strip("\r\n")
+    answer = storable(answer, "answer").strip("\r\n")
     if not answer.strip():
         return
     created = stamp(ctx.now)
@@ -280,8 +294,8 @@ def keep_unprompted(
 def refuse_second_answer(
     ctx: Context, prompt: Prompt, answer: str | None, *, day: date | None = None
 ) -> NoReturn:
-    """A second answer to the day's prompt is refused (DESIGN.md: `--another` or `--prompt ID`
-    say it is meant); a text already written is kept as a draft, so nothing is lost."""
+    """A second answer to the day's prompt is refused (`--another` or `--prompt ID` say it is
+    meant); a text already written is kept as a draft, so nothing is lost."""
     from allycli.core.dates import spoken
     from allycli.store import drafts
 
@@ -290,18 +304,9 @@ def refuse_second_answer(
         f"You already answered the prompt {prompt.id} for {spoken(on, ctx.today)}, so nothing "
         "was recorded; add --another to answer a different prompt"
     )
-    if answer is None or not answer.strip():
+    record = None if answer is None else answered(ctx, prompt, answer, on)
+    if record is None:
         raise AllyError(f"{said}.")
-    record = Record(
-        id=str(uuid.uuid4()),
-        kind="reflection",
-        day=on.isoformat(),
-        created_at=stamp(ctx.now),
-        pillar=prompt.pillar,
-        prompt_id=prompt.id,
-        prompt=prompt.text,
-        answer=check_text(answer, "answer").strip("\r\n"),
-    )
     draft = drafts.keep([record.to_json()], ctx.draft_folders())
     if draft is None:
         raise AllyError(
@@ -319,10 +324,18 @@ def refuse_second_answer(
 
 
 def entries(ctx: Context, filters: Any) -> Iterator[Record]:
+    """The entries the filters pick, own types under their current names."""
+    from allycli.journal.types import shown_record
     from allycli.store import queries
+    from allycli.store import types as type_store
 
     with ctx.store.reading() as conn:
-        yield from queries.records(conn, filters)
+        known = type_store.read(conn)
+        if not known.own:
+            yield from queries.records(conn, filters)
+            return
+        for r in queries.records(conn, filters):
+            yield shown_record(known, r)
 
 
 # -- export and import ---------------------------------------------------------------------
@@ -335,6 +348,7 @@ class Exported:
     entries: int
     rhythms: int = 0
     pauses: int = 0
+    types: int = 0  # action types of one's own
 
 
 def export(
@@ -347,21 +361,29 @@ def export(
     force: bool = False,
 ) -> Exported:
     """Stream the entries (all, or those the filters pick), oldest first, to stdout or to a
-    new private file (an existing one only with `force`); rhythms and pauses too in an
-    unfiltered jsonl export."""
+    new private file (an existing one only with `force`); in jsonl, the action types of
+    one's own first (an entry names one by its current name), and rhythms and pauses too in
+    an unfiltered export."""
     from allycli.core import exchange
+    from allycli.journal import types
     from allycli.store.queries import Filters
 
-    records: Iterable[Any] = entries(ctx, filters or Filters(newest_first=False))
+    known = types.kinds(ctx)
+    records: Iterable[Any] = _stored(ctx, filters or Filters(newest_first=False))
     objects: list[Any] = []
     if fmt == "jsonl" and filters is None:  # the whole journal: rhythms and pauses too
         from allycli.journal import rhythms as rhythm_cases
 
         objects = list(rhythm_cases.objects(ctx))
         records = itertools.chain(records, objects)
+    if fmt == "jsonl" and known.own:
+        records = itertools.chain(known.own, records)
     from allycli.core.objects import Pause
 
     pauses = sum(isinstance(o, Pause) for o in objects)
+    own = len(known.own) if fmt == "jsonl" else 0
+    if known.own:
+        records = (types.for_file(known, r) for r in records)
     if output is None:
         written = exchange.write(records, fmt, stdout)
     else:
@@ -373,7 +395,15 @@ def export(
 
         with replacing(target, "--output", force=force) as fh:
             written = exchange.write(records, fmt, fh)
-    return Exported(written - len(objects), len(objects) - pauses, pauses)
+    return Exported(written - len(objects) - own, len(objects) - pauses, pauses, own)
+
+
+def _stored(ctx: Context, filters: Any) -> Iterator[Record]:
+    """The entries as stored (an own type by its key), oldest first."""
+    from allycli.store import queries
+
+    with ctx.store.reading() as conn:
+        yield from queries.records(conn, filters)
 
 
 def settle_draft(ctx: Context, path: Path) -> bool:

@@ -222,12 +222,12 @@ def argument_name(param: Any) -> str:
 def too_many_words(ctx: Any) -> str:
     where = ctx.command_path
     if ctx.command.name == "log":
-        from allycli.core.taxonomy import shown
+        from allycli.core.fields import excerpt
 
         activity = ctx.params.get("activity") or "ACTIVITY"
         return (
             f"ally log takes one activity; put the rest in a note, in quotes: "
-            f'ally log {shown(activity, 20)} --note "...".'
+            f'ally log {excerpt(activity, 20)} --note "...".'
         )
     return f"{where} was given more words than it takes. Run '{where} --help' to see its usage."
 
@@ -292,6 +292,14 @@ class Boundary(TyperGroup):
             inside(exc)
         sys.exit(code if isinstance(code, int) else 0)
 
+    order: tuple[str, ...] = ()  # the order of `ally --help`'s commands, set by the app
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The commands in `order` (a group of commands, such as `ally type`, among them)."""
+        names: list[str] = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(self.order)}
+        return sorted(names, key=lambda name: rank.get(name, len(rank)))
+
     def invoke(self, ctx: Any) -> Any:
         """Run the command; an error writing standard output leaves as OutputFailed, which
         click does not take for its own (it ends a broken pipe with exit 1)."""
@@ -322,6 +330,8 @@ def plain_metavars(group: Any) -> None:
     """Options name what they take in words (--note NOTE, --output FILE), not the parser's
     type names (`<str>`, `<path>`)."""
     for command in [group, *group.commands.values()]:
+        if command is not group and hasattr(command, "commands"):
+            plain_metavars(command)  # a group of its own (`ally type add`)
         for param in command.params:
             if param.param_type_name == "argument":
                 param.metavar = argument_name(param)  # ACTIVITY, ID: as the usage line says
@@ -351,13 +361,13 @@ def whole_number(option: str, what: str, example: str = "") -> Callable[[Any], i
     def parse(given: Any) -> int:
         if isinstance(given, int):  # a default value
             return given
-        from allycli.core.taxonomy import shown
+        from allycli.core.fields import excerpt
 
         try:
             value = int(str(given).strip())
         except ValueError:
             wanted = f"{what}, {example}" if example else what
-            raise BadParameter(f"{option} takes {wanted}; '{shown(str(given), 12)}' is not one.",
+            raise BadParameter(f"{option} takes {wanted}; '{excerpt(str(given), 12)}' is not one.",
                                hint=True) from None  # fmt: skip
         if value < 1:
             raise BadParameter(f"{option} takes {what}, 1 or more; {value} is not one.")
@@ -376,12 +386,12 @@ def year(given: Any) -> int:
     """The parser of a YEAR argument: a whole number (its range is the command's to check)."""
     if isinstance(given, int):
         return given
-    from allycli.core.taxonomy import shown
+    from allycli.core.fields import excerpt
 
     try:
         return int(str(given).strip())
     except ValueError:
-        raise BadParameter(f"YEAR takes a year, such as 2026; '{shown(str(given), 12)}' is not "
+        raise BadParameter(f"YEAR takes a year, such as 2026; '{excerpt(str(given), 12)}' is not "
                            "one.", hint=True) from None  # fmt: skip
 
 

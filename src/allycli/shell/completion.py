@@ -69,6 +69,7 @@ def entry_ids(incomplete: str, db: Path) -> list[tuple[str, str]]:
 
     A missing or unreadable database offers nothing (and no file is ever created).
     """
+    from allycli.core.fields import excerpt
     from allycli.store.entries import completion_ids
 
     rows = completion_ids(db, incomplete.lower(), ENTRY_IDS_SHOWN)
@@ -78,12 +79,8 @@ def entry_ids(incomplete: str, db: Path) -> list[tuple[str, str]]:
             what = f"reflection {prompt_id or pillar}"
         else:
             what = f"{action_type} ({pillar})" if action_type else pillar
-        offered.append((entry_id, f"{day} {_printable(what)}"))
+        offered.append((entry_id, f"{day} {excerpt(what)}"))
     return offered
-
-
-def _printable(text: str) -> str:
-    return "".join(ch if ch.isprintable() else "?" for ch in text)[:40]
 
 
 def shell_option(argv: list[str]) -> tuple[str, str] | None:
@@ -97,10 +94,11 @@ def shell_option(argv: list[str]) -> tuple[str, str] | None:
 def handle_shell_option(option: str, shell: str) -> int:
     """Print or install the named shell's own script; refuse a shell ally cannot complete in."""
     from allycli.core.errors import UsageError
+    from allycli.core.fields import excerpt
 
     if shell not in SHELLS:
         raise UsageError(
-            f"ally has no completion for '{_printable(shell)[:20]}'; it completes in bash, zsh "
+            f"ally has no completion for '{excerpt(shell, 20)}'; it completes in bash, zsh "
             "and fish (and PowerShell). Run 'ally --show-completion bash' (or zsh, fish)."
         )
     from typer._completion_shared import get_completion_script, install
@@ -120,11 +118,19 @@ def handle_shell_option(option: str, shell: str) -> int:
 # -- the completers that options name (autocompletion=...) ---------------------------------
 
 
+def own_types(retired: bool = True) -> list[tuple[str, str, bool]]:
+    """(word, name, retired) of the journal's own types: one read-only query, no SQLModel."""
+    from allycli.store.types import completion_words
+
+    return [w for w in completion_words(session.db_path()) if retired or not w[2]]
+
+
 def complete_activity(incomplete: str) -> list[str]:
     from allycli.core.taxonomy import ACTION_TYPES, ALIASES, PILLARS
 
     words = [*ACTION_TYPES, *(p for p in PILLARS if p not in ACTION_TYPES), *ALIASES]
-    return [w for w in words if w.startswith(incomplete.lower())]
+    words += [w for w, _, _ in own_types(retired=False)]
+    return [w for w in dict.fromkeys(words) if w.startswith(incomplete.lower())]
 
 
 def complete_pillar(incomplete: str) -> list[str]:
@@ -136,7 +142,14 @@ def complete_pillar(incomplete: str) -> list[str]:
 def complete_type(incomplete: str) -> list[str]:
     from allycli.core.taxonomy import ACTION_TYPES
 
-    return [t for t in ACTION_TYPES if t.startswith(incomplete.lower())]
+    words = [*ACTION_TYPES, *(name for _, name, _ in own_types())]
+    return [t for t in dict.fromkeys(words) if t.startswith(incomplete.lower())]
+
+
+def complete_own_type(incomplete: str) -> list[str]:
+    """The names of one's own types, for `ally type rename` and `retire`."""
+    names = dict.fromkeys(name for _, name, _ in own_types())
+    return [n for n in names if n.startswith(incomplete.lower())]
 
 
 def complete_theme(incomplete: str) -> list[str]:
@@ -174,7 +187,8 @@ def complete_category(incomplete: str) -> list[str]:
     from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 
     words = ["practice", *PILLARS, *(t for t in ACTION_TYPES if t not in PILLARS)]
-    return [w for w in words if w.startswith(incomplete.lower())]
+    words += [name for _, name, retired in own_types() if not retired]
+    return [w for w in dict.fromkeys(words) if w.startswith(incomplete.lower())]
 
 
 def complete_rhythm_spec(incomplete: str) -> list[tuple[str, str]]:

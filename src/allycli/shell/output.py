@@ -82,7 +82,7 @@ class _MarkedRaw(io.FileIO):
     boundary knows an OSError came from standard output whoever wrote (click, Rich, an
     export's writer) and never takes it for a bug."""
 
-    def write(self, data: Any) -> int:
+    def write(self, data: Any, /) -> int:  # positional, as FileIO.write takes it
         try:
             return super().write(data) or 0
         except OSError as exc:

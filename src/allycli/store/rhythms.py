@@ -32,7 +32,6 @@ def read_rhythms(conn: sqlite3.Connection) -> dict[str, RhythmSetting]:
     return {
         category: RhythmSetting(category, spec, updated)
         for category, spec, updated in conn.execute("SELECT category, spec, updated_at FROM rhythm")
-        if category in CATEGORIES
     }
 
 
@@ -50,14 +49,29 @@ def write_rhythm(conn: sqlite3.Connection, category: str, setting: str, now: str
     current = conn.execute("SELECT spec FROM rhythm WHERE id = ?", (rid,)).fetchone()
     if current is not None and current[0] == setting:
         return False
-    conn.execute(
-        "INSERT INTO rhythm (id, category, spec, updated_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (category) DO UPDATE SET id = excluded.id, spec = excluded.spec, "
-        "updated_at = excluded.updated_at",
-        (rid, category, setting, now),
-    )
-    conn.execute("DELETE FROM tombstone WHERE id = ?", (rid,))
+    put(conn, RhythmSetting(category, setting, now))
     return True
+
+
+def put(conn: sqlite3.Connection, obj: RhythmSetting | Pause) -> None:
+    """Make `obj` the journal's version of its id, and lift any tombstone of that id. The
+    one writer of the rhythm and pause tables: `rhythm`, `pause`, import and sync."""
+    if isinstance(obj, RhythmSetting):
+        conn.execute(
+            "INSERT INTO rhythm (id, category, spec, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (category) DO UPDATE SET id = excluded.id, spec = excluded.spec, "
+            "updated_at = excluded.updated_at",
+            (obj.id, obj.category, obj.rhythm, obj.updated_at),
+        )
+    else:
+        conn.execute(
+            f"INSERT INTO pause ({_PAUSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET since = excluded.since, until = excluded.until, "
+            "categories = excluded.categories, note = excluded.note, "
+            "created_at = excluded.created_at, updated_at = excluded.updated_at",
+            _pause_row(obj),
+        )
+    conn.execute("DELETE FROM tombstone WHERE id = ?", (obj.id,))
 
 
 # -- pauses --------------------------------------------------------------------------------
@@ -100,13 +114,6 @@ def read_pauses(
         except (ValueError, TypeError):
             continue
     return found
-
-
-def insert_pause(conn: sqlite3.Connection, pause: Pause) -> None:
-    conn.execute(
-        f"INSERT INTO pause ({_PAUSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        _pause_row(pause),
-    )
 
 
 def _pause_row(pause: Pause) -> tuple[object, ...]:
@@ -168,24 +175,8 @@ def merge_objects(
         if not outcome.takes_incoming:
             continue
         here[obj.id] = obj
-        if dry_run:
-            continue
-        if isinstance(obj, RhythmSetting):
-            conn.execute(
-                "INSERT INTO rhythm (id, category, spec, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (category) DO UPDATE SET id = excluded.id, spec = excluded.spec, "
-                "updated_at = excluded.updated_at",
-                (obj.id, obj.category, obj.rhythm, obj.updated_at),
-            )
-        else:
-            conn.execute(
-                f"INSERT INTO pause ({_PAUSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET since = excluded.since, until = excluded.until, "
-                "categories = excluded.categories, note = excluded.note, "
-                "created_at = excluded.created_at, updated_at = excluded.updated_at",
-                _pause_row(obj),
-            )
-        conn.execute("DELETE FROM tombstone WHERE id = ?", (obj.id,))
+        if not dry_run:
+            put(conn, obj)
     return counts
 
 
@@ -204,7 +195,7 @@ def category_days(
 
     One search of the practice_day table's key: a row a day per category, not every entry.
     """
-    wanted = [c for c in CATEGORIES if c in set(categories)]
+    wanted = list(dict.fromkeys(categories))
     minutes = set(minutes_for)
     found: dict[str, Days] = {c: [] for c in wanted}
     if not wanted:
@@ -223,7 +214,7 @@ def category_days(
 
 def last_days(conn: sqlite3.Connection, until: date, categories: Iterable[str]) -> dict[str, date]:
     """The last practiced day up to `until` of each category asked for."""
-    asked = [c for c in CATEGORIES if c in set(categories)]
+    asked = list(dict.fromkeys(categories))
     if not asked:
         return {}
     rows = conn.execute(
@@ -261,7 +252,8 @@ def practiced_days_desc(conn: sqlite3.Connection, today: date) -> Iterator[date]
 def period_minutes(
     conn: sqlite3.Connection, start: date, end: date
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """Minutes in the period by pillar and by action type, every key present."""
+    """Minutes in the period by pillar and by action type: every pillar and built-in type
+    present, and every other type (one's own) that the period holds."""
     by_pillar = dict.fromkeys(PILLARS, 0)
     by_type = dict.fromkeys(ACTION_TYPES, 0)
     rows = conn.execute(
@@ -272,6 +264,6 @@ def period_minutes(
     for pillar, action_type, total in rows:
         if pillar in by_pillar:
             by_pillar[pillar] += int(total)
-        if action_type in by_type:
-            by_type[action_type] += int(total)
+        if action_type is not None:
+            by_type[action_type] = by_type.get(action_type, 0) + int(total)
     return by_pillar, by_type
