@@ -230,7 +230,7 @@ CASES = [
     prompts("bad-pillar", "prompts:\n  - id: mine-03\n    kind: learning\n    pillar: "
             "shouting\n    text: Read something.\n", "pillar must be one of", args="report"),
     prompts("bad-action-type", "prompts:\n  - id: mine-04\n    kind: learning\n    pillar: "
-            "action\n    action_type: napping\n    text: Rest.\n", "action_type must be one of",
+            "action\n    action_type: Napping!\n    text: Rest.\n", "action_type must be one of",
             args="report --json"),
     prompts("duplicate-id", "prompts:\n" + GOOD_PROMPT + GOOD_PROMPT,
             "the id 'mine-01' is used twice"),
@@ -321,8 +321,11 @@ CASES = [
     imported("created-at-garbage", line(practice(created_at="at nine")),
              "'created_at' must be"),
     imported("bad-pillar", GOOD + line(practice(pillar="shouting")), "'pillar' must be one of"),
-    imported("bad-action-type", line(practice(action_type="napping")),
-             "'action_type' must be null or one of"),
+    imported("bad-action-type", line(practice(action_type="Napping!")),
+             "'action_type' must be null, one of"),
+    imported("unknown-action-type", line(practice(action_type="napping")),
+             "the action type 'napping' is not built in, and neither this file nor the journal "
+             "defines it"),
     imported("minutes-string", GOOD + line(practice(minutes="30")), "'minutes' must be"),
     imported("minutes-bool", line(practice(minutes=True)), "'minutes' must be"),
     imported("minutes-float", line(practice(minutes=1.5)), "'minutes' must be"),

@@ -74,7 +74,14 @@ def journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = folder / "seed.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     for args in (["import", str(source)], ["rhythm", "learning", "90min/week"],
-                 ["pause", "voting", "--since", "today", "--until", "today"]):  # fmt: skip
+                 ["pause", "voting", "--since", "today", "--until", "today"],
+                 ["type", "add", "accessibility-and-disability-jus", "--pillar", "action",
+                  "--about", LONG_NOTE, "--alias", "access-work"],
+                 ["log", "access-work", "--note", LONG_NOTE],
+                 ["rhythm", "access-work", "3/week"],
+                 ["type", "add", "old-practice", "--pillar", "learning"],
+                 ["log", "old-practice"],
+                 ["type", "retire", "old-practice"]):  # fmt: skip
         subprocess.run([sys.executable, "-m", "allycli", *args], env=env, check=True,
                        capture_output=True, timeout=60)  # fmt: skip
     return folder / "ally.db"
@@ -179,6 +186,10 @@ MESSAGES = [
     ["delete", ID, "--yes"],
     ["reflect", "--answer", LONG_NOTE],
     ["report", "--json", "--html", "x.html"],
+    ["type", "add", "language-justice", "--pillar", "listening", "--about", LONG_NOTE],
+    ["type", "rename", "access-work", "accessibility-work"],
+    ["type", "retire", "access-work"],
+    ["today", "--short"],
     [],
 ]
 TABLES = [
@@ -189,12 +200,14 @@ TABLES = [
     ["reflect", "--list"],
     ["reflect", "--prompts", "--pillar", "yielding"],
     ["calendar"],
+    ["today"],
+    ["type", "list"],
 ]
 # a terminal layout of their own (import: a progress bar on a terminal)
 WORDS_ONLY = [["list"], ["search", "council"], ["show", ID], ["import", "seed.jsonl"]]
 COMMANDS = ["log", "reflect", "report", "calendar", "list", "show", "edit", "delete",
             "search", "export", "import", "backup", "restore", "doctor", "rhythm", "pause",
-            "sync"]  # fmt: skip
+            "sync", "today", "type"]  # fmt: skip
 
 
 @pytest.mark.parametrize("columns", WIDTHS)

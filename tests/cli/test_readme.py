@@ -126,7 +126,7 @@ def test_readme_has_examples_of_every_command() -> None:
     commands = {cmd.split("|")[-1].split()[1] for cmd in _examples()}
     assert commands >= {"log", "reflect", "report", "calendar", "list", "export", "import",
                         "backup", "doctor", "--version", "--help", "rhythm", "pause", "search",
-                        "restore"}  # fmt: skip
+                        "restore", "today", "type"}  # fmt: skip
     for command in ("ally delete ", "ally show ", "ally edit "):
         assert command in README
 
@@ -176,7 +176,7 @@ def test_readme_starts_short() -> None:
 def test_readme_has_a_subheading_for_each_command_group() -> None:
     headings = re.findall(r"^### (.+)$", README, flags=re.M)
     assert headings == [
-        "Log practice", "Reflect", "Review: report and calendar", "Rhythms and pauses",
+        "Log practice", "Reflect", "Review: report, today and calendar", "Rhythms and pauses",
         "List, show and search", "Fix and remove entries", "Export and import",
         "Backup, restore and doctor", "On your terminal", "Shell completion",
     ]  # fmt: skip

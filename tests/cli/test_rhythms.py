@@ -241,9 +241,14 @@ def test_export_and_import_carry_rhythms_and_pauses(run, isolated, monkeypatch):
           "created_at": "2026-11-25T12:00:00+00:00", "updated_at": "2026-11-25T12:00:00+00:00"},
          "'until' comes before 'since'"),
         ({"id": "aaaa0000-0000-4000-8000-000000000009", "kind": "pause", "since": "2026-12-01",
-          "until": "2026-12-02", "categories": ["sleeping"], "note": None,
+          "until": "2026-12-02", "categories": ["Sleeping!"], "note": None,
           "created_at": "2026-11-25T12:00:00+00:00", "updated_at": "2026-11-25T12:00:00+00:00"},
          "'categories' must be null or a list"),
+        # a word that could name a type of one's own, which neither file nor journal defines
+        ({"id": "aaaa0000-0000-4000-8000-000000000009", "kind": "pause", "since": "2026-12-01",
+          "until": "2026-12-02", "categories": ["sleeping"], "note": None,
+          "created_at": "2026-11-25T12:00:00+00:00", "updated_at": "2026-11-25T12:00:00+00:00"},
+         "the action type 'sleeping' is not built in"),
     ],
 )  # fmt: skip
 def test_import_refuses_bad_objects_whole(run, isolated, line, words):

@@ -100,7 +100,7 @@ def _help_commands(run) -> list[str]:
 def test_help_lists_commands_in_the_order_a_person_meets_them(run):
     assert _help_commands(run) == [
         "log", "reflect", "report",
-        "calendar", "rhythm", "pause",
+        "today", "calendar", "rhythm", "pause", "type",
         "list", "search", "show", "edit", "delete",
         "export", "import", "backup", "restore", "doctor",
         "sync",
@@ -123,7 +123,7 @@ def test_help_follows_the_readme(run):
 
 def test_pause_says_what_it_does_in_its_summary(run):
     out = run("--help").stdout
-    summary = out.split("\n  pause", 1)[1].split("\n  list", 1)[0]
+    summary = out.split("\n  pause", 1)[1].split("\n  type", 1)[0]
     assert " ".join(summary.split()) == (
         "Pause categories (or all of them) from one day to another: a paused day is never a "
         "gap, and streaks and momentum wait for you."

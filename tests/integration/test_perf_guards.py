@@ -125,7 +125,12 @@ def test_importing_the_cli_loads_nothing_heavy(tmp_path: Path) -> None:
             {"_ALLY_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "ally export --format "},
             "jsonl",
         ),
-        (["ally"], {}, "ally log"),
+        (["ally"], {"ALLY_DB": "{empty}"}, "ally log"),  # an empty journal: the overview
+        (
+            ["ally"],
+            {"_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": "ally log mutu", "COMP_CWORD": "2"},
+            "mutual-aid",
+        ),  # an own type, read without SQLModel
         (["ally", "--show-completion", "zsh"], {}, "compdef"),
     ],
     ids=[
@@ -140,6 +145,7 @@ def test_importing_the_cli_loads_nothing_heavy(tmp_path: Path) -> None:
         "complete-date",
         "complete-format-zsh",
         "bare",
+        "complete-own-type",
         "show-completion",
     ],
 )
@@ -150,6 +156,13 @@ def test_help_version_and_completion_load_nothing_heavy(
         id="0000aa02-0000-4000-8000-000000000000", kind="practice", day="2026-11-24",
         created_at="2026-11-24T10:00:00+00:00", pillar="action", action_type="protest",
     ).row()])  # fmt: skip
+    with Store(db_path).writing() as conn:
+        from allycli.core.taxonomy import OwnType
+        from allycli.store import types as type_store
+
+        type_store.put(conn, OwnType("mutual-aid", "mutual-aid", "action",
+                                     updated_at="2026-11-24T10:00:00+00:00"))  # fmt: skip
+    env = {k: v.replace("{empty}", str(tmp_path / "empty.db")) for k, v in env.items()}
     code, loaded, out = probe(tmp_path, argv, env)
     assert code in (0, None)
     assert expected in out.split() or expected in out
@@ -205,8 +218,10 @@ def test_show_edit_search_delete_do_not_load_sqlmodel_or_yaml(
         (["calendar"], "1 day"),
         (["export", "--format", "jsonl"], "{id}"),
         (["reflect", "--answer", "An answer"], "Reflection recorded"),
+        (["today"], "Today,"),
+        ([], "Today,"),  # plain ally on a journal with entries: the day at a glance
     ],
-    ids=["list", "report", "report-json", "calendar", "export", "reflect"],
+    ids=["list", "report", "report-json", "calendar", "export", "reflect", "today", "bare"],
 )
 def test_reads_do_not_load_sqlmodel_or_sqlalchemy(
     tmp_path: Path, db_path: Path, argv: list[str], expected: str
@@ -334,8 +349,8 @@ def _calls() -> dict[str, Any]:
 
 
 def _captured(db: Path) -> list[tuple[str, str]]:
-    """(call name, SQL with its values) of every statement on the entry table that the
-    calls send, as sqlite3 traces them."""
+    """(call name, SQL with its values) of every statement on the entry and practice_day
+    tables that the calls send, as sqlite3 traces them."""
     seen: list[tuple[str, str]] = []
     current = [""]
     with Store(db).reading() as conn:
@@ -344,7 +359,7 @@ def _captured(db: Path) -> list[tuple[str, str]]:
             current[0] = name
             call(conn)
         conn.set_trace_callback(None)
-    return [s for s in seen if "FROM entry" in s[1]]
+    return [s for s in seen if "FROM entry" in s[1] or "FROM practice_day" in s[1]]
 
 
 def test_every_read_of_queries_is_checked() -> None:
@@ -370,7 +385,8 @@ def test_report_queries_use_an_index(populated: Path) -> None:
     with sqlite3.connect(populated) as conn:
         for name, sql in captured:
             for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"):
-                if row[3].startswith("SCAN entry") and "INDEX" not in row[3]:
+                scan = row[3].startswith(("SCAN entry", "SCAN practice_day"))
+                if scan and "INDEX" not in row[3] and "PRIMARY KEY" not in row[3]:
                     full_scans.append(f"{name}: {row[3]} | {' '.join(sql.split())}")
     assert full_scans == []
 

@@ -195,3 +195,33 @@ def test_fish_completes(shell_env: dict[str, str]) -> None:
         completed_line(term, "ally export --format cs", "ally export --format csv")
     finally:
         term.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("ally log mutu", "ally log mutual-aid"),
+        ("ally log ai", "ally log aid"),  # an alias
+        ("ally list --type mutu", "ally list --type mutual-aid"),
+        ("ally rhythm mutu", "ally rhythm mutual-aid"),
+        ("ally type rename mutu", "ally type rename mutual-aid"),
+        ("ally type re", None),  # rename and retire: filled below
+    ],
+    ids=["log", "alias", "list-type", "rhythm", "rename", "subcommand"],
+)
+def test_bash_offers_own_types(shell_env: dict[str, str], typed: str, expected: str | None) -> None:
+    from allycli.core.taxonomy import OwnType
+    from allycli.store import types as type_store
+
+    with Store(Path(shell_env["ALLY_DB"])).writing() as conn:
+        type_store.put(conn, OwnType("mutual-aid", "mutual-aid", "action", None, ("aid",),
+                                     False, "2026-11-24T10:00:00+00:00"))  # fmt: skip
+    term = _bash(shell_env)
+    try:
+        if expected is None:
+            term.send(typed + "\t\t")
+            term.wait_for(r"rename\s+retire")
+            return
+        completed_line(term, typed, expected)
+    finally:
+        term.close()

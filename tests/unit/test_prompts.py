@@ -167,15 +167,15 @@ ITEM_OK = "  - {id: ok, kind: reflection, pillar: action, text: Fine}\n"
          ": pillar must be one of action, listening, learning, yielding."),
         ("{id: x, kind: reflection, pillar: Action, text: T}",
          ": pillar must be one of action, listening, learning, yielding."),
-        ("{id: x, kind: learning, pillar: action, action_type: sleeping, text: T}",
+        ("{id: x, kind: learning, pillar: action, action_type: Sleeping, text: T}",
          ": action_type must be one of protest, advocacy, interrupting, volunteering, voting, "
-         "training, children, money."),
+         "training, children, money, or the name of an action type of your own."),
         ("{id: x, kind: learning, pillar: action, action_type: [voting], text: T}",
          ": action_type must be one of protest, advocacy, interrupting, volunteering, voting, "
-         "training, children, money."),
+         "training, children, money, or the name of an action type of your own."),
         ("{id: x, kind: learning, pillar: action, action_type: 3, text: T}",
          ": action_type must be one of protest, advocacy, interrupting, volunteering, voting, "
-         "training, children, money."),
+         "training, children, money, or the name of an action type of your own."),
         ("{id: x, kind: reflection, pillar: action, text: T, colour: red}",
          " has unknown fields: colour."),
         ("{id: x, kind: reflection, pillar: action, text: T, b: 1, a: 2}",

@@ -11,8 +11,8 @@ from __future__ import annotations
 import typer
 
 from allycli import __version__
-from allycli.cli import entries, files, locking, practice, review, rhythms, sync
-from allycli.shell import boundary, output, terminal
+from allycli.cli import entries, files, locking, practice, review, rhythms, sync, today, types
+from allycli.shell import boundary, output, session, terminal
 
 app = typer.Typer(
     cls=boundary.Boundary,
@@ -56,6 +56,11 @@ def _root(
     if no_pager:
         output.no_pager()
     if ctx.invoked_subcommand is None:
+        from allycli.journal.today import has_entries
+
+        if has_entries(session.context(ask=False)):  # the day at a glance, once there is a journal
+            today.show()
+            return
         output.say(OVERVIEW)
 
 
@@ -72,7 +77,7 @@ Then: ally calendar (your year at a glance), ally list,
 and ally --help for every command."""
 
 
-for group in (practice, review, files, sync, rhythms, entries, locking):
+for group in (practice, review, today, files, sync, rhythms, entries, locking, types):
     group.register(app)
 
 # `ally --help` lists the commands in the order a person meets them: log, reflect and report,
@@ -82,9 +87,11 @@ HELP_ORDER = [
     "log",
     "reflect",
     "report",
+    "today",
     "calendar",
     "rhythm",
     "pause",
+    "type",
     "list",
     "search",
     "show",
@@ -108,6 +115,7 @@ def _help_rank(name: str) -> int:
     return HELP_ORDER.index(name) if name in HELP_ORDER else len(HELP_ORDER)
 
 
+boundary.Boundary.order = tuple(HELP_ORDER)  # groups of commands (`ally type`) too
 for command in app.registered_commands:
     command.cls = boundary.Command
 app.registered_commands.sort(

@@ -57,10 +57,17 @@ def entry_filters(
         until=end,
         kind=kind,
         pillar=taxonomy.resolve_pillar(pillar) if pillar else None,
-        action_type=taxonomy.resolve_action_type(action_type) if action_type else None,
+        action_type=resolve_type(ctx, action_type) if action_type else None,
         limit=limit,
         newest_first=newest_first,
     )
+
+
+def resolve_type(ctx: Context, word: str) -> str:
+    """The key of the action type a filter names (`--type`): built-in or one's own."""
+    from allycli.journal import types
+
+    return str(types.resolve(ctx, lambda known: known.resolve_action_type(word)))
 
 
 def able_to_ask(yes: bool) -> None:

@@ -31,6 +31,13 @@ def export(
     since: str | None = typer.Option(None, "--since", help=f"From this day: {DATE_HELP}"),
     until: str | None = typer.Option(None, "--until", help="Up to this day."),
     kind: str | None = typer.Option(None, "--kind", help="Only practice or only reflection."),
+    action_type: str | None = typer.Option(
+        None,
+        "--type",
+        "-t",
+        help="Only this action type (one of your own too).",
+        autocompletion=completion.complete_type,
+    ),
     force: bool = typer.Option(
         False, "--force", help="With --output: replace the file if it already exists."
     ),
@@ -52,16 +59,18 @@ def export(
         raise UsageError("--force goes with --output FILE: it lets the export replace that file.")
     ctx = session.context()
     if salvage:
-        if fmt != "jsonl" or since or until or kind:
+        if fmt != "jsonl" or since or until or kind or action_type:
             raise UsageError(
                 "--salvage writes the whole journal as jsonl; leave out --format, --since, "
-                "--until and --kind."
+                "--until, --kind and --type."
             )
         salvaged(ctx, target, force=force)
         return
     filters = None  # the whole journal, rhythms and pauses included
-    if since or until or kind:
-        filters = entry_filters(ctx, since, until, None, None, kind, None, newest_first=False)
+    if since or until or kind or action_type:
+        filters = entry_filters(
+            ctx, since, until, None, action_type, kind, None, newest_first=False
+        )
     with output.data() as stdout:
         done = journal.export(ctx, fmt, target, stdout, filters, force=force)
     clear = " in clear (not encrypted)" if ctx.store.encrypted() else ""
@@ -84,6 +93,7 @@ def salvaged(ctx: Any, target: Path | None, *, force: bool = False) -> None:
         words.plural(done.entries, "entry", "entries"),
         words.plural(done.rhythms, "rhythm"),
         words.plural(done.pauses, "pause"),
+        *([words.plural(done.types, "action type")] if done.types else []),
     ]
     where = f" to {target}" if target is not None else ""
     lost = (
@@ -199,6 +209,7 @@ def register(app: typer.Typer) -> None:
             "ally export > ally.jsonl",
             "ally export --format md --output journal.md",
             "ally export --output ally.jsonl --force",
+            "ally export --type volunteering --format csv",
         ),
     )(export)
     app.command(

@@ -68,7 +68,7 @@ def log(
     ctx = session.context()
     on = session.parse_day(day, ctx.today)
     if edit:
-        text = _note_from_editor(activity, note, pillar, minutes)
+        text = _note_from_editor(ctx, activity, note, pillar, minutes)
         if text is None:
             output.say("Nothing recorded: the note was empty.")
             return
@@ -190,11 +190,15 @@ def _checked_theme(theme: str | None, prompt_id: str | None, show_list: bool) ->
 def _list_prompts(
     ctx: Context, pillar: str | None, action_type: str | None, theme: str | None
 ) -> None:
+    """`reflect --prompts`: those tagged with one's own types included."""
     from allycli.journal import practice as journal
+    from allycli.journal import types
     from allycli.render import messages as render
 
-    every = ctx.load_prompts()
-    chosen = journal.prompts_for(every, pillar=pillar, action_type=action_type, theme=theme)
+    known = types.kinds(ctx)
+    chosen = journal.prompts_for(
+        ctx.prompts_for(known), pillar=pillar, action_type=action_type, kinds=known, theme=theme
+    )
     with output.paged():
         output.say(render.prompt_table(chosen))
 
@@ -227,7 +231,7 @@ def _typed_answer(prompt: Prompt, edit: bool) -> str | None:
 
 
 def _note_from_editor(
-    activity: str, note: str | None, pillar: str | None, minutes: int | None
+    ctx: Context, activity: str, note: str | None, pillar: str | None, minutes: int | None
 ) -> str | None:
     """The note written in the editor, once the rest of the command is known to be right."""
     from allycli.core import taxonomy
@@ -235,11 +239,14 @@ def _note_from_editor(
 
     if note is not None:
         raise UsageError("Choose --note or --edit, not both.")
-    resolved = taxonomy.resolve_activity(activity)  # refused now, not after the writing
+    from allycli.journal import types
+
+    resolved = types.resolve(ctx, lambda known: known.resolve_activity(activity))  # now
     shown = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
     if minutes is not None and minutes > 24 * 60:
         raise UsageError("--minutes must be a whole number from 1 to 1440.")
-    what = f"{resolved.action_type} ({shown})" if resolved.action_type else shown
+    name = types.kinds(ctx).name_of(resolved.action_type) if resolved.action_type else None
+    what = f"{name} ({shown})" if name else shown
     return terminal.edit_text("", about=(f"A note on your practice: {what}",), name="note")
 
 

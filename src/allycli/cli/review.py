@@ -110,9 +110,12 @@ def calendar(
             )
         start, end = date(chosen, 1, 1), date(chosen, 12, 31)
     key_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
-    key_type = taxonomy.resolve_action_type(action_type) if action_type else None
+    from allycli.cli.common import resolve_type
+    from allycli.journal.types import kinds
+
+    key_type = resolve_type(ctx, action_type) if action_type else None
     cal = reporting.calendar(ctx, start, end, pillar=key_pillar, action_type=key_type)
-    what = key_pillar or key_type or "practice"
+    what = key_pillar or (kinds(ctx).name_of(key_type) if key_type else None) or "practice"
     view = picture.CalendarView(cal, picture.title(cal, None if since else start.year, what), what)
     _show_picture(view, svg, html, width=120)
 

@@ -16,7 +16,16 @@ from typing import IO, Any
 from allycli.core.errors import DataFileError
 from allycli.core.records import Patch, Record
 from allycli.core.sanitize import csv_cell, excerpt, json_text, markdown
-from allycli.core.taxonomy import ACTION_TYPES, LEGACY_ACTION_TYPES, PILLARS
+from allycli.core.taxonomy import (
+    ACTION_TYPES,
+    LEGACY_ACTION_TYPES,
+    NAME_RULE,
+    PILLARS,
+    Kinds,
+    OwnType,
+    merged_kinds,
+    parse_type,
+)
 
 FORMATS = ("jsonl", "csv", "md")
 CSV_COLUMNS = (
@@ -85,15 +94,22 @@ def _indent(text: str) -> str:
 # -- import --------------------------------------------------------------------------------
 
 
-def read_jsonl(lines: Iterable[str], name: str, latest: date | None = None) -> Iterator[Any]:
+def read_jsonl(
+    lines: Iterable[str], name: str, latest: date | None = None, kinds: Kinds | None = None
+) -> Iterator[Any]:
     """Parse and validate each line; raises DataFileError naming the first bad line.
 
-    Yields Records, and rhythm and pause objects (core/objects.py) for their lines.
-    `latest` is the last day an entry may have (import takes dates up to tomorrow).
+    Yields Records, and rhythm, pause and action type objects for their lines. `latest` is
+    the last day an entry may have (import takes dates up to tomorrow). With `kinds` (the
+    journal's action types), a type named by an entry, a rhythm or a pause is resolved to
+    its key, by the file's action type objects or the journal's: one that neither defines
+    is refused, naming its line. Without, the names are taken as stored keys (sync).
     """
     from allycli.core.objects import is_object, parse_object
 
     first = True
+    types: list[OwnType] = []
+    held: list[tuple[str, Any]] = []  # (where, object) naming a type that is not built in
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -112,16 +128,70 @@ def read_jsonl(lines: Iterable[str], name: str, latest: date | None = None) -> I
         if isinstance(obj, dict) and obj.get("kind") == "patch":
             yield _patch(obj, where, latest)
             continue
-        if is_object(obj):
-            yield parse_object(obj, where)
+        if isinstance(obj, dict) and obj.get("kind") == "action_type":
+            own = parse_type(obj, where)
+            types.append(own)
+            yield own
             continue
-        record = _record(obj, where)
-        if latest is not None and record.day > latest.isoformat():
+        item = parse_object(obj, where) if is_object(obj) else _record(obj, where)
+        if isinstance(item, Record) and latest is not None and item.day > latest.isoformat():
             raise DataFileError(
-                f"{where}: 'date' {record.day} is later than tomorrow ({latest.isoformat()}); "
+                f"{where}: 'date' {item.day} is later than tomorrow ({latest.isoformat()}); "
                 "ally takes dates up to tomorrow. Nothing was imported."
             )
-        yield record
+        if kinds is not None and _own_types_named(item):
+            held.append((where, item))
+            continue
+        yield item
+    if held:
+        assert kinds is not None
+        known = merged_kinds(kinds, types)
+        for where, item in held:
+            yield _resolved(item, known, where)
+
+
+def _own_types_named(item: Any) -> bool:
+    from allycli.core.objects import Pause, RhythmSetting
+
+    if isinstance(item, Record):
+        return item.action_type is not None and item.action_type not in ACTION_TYPES
+    if isinstance(item, RhythmSetting):
+        return _not_built_in(item.category)
+    if isinstance(item, Pause):
+        return any(_not_built_in(c) for c in item.categories or ())
+    return False
+
+
+def _not_built_in(category: str) -> bool:
+    return category != "practice" and category not in PILLARS and category not in ACTION_TYPES
+
+
+def _resolved(item: Any, known: Kinds, where: str) -> Any:
+    """The object with each type it names as its stored key (by key, name or alias)."""
+    import dataclasses
+
+    from allycli.core.objects import Pause, RhythmSetting
+
+    def key(word: str) -> str:
+        if not _not_built_in(word):
+            return word
+        found = known.file_key(word)
+        if found is None:
+            raise DataFileError(
+                f"{where}: the action type '{excerpt(word)}' is not built in, and neither this "
+                "file nor the journal defines it (an `action_type` line, as `ally export` "
+                "writes); nothing was imported."
+            )
+        return found
+
+    if isinstance(item, Record):
+        assert item.action_type is not None
+        return dataclasses.replace(item, action_type=key(item.action_type))
+    if isinstance(item, RhythmSetting):
+        # its id is derived from the key (the file's may be derived from a name shown)
+        return RhythmSetting(key(item.category), item.rhythm, item.updated_at)
+    assert isinstance(item, Pause) and item.categories is not None
+    return dataclasses.replace(item, categories=tuple(dict.fromkeys(map(key, item.categories))))
 
 
 def _record(obj: Any, where: str) -> Record:
@@ -182,8 +252,13 @@ def _record(obj: Any, where: str) -> Record:
             texts[key] = value
     if kind == "practice":
         action_type = LEGACY_ACTION_TYPES.get(obj["action_type"], obj["action_type"])
-        if action_type is not None and action_type not in ACTION_TYPES:
-            raise bad(f"'action_type' must be null or one of {', '.join(ACTION_TYPES)}")
+        if action_type is not None and (
+            not isinstance(action_type, str) or not NAME_RULE.fullmatch(action_type)
+        ):
+            raise bad(
+                f"'action_type' must be null, one of {', '.join(ACTION_TYPES)}, "
+                "or the name of an action type of one's own"
+            )
         minutes = obj["minutes"]
         if minutes is not None and (
             not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 < minutes <= 1440

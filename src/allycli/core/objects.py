@@ -100,9 +100,9 @@ def parse_object(obj: dict[str, Any], where: str) -> RhythmSetting | Pause:
         raise bad("'updated_at' must be an ISO 8601 time with an offset")
     if kind == "rhythm":
         category = obj["category"]
-        if category not in CATEGORIES:
+        if not _category(category):
             raise bad("'category' must be practice, a pillar or an action type")
-        if obj["id"] != rhythm_id(category):
+        if category in CATEGORIES and obj["id"] != rhythm_id(category):
             raise bad("a rhythm's 'id' must be the one derived from its category")
         setting = obj["rhythm"]
         if not isinstance(setting, str):
@@ -132,7 +132,7 @@ def parse_object(obj: dict[str, Any], where: str) -> RhythmSetting | Pause:
         if (
             not isinstance(categories, list)
             or not categories
-            or any(c not in CATEGORIES for c in categories)
+            or not all(_category(c) for c in categories)
             or len(set(categories)) != len(categories)
         ):
             raise bad("'categories' must be null or a list of categories without repeats")
@@ -144,6 +144,14 @@ def parse_object(obj: dict[str, Any], where: str) -> RhythmSetting | Pause:
     if created is None:
         raise bad("'created_at' must be an ISO 8601 time with an offset")
     return Pause(pause_id, since, until, categories, note, created, updated)
+
+
+def _category(value: Any) -> bool:
+    """practice, a pillar, a built-in action type, or a word that may name one's own type
+    (resolved to its key by the reader of the file)."""
+    from allycli.core.taxonomy import NAME_RULE
+
+    return isinstance(value, str) and (value in CATEGORIES or bool(NAME_RULE.fullmatch(value)))
 
 
 def _instant(value: Any) -> str | None:

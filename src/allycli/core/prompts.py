@@ -5,15 +5,16 @@ Loading reads files (the caller names them); choosing is pure and takes `today`.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from allycli.core.errors import DataFileError, UsageError
 from allycli.core.sanitize import excerpt
-from allycli.core.taxonomy import ACTION_TYPES, PILLARS
+from allycli.core.taxonomy import ACTION_TYPES, NAME_RULE, PILLARS, Kinds
 
 KINDS = ("reflection", "learning")
 _FIELDS = {"id", "kind", "pillar", "action_type", "text", "themes"}
@@ -37,17 +38,22 @@ class Prompt:
     id: str
     kind: str
     pillar: str
-    action_type: str | None
+    action_type: str | None  # a built-in type's key, or a word naming one's own type
     text: str
     themes: tuple[str, ...] = ()
+    # "The prompts file F, item N": where a warning about it points
+    where: str = dataclasses.field(default="", compare=False)
 
 
 def parse(raw: str, path: Path) -> list[Prompt]:
     """The prompts of one file's text (YAML), validated; `path` names it in messages."""
     import yaml  # heavy: only when prompts are needed
 
+    # libyaml's safe loader when PyYAML was built with it: the same documents, in a seventh
+    # of the time (`ally today` and `reflect` parse the prompts on every run)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=loader)  # a safe loader, C or Python
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -94,9 +100,12 @@ def _validate(item: object, where: str) -> Prompt:
         raise DataFileError(f"{where}: pillar must be one of {', '.join(PILLARS)}.")
     action_type = item.get("action_type")
     if action_type is not None and (
-        not isinstance(action_type, str) or action_type not in ACTION_TYPES
+        not isinstance(action_type, str) or not NAME_RULE.fullmatch(action_type)
     ):
-        raise DataFileError(f"{where}: action_type must be one of {', '.join(ACTION_TYPES)}.")
+        raise DataFileError(
+            f"{where}: action_type must be one of {', '.join(ACTION_TYPES)}, or the name of "
+            "an action type of your own."
+        )
     return Prompt(
         id=pid,
         kind=item["kind"],
@@ -104,7 +113,28 @@ def _validate(item: object, where: str) -> Prompt:
         action_type=action_type,
         text=" ".join(item["text"].split()),
         themes=_themes(item.get("themes"), where),
+        where=where,
     )
+
+
+def with_kinds(prompts: Sequence[Prompt], kinds: Kinds) -> tuple[tuple[Prompt, ...], list[str]]:
+    """The prompts whose action type the journal knows (an own type's name or alias read as
+    its key), and a one-line warning for each prompt left aside because its type is unknown."""
+    kept: list[Prompt] = []
+    warnings: list[str] = []
+    for p in prompts:
+        if p.action_type is None or p.action_type in ACTION_TYPES:
+            kept.append(p)
+            continue
+        key = kinds.file_key(p.action_type)
+        if key is None:
+            warnings.append(
+                f"{p.where or 'A prompts file'}: no action type is named "
+                f"'{excerpt(p.action_type)}', so the prompt {excerpt(p.id)} is left aside."
+            )
+            continue
+        kept.append(p if key == p.action_type else replace(p, action_type=key))
+    return tuple(kept), warnings
 
 
 def _themes(value: object, where: str) -> tuple[str, ...]:
@@ -214,13 +244,18 @@ def another(prompts: Sequence[Prompt], exclude: str, seed: int | None = None) ->
 
 
 def learning_for(
-    prompts: Sequence[Prompt], gaps: Sequence[tuple[str, str]], seed: int, limit: int = 3
+    prompts: Sequence[Prompt],
+    gaps: Sequence[tuple[str, str]],
+    seed: int,
+    limit: int = 3,
+    pillar_of: Mapping[str, str] | None = None,
 ) -> tuple[Prompt, ...]:
     """One learning prompt for each of the first gaps that has any, up to `limit`.
 
     `gaps` are (kind, category) pairs, most neglected first. The choice within a
     category is fixed by `seed` (the period's start), so a report reads the same
-    each time it is run.
+    each time it is run. An action type of one's own (in `pillar_of`, with its pillar)
+    that no prompt names is served by its pillar's learning prompts.
     """
     learning = sorted((p for p in prompts if p.kind == "learning"), key=lambda p: p.id)
     chosen: list[Prompt] = []
@@ -230,6 +265,10 @@ def learning_for(
             pool = [p for p in learning if p.pillar == category and p.action_type is None]
         else:
             pool = [p for p in learning if p.action_type == category]
+            if not pool and pillar_of and category in pillar_of:
+                pool = [
+                    p for p in learning if p.pillar == pillar_of[category] and p.action_type is None
+                ]
         if pool:
             chosen.append(rng.choice(pool))
         if len(chosen) == limit:

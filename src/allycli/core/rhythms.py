@@ -335,15 +335,17 @@ def gaps(
     last: Mapping[str, date],
     paused_on_as_of: Container[str],
     as_of: date,
+    categories: Sequence[str] = CATEGORIES,
 ) -> tuple[Gap, ...]:
     """Categories that need attention, most neglected first.
 
     With a rhythm: its unit is not met, or open with nothing done. Without one: no entry in
     the period. Never a category whose rhythm is off or that is paused on the as-of day.
     Never-practiced ones come first, then the longest since; ties keep vocabulary order.
+    `categories` are those that may be gaps, in order (a retired own type is never one).
     """
     found: list[tuple[int, Gap]] = []
-    for order, category in enumerate(CATEGORIES):
+    for order, category in enumerate(categories):
         rhythm = rhythms.get(category)
         if rhythm == OFF or category in paused_on_as_of:
             continue

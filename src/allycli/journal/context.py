@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TypeVar
 from allycli.core.errors import AllyError, Interrupted, Locked, StorageError
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
+from allycli.core.taxonomy import Kinds
 from allycli.store import promptfiles
 from allycli.store.database import Store
 
@@ -29,9 +30,21 @@ class Context:
     prompt_paths: tuple[Path, ...] = ()
     drafts_dir: Path | None = None  # ally's user state folder's drafts/
     tmp_drafts_dir: Path | None = None  # $TMPDIR/ally-<uid>, the last resort
+    warn: Callable[[str], None] | None = None  # says a one-line warning on stderr
 
     def load_prompts(self) -> tuple[Prompt, ...]:
         return promptfiles.load(self.prompt_paths)
+
+    def prompts_for(self, kinds: Kinds) -> tuple[Prompt, ...]:
+        """The prompts, a prompt tagged with an action type the journal does not know left
+        aside with a one-line warning (a prompts file may tag one's own types)."""
+        from allycli.core.prompts import with_kinds
+
+        kept, warnings = with_kinds(self.load_prompts(), kinds)
+        for warning in warnings:
+            if self.warn is not None:
+                self.warn(warning)
+        return kept
 
     def draft_folders(self) -> tuple[Path, ...]:
         from allycli.store.drafts import folders

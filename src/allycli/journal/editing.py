@@ -20,6 +20,7 @@ from allycli.core.intake import storable
 from allycli.core.records import Record
 from allycli.journal.context import Context, after_commit, keep_as_draft, write_or_draft
 from allycli.store import entries as entrydb
+from allycli.store import types as type_store
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,10 @@ class Edited:
 
 
 def show(ctx: Context, id_prefix: str) -> Record:
+    from allycli.journal.types import shown_record
+
     with ctx.store.reading() as conn:
-        return entrydb.get(conn, id_prefix)
+        return shown_record(type_store.read(conn), entrydb.get(conn, id_prefix))
 
 
 def clean_text(text: str, what: str) -> str:
@@ -90,7 +93,9 @@ def clean_text(text: str, what: str) -> str:
     return storable(text, what)
 
 
-def apply(record: Record, changes: Changes, updated_at: str) -> Edited:
+def apply(
+    record: Record, changes: Changes, updated_at: str, kinds: taxonomy.Kinds = taxonomy.BUILT_IN
+) -> Edited:
     """The entry as edited: `--type` brings its default pillar unless
     `--pillar` is given, `--type none` removes it, and `--note ""` clears a note."""
     practice = record.kind == "practice"
@@ -125,9 +130,11 @@ def apply(record: Record, changes: Changes, updated_at: str) -> Edited:
         if changes.action_type.strip().lower() == "none":
             fields["action_type"] = None
         else:
-            action_type = taxonomy.resolve_action_type(changes.action_type)
+            action_type = kinds.resolve_action_type(changes.action_type)
+            if action_type != record.action_type:
+                kinds.refuse_retired(action_type)
             fields["action_type"] = action_type
-            fields["pillar"] = taxonomy.ACTION_TYPES[action_type]
+            fields["pillar"] = kinds.pillar_of(action_type)
     if changes.pillar is not None:
         fields["pillar"] = taxonomy.resolve_pillar(changes.pillar)
     changed = tuple(
@@ -157,20 +164,31 @@ def edit(ctx: Context, id_prefix: str, changes: Changes, *, written: bool = Fals
     text was written in the editor, and is kept even when the entry is gone meanwhile.
     """
     id_prefix = entrydb.checked_prefix(id_prefix)
+    kinds = taxonomy.BUILT_IN
     try:
         with ctx.store.reading() as conn:
             record = entrydb.get(conn, id_prefix)
+            kinds = type_store.read(conn)
     except StorageError as exc:
         keep_as_draft(ctx, [changes.patch(id_prefix, stamp(ctx.now))], exc)
     except NotFoundError as exc:
         if not written:
             raise
         keep_as_draft(ctx, [changes.patch(id_prefix, stamp(ctx.now))], exc)
-    edited = apply(record, changes, later_than(record.changed_at, stamp(ctx.now)))
+    edited = apply(record, changes, later_than(record.changed_at, stamp(ctx.now)), kinds)
     if not edited.changed:
-        return edited
+        return _shown(kinds, edited)
     write_or_draft(ctx, [edited.after.to_json()], lambda: _write(ctx, edited.after))
-    return dataclasses.replace(edited, unfinished=clear_old_text(ctx))
+    return _shown(kinds, dataclasses.replace(edited, unfinished=clear_old_text(ctx)))
+
+
+def _shown(kinds: taxonomy.Kinds, edited: Edited) -> Edited:
+    """The edit as a person reads it: own types under their current names."""
+    from allycli.journal.types import shown_record
+
+    return dataclasses.replace(
+        edited, before=shown_record(kinds, edited.before), after=shown_record(kinds, edited.after)
+    )
 
 
 def clear_old_text(ctx: Context) -> str:
@@ -216,14 +234,14 @@ def with_text(record: Record, text: str) -> Changes:
 def find(ctx: Context, id_prefix: str | None) -> Record:
     """The entry to delete: by id prefix, or (None) the one created most recently."""
     from allycli.core.errors import NotFoundError
+    from allycli.journal.types import shown_record
 
     with ctx.store.reading() as conn:
-        if id_prefix is not None:
-            return entrydb.get(conn, id_prefix)
-        found = entrydb.newest(conn)
+        kinds = type_store.read(conn)
+        found = entrydb.get(conn, id_prefix) if id_prefix is not None else entrydb.newest(conn)
     if found is None:
         raise NotFoundError("There are no entries yet, so there is nothing to delete.")
-    return found
+    return shown_record(kinds, found)  # named as shown; deleted by its id
 
 
 def delete(ctx: Context, record: Record) -> str:
@@ -246,5 +264,11 @@ def search_words(words: list[str]) -> tuple[str, ...]:
 
 
 def search(ctx: Context, words: tuple[str, ...], filters: Filters) -> list[Record]:
+    from allycli.journal.types import shown_record
+
     with ctx.store.reading() as conn:
-        return entrydb.search(conn, words, filters)
+        found = entrydb.search(conn, words, filters)
+        if not found:
+            return found
+        kinds = type_store.read(conn)
+    return [shown_record(kinds, r) for r in found]

@@ -21,9 +21,11 @@ from typing import IO, Any
 from allycli.core import exchange, merge, sealing
 from allycli.core.errors import AllyError, DataFileError
 from allycli.core.records import Patch, Record
+from allycli.core.taxonomy import OwnType
 from allycli.journal.context import Context
 from allycli.store import entries as entrydb
 from allycli.store import rhythms as rhythm_store
+from allycli.store import types as type_store
 
 STDIN = "standard input"
 
@@ -49,11 +51,15 @@ class Merged:
 
 def read(ctx: Context, path: Path | None, stdin: IO[bytes] | None = None) -> list[Any]:
     """Every object of the file (or of `stdin` when path is None), validated."""
+    from allycli.journal.types import kinds as journal_kinds
+
     name = STDIN if path is None else str(path)
     latest = ctx.today + timedelta(days=1)  # a machine in another zone may be a day ahead
+    known = journal_kinds(ctx)  # the types an entry may name without the file defining them
     if path is None:
         assert stdin is not None
-        return list(exchange.read_jsonl(decoded_lines(stdin, name), name, latest=latest))
+        lines = decoded_lines(stdin, name)
+        return list(exchange.read_jsonl(lines, name, latest=latest, kinds=known))
     try:
         with path.open("rb") as fh:
             if fh.read(len(sealing.MAGIC)) == sealing.MAGIC:  # a sealed draft
@@ -61,10 +67,11 @@ def read(ctx: Context, path: Path | None, stdin: IO[bytes] | None = None) -> lis
 
                 fh.seek(0)
                 text = unseal_text(ctx.store, fh.read(), name)
-                lines = text.splitlines(keepends=True)
-                return list(exchange.read_jsonl(decoded_lines(lines, name), name, latest=latest))
+                unsealed = decoded_lines(text.splitlines(keepends=True), name)
+                return list(exchange.read_jsonl(unsealed, name, latest=latest, kinds=known))
             fh.seek(0)
-            return list(exchange.read_jsonl(decoded_lines(fh, name), name, latest=latest))
+            lines = decoded_lines(fh, name)
+            return list(exchange.read_jsonl(lines, name, latest=latest, kinds=known))
     except FileNotFoundError:
         raise DataFileError(f"There is no file {path}.") from None
     except IsADirectoryError:
@@ -100,22 +107,27 @@ def merge_into(
     """
     entries = with_prompts(ctx, [r for r in records if isinstance(r, Record)])
     patches = [p for p in records if isinstance(p, Patch)]
-    objects = [o for o in records if not isinstance(o, (Record, Patch))]
+    types = [t for t in records if isinstance(t, OwnType)]
+    objects = [o for o in records if not isinstance(o, (Record, Patch, OwnType))]
     if dry_run:
         with ctx.store.reading() as conn:
+            kinds = type_store.merge_types(conn, types, dry_run=True)
             merged = _merge(conn, entries, source, dry_run=True)
             merged = _patch(conn, patches, merged, dry_run=True)
             counts = rhythm_store.merge_objects(conn, objects, dry_run=True)
-        return dataclasses.replace(merged, objects=counts if objects else {})
+        counts = {**({"action_type": kinds} if types else {}), **(counts if objects else {})}
+        return dataclasses.replace(merged, objects=counts)
     with ctx.store.writing() as conn:
+        kinds = type_store.merge_types(conn, types)
         merged = _merge(conn, entries, source, progress=progress)
         merged = _patch(conn, patches, merged)
         counts = rhythm_store.merge_objects(conn, objects)
+    counts = {**({"action_type": kinds} if types else {}), **(counts if objects else {})}
     if merged.updated or merged.conflicts:  # old text overwritten in the main file
         from allycli.journal.editing import clear_old_text
 
         merged = dataclasses.replace(merged, unfinished=clear_old_text(ctx))
-    return dataclasses.replace(merged, objects=counts if objects else {})
+    return dataclasses.replace(merged, objects=counts)
 
 
 def with_prompts(ctx: Context, records: list[Record]) -> list[Record]:
@@ -154,7 +166,7 @@ def _patch(
                 present += 1  # applied already, or the entry changed later: the later wins
                 continue
             changes = editing.Changes.from_patch(dict(patch.fields))
-            edited = editing.apply(record, changes, patch.updated_at)
+            edited = editing.apply(record, changes, patch.updated_at, type_store.read(conn))
         except AllyError:  # no such entry (yet), several, or a field its kind does not have
             waiting += 1
             continue

@@ -8,6 +8,7 @@ Nothing here reads the clock, the environment or the terminal: `Context` carries
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -43,7 +44,9 @@ def log(
     pillar: str | None = None,
     minutes: int | None = None,
 ) -> Logged:
-    resolved = taxonomy.resolve_activity(activity)
+    from allycli.journal import types
+
+    resolved = types.resolve(ctx, lambda known: known.resolve_activity(activity))
     chosen_pillar = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
     if minutes is not None and not 0 < minutes <= 24 * 60:
         raise UsageError("--minutes must be a whole number from 1 to 1440.")
@@ -63,6 +66,12 @@ def log(
     )
     save(ctx, record, lambda: ctx.store.insert([record.row()]), capture=True)
     progress, streak = _progress(ctx, record)
+    if record.action_type is not None and record.action_type not in taxonomy.ACTION_TYPES:
+        known = types.kinds(ctx)
+        progress = tuple(
+            dataclasses.replace(p, category=known.name_of(p.category)) for p in progress
+        )
+        return Logged(types.shown_record(known, record), streak, ctx.today, progress)
     return Logged(record, streak, ctx.today, progress)
 
 
@@ -96,15 +105,17 @@ def todays_prompt(
     one too), without the lean toward a pillar.
     """
     from allycli.store import queries
+    from allycli.store import types as type_store
 
-    all_prompts = ctx.load_prompts()
     if theme is not None:
+        all_prompts = ctx.load_prompts()
         wanted = prompts.resolve_theme(theme)
         chosen = prompts.theme_of_the_day(all_prompts, day or ctx.today, wanted)
         if another:
             return prompts.another(prompts.of_theme(all_prompts, wanted), exclude=chosen.id)
         return chosen
     if prompt_id is not None:
+        all_prompts = ctx.load_prompts()
         found = prompts.find(all_prompts, prompt_id)
         if found is None:
             raise UsageError(
@@ -115,6 +126,8 @@ def todays_prompt(
     on = day or ctx.today
     with ctx.store.reading() as conn:
         last, types = queries.last_practiced(conn, on - timedelta(days=1), day_began(ctx, on))
+        kinds = type_store.read(conn)
+    all_prompts = ctx.prompts_for(kinds)
     chosen = prompts.prompt_of_the_day(all_prompts, on, last, logged_types=types)
     if another:
         return prompts.another(all_prompts, exclude=chosen.id)
@@ -134,11 +147,12 @@ def prompts_for(
     *,
     pillar: str | None = None,
     action_type: str | None = None,
+    kinds: taxonomy.Kinds = taxonomy.BUILT_IN,
     theme: str | None = None,
 ) -> tuple[Prompt, ...]:
     """The prompts `reflect --prompts` lists: all, or those of a pillar, action type or theme."""
     wanted_pillar = taxonomy.resolve_pillar(pillar) if pillar else None
-    wanted_type = taxonomy.resolve_action_type(action_type) if action_type else None
+    wanted_type = kinds.resolve_action_type(action_type) if action_type else None
     wanted_theme = prompts.resolve_theme(theme) if theme is not None else None
     return tuple(
         p
@@ -319,10 +333,18 @@ def refuse_second_answer(
 
 
 def entries(ctx: Context, filters: Any) -> Iterator[Record]:
+    """The entries the filters pick, own types under their current names."""
+    from allycli.journal.types import shown_record
     from allycli.store import queries
+    from allycli.store import types as type_store
 
     with ctx.store.reading() as conn:
-        yield from queries.records(conn, filters)
+        known = type_store.read(conn)
+        if not known.own:
+            yield from queries.records(conn, filters)
+            return
+        for r in queries.records(conn, filters):
+            yield shown_record(known, r)
 
 
 # -- export and import ---------------------------------------------------------------------
@@ -335,6 +357,7 @@ class Exported:
     entries: int
     rhythms: int = 0
     pauses: int = 0
+    types: int = 0  # action types of one's own
 
 
 def export(
@@ -347,21 +370,29 @@ def export(
     force: bool = False,
 ) -> Exported:
     """Stream the entries (all, or those the filters pick), oldest first, to stdout or to a
-    new private file (an existing one only with `force`); rhythms and pauses too in an
-    unfiltered jsonl export."""
+    new private file (an existing one only with `force`); in jsonl, the action types of
+    one's own first (an entry names one by its current name), and rhythms and pauses too in
+    an unfiltered export."""
     from allycli.core import exchange
+    from allycli.journal import types
     from allycli.store.queries import Filters
 
-    records: Iterable[Any] = entries(ctx, filters or Filters(newest_first=False))
+    known = types.kinds(ctx)
+    records: Iterable[Any] = _stored(ctx, filters or Filters(newest_first=False))
     objects: list[Any] = []
     if fmt == "jsonl" and filters is None:  # the whole journal: rhythms and pauses too
         from allycli.journal import rhythms as rhythm_cases
 
         objects = list(rhythm_cases.objects(ctx))
         records = itertools.chain(records, objects)
+    if fmt == "jsonl" and known.own:
+        records = itertools.chain(known.own, records)
     from allycli.core.objects import Pause
 
     pauses = sum(isinstance(o, Pause) for o in objects)
+    own = len(known.own) if fmt == "jsonl" else 0
+    if known.own:
+        records = (types.for_file(known, r) for r in records)
     if output is None:
         written = exchange.write(records, fmt, stdout)
     else:
@@ -373,7 +404,15 @@ def export(
 
         with replacing(target, "--output", force=force) as fh:
             written = exchange.write(records, fmt, fh)
-    return Exported(written - len(objects), len(objects) - pauses, pauses)
+    return Exported(written - len(objects) - own, len(objects) - pauses, pauses, own)
+
+
+def _stored(ctx: Context, filters: Any) -> Iterator[Record]:
+    """The entries as stored (an own type by its key), oldest first."""
+    from allycli.store import queries
+
+    with ctx.store.reading() as conn:
+        yield from queries.records(conn, filters)
 
 
 def settle_draft(ctx: Context, path: Path) -> bool:

@@ -38,6 +38,8 @@ class Report:
     minutes_by_pillar: Mapping[str, int] = dataclasses.field(default_factory=dict)
     minutes_by_action_type: Mapping[str, int] = dataclasses.field(default_factory=dict)
     rhythms: RhythmReport | None = None
+    # the own types among by_action_type's names: name -> whether it is retired
+    own_types: Mapping[str, bool] = dataclasses.field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,7 +83,7 @@ class Report:
             ],
             "minutes_by_pillar": {p: self.minutes_by_pillar.get(p, 0) for p in taxonomy.PILLARS},
             "minutes_by_action_type": {
-                t: self.minutes_by_action_type.get(t, 0) for t in taxonomy.ACTION_TYPES
+                t: self.minutes_by_action_type.get(t, 0) for t in self.by_action_type
             },
             **(self.rhythms.to_json() if self.rhythms is not None else {}),
         }
@@ -90,25 +92,34 @@ class Report:
 def report(ctx: Context, period: Period) -> Report:
     from allycli.journal import rhythms as rhythm_cases
     from allycli.store import queries
+    from allycli.store import types as type_store
 
-    all_prompts = ctx.load_prompts()
     as_of = min(period.end, ctx.today)
     with ctx.store.reading() as conn:
+        kinds = type_store.read(conn)
         counts = queries.period_counts(conn, period.start, period.end)
         by_pillar = dict.fromkeys(taxonomy.PILLARS, 0)
         for (_, pillar), n in counts.daily.items():
             if pillar in by_pillar:
                 by_pillar[pillar] += n
-        by_type = {t: counts.by_action_type.get(t, 0) for t in taxonomy.ACTION_TYPES}
+        # every built-in and active own type; a retired one only when the period holds it
+        by_type = {
+            t: counts.by_action_type.get(t, 0)
+            for t in kinds.action_types
+            if not kinds.is_retired(t) or counts.by_action_type.get(t, 0)
+        }
         rhythm_part = rhythm_cases.for_report(
             conn, period.start, period.end, as_of, ctx.today,
-            {**by_pillar, **by_type},
+            {**by_pillar, **by_type}, kinds,
         )  # fmt: skip
     gaps = rhythm_part.gaps
     chosen = prompts.learning_for(
-        all_prompts, [(g.kind, g.category) for g in gaps], seed=period.start.toordinal()
+        ctx.prompts_for(kinds),
+        [(g.kind, g.category) for g in gaps],
+        seed=period.start.toordinal(),
+        pillar_of={t.key: t.pillar for t in kinds.own},
     )
-    return Report(
+    report = Report(
         period=period,
         today=ctx.today,
         entries=sum(counts.daily.values()),
@@ -123,6 +134,43 @@ def report(ctx: Context, period: Period) -> Report:
         minutes_by_pillar=rhythm_part.minutes_by_pillar,
         minutes_by_action_type=rhythm_part.minutes_by_action_type,
         rhythms=rhythm_part,
+    )
+    return _named(report, kinds) if kinds.own else report
+
+
+def _named(r: Report, kinds: taxonomy.Kinds) -> Report:
+    """The report as a person reads it: own types under their current names, and which
+    of its types are one's own (and retired)."""
+    from allycli.journal.rhythms import named
+
+    name = kinds.name_of
+    part = r.rhythms
+    if part is not None:
+        part = dataclasses.replace(
+            part,
+            rhythms=tuple(named(v, kinds) for v in part.rhythms),
+            pauses=tuple(
+                dataclasses.replace(p, categories=tuple(map(name, p.categories)))
+                if p.categories else p
+                for p in part.pauses
+            ),
+            gaps=tuple(dataclasses.replace(g, category=name(g.category)) for g in part.gaps),
+            minutes_by_action_type={
+                name(t): n for t, n in part.minutes_by_action_type.items()
+            },
+            off=tuple(map(name, part.off)),
+        )  # fmt: skip
+    return dataclasses.replace(
+        r,
+        by_action_type={name(t): n for t, n in r.by_action_type.items()},
+        minutes_by_action_type={name(t): n for t, n in r.minutes_by_action_type.items()},
+        gaps=part.gaps if part is not None else r.gaps,
+        prompts=tuple(
+            dataclasses.replace(p, action_type=name(p.action_type)) if p.action_type else p
+            for p in r.prompts
+        ),
+        rhythms=part,
+        own_types={t.name: t.retired for t in kinds.own if t.key in r.by_action_type},
     )
 
 

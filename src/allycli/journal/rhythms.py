@@ -6,6 +6,7 @@ Reads and writes go through rhythm_store (sqlite3), so none of this imports SQLM
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,24 +30,27 @@ MAX_PAUSE_DAYS = 366
 T = TypeVar("T")
 
 
-def resolve_category(word: str) -> str:
+def resolve_category(word: str, kinds: taxonomy.Kinds = taxonomy.BUILT_IN) -> str:
     """`practice`, a pillar or an action type (aliases and prefixes work)."""
-    w = word.strip().lower()
-    if w and "practice".startswith(w) and len(w) >= 3:
-        return "practice"
-    try:
-        found = taxonomy.resolve_activity(word)
-    except UsageError as exc:
-        if "could be" in exc.message:
-            raise UsageError(exc.message.replace("The activity", "The category", 1)) from None
-        found = None
-    if found is None:
-        raise UsageError(
-            f"No category '{taxonomy.shown(word)}'. Choose practice, a pillar "
-            f"({', '.join(taxonomy.PILLARS)}) or an action type "
-            f"({', '.join(taxonomy.ACTION_TYPES)})."
-        ) from None
-    return found.action_type or found.pillar
+    return kinds.resolve_category(word)
+
+
+def _categories(ctx: Context, word: str) -> tuple[str, taxonomy.Kinds]:
+    """The key a word names, and the journal's types (read only when the word needs them)."""
+    from allycli.journal import types
+
+    return types.resolve(ctx, lambda known: (known.resolve_category(word), known))  # type: ignore[no-any-return]
+
+
+def active(kinds: taxonomy.Kinds) -> tuple[str, ...]:
+    """The categories that are judged: practice, pillars and every type not retired."""
+    return ("practice", *taxonomy.PILLARS, *kinds.active_types)
+
+
+def named(view: RhythmView, kinds: taxonomy.Kinds) -> RhythmView:
+    """A rhythm as a person reads it: an own type under its current name."""
+    name = kinds.name_of(view.category)
+    return view if name == view.category else dataclasses.replace(view, category=name)
 
 
 # -- rhythms -------------------------------------------------------------------------------
@@ -59,10 +63,11 @@ class RhythmView:
     category: str
     rhythm: str | None  # a spec, "off", or None (no rhythm)
     status: Status | None
+    kind: str = ""  # practice, pillar or action_type; "" means: from the category
 
-    @property
-    def kind(self) -> str:
-        return kind_of(self.category)
+    def __post_init__(self) -> None:
+        if not self.kind:
+            object.__setattr__(self, "kind", kind_of(self.category))
 
     def to_json(self) -> dict[str, Any]:
         s = self.status
@@ -87,9 +92,11 @@ class RhythmView:
         }
 
 
-def in_force(stored: Mapping[str, RhythmSetting]) -> dict[str, str | None]:
+def in_force(
+    stored: Mapping[str, RhythmSetting], categories: Sequence[str] = CATEGORIES
+) -> dict[str, str | None]:
     """Every category's rhythm: the stored setting, else the default, else None."""
-    return {c: rhythms.effective(c, stored[c].rhythm if c in stored else None) for c in CATEGORIES}
+    return {c: rhythms.effective(c, stored[c].rhythm if c in stored else None) for c in categories}
 
 
 def pauses_for(pauses: Iterable[Pause], category: str) -> list[tuple[date, date]]:
@@ -105,8 +112,7 @@ def views(
 ) -> tuple[RhythmView, ...]:
     """Every category in `ally rhythm --json` order: practice, pillars, action types."""
     found = []
-    for category in CATEGORIES:
-        setting = settings.get(category)
+    for category, setting in settings.items():
         status = None
         if setting is not None and setting != OFF:
             status = rhythms.evaluate(
@@ -129,13 +135,17 @@ def _minutes_categories(settings: Mapping[str, str | None]) -> list[str]:
 
 
 def list_rhythms(ctx: Context) -> tuple[RhythmView, ...]:
+    """Every category but retired types, own types under their current names."""
+    from allycli.store import types as type_store
+
     with ctx.store.reading() as conn:
-        settings = in_force(rhythm_store.read_rhythms(conn))
+        kinds = type_store.read(conn)
+        settings = in_force(rhythm_store.read_rhythms(conn), active(kinds))
         days = rhythm_store.category_days(
             conn, ctx.today, _with_rhythm(settings), _minutes_categories(settings)
         )
         pauses = rhythm_store.read_pauses(conn)
-    return views(settings, days, pauses, ctx.today, ctx.today)
+    return tuple(named(v, kinds) for v in views(settings, days, pauses, ctx.today, ctx.today))
 
 
 @dataclass(frozen=True)
@@ -147,16 +157,17 @@ class RhythmChange:
 
 
 def set_rhythm(ctx: Context, category_word: str, spec_word: str) -> RhythmChange:
-    category = resolve_category(category_word)
+    category, kinds = _categories(ctx, category_word)
     setting = rhythms.parse_setting(spec_word)
     now = stamp(ctx.now)
+    name = kinds.name_of(category)
 
     def write() -> RhythmChange:
         with ctx.store.writing() as conn:
-            before = in_force(rhythm_store.read_rhythms(conn))[category]
+            before = in_force(rhythm_store.read_rhythms(conn), (category,))[category]
             changed = rhythm_store.write_rhythm(conn, category, setting, now)
-            after = in_force(rhythm_store.read_rhythms(conn))[category]
-        return RhythmChange(category, before, after, changed)
+            after = in_force(rhythm_store.read_rhythms(conn), (category,))[category]
+        return RhythmChange(name, before, after, changed)
 
     if setting == rhythms.DEFAULT:
         return write()  # a return to the default is a delete: there is no object to keep
@@ -203,8 +214,10 @@ def add_pause(
         )
     categories: tuple[str, ...] | None = None
     if category_words:
-        resolved = [resolve_category(w) for w in category_words]
-        categories = tuple(c for c in CATEGORIES if c in resolved)
+        pairs = [_categories(ctx, w) for w in category_words]
+        resolved = [c for c, _ in pairs]
+        order = max((k for _, k in pairs), key=lambda k: len(k.own)).categories
+        categories = tuple(c for c in order if c in resolved)
     if note is not None:
         from allycli.core.intake import storable
 
@@ -260,9 +273,13 @@ def cancel_pause(ctx: Context, id_prefix: str) -> PauseChange:
 
 def objects(ctx: Context) -> list[RhythmSetting | Pause]:
     """The stored rhythms (in category order) and pauses, as export writes them."""
+    from allycli.store import types as type_store
+
     with ctx.store.reading() as conn:
         stored = rhythm_store.read_rhythms(conn)
-        found: list[RhythmSetting | Pause] = [stored[c] for c in CATEGORIES if c in stored]
+        order = type_store.read(conn).categories
+        found: list[RhythmSetting | Pause] = [stored[c] for c in order if c in stored]
+        found += [s for c, s in stored.items() if c not in order]
         found += rhythm_store.read_pauses(conn)
     return found
 
@@ -310,9 +327,12 @@ def for_report(
     as_of: date,
     today: date,
     in_period: Mapping[str, int],
+    kinds: taxonomy.Kinds = taxonomy.BUILT_IN,
 ) -> RhythmReport:
-    """Rhythms, pauses, daily streaks (paused days passed over), gaps and minutes."""
-    settings = in_force(rhythm_store.read_rhythms(conn))
+    """Rhythms, pauses, daily streaks (paused days passed over), gaps and minutes; a retired
+    own type has no rhythm here and is never a gap."""
+    judged = active(kinds)
+    settings = in_force(rhythm_store.read_rhythms(conn), judged)
     needed = {"practice", *taxonomy.PILLARS, *_with_rhythm(settings)}  # streaks need pillars
     days = rhythm_store.category_days(conn, as_of, needed, _minutes_categories(settings))
     pauses = rhythm_store.read_pauses(conn)
@@ -324,12 +344,12 @@ def for_report(
         rest = streaks.paused_days(pauses_for(pauses, category), date.min, as_of)
         return streaks.daily_streak((d for d, _ in days[category]), rest, as_of, today)
 
-    last = rhythm_store.last_days(conn, as_of, [c for c in CATEGORIES if c not in days])
+    last = rhythm_store.last_days(conn, as_of, [c for c in judged if c not in days])
     last.update({c: ds[-1][0] for c, ds in days.items() if ds})
     practiced_on_as_of = {c for c, d in last.items() if d == as_of}
     paused_now = {
         c
-        for c in CATEGORIES
+        for c in judged
         if c not in practiced_on_as_of
         and any(p.since <= as_of <= p.until and p.covers(c) for p in pauses)
     }
@@ -340,6 +360,7 @@ def for_report(
         last,
         paused_now,
         as_of,
+        judged,
     )
     return RhythmReport(
         rhythms=with_rhythm,

@@ -24,10 +24,11 @@ class Salvaged:
     rhythms: int
     pauses: int
     unreadable: int
+    types: int = 0  # action types of one's own
 
     @property
     def written(self) -> int:
-        return self.entries + self.rhythms + self.pauses
+        return self.entries + self.rhythms + self.pauses + self.types
 
 
 def salvage(ctx: Context, output: Path | None, stdout: IO[str], *, force: bool = False) -> Salvaged:
@@ -64,10 +65,13 @@ def _write(ctx: Context, conn: Any, out: IO[str]) -> Salvaged:
     from allycli.store.rhythms import pause_of_row
 
     tally = rows_of.Tally()
-    counts = {"entry": 0, "rhythm": 0, "pause": 0}
+    from allycli.store.types import own_of
+
+    counts = {"action_type": 0, "entry": 0, "rhythm": 0, "pause": 0}
     if conn is None:
         return Salvaged(0, 0, 0, 0)
     makers: dict[str, Any] = {
+        "action_type": own_of,
         "entry": lambda row: Record(*row),
         "rhythm": lambda row: RhythmSetting(*row),
         "pause": pause_of_row,
@@ -85,8 +89,9 @@ def _write(ctx: Context, conn: Any, out: IO[str]) -> Salvaged:
     finally:
         conn.close()
     return Salvaged(
-        counts["entry"], counts["rhythm"], counts["pause"], sum(tally.unreadable.values())
-    )
+        counts["entry"], counts["rhythm"], counts["pause"], sum(tally.unreadable.values()),
+        counts["action_type"],
+    )  # fmt: skip
 
 
 def _importable(make: Any, row: tuple[object, ...], latest: Any) -> str | None:

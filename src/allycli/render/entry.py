@@ -193,7 +193,8 @@ def merged(m: Merged) -> str:
     counts = f"{m.updated} updated, {m.present} already present, {m.conflicts} kept in a conflict"
     if m.deleted_here:
         counts += f", {m.deleted_here} left out (deleted here later)"
-    for kind, many in (("rhythm", "rhythms"), ("pause", "pauses")):
+    for kind, many in (("action_type", "action types"), ("rhythm", "rhythms"),
+                       ("pause", "pauses")):  # fmt: skip
         found = m.objects.get(kind, {})
         said = [f"{found[key]} {label}" for key, label in OBJECT_OUTCOMES if found.get(key)]
         if said:

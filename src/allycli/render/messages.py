@@ -72,6 +72,8 @@ def answered_another(recorded: Record, p: Prompt, today: date) -> Text:
 def counted(done: Exported) -> str:
     """ "246 entries, 5 rhythms and 3 pauses": what an export wrote, each kind named."""
     parts = [words.plural(done.entries, "entry", "entries")]
+    if done.types:
+        parts.append(words.plural(done.types, "action type"))
     if done.rhythms:
         parts.append(words.plural(done.rhythms, "rhythm"))
     if done.pauses:

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from allycli.core.dates import MONTH_NAMES
 from allycli.core.rhythms import PAUSED
-from allycli.core.taxonomy import ACTION_TYPES, PILLARS
+from allycli.core.taxonomy import PILLARS
 from allycli.render import words
 from allycli.render.fit import BOX, Fit, Room
 from allycli.render.fit import table as fit_table
@@ -231,8 +231,8 @@ def _counts(r: Report) -> RenderableType:
         ])  # fmt: skip
     type_headers = ["Action type", f"Entries\n{noun}", f"Minutes\n{noun}"]
     type_rows = [
-        [t, str(r.by_action_type.get(t, 0)), str(r.minutes_by_action_type.get(t, 0))]
-        for t in ACTION_TYPES
+        [type_label(t, r), str(n), str(r.minutes_by_action_type.get(t, 0))]
+        for t, n in r.by_action_type.items()
     ]
     right = (1, 2, 3, 4) if daily else (1, 2)
     by_pillar = fit_table(pillar_headers, pillar_rows, right=right, title="By pillar")
@@ -253,7 +253,28 @@ def _counts(r: Report) -> RenderableType:
         lines.append(
             Text(f"{action_type}: {words.plural(int(entries), 'entry', 'entries')}, {minutes} min")
         )
-    return Fit(side, Group(by_pillar, Text(""), by_type), Group(*lines))
+    notes = own_notes(r)
+    return Group(Fit(side, Group(by_pillar, Text(""), by_type), Group(*lines)), *notes)
+
+
+def type_label(name: str, r: Report) -> str:
+    """An action type's row: "mutual-aid (own)", "old-one (own, retired)" or the name."""
+    if name not in r.own_types:
+        return name
+    return f"{name} (own, retired)" if r.own_types[name] else f"{name} (own)"
+
+
+def own_notes(r: Report) -> list[Text]:
+    """What "own" and "retired" mean, in plain words, under the table that uses them."""
+    if not r.own_types:
+        return []
+    from allycli.render.types import OWN_WORDS, RETIRED_WORDS
+
+    notes = [Text(""), Text(OWN_WORDS, style="dim")]
+    if any(r.own_types.values()):
+        shown = "stays (shown here for the entries this period holds)"
+        notes.append(Text(RETIRED_WORDS.replace("stays", shown, 1), style="dim"))
+    return notes
 
 
 def _streak_line(r: Report) -> Text:
@@ -350,6 +371,8 @@ def _gaps(r: Report) -> list[RenderableType]:
         lines = []
         for gap in found:
             kind = _KIND_NAMES.get(gap.kind, gap.kind)
+            if gap.category in r.own_types:
+                kind = "own type"
             table.add_row(gap.category, kind, gap_words(gap, r))
             lines.append(Text(f"{gap.category} ({kind}): {gap_words(gap, r)}"))
         if n == len(groups) - 1 and len(r.gaps) > MAX_GAPS:

@@ -219,6 +219,14 @@ class Boundary(TyperGroup):
             inside(exc)
         sys.exit(code if isinstance(code, int) else 0)
 
+    order: tuple[str, ...] = ()  # the order of `ally --help`'s commands, set by the app
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The commands in `order` (a group of commands, such as `ally type`, among them)."""
+        names: list[str] = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(self.order)}
+        return sorted(names, key=lambda name: rank.get(name, len(rank)))
+
     def invoke(self, ctx: Any) -> Any:
         """Run the command; an error writing standard output leaves as OutputFailed, which
         click does not take for its own (it ends a broken pipe with exit 1)."""
@@ -249,6 +257,8 @@ def plain_metavars(group: Any) -> None:
     """Options name what they take in words (--note NOTE, --output FILE), not the parser's
     type names (`<str>`, `<path>`)."""
     for command in [group, *group.commands.values()]:
+        if command is not group and hasattr(command, "commands"):
+            plain_metavars(command)  # a group of its own (`ally type add`)
         for param in command.params:
             if getattr(param, "is_flag", True) or param.metavar is not None:
                 continue

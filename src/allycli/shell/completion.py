@@ -120,11 +120,19 @@ def handle_shell_option(option: str, shell: str) -> int:
 # -- the completers that options name (autocompletion=...) ---------------------------------
 
 
+def own_types(retired: bool = True) -> list[tuple[str, str, bool]]:
+    """(word, name, retired) of the journal's own types: one read-only query, no SQLModel."""
+    from allycli.store.types import completion_words
+
+    return [w for w in completion_words(session.db_path()) if retired or not w[2]]
+
+
 def complete_activity(incomplete: str) -> list[str]:
     from allycli.core.taxonomy import ACTION_TYPES, ALIASES, PILLARS
 
     words = [*ACTION_TYPES, *(p for p in PILLARS if p not in ACTION_TYPES), *ALIASES]
-    return [w for w in words if w.startswith(incomplete.lower())]
+    words += [w for w, _, _ in own_types(retired=False)]
+    return [w for w in dict.fromkeys(words) if w.startswith(incomplete.lower())]
 
 
 def complete_pillar(incomplete: str) -> list[str]:
@@ -136,7 +144,14 @@ def complete_pillar(incomplete: str) -> list[str]:
 def complete_type(incomplete: str) -> list[str]:
     from allycli.core.taxonomy import ACTION_TYPES
 
-    return [t for t in ACTION_TYPES if t.startswith(incomplete.lower())]
+    words = [*ACTION_TYPES, *(name for _, name, _ in own_types())]
+    return [t for t in dict.fromkeys(words) if t.startswith(incomplete.lower())]
+
+
+def complete_own_type(incomplete: str) -> list[str]:
+    """The names of one's own types, for `ally type rename` and `retire`."""
+    names = dict.fromkeys(name for _, name, _ in own_types())
+    return [n for n in names if n.startswith(incomplete.lower())]
 
 
 def complete_theme(incomplete: str) -> list[str]:
@@ -174,7 +189,8 @@ def complete_category(incomplete: str) -> list[str]:
     from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 
     words = ["practice", *PILLARS, *(t for t in ACTION_TYPES if t not in PILLARS)]
-    return [w for w in words if w.startswith(incomplete.lower())]
+    words += [name for _, name, retired in own_types() if not retired]
+    return [w for w in dict.fromkeys(words) if w.startswith(incomplete.lower())]
 
 
 def complete_rhythm_spec(incomplete: str) -> list[tuple[str, str]]:

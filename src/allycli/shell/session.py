@@ -69,6 +69,7 @@ def context(*, ask: bool = True) -> Context:
         prompt_paths=prompt_paths(),
         drafts_dir=state_path() / "drafts",
         tmp_drafts_dir=tmp_drafts_dir(),
+        warn=say_warning,
     )
     built.append(ctx)
     return ctx
@@ -101,6 +102,13 @@ def settle_inbox(built: list[Context]) -> None:
         n = settled.merged
         said = "1 sealed capture" if n == 1 else f"{n} sealed captures"
         output.warn(f"ally: {said} from the inbox joined the journal.")
+
+
+def say_warning(text: str) -> None:
+    """A one-line warning on stderr (the command goes on)."""
+    from allycli.shell import output
+
+    output.warn(f"ally: warning: {text}")
 
 
 def say_waiting() -> None:

@@ -65,7 +65,14 @@ def last_practiced(
     conn: sqlite3.Connection, until: date, made_before: int | None = None
 ) -> tuple[dict[str, date], dict[str, date]]:
     """The latest practiced day, on or before `until`, of each pillar and action type; with
-    `made_before` (UTC microseconds), only of entries created before that instant."""
+    `made_before` (UTC microseconds), only of entries created before that instant.
+
+    When no entry made since `made_before` is dated on or before `until` (the usual case: the
+    prompt of the day asks for the days before today, and today's entries are dated today),
+    the answer is the practice_day table's, read by its key a category at a time (0.67 s
+    of a 100,000-entry `ally today` went into the scan that the other case needs)."""
+    if made_before is None or not _made_since(conn, made_before, until):
+        return _last_days(conn, until)
     where = "kind = 'practice' AND day <= ?"
     params: tuple[object, ...] = (until.isoformat(),)
     if made_before is not None:
@@ -85,6 +92,41 @@ def last_practiced(
             params,
         )
     }
+    return pillars, types
+
+
+def _made_since(conn: sqlite3.Connection, made_before: int, until: date) -> bool:
+    """Whether a practice entry made at or after `made_before` is dated on or before `until`
+    (its creation-time index finds the few made since)."""
+    row = conn.execute(
+        "SELECT 1 FROM entry INDEXED BY ix_entry_created_us WHERE created_us >= ? "
+        "AND kind = 'practice' AND day <= ? LIMIT 1",
+        (made_before, until.isoformat()),
+    ).fetchone()
+    return row is not None
+
+
+def _last_days(conn: sqlite3.Connection, until: date) -> tuple[dict[str, date], dict[str, date]]:
+    """last_practiced from practice_day: each category's last day up to `until`, found by
+    the table's key (category, day), one category after the other."""
+    from allycli.core.taxonomy import PILLARS
+
+    pillars: dict[str, date] = {}
+    types: dict[str, date] = {}
+    category = ""
+    while True:
+        (category,) = conn.execute(
+            "SELECT min(category) FROM practice_day WHERE category > ?", (category,)
+        ).fetchone()
+        if category is None:
+            break
+        (day,) = conn.execute(
+            "SELECT max(day) FROM practice_day WHERE category = ? AND day <= ?",
+            (category, until.isoformat()),
+        ).fetchone()
+        if day is None or category == "practice":
+            continue
+        (pillars if category in PILLARS else types)[category] = date.fromisoformat(day)
     return pillars, types
 
 

@@ -32,7 +32,6 @@ def read_rhythms(conn: sqlite3.Connection) -> dict[str, RhythmSetting]:
     return {
         category: RhythmSetting(category, spec, updated)
         for category, spec, updated in conn.execute("SELECT category, spec, updated_at FROM rhythm")
-        if category in CATEGORIES
     }
 
 
@@ -204,7 +203,7 @@ def category_days(
 
     One search of the practice_day table's key: a row a day per category, not every entry.
     """
-    wanted = [c for c in CATEGORIES if c in set(categories)]
+    wanted = list(dict.fromkeys(categories))
     minutes = set(minutes_for)
     found: dict[str, Days] = {c: [] for c in wanted}
     if not wanted:
@@ -223,7 +222,7 @@ def category_days(
 
 def last_days(conn: sqlite3.Connection, until: date, categories: Iterable[str]) -> dict[str, date]:
     """The last practiced day up to `until` of each category asked for."""
-    asked = [c for c in CATEGORIES if c in set(categories)]
+    asked = list(dict.fromkeys(categories))
     if not asked:
         return {}
     rows = conn.execute(
@@ -261,7 +260,8 @@ def practiced_days_desc(conn: sqlite3.Connection, today: date) -> Iterator[date]
 def period_minutes(
     conn: sqlite3.Connection, start: date, end: date
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """Minutes in the period by pillar and by action type, every key present."""
+    """Minutes in the period by pillar and by action type: every pillar and built-in type
+    present, and every other type (one's own) that the period holds."""
     by_pillar = dict.fromkeys(PILLARS, 0)
     by_type = dict.fromkeys(ACTION_TYPES, 0)
     rows = conn.execute(
@@ -272,6 +272,6 @@ def period_minutes(
     for pillar, action_type, total in rows:
         if pillar in by_pillar:
             by_pillar[pillar] += int(total)
-        if action_type in by_type:
-            by_type[action_type] += int(total)
+        if action_type is not None:
+            by_type[action_type] = by_type.get(action_type, 0) + int(total)
     return by_pillar, by_type

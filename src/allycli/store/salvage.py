@@ -20,7 +20,13 @@ from allycli.store.schema import RECORD_COLUMNS
 SPAN = 512  # rowids probed in one range at first
 PAUSE_COLUMNS = ("id", "since", "until", "categories", "note", "created_at", "updated_at")
 RHYTHM_COLUMNS = ("category", "spec", "updated_at")
-TABLES = {"entry": RECORD_COLUMNS, "rhythm": RHYTHM_COLUMNS, "pause": PAUSE_COLUMNS}
+TYPE_COLUMNS = ("id", "key", "name", "pillar", "about", "aliases", "retired", "updated_at")
+TABLES = {
+    "action_type": TYPE_COLUMNS,  # first: the entries that name one's own types need them
+    "entry": RECORD_COLUMNS,
+    "rhythm": RHYTHM_COLUMNS,
+    "pause": PAUSE_COLUMNS,
+}
 
 
 @dataclass
@@ -48,6 +54,8 @@ def open_damaged(path: Path) -> sqlite3.Connection | None:
 def rows(conn: sqlite3.Connection, table: str, tally: Tally) -> Iterator[tuple[object, ...]]:
     """Every row of `table` that reads whole, its text decoded; what fails is counted."""
     columns = TABLES[table]
+    if _absent(conn, table):  # a journal from before the table: nothing is lost
+        return
     top = _top(conn, table)
     if top is None:
         tally.miss(table)  # the table itself cannot be found or read
@@ -72,6 +80,17 @@ def rows(conn: sqlite3.Connection, table: str, tally: Tally) -> Iterator[tuple[o
                 tally.miss(table)
             else:
                 yield decoded
+
+
+def _absent(conn: sqlite3.Connection, table: str) -> bool:
+    """Whether the schema, read whole, has no such table (as before its migration)."""
+    try:
+        found = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    return found is None
 
 
 def _top(conn: sqlite3.Connection, table: str) -> int | None:

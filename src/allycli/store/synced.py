@@ -21,7 +21,9 @@ from typing import Any, NamedTuple
 
 from allycli.core.errors import DataFileError, SyncError
 from allycli.core.records import Record
+from allycli.core.taxonomy import OwnType
 from allycli.store import entries as entry_store
+from allycli.store import types as type_store
 from allycli.store.schema import RECORD_COLUMNS
 
 URL, KEY, HUB, SEEN, LAST = "sync.url", "sync.key", "sync.hub", "sync.seen", "sync.last"
@@ -35,12 +37,14 @@ _ENTRY = f"SELECT {', '.join(RECORD_COLUMNS)} FROM entry"
 _RHYTHM = "SELECT id, category, spec, updated_at FROM rhythm"
 _PAUSE = "SELECT id, since, until, categories, note, created_at, updated_at FROM pause"
 _TOMBSTONE = "SELECT id, kind, deleted_at FROM tombstone"
+_TYPE = f"SELECT {type_store.COLUMNS} FROM action_type"
 
 # (table, its time column, deleted flag): every kind of object, with its current version
 _VERSIONS = (
     ("entry", "updated_at", 0),
     ("rhythm", "updated_at", 0),
     ("pause", "updated_at", 0),
+    ("action_type", "updated_at", 0),
     ("tombstone", "deleted_at", 1),
 )
 _WAITING = " UNION ALL ".join(
@@ -249,6 +253,9 @@ def _all(conn: sqlite3.Connection, where: str = "", params: Iterable[str] = ()) 
         yield Item(row[0], row[3], False, rhythm_object(*row))
     for row in conn.execute(_PAUSE + where, params):
         yield Item(row[0], row[6], False, pause_object(*row))
+    for row in conn.execute(_TYPE + where, params):
+        own = type_store.own_of(row)
+        yield Item(own.id, own.updated_at, False, own.to_json())
     for item_id, kind, deleted_at in conn.execute(_TOMBSTONE + where, params):
         body = {"id": item_id, "kind": kind, "deleted_at": deleted_at}
         yield Item(item_id, deleted_at, True, body)
@@ -307,6 +314,8 @@ def check(item: Item) -> None:
             raise _unreadable(item)
         _str(item, "since"), _str(item, "until"), _str(item, "created_at")
         _str(item, "note", optional=True)
+    elif kind == "action_type":
+        _own_type(item)
     else:
         raise _unreadable(item)
 
@@ -343,6 +352,8 @@ def apply(conn: sqlite3.Connection, items: Iterable[Item]) -> None:
                  None if cats is None else json.dumps(cats, ensure_ascii=False),
                  _str(item, "note", optional=True), _str(item, "created_at"), item.updated_at),
             )  # fmt: skip
+        elif kind == "action_type":
+            type_store.put(conn, _own_type(item))
         else:
             raise _unreadable(item)
     entry_store.put(conn, entries)
@@ -372,6 +383,18 @@ def _entry(item: Item) -> Record:
     if record.id != item.id or record.changed_at != item.updated_at:
         raise _unreadable(item)
     return record
+
+
+def _own_type(item: Item) -> OwnType:
+    from allycli.core.taxonomy import parse_type
+
+    try:
+        own = parse_type(item.body, "the hub")
+    except DataFileError:
+        raise _unreadable(item) from None
+    if own.id != item.id or own.updated_at != item.updated_at:
+        raise _unreadable(item)
+    return own
 
 
 def _str(item: Item, key: str, *, optional: bool = False) -> Any:
