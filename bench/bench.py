@@ -1,4 +1,4 @@
-"""ally's performance benchmark: the figures of issue 4, "Instant to use".
+"""ally's performance benchmark: the figures of "instant to use".
 
 Full mode (`bench/run`) builds bench/.env (ally installed from this checkout, not
 editable, and jrnl from PyPI), runs itself again inside it, generates seeded datasets

@@ -195,7 +195,7 @@ def write_rhythms(path: Path, today: date) -> None:
     """Set RHYTHMS and one week's pause through ally's own rhythm store."""
     from allycli.core.objects import Pause
     from allycli.store.database import Store
-    from allycli.store.rhythms import insert_pause, write_rhythm
+    from allycli.store.rhythms import put, write_rhythm
 
     now = datetime.now().astimezone().isoformat(timespec="microseconds")
     store = Store(path)
@@ -203,7 +203,7 @@ def write_rhythms(path: Path, today: date) -> None:
         for category, spec in RHYTHMS.items():
             write_rhythm(conn, category, spec, now)
         since = today - timedelta(days=200)
-        insert_pause(conn, Pause(str(uuid.UUID(int=SEED, version=4)), since,
+        put(conn, Pause(str(uuid.UUID(int=SEED, version=4)), since,
                                  since + timedelta(days=6), None, "bench", now, now))  # fmt: skip
     store.checkpoint()
 

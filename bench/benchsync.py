@@ -1,4 +1,4 @@
-"""The sync figures (issues 11 and 16): a private PostgreSQL hub, and the syncs measured on it.
+"""The sync figures: a private PostgreSQL hub, and the syncs measured on it.
 
 The hub is the cluster the sync tests use (tests/sync/pgcluster.py: Debian's server
 binaries, run as an unprivileged user, 127.0.0.1 only). Without those binaries, or

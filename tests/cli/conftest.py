@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+import time_machine
 from typer.testing import CliRunner, Result
 
 from allycli.cli.app import app
@@ -32,3 +34,13 @@ def export(run: Run) -> Callable[[], list[dict[str, Any]]]:
         return [json.loads(line) for line in out.splitlines()]
 
     return _export
+
+
+MONDAY_7_DECEMBER = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def on_monday_7_december() -> Iterator[None]:
+    """The clock stands at noon on Monday 7 December 2026 (a week of one day so far)."""
+    with time_machine.travel(MONDAY_7_DECEMBER, tick=False):
+        yield

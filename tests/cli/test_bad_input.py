@@ -126,7 +126,7 @@ def prompts(
     name: str, yaml: str | bytes, fragment: str, args: str = "reflect --answer x"
 ) -> pytest.ParameterSet:
     """A bad prompts file named by ALLY_PROMPTS: exit 1, the file and the problem named; an
-    answer given with the command is kept as a draft without its prompt (DESIGN.md, Drafts)."""
+    answer given with the command is kept as a draft without its prompt."""
     data = yaml if isinstance(yaml, bytes) else yaml.encode("utf-8")
     return c(
         f"prompts-{name}", tuple(args.split()), 1, fragment,
@@ -341,7 +341,7 @@ CASES = [
              GOOD + b'{"id": "eeee4444-0000-4000-8000-000000000005", "kind": "practice", '
              b'"date": "2026-11-20", "created_at": "2026-11-20T09:00:00+00:00", '
              b'"pillar": "action", "action_type": null, "note": "' + MARKER.encode()
-             + b' \\ud800", "minutes": null}\n', "'note' holds characters that cannot be stored"),
+             + b' \\ud800", "minutes": null}\n', "'note' contains characters that"),
     imported("not-utf8-line-3", GOOD + SEED[: SEED.index(b"\n") + 1]
              + b'{"note": "' + MARKER.encode() + b'\xff\xfe"}\n', "line 3 is not UTF-8"),
     imported("deeply-nested", GOOD + b"[" * 100_000 + b"]" * 100_000 + b"\n",
@@ -392,7 +392,7 @@ CASES = [
       env={"ALLY_DB": "{tmp}/plain/ally.db"}, files={"plain": NOT_SQLITE}, keep=("plain",)),
     # -- no such command
     c("unknown-command", "journal", 2, "No such command 'journal'"),
-    # -- rhythm and pause (issue 9's "Bad input")
+    # -- rhythm and pause
     c("rhythm-misspelt-unit", "rhythm listening 3/wek", 2, "'3/wek' is not a rhythm. Use N/day"),
     c("rhythm-too-many-days", "rhythm listening 8/week", 2, "must be from 1 to 7, for example"),
     c("rhythm-zero-days", "rhythm listening 0/week", 2, "must be from 1 to 7"),

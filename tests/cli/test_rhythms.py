@@ -290,7 +290,7 @@ def test_a_refused_rhythm_or_pause_is_kept_as_a_draft_that_import_adds(run, isol
 
 
 def test_rest_is_spoken_of_as_rest(run):
-    """Issue 17: rest is part of a practice that lasts, not a way to protect streaks."""
+    """Rest is part of a practice that lasts, not a way to protect streaks."""
     help_text = " ".join(run("pause", "--help").stdout.split())
     assert (
         "a paused day is never a gap, and streaks and momentum wait for you. Rest is part of "

@@ -16,14 +16,13 @@ from pathlib import Path
 import pytest
 import time_machine
 
-MON = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
+from tests.cli.conftest import MONDAY_7_DECEMBER
+
+MON = MONDAY_7_DECEMBER
 TODAY = date(2026, 12, 7)
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(MON, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("on_monday_7_december")
 
 
 def _days(run) -> list[str]:

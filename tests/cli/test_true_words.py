@@ -1,4 +1,4 @@
-"""Every sentence ally prints is true of the data it shows (DESIGN.md, "What ally says").
+"""Every sentence ally prints is true of the data it shows.
 
 Each test is one untrue sentence that ally used to print, run through Typer's CliRunner on a
 Monday, 7 December 2026, with exact words asserted.
@@ -7,21 +7,17 @@ Monday, 7 December 2026, with exact words asserted.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-import time_machine
 
 from allycli.shell import terminal as shell
+from tests.cli.conftest import MONDAY_7_DECEMBER
 
-MON = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
+MON = MONDAY_7_DECEMBER
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(MON, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("on_monday_7_december")
 
 
 EVERY_OTHER = ("protest", "advocacy", "interrupting", "volunteering", "voting", "training",

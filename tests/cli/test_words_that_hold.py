@@ -9,13 +9,12 @@ from datetime import datetime, timezone
 import pytest
 import time_machine
 
-MON = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
+from tests.cli.conftest import MONDAY_7_DECEMBER
+
+MON = MONDAY_7_DECEMBER
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(MON, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("on_monday_7_december")
 
 
 EVERY_TYPE = ("protest", "advocacy", "interrupting", "volunteering", "voting", "training",

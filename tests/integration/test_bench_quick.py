@@ -1,4 +1,4 @@
-"""bench/run --quick: the benchmark of issue 4 still runs and prints every figure."""
+"""bench/run --quick: the speed benchmark still runs and prints every figure."""
 
 from __future__ import annotations
 

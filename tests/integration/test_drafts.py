@@ -1,4 +1,4 @@
-"""Drafts that always land somewhere, and a busy database that says it is waiting (issue 7).
+"""Drafts that always land somewhere, and a busy database that says it is waiting.
 
 Real processes on real files: a read-only folder (as root, without the capabilities that let
 root ignore file modes), a full tmpfs, a file-size limit, a held write lock.

@@ -1,5 +1,5 @@
 """Fixing and finding entries: show, edit, delete, search, restore, export filters, and the
-order of entries (issue 7). Commands run through the command line in-process, where a process
+order of entries. Commands run through the command line in-process, where a process
 would add nothing; questions asked on a terminal, the editor and a lock held by another
 process run the real executable (`_on_terminal`, `ally_process`)."""
 
@@ -146,7 +146,7 @@ def test_edit_refuses_flags_that_do_not_fit_the_kind(env: dict[str, str]) -> Non
 
 
 def test_piped_no_does_not_delete(env: dict[str, str]) -> None:
-    """Regression (issue 7): `echo n | ally delete ID` deleted."""
+    """Regression: `echo n | ally delete ID` deleted."""
     entry = str(logged(env, "log", "money")["id"])
     line = one_line_error(ally(env, "delete", entry, input="n\n"), 2)
     assert "add --yes" in line
@@ -290,14 +290,14 @@ def test_export_since_until_and_kind(env: dict[str, str]) -> None:
 
 
 def test_quick_entries_export_in_the_order_they_were_made(env: dict[str, str]) -> None:
-    """Regression (issue 7): twenty quick entries exported as 10, 9, 6, 7, 8, 12..."""
+    """Regression: twenty quick entries exported as 10, 9, 6, 7, 8, 12..."""
     for n in range(1, 21):
         ok(ally(env, "log", "money", "--note", f"n{n}", "--date", "2026-11-20"))
     assert [o["note"] for o in export_objects(env)] == [f"n{n}" for n in range(1, 21)]
 
 
 def test_mixed_offsets_sort_as_instants(env: dict[str, str], tmp_path: Path) -> None:
-    """Regression (issue 7): created_at with different offsets sorted as text."""
+    """Regression: created_at with different offsets sorted as text."""
     base = practice(1, "")
     lines = []
     # as text 10:00+05:00 sorts after 06:00+00:00; as instants it is an hour earlier

@@ -129,7 +129,7 @@ def test_a_csv_export_is_refused_saying_what_import_reads(
 def test_dates_up_to_tomorrow_are_taken_and_later_ones_refused(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    """Regression (issue 7): import accepted "date": "9999-12-31"."""
+    """Regression: import accepted "date": "9999-12-31"."""
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     ok(ally_in_process(env, "import", str(write(tmp_path / "t.jsonl", obj(date=tomorrow)))))
     far = write(tmp_path / "f.jsonl", obj(OTHER), obj(OTHER[:-1] + "3", date="9999-12-31"))

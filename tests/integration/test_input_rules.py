@@ -1,4 +1,4 @@
-"""Input rules through the real executable (issue 7): NUL is refused, CRLF becomes LF.
+"""Input rules through the real executable: NUL is refused, CRLF becomes LF.
 
 Stdin (`--note -`, `--answer -`, a piped reflect) and flags (`--note`, `--answer`) alike.
 NUL cannot be passed in argv, so it arrives by stdin; the refusal is one sentence, exit 2,
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from allycli.core.errors import UsageError
-from allycli.core.intake import storable
+from allycli.core.fields import storable
 from tests.integration.helpers import ally, cli_env, export_objects, ok, one_line_error
 
 

@@ -1,4 +1,4 @@
-"""Never lose a word, and never report a saved change as failed (issue 15).
+"""Never lose a word, and never report a saved change as failed.
 
 Through the real installed `ally` executable, as a person runs it: `edit`, `reflect` and the
 editor keep the words as a draft whatever step fails, the reads before the write included;
@@ -642,7 +642,8 @@ def site(line: str) -> str:
 def selected(calls: list[str], syscall: str, journal: Journal, begun: int) -> list[int]:
     """Which calls (1-based) a sweep fails. For openat, those of the journal's own files,
     not Python's module imports. Of the others, those after Python's own start-up (the
-    first `begun` calls, before ally's code loads: outside DESIGN.md's promise): every one
+    first `begun` calls, before ally's code loads: outside the promise, which covers ally's
+    own code): every one
     when there are at most BUDGET; else a sample: the first call of every site, then the
     last ones, then calls spread evenly over the run, up to BUDGET."""
     if syscall == "openat":

@@ -1,4 +1,4 @@
-"""Behaviour guards for issue 4 ("Instant to use"): what loads, and how the report reads.
+"""Behaviour guards for "instant to use": what loads, and how the report reads.
 
 Timing belongs to bench/run; these tests pin the causes instead. A shell completion
 re-runs ally on every TAB, so `--help`, `--version` and completion must not load the
@@ -266,7 +266,7 @@ def _typer_needs_pydantic() -> bool:
     reason="Typer 0.29 coerces every parameter it processes through a pydantic TypeAdapter "
     "(typer/core.py _TyperParameter.process_value -> _coercion.build_runtime_param -> "
     "typer/_adapters.py imports pydantic), even a flag whose value is None during "
-    "completion; that alone costs about 70 ms per TAB and per `ally log` (issue 4). "
+    "completion; that alone costs about 70 ms per TAB and per `ally log`. "
     "Typer 0.28 does not; this guard applies once typer is pinned below 0.29.",
     strict=True,
 )

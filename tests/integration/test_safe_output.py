@@ -1,4 +1,4 @@
-"""Output that cannot harm, and encodings that cannot stop ally (issue 7), through real processes.
+"""Output that cannot harm, and encodings that cannot stop ally, through real processes.
 
 Hostile notes (escape sequences, OSC 52 clipboard writes, bidi overrides, NUL, Markdown,
 spreadsheet formulas) are imported from jsonl, then every output is checked byte for byte.
@@ -14,6 +14,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from allycli.core.records import Record
+from allycli.store.database import Store
 
 from .helpers import ally, cli_env, ok, one_line_error
 
@@ -64,13 +67,26 @@ def hostile(tmp_path: Path) -> dict[str, str]:
         "prompt": "Whom did you \x1b[1mlisten\x1b[0m to?", "pillar": "listening",
         "answer": "Amal \u202ekiwi\u202c, at the café\n# not a heading",
     }  # fmt: skip
+    # import refuses a NUL in any text: the note holding one is stored as an older ally (or
+    # another program) could have left it, straight into the database file
+    nul = {n for n, t in enumerate(HOSTILE.values()) if "\x00" in t}
     source.write_text(
-        "".join(line(n, t) + "\n" for n, t in enumerate(HOSTILE.values()))
+        "".join(line(n, t) + "\n" for n, t in enumerate(HOSTILE.values()) if n not in nul)
         + json.dumps(reflection)
         + "\n"
     )
     ok(ally(env, "import", str(source)))
+    Store(Path(env["ALLY_DB"])).insert(
+        [Record(**record(n, t)).row() for n, t in enumerate(HOSTILE.values()) if n in nul]
+    )
     return env
+
+
+def record(n: int, note: str) -> dict[str, object]:
+    """The fields of `line(n, note)`'s entry, as a Record takes them."""
+    fields = json.loads(line(n, note))
+    fields["day"] = fields.pop("date")
+    return fields
 
 
 def test_md_export_escapes_markdown_and_shows_control_characters(hostile: dict[str, str]) -> None:

@@ -1,4 +1,4 @@
-"""Opening the store (issue 7): a read-only database's side files, doctor in a read-only
+"""Opening the store: a read-only database's side files, doctor in a read-only
 folder, ALLY_DB naming a FIFO, two backups in one second, and the report grid when entries
 come from a time zone ahead. Real processes on real files."""
 

@@ -2,9 +2,9 @@
 
 Each test sends the exact bytes a terminal sends for the keys pressed (arrows as escape
 sequences, Ctrl-D as 0x04, Ctrl-C as 0x03) and checks what was stored, byte for byte,
-through `ally export` (issue 7: escape codes were stored, Ctrl-D on a partial line did
-nothing, the end of a long answer went missing, Ctrl-C left no word and no new line,
-`--note -` waited in silence).
+through `ally export` (each of these once went wrong: escape codes were stored, Ctrl-D on a
+partial line did nothing, the end of a long answer went missing, Ctrl-C left no word and no
+new line, `--note -` waited in silence).
 """
 
 from __future__ import annotations

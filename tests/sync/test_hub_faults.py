@@ -1,4 +1,4 @@
-"""Issue 16: a hub that forgets or lies cannot split the machines (findings 1 to 8).
+"""A hub that forgets or lies cannot split the machines (the tests are numbered by fault).
 
 Each test does to a real PostgreSQL hub what its admin, a restore or an intruder could
 (pg_dump and a restore, rows deleted, renumbered or replayed by SQL as a superuser,

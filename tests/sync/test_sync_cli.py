@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from allycli.core.objects import rhythm_id
 from allycli.sync.cipher import new_key, show_key
 from allycli.sync.hub import LOCK_KEY
 from tests.sync.helpers import Journal, practice, reflection, stamp
@@ -276,10 +277,10 @@ def test_deletes_rhythms_and_pauses_travel(a: Journal, b: Journal, hub_url: str)
     kept, gone = practice("Kept", stamp(0)), practice("Gone", stamp(1))
     a.add(kept, gone)
     with a.store.writing() as conn:
-        conn.execute(
-            "INSERT INTO rhythm (id, category, spec, updated_at) VALUES "
-            "('5e0b4d8e-3c1f-5b8a-9a57-3f7d2c1e9a10', 'listening', '3/week', ?)",
-            (stamp(2),),
+        conn.execute(  # a rhythm's id is derived from its category, as import checks
+            "INSERT INTO rhythm (id, category, spec, updated_at) VALUES (?, 'listening', "
+            "'3/week', ?)",
+            (rhythm_id("listening"), stamp(2)),
         )
         conn.execute(
             "INSERT INTO pause (id, since, until, categories, note, created_at, updated_at) "

@@ -232,8 +232,8 @@ def test_every_future_iso_date_is_refused(day: date) -> None:
         ("mo", "mo"),  # too short for a weekday prefix
         ("t", "t"),
         ("mondays", "mondays"),
-        ("\x1b[2Jnow", "?[2Jnow"),
-        ("x" * 60, "x" * 40),
+        ("\x1b[2Jnow", "\\x1b[2Jnow"),
+        ("x" * 60, "x" * 39 + "…"),
     ],
 )
 def test_invalid_dates_are_usage_errors_with_a_hint(text: str, named: str) -> None:

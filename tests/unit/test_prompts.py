@@ -423,7 +423,7 @@ def near_duplicates(texts: dict[str, str]) -> list[tuple[str, str, float]]:
     ]
 
 
-# Themes the release-1 prompts repeated until they read as one prompt (issue 8): at most two
+# Themes the release-1 prompts repeated until they read as one prompt: at most two
 # reflection prompts may come back to each. A theme is matched by the words that carried it.
 MOTIFS = {
     "what do they need, did they ask": r"\b(they|people)\b[^.?!]{0,30}\b(need|asked for)\b|"

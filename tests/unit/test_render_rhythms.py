@@ -93,6 +93,18 @@ def test_pause_words() -> None:
     assert "3f2a9c1e" in table and "ahead" in table and "family" in table
 
 
+def test_a_pause_table_never_cuts_a_word() -> None:
+    p = Pause("3f2a9c1e-0000-4000-8000-000000000001", date(2026, 11, 30), date(2026, 12, 4),
+              None, "elections done and a family visit", "t", "t")  # fmt: skip
+    for width in (40, 60, 80, 120):
+        out = show(render_rhythms.pause_table([p], TODAY), width)
+        assert "…" not in out, out
+        assert all(len(line.rstrip()) <= width for line in out.splitlines()), out
+        for word in ("3f2a9c1e", "everything", "elections", "family", "visit", "ahead"):
+            assert word in out.split(), (word, out)
+        assert all(line.startswith(("3f2a9c1e", " ", "Id", "─")) for line in out.splitlines())
+
+
 def test_narrow_terminals_get_two_lines_a_rhythm() -> None:
     out = show(render_rhythms.rhythm_table(views()), 60).splitlines()
     assert out[0].rstrip() == "practice: 1/day, not met, 10 of 100 days"

@@ -64,17 +64,21 @@ def _root(
         output.say(OVERVIEW)
 
 
+# Each command on a line of its own and what it does under it, so that at 40 columns
+# a wrapped description never reads as another command.
 OVERVIEW = """\
 ally: practice allyship daily, and see where it has gaps.
 Everything stays on this machine.
 
 Start with:
-  ally log listening --note "..."   record what you did
-  ally reflect                      answer today's prompt
-  ally report                       review this week
+  ally log listening --note "..."
+      record what you did
+  ally reflect
+      answer today's prompt
+  ally report
+      review this week
 
-Then: ally calendar (your year at a glance), ally list,
-and ally --help for every command."""
+Then: ally calendar, ally list, and ally --help for more."""
 
 
 for group in (practice, review, today, files, sync, rhythms, entries, locking, types):
@@ -119,6 +123,7 @@ boundary.Boundary.order = tuple(HELP_ORDER)  # groups of commands (`ally type`) 
 for command in app.registered_commands:
     command.cls = boundary.Command
 app.registered_commands.sort(
+    # every command here is registered with its function, so the callback is never None
     key=lambda c: _help_rank(c.name or c.callback.__name__.rstrip("_"))  # type: ignore[union-attr]
 )
 

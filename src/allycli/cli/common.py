@@ -44,6 +44,7 @@ def entry_filters(
     from allycli.core import taxonomy
     from allycli.core.dates import explicit_range
     from allycli.core.errors import UsageError
+    from allycli.core.fields import excerpt
     from allycli.core.filters import Filters
 
     start = session.parse_day(since, ctx.today, "--since")
@@ -51,7 +52,7 @@ def entry_filters(
     if start and end:
         explicit_range(start, end)
     if kind is not None and kind not in ("practice", "reflection"):
-        raise UsageError(f"--kind is practice or reflection, not '{taxonomy.shown(kind)}'.")
+        raise UsageError(f"--kind is practice or reflection, not '{excerpt(kind)}'.")
     return Filters(
         since=start,
         until=end,

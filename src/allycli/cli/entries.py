@@ -115,7 +115,7 @@ def edit(
 def _minutes(given: str | None) -> int | None:
     """`--minutes N`, or `none` to clear them (as `--type none` and `--note ""` do)."""
     from allycli.core.errors import UsageError
-    from allycli.core.taxonomy import shown
+    from allycli.core.fields import excerpt
     from allycli.journal.editing import CLEAR
 
     if given is None:
@@ -127,7 +127,7 @@ def _minutes(given: str | None) -> int | None:
         return int(word)
     raise UsageError(
         "--minutes takes a whole number of minutes, 1 or more, such as --minutes 90, or none "
-        f"to clear them; '{shown(given, 12)}' is not one."
+        f"to clear them; '{excerpt(given, 12)}' is not one."
     )
 
 

@@ -51,10 +51,11 @@ def export(
     """Write every entry, oldest first: jsonl is lossless, csv for spreadsheets, md to read."""
     from allycli.core import exchange
     from allycli.core.errors import UsageError
+    from allycli.core.fields import excerpt
     from allycli.journal import practice as journal
 
     if fmt not in exchange.FORMATS:
-        raise UsageError(f"No export format '{fmt[:20]}'. Choose jsonl, csv or md.")
+        raise UsageError(f"No export format '{excerpt(fmt, 20)}'. Choose jsonl, csv or md.")
     if force and target is None:
         raise UsageError("--force goes with --output FILE: it lets the export replace that file.")
     ctx = session.context()
@@ -190,11 +191,13 @@ def doctor() -> None:
 
         paths = (builtin_path(), Path(os.environ.get("ALLY_PROMPTS", "")))
     checks = checkup(store, paths, session.draft_folders(db), key_cache=cache_said(db))
-    width = max(len(c.name) for c in checks)
-    for c in checks:  # "ok" only of what was checked and found ok
-        mark = {True: "ok ", False: "!! ", None: "   "}[c.ok]
-        line = f"{mark}{c.name.ljust(width)}  {c.detail}"
-        output.say(line + (f"\n   {' ' * width}  fix: {c.fix}" if c.fix else ""))
+    from allycli.render import messages as render
+
+    if output.out().is_terminal:
+        output.say(render.doctor_findings(checks))
+    else:
+        for line in render.doctor_lines(checks):
+            output.say(line)
     problems = [c for c in checks if c.ok is False]
     if problems:
         n = len(problems)

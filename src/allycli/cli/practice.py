@@ -234,7 +234,7 @@ def _note_from_editor(
     ctx: Context, activity: str, note: str | None, pillar: str | None, minutes: int | None
 ) -> str | None:
     """The note written in the editor, once the rest of the command is known to be right."""
-    from allycli.core import taxonomy
+    from allycli.core import fields, taxonomy
     from allycli.core.errors import UsageError
 
     if note is not None:
@@ -243,8 +243,8 @@ def _note_from_editor(
 
     resolved = types.resolve(ctx, lambda known: known.resolve_activity(activity))  # now
     shown = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
-    if minutes is not None and minutes > 24 * 60:
-        raise UsageError("--minutes must be a whole number from 1 to 1440.")
+    if minutes is not None:
+        fields.from_flag("--minutes", minutes, fields.minutes)
     name = types.kinds(ctx).name_of(resolved.action_type) if resolved.action_type else None
     what = f"{name} ({shown})" if name else shown
     return terminal.edit_text("", about=(f"A note on your practice: {what}",), name="note")

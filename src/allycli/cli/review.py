@@ -7,11 +7,15 @@ thin as the other commands, and nothing heavy is imported at module level.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from allycli.cli.common import DATE_HELP, DATES
 from allycli.shell import boundary, completion, output, session
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 
 def report(
@@ -120,9 +124,10 @@ def calendar(
     _show_picture(view, svg, html, width=120)
 
 
-def _show_picture(view: object, svg: Path | None, html: Path | None, width: int) -> None:
+def _show_picture(view: RenderableType, svg: Path | None, html: Path | None, width: int) -> None:
     """Print the picture, or write it to the files asked for (and say so on stderr)."""
     from allycli.render import picture
+    from allycli.store.privatefile import write_text
 
     if svg is None and html is None:
         with output.paged():
@@ -130,7 +135,8 @@ def _show_picture(view: object, svg: Path | None, html: Path | None, width: int)
         return
     for fmt, path in (("svg", svg), ("html", html)):
         if path is not None:
-            written = picture.save(view, path, fmt, width)
+            # 0600 under a temporary name, then renamed: no other user can ever read it
+            written = write_text(path, picture.document(view, fmt, width), f"--{fmt}")
             output.warn(f"Wrote the picture to {written}.")
 
 

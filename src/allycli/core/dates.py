@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from allycli.core.errors import UsageError
+from allycli.core.fields import excerpt
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _AGO = re.compile(r"^(\d{1,5})\s+(day|week)s?\s+ago$")
@@ -80,8 +81,7 @@ def parse_date(
             day = None
     flag = option + " " if option else ""
     if day is None:
-        shown = "".join(c if c.isprintable() else "?" for c in text)[:40]
-        raise UsageError(f"'{shown}' is not a date. {DATE_HINT}")
+        raise UsageError(f"'{excerpt(text)}' is not a date. {DATE_HINT}")
     if day < FIRST_DAY:
         named = word if _ISO.match(word) else f"{word} ({day.isoformat()})"
         raise UsageError(

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import csv
 import json
-import uuid
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import IO, Any
 
+from allycli.core import fields
 from allycli.core.errors import DataFileError
+from allycli.core.fields import FieldError, excerpt, from_file
 from allycli.core.records import Patch, Record
-from allycli.core.sanitize import csv_cell, excerpt, json_text, markdown
+from allycli.core.sanitize import csv_cell, json_text, markdown
 from allycli.core.taxonomy import (
     ACTION_TYPES,
     LEGACY_ACTION_TYPES,
@@ -34,6 +35,7 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 _PRACTICE_KEYS = {"id", "kind", "date", "created_at", "pillar", "action_type", "note", "minutes"}
+PERSONS = ("note", "answer")  # the texts a person writes: NUL is refused in them
 _REFLECTION_KEYS = {"id", "kind", "date", "created_at", "prompt_id", "prompt", "pillar", "answer"}
 
 
@@ -212,44 +214,21 @@ def _record(obj: Any, where: str) -> Record:
         shown = ", ".join(excerpt(str(k)) for k in sorted(map(str, unknown))[:3])
         more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
         raise bad(f"unknown field {shown}{more}")
-    try:
-        entry_id = str(uuid.UUID(_text(obj["id"])))
-    except (ValueError, TypeError):
-        raise bad("'id' must be a UUID") from None
-    if entry_id != obj["id"].lower():
-        raise bad("'id' must be a UUID in its usual form")
-    day = _text(obj["date"])
-    try:
-        if day is None or len(day) != 10:
-            raise ValueError
-        date.fromisoformat(day)
-    except ValueError:
-        raise bad("'date' must be YYYY-MM-DD") from None
-    created = _text(obj["created_at"])
-    try:
-        if created is None or datetime.fromisoformat(created).utcoffset() is None:
-            raise ValueError
-    except ValueError:
-        raise bad("'created_at' must be an ISO 8601 time with an offset") from None
-    updated = _text(obj.get("updated_at", created))
-    try:
-        if updated is None or datetime.fromisoformat(updated).utcoffset() is None:
-            raise ValueError
-    except ValueError:
-        raise bad("'updated_at' must be an ISO 8601 time with an offset") from None
+    entry_id = from_file(obj, "id", fields.object_id, where)
+    day = from_file(obj, "date", fields.day, where).isoformat()
+    created = from_file(obj, "created_at", fields.instant, where)
+    updated = from_file({"updated_at": created, **obj}, "updated_at", fields.instant, where)
     pillar = obj["pillar"]
     unprompted = kind == "reflection" and pillar is None and obj["prompt"] is None
     if pillar not in PILLARS and not unprompted:  # (a draft kept without its prompt)
         raise bad(f"'pillar' must be one of {', '.join(PILLARS)}")
-    texts = {}
-    for key in ("note", "prompt_id", "prompt", "answer"):
-        if key in allowed:
-            value = obj[key]
-            if value is not None and not isinstance(value, str):
-                raise bad(f"'{key}' must be text or null")
-            if value is not None and not _storable(value):
-                raise bad(f"'{key}' holds characters that cannot be stored (a lone surrogate)")
-            texts[key] = value
+    texts = {  # a person's note or answer; a prompt and its id as a prompts file gave them
+        key: from_file(
+            obj, key, fields.optional_text if key in PERSONS else fields.copied_text, where
+        )
+        for key in ("note", "prompt_id", "prompt", "answer")
+        if key in allowed
+    }
     if kind == "practice":
         action_type = LEGACY_ACTION_TYPES.get(obj["action_type"], obj["action_type"])
         if action_type is not None and (
@@ -260,10 +239,11 @@ def _record(obj: Any, where: str) -> Record:
                 "or the name of an action type of one's own"
             )
         minutes = obj["minutes"]
-        if minutes is not None and (
-            not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 < minutes <= 1440
-        ):
-            raise bad("'minutes' must be a whole number from 1 to 1440, or null")
+        if minutes is not None:
+            try:
+                fields.minutes(minutes)
+            except FieldError as exc:
+                raise bad(f"'minutes' {exc.why}, or null") from None
         return Record(entry_id, kind, day, created, pillar, action_type=action_type,
                       note=texts["note"], minutes=minutes, updated_at=updated)  # fmt: skip
     if not texts["answer"]:
@@ -284,53 +264,29 @@ def _patch(obj: dict[str, Any], where: str, latest: date | None) -> Patch:
 
     if set(obj) != PATCH_KEYS:
         raise bad(f"a patch has exactly the fields {', '.join(sorted(PATCH_KEYS))}")
-    given = obj["id"]
-    if (
-        not isinstance(given, str)
-        or not 4 <= len(given) <= 36
-        or any(c not in "0123456789abcdef-" for c in given.lower())
-    ):
-        raise bad("a patch's 'id' must be an entry id or its first 4 or more characters")
-    fields = obj["fields"]
-    if not isinstance(fields, dict) or not fields:
+    given = from_file(obj, "id", fields.id_prefix, where, "a patch's ")
+    changes = obj["fields"]
+    if not isinstance(changes, dict) or not changes:
         raise bad("a patch's 'fields' must be an object with at least one field")
-    for key, value in fields.items():
+    for key, value in changes.items():
         if key in _PATCH_TEXTS:
-            if not isinstance(value, str) or not _storable(value):
+            if not isinstance(value, str):
                 raise bad(f"a patch's '{excerpt(str(key))}' must be text")
+            from_file(changes, key, fields.text, where, "a patch's ")
         elif key == "minutes":  # null clears them
-            if value is not None and (
-                not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 1440
-            ):
-                raise bad("a patch's 'minutes' must be a whole number from 1 to 1440, or null")
+            if value is not None:
+                try:
+                    fields.minutes(value)
+                except FieldError as exc:
+                    raise bad(f"a patch's 'minutes' {exc.why}, or null") from None
         elif key == "date":
-            try:
-                day = date.fromisoformat(value) if isinstance(value, str) else None
-            except ValueError:
-                day = None
-            if day is None or len(value) != 10 or (latest is not None and day > latest):
+            day = from_file(changes, key, fields.day, where, "a patch's ")
+            if latest is not None and day > latest:
                 raise bad("a patch's 'date' must be YYYY-MM-DD, up to tomorrow")
         else:
             raise bad(f"a patch cannot change '{excerpt(str(key))}'")
-    updated = _text(obj["updated_at"])
-    try:
-        if updated is None or datetime.fromisoformat(updated).utcoffset() is None:
-            raise ValueError
-    except ValueError:
-        raise bad("'updated_at' must be an ISO 8601 time with an offset") from None
-    return Patch(given.lower(), tuple(sorted(fields.items())), updated)
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _storable(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    updated = from_file(obj, "updated_at", fields.instant, where)
+    return Patch(given, tuple(sorted(changes.items())), updated)
 
 
 Progress = Callable[[int], None]

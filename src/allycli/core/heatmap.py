@@ -80,7 +80,7 @@ def layout(
     last = monday(end) + timedelta(days=6)
     weeks: list[tuple[Cell | None, ...]] = []
     months: list[tuple[int, str]] = []
-    week_totals: list[tuple[int, date, date]] = []
+    week_totals: list[tuple[int, date, int]] = []  # (entries, first day, week number)
     day = first
     while day <= last:
         row: list[Cell | None] = []

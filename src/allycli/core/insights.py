@@ -1,4 +1,4 @@
-"""Streaks, gaps and buckets: pure functions over calendar days and counts."""
+"""Gaps and buckets: a gap's shape, and a period sliced into buckets of counts (pure)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from allycli.core.dates import MONTH_ABBR, WEEKDAY_ABBR, Period
-from allycli.core.taxonomy import ACTION_TYPES, PILLARS
+from allycli.core.taxonomy import PILLARS
 
 
 @dataclass(frozen=True)
@@ -31,40 +31,6 @@ class Bucket:
     @property
     def total(self) -> int:
         return sum(self.by_pillar.values())
-
-
-def gaps(
-    by_pillar: Mapping[str, int],
-    by_action_type: Mapping[str, int],
-    last_pillar: Mapping[str, date],
-    last_action_type: Mapping[str, date],
-    as_of: date,
-) -> tuple[Gap, ...]:
-    """Every pillar and action type with nothing in the period, most neglected first.
-
-    Never-practiced categories come first, then the longest since last practiced;
-    ties keep pillars before action types, each in vocabulary order.
-    """
-    found: list[Gap] = []
-    for kind, keys, counts, last in (
-        ("pillar", PILLARS, by_pillar, last_pillar),
-        ("action_type", tuple(ACTION_TYPES), by_action_type, last_action_type),
-    ):
-        for key in keys:
-            if counts.get(key, 0):
-                continue
-            when = last.get(key)
-            if when is not None and when > as_of:
-                when = None
-            since = (as_of - when).days if when is not None else None
-            found.append(Gap(kind, key, when, since))
-    order = {id(g): i for i, g in enumerate(found)}
-    return tuple(
-        sorted(
-            found,
-            key=lambda g: (g.days_since is not None, -(g.days_since or 0), order[id(g)]),
-        )
-    )
 
 
 def bucket_plan(period: Period) -> list[tuple[str, date, date]]:

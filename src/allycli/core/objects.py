@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from allycli.core import fields
 from allycli.core.errors import DataFileError, UsageError
+from allycli.core.fields import FieldError, from_file
 from allycli.core.rhythms import CATEGORIES, OFF, covers, parse_spec
 
 # Fixed forever: changing it would give every rhythm a new id on every machine.
@@ -95,9 +97,7 @@ def parse_object(obj: dict[str, Any], where: str) -> RhythmSetting | Pause:
     unknown = set(obj) - allowed
     if unknown:
         raise bad(f"unknown field {', '.join(sorted(map(str, unknown)))}")
-    updated = _instant(obj["updated_at"])
-    if updated is None:
-        raise bad("'updated_at' must be an ISO 8601 time with an offset")
+    updated = from_file(obj, "updated_at", fields.instant, where)
     if kind == "rhythm":
         category = obj["category"]
         if not _category(category):
@@ -114,19 +114,15 @@ def parse_object(obj: dict[str, Any], where: str) -> RhythmSetting | Pause:
         except UsageError:
             raise bad("'rhythm' must be off or a spec such as 3/week, in lower case") from None
         return RhythmSetting(category, setting, updated)
-    try:
-        pause_id = str(uuid.UUID(obj["id"] if isinstance(obj["id"], str) else ""))
-    except ValueError:
-        raise bad("'id' must be a UUID") from None
-    if pause_id != obj["id"].lower():
-        raise bad("'id' must be a UUID in its usual form")
-    since, until = _day(obj["since"]), _day(obj["until"])
-    if since is None or until is None:
-        raise bad("'since' and 'until' must be YYYY-MM-DD")
+    pause_id = from_file(obj, "id", fields.object_id, where)
+    since = from_file(obj, "since", fields.day, where)
+    until = from_file(obj, "until", fields.day, where)
     if until < since:
         raise bad("'until' comes before 'since'")
-    if (until - since).days + 1 > 366:
-        raise bad("a pause lasts at most 366 days")
+    try:
+        fields.pause_days(since, until)
+    except FieldError as exc:
+        raise bad(f"a pause {exc.why}") from None
     categories = obj["categories"]
     if categories is not None:
         if (
@@ -137,12 +133,8 @@ def parse_object(obj: dict[str, Any], where: str) -> RhythmSetting | Pause:
         ):
             raise bad("'categories' must be null or a list of categories without repeats")
         categories = tuple(categories)
-    note = obj["note"]
-    if note is not None and (not isinstance(note, str) or not _storable(note)):
-        raise bad("'note' must be text or null")
-    created = _instant(obj["created_at"])
-    if created is None:
-        raise bad("'created_at' must be an ISO 8601 time with an offset")
+    note = from_file(obj, "note", fields.optional_text, where)
+    created = from_file(obj, "created_at", fields.instant, where)
     return Pause(pause_id, since, until, categories, note, created, updated)
 
 
@@ -152,29 +144,3 @@ def _category(value: Any) -> bool:
     from allycli.core.taxonomy import NAME_RULE
 
     return isinstance(value, str) and (value in CATEGORIES or bool(NAME_RULE.fullmatch(value)))
-
-
-def _instant(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return value if datetime.fromisoformat(value).utcoffset() is not None else None
-    except ValueError:
-        return None
-
-
-def _day(value: Any) -> date | None:
-    if not isinstance(value, str) or len(value) != 10:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _storable(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in value

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from allycli.core.errors import DataFileError, UsageError
-from allycli.core.sanitize import excerpt
+from allycli.core.fields import excerpt
 from allycli.core.taxonomy import ACTION_TYPES, NAME_RULE, PILLARS, Kinds
 
 KINDS = ("reflection", "learning")

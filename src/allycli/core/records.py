@@ -79,7 +79,7 @@ _fields = attrgetter(*RECORD_COLUMNS)
 
 @dataclass(frozen=True)
 class Patch:
-    """A change to an entry that could not be read when it was made (DESIGN.md, Drafts):
+    """A change to an entry that could not be read when it was made:
     the id or prefix as given, the fields as `ally edit` names them, and when it was made.
     `ally import` applies it once the id resolves to one entry."""
 

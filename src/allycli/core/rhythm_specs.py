@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from allycli.core.errors import UsageError
+from allycli.core.fields import excerpt
 from allycli.core.taxonomy import ACTION_TYPES, PILLARS
 
 BLOCK_EPOCH = date(1970, 1, 5)  # a Monday: K-day blocks and weeks are counted from it
@@ -61,7 +62,7 @@ def parse_spec(text: str) -> Spec:
     """A spec such as `3/week`, `1/month`, `2/3d` or `90min/week`; refuses anything else."""
     word = "".join(text.split()).lower()
     m = _SPEC.match(word)
-    shown = "".join(c if c.isprintable() else "?" for c in text.strip())[:40]
+    shown = excerpt(text.strip())
     if m is None:
         raise UsageError(f"'{shown}' is not a rhythm. {SPEC_HINT}")
     amount, minutes, unit, block = int(m[1]), bool(m[2]), m[3], m[4]
@@ -122,8 +123,8 @@ def unit_span(spec: Spec, index: int) -> tuple[int, int]:
         nxt = date(year + (month == 11), 1 if month == 11 else month + 2, 1)
         return start.toordinal(), nxt.toordinal() - 1
     k = 7 if spec.unit == "week" else spec.block
-    start = EPOCH_ORDINAL + index * k
-    return start, start + k - 1
+    first = EPOCH_ORDINAL + index * k
+    return first, first + k - 1
 
 
 def unit_of(spec: Spec, day: date) -> tuple[date, date]:

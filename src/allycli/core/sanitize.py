@@ -9,7 +9,6 @@ text read differently from what it holds. Every output goes through one function
 - `markdown`: Markdown syntax in user text is escaped, so a note stays a note;
 - `csv_cell`: a cell that a spreadsheet would run as a formula starts with a quote (OWASP);
 - `json_text`: JSON with those characters as `\\uXXXX`, which is still lossless;
-- `excerpt`: a short, one-line, visible excerpt for an error message;
 - `one_line`: a whole error message on one line, every control character visible.
 
 Pure: no I/O.
@@ -39,13 +38,20 @@ _MD_LINE_START = re.compile(r"^([#>+\-=*:~`|]|\d{1,9}(?=[.)]))")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
+def escaped(ch: str) -> str:
+    """One character as a visible escape a person can read: `\\n`, `\\x1b`, `\\u202e`."""
+    code = ord(ch)
     if code == 0x0A:
         return "\\n"
     if code == 0x09:
         return "\\t"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _escape(match: re.Match[str]) -> str:
+    return escaped(match.group())
 
 
 def for_terminal(text: str) -> str:
@@ -58,12 +64,6 @@ def visible(text: str) -> str:
     """`text` with every control character but newline and tab, and every bidi override, as
     a visible escape."""
     return _CONTROL.sub(_escape, text.replace("\r\n", "\n"))
-
-
-def excerpt(text: str, limit: int = 40) -> str:
-    """A short excerpt on one line, every control character visible, for error messages."""
-    shown = _CONTROL_OR_SPACE.sub(_escape, text)
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def one_line(text: str) -> str:

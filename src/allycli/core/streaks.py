@@ -67,10 +67,10 @@ def daily_streak(days: Iterable[date], paused: Iterable[date], as_of: date, toda
     longest = run = 0
     previous: date | None = None
     for d in practiced:
-        between = (d - previous).days - 1 if previous is not None else -1
-        bridged = between >= 0 and (
-            bisect_left(rest, d) - bisect_right(rest, previous) == between  # type: ignore[arg-type]
-        )
+        bridged = False
+        if previous is not None:  # the days between are all paused: the run goes on
+            between = (d - previous).days - 1
+            bridged = bisect_left(rest, d) - bisect_right(rest, previous) == between
         run = run + 1 if bridged else 1
         longest = max(longest, run)
         previous = d

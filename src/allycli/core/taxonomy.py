@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from allycli.core.errors import UsageError
+from allycli.core.fields import excerpt, from_file, instant, optional_text
 
 PILLARS: tuple[str, ...] = ("action", "listening", "learning", "yielding")
 
@@ -79,22 +80,15 @@ CHOOSE_ACTIVITY = (
 NEAR_MISS_HINT = "`ally log --help` lists them."
 
 
-def action_types_help(width: int = 76) -> str:
-    """The action types and what each covers, for `ally log --help`: a block that click
-    prints as written (its first line, \\b, stops click from rewrapping it)."""
-    import textwrap
-
-    lines = ["\b", "Action types, and what each covers:"]
-    for key, meaning in ACTION_TYPE_MEANINGS.items():
-        lines += textwrap.wrap(
-            meaning,
-            width,
-            initial_indent=f"  {key:<13}",
-            subsequent_indent=" " * 15,
-            break_on_hyphens=False,
-        )
-    lines.append(f"Or log a pillar directly: {', '.join(PILLARS)}.")
-    return "\n".join(lines)
+def action_types_help() -> str:
+    """The action types and what each covers, for `ally log --help`: a table that the help
+    formatter lays out at the terminal's width (a `\\b` paragraph: its heading, then a key,
+    two spaces and its meaning a line), and the pillars below it."""
+    rows = [f"{key}  {meaning}" for key, meaning in ACTION_TYPE_MEANINGS.items()]
+    return "\n".join(
+        ["\b", "Action types, and what each covers:", *rows, "",
+         f"Or log a pillar directly: {', '.join(PILLARS)}."]
+    )  # fmt: skip
 
 
 # Friendly words -> (kind, key). kind is "type" or "pillar".
@@ -172,7 +166,9 @@ def _resolve(word: str, keys: tuple[str, ...], aliases: dict[str, str], what: st
         return matches.pop()
     if len(matches) > 1:
         options = " or ".join(k for k in keys if k in matches)
-        raise UsageError(f"The {what} '{shown(word)}' could be {options}; type a few more letters.")
+        raise UsageError(
+            f"The {what} '{excerpt(word)}' could be {options}; type a few more letters."
+        )
     return None
 
 
@@ -180,7 +176,7 @@ def resolve_pillar(word: str) -> str:
     key = _resolve(word, PILLARS, PILLAR_ALIASES, "pillar")
     if key is None:
         raise UsageError(
-            f"No pillar '{shown(word)}'.{suggest(word, PILLARS, PILLAR_ALIASES)} "
+            f"No pillar '{excerpt(word)}'.{suggest(word, PILLARS, PILLAR_ALIASES)} "
             f"Choose one of: {', '.join(PILLARS)}."
         )
     return key
@@ -197,12 +193,6 @@ def suggest(word: str, keys: tuple[str, ...], aliases: dict[str, str]) -> str:
     if close[0] in aliases:
         return f" Did you mean '{close[0]}' ({aliases[close[0]]})?"
     return f" Did you mean '{close[0]}'?"
-
-
-def shown(word: str, limit: int = 40) -> str:
-    """A user-typed word, safe to echo in one line: printable and short."""
-    clean = "".join(ch if ch.isprintable() else "?" for ch in word)
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 
 # -- action types of one's own -------------------------------------------------------------
@@ -340,7 +330,7 @@ class Kinds:
         if key is None:
             hint = self._suggest(word, keys, ALIASES)
             raise UsageError(
-                f"No activity '{shown(word)}'.{hint} {NEAR_MISS_HINT if hint else self._choose()}"
+                f"No activity '{excerpt(word)}'.{hint} {NEAR_MISS_HINT if hint else self._choose()}"
             )
         if key in PILLARS:
             return Activity(pillar=key, action_type=None)
@@ -364,7 +354,7 @@ class Kinds:
         if key is None:
             names = ", ".join((*ACTION_TYPES, *(t.name for t in self.own)))
             raise UsageError(
-                f"No action type '{shown(word)}'."
+                f"No action type '{excerpt(word)}'."
                 f"{self._suggest(word, tuple(ACTION_TYPES), aliases)} Choose one of: {names}."
             )
         return key
@@ -379,7 +369,7 @@ class Kinds:
         key = _resolve(word, keys, ALIASES, "category") or self._own(word, "category")
         if key is None:
             raise UsageError(
-                f"No category '{shown(word)}'. Choose practice, a pillar "
+                f"No category '{excerpt(word)}'. Choose practice, a pillar "
                 f"({', '.join(PILLARS)}) or an action type "
                 f"({', '.join((*ACTION_TYPES, *(t.name for t in self.own)))})."
             )
@@ -401,7 +391,7 @@ class Kinds:
             )
         names = ", ".join(t.name for t in self.own) or "none yet"
         raise UsageError(
-            f"No action type of your own is named '{shown(word)}'. Yours: {names}; "
+            f"No action type of your own is named '{excerpt(word)}'. Yours: {names}; "
             "`ally type list` shows them."
         )
 
@@ -447,7 +437,7 @@ class Kinds:
         if len(matches) > 1:
             options = " or ".join(t.name for t in matches)
             raise UsageError(
-                f"The {what} '{shown(word)}' could be {options}; type a few more letters."
+                f"The {what} '{excerpt(word)}' could be {options}; type a few more letters."
             )
         return None
 
@@ -471,7 +461,7 @@ class Kinds:
         one): a usage error that says what it clashes with."""
         w = word.strip()
         if not NAME_RULE.fullmatch(w):
-            raise UsageError(f"A type's {what} is {NAME_HINT}; '{shown(word)}' is not.")
+            raise UsageError(f"A type's {what} is {NAME_HINT}; '{excerpt(word)}' is not.")
         if w in RESERVED:
             raise UsageError(f"'{w}' is reserved (it means something else to ally); "
                              "choose another.")  # fmt: skip
@@ -539,10 +529,8 @@ def parse_type(obj: Mapping[str, Any], where: str) -> OwnType:
         raise bad(f"an action type's 'name' must be {NAME_HINT}")
     if obj["pillar"] not in PILLARS:
         raise bad(f"'pillar' must be one of {', '.join(PILLARS)}")
-    about = obj["about"]
-    if about is not None and (
-        not isinstance(about, str) or "\x00" in about or len(about) > ABOUT_LIMIT * 4
-    ):
+    about = from_file(obj, "about", optional_text, where)
+    if about is not None and len(about) > ABOUT_LIMIT * 4:
         raise bad("'about' must be text or null")
     aliases = obj["aliases"]
     if not isinstance(aliases, list) or any(
@@ -551,14 +539,7 @@ def parse_type(obj: Mapping[str, Any], where: str) -> OwnType:
         raise bad(f"'aliases' must be a list of words, each {NAME_HINT}")
     if not isinstance(obj["retired"], bool):
         raise bad("'retired' must be true or false")
-    updated = obj["updated_at"]
-    from datetime import datetime
-
-    try:
-        if not isinstance(updated, str) or datetime.fromisoformat(updated).utcoffset() is None:
-            raise ValueError
-    except ValueError:
-        raise bad("'updated_at' must be an ISO 8601 time with an offset") from None
+    updated = from_file(obj, "updated_at", instant, where)
     return OwnType(key, name, obj["pillar"], about, tuple(aliases), obj["retired"], updated)
 
 

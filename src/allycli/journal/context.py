@@ -52,13 +52,6 @@ class Context:
         return folders(self.store.path, self.drafts_dir, self.tmp_drafts_dir)
 
 
-def check_text(text: str, what: str) -> str:
-    """Text made storable (CRLF to LF; NUL and lone surrogates refused), never echoed."""
-    from allycli.core.intake import storable
-
-    return storable(text, what)
-
-
 def write_or_draft(
     ctx: Context,
     objects: Sequence[Mapping[str, Any]],
@@ -95,7 +88,7 @@ def keep_as_draft(
     `reason` (None: the person pressed Ctrl-C, or `stop`, the signal that asked to end)
     says why. With no folder to write a draft
     in, the objects go to standard output as jsonl instead. For every step of a write,
-    the reads before it included (DESIGN.md, Drafts)."""
+    the reads before it included."""
     from allycli.store import drafts
 
     seal = None
@@ -129,7 +122,7 @@ def keep_as_draft(
 def after_commit(step: Callable[[], object], what: str) -> str:
     """Run a step that follows a commit (a checkpoint, say). The change is stored whatever
     happens here, so a failure is never raised: it comes back as the sentence the shell
-    says after "Saved;" (DESIGN.md, Drafts: a committed change is never reported failed)."""
+    says after "Saved;" (a committed change is never reported as failed)."""
     from allycli.store.opening import db_errors
 
     try:

@@ -11,12 +11,13 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
+from allycli.core import fields as field_rules
 from allycli.core import taxonomy
 from allycli.core.dates import stamp
 from allycli.core.errors import NotFoundError, StorageError, UsageError
+from allycli.core.fields import storable
 from allycli.core.filters import Filters
 from allycli.core.folding import fold
-from allycli.core.intake import storable
 from allycli.core.records import Record
 from allycli.journal.context import Context, after_commit, keep_as_draft, write_or_draft
 from allycli.store import entries as entrydb
@@ -40,7 +41,7 @@ class Changes:
 
     def patch(self, id_prefix: str, updated_at: str) -> dict[str, object]:
         """The change as a draft that `ally import` applies once the id resolves to one
-        entry: kept when the entry itself could not be read (DESIGN.md, Drafts)."""
+        entry: kept when the entry itself could not be read."""
         fields: dict[str, object] = {}
         for name, value in dataclasses.asdict(self).items():
             if value is not None:
@@ -58,6 +59,7 @@ class Changes:
             values["minutes"] = CLEAR
         if isinstance(values.get("day"), str):
             values["day"] = date.fromisoformat(str(values["day"]))
+        # import checked each field's shape (core/fields), which a dict's type cannot say
         return cls(**values)  # type: ignore[arg-type]
 
 
@@ -88,11 +90,6 @@ def show(ctx: Context, id_prefix: str) -> Record:
         return shown_record(type_store.read(conn), entrydb.get(conn, id_prefix))
 
 
-def clean_text(text: str, what: str) -> str:
-    """Text as stored: the input rules every command follows (intake.storable)."""
-    return storable(text, what)
-
-
 def apply(
     record: Record, changes: Changes, updated_at: str, kinds: taxonomy.Kinds = taxonomy.BUILT_IN
 ) -> Edited:
@@ -111,10 +108,10 @@ def apply(
                 )
     fields: dict[str, object] = {}
     if changes.note is not None:
-        note = clean_text(changes.note, "note")
+        note = storable(changes.note, "note")
         fields["note"] = note if note.strip() else None
     if changes.answer is not None:
-        answer = clean_text(changes.answer, "answer").strip("\n")
+        answer = storable(changes.answer, "answer").strip("\n")
         if not answer.strip():
             raise UsageError("A reflection needs an answer; to remove it, `ally delete` it.")
         fields["answer"] = answer
@@ -123,9 +120,7 @@ def apply(
     if changes.minutes == CLEAR:
         fields["minutes"] = None
     elif changes.minutes is not None:
-        if not 0 < changes.minutes <= 24 * 60:
-            raise UsageError("--minutes must be a whole number from 1 to 1440.")
-        fields["minutes"] = changes.minutes
+        fields["minutes"] = field_rules.from_flag("--minutes", changes.minutes, field_rules.minutes)
     if changes.action_type is not None:
         if changes.action_type.strip().lower() == "none":
             fields["action_type"] = None
@@ -142,6 +137,7 @@ def apply(
     )
     if not changed:
         return Edited(record, record, ())
+    # each value has its field's type, set above; a dict of them cannot say so
     after = dataclasses.replace(record, **fields, updated_at=updated_at)  # type: ignore[arg-type]
     return Edited(record, after, tuple(dict.fromkeys(changed)))
 

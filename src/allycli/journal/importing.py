@@ -132,7 +132,7 @@ def merge_into(
 
 def with_prompts(ctx: Context, records: list[Record]) -> list[Record]:
     """Reflections kept as drafts without their prompt (it could not be loaded) get the one
-    asked for by id, or else that day's prompt (DESIGN.md, Drafts)."""
+    asked for by id, or else that day's prompt."""
     if all(r.prompt is not None or r.kind != "reflection" for r in records):
         return records
     from datetime import date
@@ -227,7 +227,15 @@ def _merge(
         back = [i for i in winners if i in buried]
         if back:
             entrydb.unbury(conn, back)
-    return Merged(source, dry_run=dry_run, **counts)
+    return Merged(
+        source,
+        added=counts["added"],
+        updated=counts["updated"],
+        present=counts["present"],
+        conflicts=counts["conflicts"],
+        deleted_here=counts["deleted_here"],
+        dry_run=dry_run,
+    )
 
 
 def _local(

@@ -17,12 +17,13 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
-from allycli.core import prompts, taxonomy
+from allycli.core import fields, prompts, taxonomy
 from allycli.core.dates import stamp
 from allycli.core.errors import AllyError, Locked, StorageError, UsageError
+from allycli.core.fields import excerpt, storable
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
-from allycli.journal.context import Context, check_text, keep_as_draft, save
+from allycli.journal.context import Context, keep_as_draft, save
 
 # -- log -----------------------------------------------------------------------------------
 
@@ -48,10 +49,10 @@ def log(
 
     resolved = types.resolve(ctx, lambda known: known.resolve_activity(activity))
     chosen_pillar = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
-    if minutes is not None and not 0 < minutes <= 24 * 60:
-        raise UsageError("--minutes must be a whole number from 1 to 1440.")
+    if minutes is not None:
+        fields.from_flag("--minutes", minutes, fields.minutes)
     if note is not None:
-        note = check_text(note, "note")
+        note = storable(note, "note")
         if not note.strip():
             note = None
     record = Record(
@@ -119,8 +120,7 @@ def todays_prompt(
         found = prompts.find(all_prompts, prompt_id)
         if found is None:
             raise UsageError(
-                f"No prompt has the id '{taxonomy.shown(prompt_id)}'; "
-                "`ally reflect --prompts` lists them."
+                f"No prompt has the id '{excerpt(prompt_id)}'; `ally reflect --prompts` lists them."
             )
         return found
     on = day or ctx.today
@@ -231,7 +231,7 @@ def reflect(ctx: Context, prompt: Prompt, answer: str, *, day: date | None = Non
 
 def answered(ctx: Context, prompt: Prompt, answer: str, day: date | None) -> Record | None:
     """The reflection an answer makes (None when it is empty), not yet stored."""
-    answer = check_text(answer, "answer").strip("\r\n")
+    answer = storable(answer, "answer").strip("\r\n")
     if not answer.strip():
         return None
     return Record(
@@ -269,7 +269,7 @@ def keep_unprompted(
     be read): keep the answer as a draft with its date and no prompt, which `ally import`
     records against that day's prompt (or against `prompt_id`, when one was asked for).
     An empty answer records nothing, and returns."""
-    answer = check_text(answer, "answer").strip("\r\n")
+    answer = storable(answer, "answer").strip("\r\n")
     if not answer.strip():
         return
     created = stamp(ctx.now)
@@ -294,8 +294,8 @@ def keep_unprompted(
 def refuse_second_answer(
     ctx: Context, prompt: Prompt, answer: str | None, *, day: date | None = None
 ) -> NoReturn:
-    """A second answer to the day's prompt is refused (DESIGN.md: `--another` or `--prompt ID`
-    say it is meant); a text already written is kept as a draft, so nothing is lost."""
+    """A second answer to the day's prompt is refused (`--another` or `--prompt ID` say it is
+    meant); a text already written is kept as a draft, so nothing is lost."""
     from allycli.core.dates import spoken
     from allycli.store import drafts
 
@@ -304,18 +304,9 @@ def refuse_second_answer(
         f"You already answered the prompt {prompt.id} for {spoken(on, ctx.today)}, so nothing "
         "was recorded; add --another to answer a different prompt"
     )
-    if answer is None or not answer.strip():
+    record = None if answer is None else answered(ctx, prompt, answer, on)
+    if record is None:
         raise AllyError(f"{said}.")
-    record = Record(
-        id=str(uuid.uuid4()),
-        kind="reflection",
-        day=on.isoformat(),
-        created_at=stamp(ctx.now),
-        pillar=prompt.pillar,
-        prompt_id=prompt.id,
-        prompt=prompt.text,
-        answer=check_text(answer, "answer").strip("\r\n"),
-    )
     draft = drafts.keep([record.to_json()], ctx.draft_folders())
     if draft is None:
         raise AllyError(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from allycli.core import insights, prompts, taxonomy
 from allycli.core.dates import Period
 from allycli.core.prompts import Prompt
+from allycli.core.streaks import Streak
 
 if TYPE_CHECKING:
     from allycli.journal.context import Context
@@ -30,8 +31,8 @@ class Report:
     reflections: int
     by_pillar: Mapping[str, int]
     by_action_type: Mapping[str, int]
-    streak: insights.Streak
-    pillar_streaks: Mapping[str, insights.Streak]
+    streak: Streak
+    pillar_streaks: Mapping[str, Streak]
     gaps: tuple[insights.Gap, ...]
     prompts: tuple[Prompt, ...]
     buckets: tuple[insights.Bucket, ...]

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from allycli.core import rhythms, streaks, taxonomy
+from allycli.core import fields, rhythms, streaks, taxonomy
 from allycli.core.dates import stamp
 from allycli.core.errors import UsageError
+from allycli.core.fields import MAX_PAUSE_DAYS, FieldError
 from allycli.core.insights import Gap
 from allycli.core.objects import Pause, RhythmSetting
 from allycli.core.rhythms import CATEGORIES, OFF, Status, kind_of
@@ -26,7 +27,6 @@ from allycli.store import rhythms as rhythm_store
 if TYPE_CHECKING:
     from allycli.journal.context import Context
 
-MAX_PAUSE_DAYS = 366
 T = TypeVar("T")
 
 
@@ -201,11 +201,10 @@ def add_pause(
             f"--until {until.isoformat()} is before --since {since.isoformat()}; "
             "give the earlier date to --since."
         )
-    if (until - since).days + 1 > MAX_PAUSE_DAYS:
-        raise UsageError(
-            f"A pause lasts at most {MAX_PAUSE_DAYS} days; this one would last "
-            f"{(until - since).days + 1}. Pause again for the time after."
-        )
+    try:
+        fields.pause_days(since, until)
+    except FieldError as exc:
+        raise UsageError(f"A pause {exc.why}. Pause again for the time after.") from None
     horizon = timedelta(days=MAX_PAUSE_DAYS)
     if since < ctx.today - horizon or until > ctx.today + horizon:
         raise UsageError(
@@ -219,15 +218,13 @@ def add_pause(
         order = max((k for _, k in pairs), key=lambda k: len(k.own)).categories
         categories = tuple(c for c in order if c in resolved)
     if note is not None:
-        from allycli.core.intake import storable
-
-        note = storable(note, "note").strip() or None
+        note = fields.storable(note, "note").strip() or None
     now = stamp(ctx.now)
     pause = Pause(str(uuid.uuid4()), since, until, categories, note, now, now)
 
     def write() -> Pause:
         with ctx.store.writing() as conn:
-            rhythm_store.insert_pause(conn, pause)
+            rhythm_store.put(conn, pause)
         return pause
 
     return _kept(ctx, pause, "pause", write)

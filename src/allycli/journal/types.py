@@ -80,7 +80,7 @@ class _Shown:
 def _about(text: str | None) -> str | None:
     if text is None:
         return None
-    from allycli.core.intake import storable
+    from allycli.core.fields import storable
 
     about = " ".join(storable(text, "--about").split())
     if len(about) > taxonomy.ABOUT_LIMIT:

@@ -8,11 +8,12 @@ reads without colour: styles only emphasise what the words already say.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.console import Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from allycli.core.prompts import Prompt
     from allycli.core.records import Record
     from allycli.journal.practice import Exported, Logged
+    from allycli.store.health import Check
     from allycli.sync.commands import SyncStatus
     from allycli.sync.engine import SyncResult
 
@@ -122,11 +124,15 @@ def entries_table(
             minutes,
             Text(_note(record)),
         )  # fmt: skip
-        head = words.user_text(record.id[:8], "dim")
-        head.append_text(words.user_text(f"  {words.day_shown(record.day, today)}  "))
-        head.append_text(_what(record))
+        # the id, and beside it the rest: wrapped under itself, never under the ids
+        head = Table.grid(padding=(0, 2))
+        head.add_column(no_wrap=True, style="dim")
+        head.add_column()
+        rest = words.user_text(f"{words.day_shown(record.day, today)}  ")
+        rest.append_text(_what(record))
         if minutes:
-            head.append(f"  {minutes} min")
+            rest.append(f"  {minutes} min")
+        head.add_row(words.user_text(record.id[:8]), rest)
         blocks.append(head)
         if _note(record):
             blocks.append(words.indent(Text(_note(record))))
@@ -323,3 +329,45 @@ def sync_forgotten(had: bool) -> str:
         "Forgot the hub's URL and key here; the journal's entries stay. Other machines that "
         "sync keep the key (`ally sync --show-key` there)."
     )
+
+
+def doctor_lines(checks: Sequence[Check]) -> list[str]:
+    """`ally doctor` piped: one line a finding, "ok" only of what was checked and found ok
+    ("!!" a problem, blank what is only said), and its fix on the next line."""
+    width = max((len(c.name) for c in checks), default=0)
+    lines = []
+    for c in checks:
+        lines.append(f"{_MARKS[c.ok]}{c.name.ljust(width)}  {c.detail}")
+        if c.fix:
+            lines.append(f"   {' ' * width}  fix: {c.fix}")
+    return lines
+
+
+def doctor_findings(checks: Sequence[Check]) -> RenderableType:
+    """`ally doctor` on a terminal: the findings as a table where the details have room,
+    else each finding on its line with its details indented under it; a wrapped detail
+    never stands in the column of marks and names."""
+    width = max((len(c.name) for c in checks), default=0)
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column()
+    stacked: list[RenderableType] = []
+    for c in checks:
+        head = Text(f"{_MARKS[c.ok]}{c.name}")
+        table.add_row(Text(f"{_MARKS[c.ok]}{c.name.ljust(width)}"), words.user_text(c.detail))
+        stacked += [head, _under(c.detail)]
+        if c.fix:
+            table.add_row("", words.user_text(f"fix: {c.fix}"))
+            stacked.append(_under(f"fix: {c.fix}"))
+    return Fit(Room(table, 30), Group(*stacked))
+
+
+def _under(text: str) -> RenderableType:
+    """A finding's detail under its name: wrapped at spaces, a path longer than the line
+    alone on its rows."""
+    from allycli.render.wrapping import Words
+
+    return Padding(Words(words.user_text(text)), (0, 0, 0, 5))
+
+
+_MARKS = {True: "ok ", False: "!! ", None: "   "}

@@ -1,4 +1,5 @@
-"""Pictures: the practice calendar drawn at any width, and any renderable saved as SVG or HTML.
+"""Pictures: the practice calendar drawn at any width, and any renderable drawn as an SVG or
+HTML document (store/privatefile.py writes it).
 
 The calendar is a Rich renderable that reads the width and the encoding it is drawn for:
 one character a day (two, with a space, where there is room), half-years stacked when a
@@ -13,7 +14,6 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -45,7 +45,9 @@ class CalendarView:
     what: str = "practice"  # "practice", or the pillar or action type it is filtered by
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
+        # piped, the picture is drawn as at 80 columns (a pipe has no width, and a year
+        # fits in 80); its words below are never wrapped
+        width = options.max_width if console.is_terminal else min(options.max_width, 80)
         shades = ASCII_SHADES if options.ascii_only else SHADES
         yield Text(self.title, style="bold")
         yield Text("")
@@ -74,8 +76,8 @@ class CalendarView:
         yield Text("".join(header).rstrip(), no_wrap=True)
         for weekday in range(7):
             line = Text(f"{_WEEKDAYS[weekday]} ", no_wrap=True)
-            for week in self.cal.weeks[a:b]:
-                glyph, style = _glyph(week[weekday], shades)
+            for days in self.cal.weeks[a:b]:
+                glyph, style = _glyph(days[weekday], shades)
                 line.append(glyph, style=style)
                 if cell == 2:
                     line.append(" ")
@@ -168,17 +170,11 @@ def title(cal: Calendar, year: int | None, what: str) -> str:
 # -- saving a picture ----------------------------------------------------------------------
 
 
-def save(renderable: RenderableType, path: Path, fmt: str, width: int) -> Path:
-    """Draw `renderable` on a recording console and write it as SVG or HTML.
-
-    The file is created with mode 0600 under a temporary name in the same folder and then
-    renamed, so no other user can ever read it, not even while it is being written.
-    """
+def document(renderable: RenderableType, fmt: str, width: int) -> str:
+    """`renderable` drawn on a recording console, as an SVG or HTML document."""
     import io
 
     from rich.console import Console
-
-    from allycli.store.privatefile import replacing
 
     console = Console(
         record=True,
@@ -197,7 +193,4 @@ def save(renderable: RenderableType, path: Path, fmt: str, width: int) -> Path:
         text = _REMOTE_FONT.sub("", console.export_svg(title="ally"))
     else:
         text = console.export_html(inline_styles=True)
-    target = path.expanduser()
-    with replacing(target, f"--{fmt}") as fh:
-        fh.write(text)
-    return target
+    return text

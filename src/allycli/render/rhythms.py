@@ -219,19 +219,28 @@ def _span(p: Pause, today: date | None) -> str:
     return f"{_named(p.since, today)} to {_named(p.until, today)} ({length})"
 
 
-def pause_table(pauses: Sequence[Pause], today: date) -> Table:
+def pause_table(pauses: Sequence[Pause], today: date) -> RenderableType:
+    """Every pause as a table where it fits whole, else two lines a pause (no word is cut:
+    at 60 columns the table cropped "everything" to "every…")."""
+    from allycli.render.fit import Fit, Room
+
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("Id", no_wrap=True)
     table.add_column("From", no_wrap=True)
     table.add_column("To", no_wrap=True)
-    table.add_column("Covers")
+    table.add_column("Covers", overflow="fold")
     table.add_column("When", no_wrap=True, style="dim")
-    table.add_column("Note")
+    table.add_column("Note", overflow="fold")
+    lines: list[RenderableType] = []
     for p in pauses:
         when = "now" if p.since <= today <= p.until else ("ahead" if p.since > today else "past")
         table.add_row(p.id[:8], _named(p.since, today), _named(p.until, today), _covers(p), when,
                       words.user_text(p.note or ""))  # fmt: skip
-    return table
+        lines.append(Text(f"{p.id[:8]}  {_covers(p)}"))
+        lines.append(words.indent(Text(f"{_span(p, today)}, {when}")))
+        if p.note:
+            lines.append(words.indent(words.user_text(p.note)))
+    return Fit(Room(table, 10), Group(*lines))
 
 
 def pause_added(p: Pause, today: date | None = None) -> Text:

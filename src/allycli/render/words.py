@@ -12,6 +12,7 @@ from allycli.core import dates
 from allycli.core.sanitize import for_terminal
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from rich.padding import Padding
     from rich.text import Text
 
@@ -32,11 +33,11 @@ def user_text(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
-def indent(renderable: object) -> Padding:
+def indent(renderable: RenderableType) -> Padding:
     """A renderable set in by two columns, under the line that introduces it."""
     from rich.padding import Padding
 
-    return Padding(renderable, (0, 0, 0, 2), expand=False)  # type: ignore[arg-type]
+    return Padding(renderable, (0, 0, 0, 2), expand=False)
 
 
 def plural(n: int, word: str, many: str = "") -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -38,6 +39,9 @@ class BadParameter(typer.BadParameter):
         return self.sentence + more
 
 
+TABLE_ROW = re.compile(r"^(\S+) {2,}(\S.*)$")  # a row of a table in help text: KEY  what
+
+
 # click's formatter, reached through Typer's public Context (mypy sees a variable, not a type)
 class HelpFormatter(typer.Context.formatter_class):  # type: ignore[name-defined, misc, valid-type]
     """Help laid out to the terminal's width with every word whole: a word holding a hyphen
@@ -59,13 +63,38 @@ class HelpFormatter(typer.Context.formatter_class):  # type: ignore[name-defined
             self.write(lead + "\n" + self.wrap(args, width, indent, indent) + "\n")
 
     def write_text(self, text: str) -> None:
+        """Click's paragraphs; a `\b` paragraph whose lines after the first are each a key,
+        two spaces and what it covers is a table, laid out as the options are."""
         indent = " " * self.current_indent
-        self.write(self.wrap(text, self.width, indent, indent, paragraphs=True) + "\n")
+        for n, block in enumerate(text.split("\n\n")):
+            lines = [line for line in block.splitlines() if line]
+            if n:
+                self.write("\n")
+            rows = [TABLE_ROW.match(x.strip()) for x in lines[2:]]
+            if len(lines) > 2 and lines[0].strip() == "\b" and all(rows):
+                self.write(self.wrap(lines[1], self.width, indent, indent) + "\n")
+                self.indent()
+                self.write_dl([(m.group(1), m.group(2)) for m in rows if m])
+                self.dedent()
+            else:
+                self.write(self.wrap(block, self.width, indent, indent, paragraphs=True) + "\n")
+
+    # Below this many columns for the descriptions, a table stacks: each key on its line and
+    # what it covers under it, indented (a description of 20 columns reads as a word list).
+    NARROWEST = 28
 
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        """A table of keys and what each covers: side by side where the descriptions have
+        room (continuation lines under the description, never under the keys), else each
+        key on its line with its description indented under it."""
         rows = list(rows)
         first_col = min(max((len(r[0]) for r in rows), default=0), col_max) + col_spacing
         lead = " " * self.current_indent
+        room = self.width - self.current_indent - first_col
+        longest = max((len(w) for _, second in rows for w in (second or "").split()), default=0)
+        if room < self.NARROWEST or longest > room:
+            self.write_stacked(rows)
+            return
         for first, second in rows:
             self.write(f"{lead}{first}")
             if not second:
@@ -81,6 +110,14 @@ class HelpFormatter(typer.Context.formatter_class):  # type: ignore[name-defined
             for line in lines[1:]:
                 self.write("\n" + self.folded(f"{lead}{' ' * first_col}{line}"))
             self.write("\n")
+
+    def write_stacked(self, rows: list[tuple[str, str]]) -> None:
+        lead = " " * self.current_indent
+        under = lead + " " * 4
+        for first, second in rows:
+            self.write(self.folded(f"{lead}{first}") + "\n")
+            if second:
+                self.write(self.wrap(second, self.width, under, under, paragraphs=True) + "\n")
 
     def wrap(
         self, text: str, width: int, first: str, rest: str, *, paragraphs: bool = False
@@ -105,12 +142,29 @@ class HelpFormatter(typer.Context.formatter_class):  # type: ignore[name-defined
                 continue
             inner = " " * (len(lines[0]) - len(lines[0].lstrip()))
             if keep:
-                rows = [first + inner + line for line in lines]
+                rows = [row for line in lines for row in self.continued(first + inner + line)]
             else:
                 wrapper.initial_indent, wrapper.subsequent_indent = first + inner, rest + inner
                 rows = wrapper.fill(" ".join(line.strip() for line in lines)).splitlines()
             shown.append("\n".join(self.folded(row) for row in rows))
         return "\n\n".join(shown)
+
+    def continued(self, line: str) -> list[str]:
+        """A command in help longer than the width, as a shell takes it over several lines:
+        broken at spaces, each row but the last ending in ` \\`, the rest indented, so that
+        it can be copied whole and never reads as two commands."""
+        if len(line) <= self.width or not line.lstrip().startswith("ally "):
+            return [line]
+        indent = len(line) - len(line.lstrip())
+        rows: list[str] = []
+        current = line[:indent]
+        for word in re.findall(r"(?:'[^']*'|\"[^\"]*\"|[^\s'\"])+", line[indent:]):
+            if current.strip() and len(current) + 1 + len(word) + 2 > self.width:
+                rows.append(current + " \\")
+                current = " " * max(0, min(indent + 4, self.width - len(word))) + word
+            else:
+                current = current + (" " if current.strip() else "") + word
+        return [*rows, current]
 
     def folded(self, line: str) -> str:
         """On a terminal, a line longer than the width broken at spaces, and a token longer
@@ -145,16 +199,35 @@ class Command(TyperCommand):
             raise BadParameter(too_many_words(ctx))
         return rest
 
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """The usage line names arguments one way: ACTIVITY when it must be given, [ID]
+        when it may be, WORDS... or [CATEGORY]... when several may follow."""
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                pieces += param.get_usage_pieces(ctx)
+                continue
+            name = argument_name(param)
+            shown = name if param.required else f"[{name}]"
+            pieces.append(shown + ("..." if param.nargs != 1 else ""))
+        return pieces
+
+
+def argument_name(param: Any) -> str:
+    """An argument's name as help shows it: its metavar or its name, in capitals, without
+    the brackets and dots that the usage line adds."""
+    return (param.metavar or param.name or "").strip("[]{}.").upper()
+
 
 def too_many_words(ctx: Any) -> str:
     where = ctx.command_path
     if ctx.command.name == "log":
-        from allycli.core.taxonomy import shown
+        from allycli.core.fields import excerpt
 
         activity = ctx.params.get("activity") or "ACTIVITY"
         return (
             f"ally log takes one activity; put the rest in a note, in quotes: "
-            f'ally log {shown(activity, 20)} --note "...".'
+            f'ally log {excerpt(activity, 20)} --note "...".'
         )
     return f"{where} was given more words than it takes. Run '{where} --help' to see its usage."
 
@@ -260,6 +333,9 @@ def plain_metavars(group: Any) -> None:
         if command is not group and hasattr(command, "commands"):
             plain_metavars(command)  # a group of its own (`ally type add`)
         for param in command.params:
+            if param.param_type_name == "argument":
+                param.metavar = argument_name(param)  # ACTIVITY, ID: as the usage line says
+                continue
             if getattr(param, "is_flag", True) or param.metavar is not None:
                 continue
             longest = max(param.opts, key=len).lstrip("-")
@@ -285,13 +361,13 @@ def whole_number(option: str, what: str, example: str = "") -> Callable[[Any], i
     def parse(given: Any) -> int:
         if isinstance(given, int):  # a default value
             return given
-        from allycli.core.taxonomy import shown
+        from allycli.core.fields import excerpt
 
         try:
             value = int(str(given).strip())
         except ValueError:
             wanted = f"{what}, {example}" if example else what
-            raise BadParameter(f"{option} takes {wanted}; '{shown(str(given), 12)}' is not one.",
+            raise BadParameter(f"{option} takes {wanted}; '{excerpt(str(given), 12)}' is not one.",
                                hint=True) from None  # fmt: skip
         if value < 1:
             raise BadParameter(f"{option} takes {what}, 1 or more; {value} is not one.")
@@ -310,12 +386,12 @@ def year(given: Any) -> int:
     """The parser of a YEAR argument: a whole number (its range is the command's to check)."""
     if isinstance(given, int):
         return given
-    from allycli.core.taxonomy import shown
+    from allycli.core.fields import excerpt
 
     try:
         return int(str(given).strip())
     except ValueError:
-        raise BadParameter(f"YEAR takes a year, such as 2026; '{shown(str(given), 12)}' is not "
+        raise BadParameter(f"YEAR takes a year, such as 2026; '{excerpt(str(given), 12)}' is not "
                            "one.", hint=True) from None  # fmt: skip
 
 

@@ -69,6 +69,7 @@ def entry_ids(incomplete: str, db: Path) -> list[tuple[str, str]]:
 
     A missing or unreadable database offers nothing (and no file is ever created).
     """
+    from allycli.core.fields import excerpt
     from allycli.store.entries import completion_ids
 
     rows = completion_ids(db, incomplete.lower(), ENTRY_IDS_SHOWN)
@@ -78,12 +79,8 @@ def entry_ids(incomplete: str, db: Path) -> list[tuple[str, str]]:
             what = f"reflection {prompt_id or pillar}"
         else:
             what = f"{action_type} ({pillar})" if action_type else pillar
-        offered.append((entry_id, f"{day} {_printable(what)}"))
+        offered.append((entry_id, f"{day} {excerpt(what)}"))
     return offered
-
-
-def _printable(text: str) -> str:
-    return "".join(ch if ch.isprintable() else "?" for ch in text)[:40]
 
 
 def shell_option(argv: list[str]) -> tuple[str, str] | None:
@@ -97,10 +94,11 @@ def shell_option(argv: list[str]) -> tuple[str, str] | None:
 def handle_shell_option(option: str, shell: str) -> int:
     """Print or install the named shell's own script; refuse a shell ally cannot complete in."""
     from allycli.core.errors import UsageError
+    from allycli.core.fields import excerpt
 
     if shell not in SHELLS:
         raise UsageError(
-            f"ally has no completion for '{_printable(shell)[:20]}'; it completes in bash, zsh "
+            f"ally has no completion for '{excerpt(shell, 20)}'; it completes in bash, zsh "
             "and fish (and PowerShell). Run 'ally --show-completion bash' (or zsh, fish)."
         )
     from typer._completion_shared import get_completion_script, install

@@ -14,10 +14,11 @@ import shlex
 import stat
 import subprocess
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from allycli.core.errors import AllyError, UsageError
+from allycli.core.fields import excerpt
 
 # Everything from this line down is left out of the text, as git's "scissors" line does.
 SCISSORS = "# ------------------------ >8 ------------------------"
@@ -33,25 +34,32 @@ class EditorError(AllyError):
 
 
 def edit(
-    initial: str, *, command: str, folder: Path, about: Sequence[str] = (), name: str = "entry"
+    initial: str,
+    *,
+    command: str,
+    folder: Path,
+    create: Callable[[Path], int],
+    about: Sequence[str] = (),
+    name: str = "entry",
 ) -> str | None:
     """Open `command` on a private file holding `initial`; the text written, or None if empty.
 
-    `about` lines (the prompt being answered, say) are shown below the scissors line and
-    are not part of the text. `name` starts the file's name (`note`, `answer`).
+    `create` makes the file (store/privatefile.create, handed in so that this module stays
+    light). `about` lines (the prompt being answered, say) are shown below the scissors line
+    and are not part of the text. `name` starts the file's name (`note`, `answer`).
     """
     argv = shlex.split(command)
     if not argv:
         raise UsageError("The editor command is empty; set VISUAL or EDITOR to your editor.")
     guide = [*GUIDE, *(f"# {_printable(line)}" for line in about)]
     body = initial if initial.endswith("\n") or not initial else initial + "\n"
-    path = _private_file(folder, name, body + "\n" + "\n".join(guide) + "\n")
+    path = _private_file(folder, name, body + "\n" + "\n".join(guide) + "\n", create)
     try:
         done = subprocess.run([*argv, str(path)], check=False)
     except OSError as exc:
         path.unlink(missing_ok=True)
         raise EditorError(
-            f"The editor '{_short(argv[0])}' could not be started ({exc.strerror}); "
+            f"The editor '{excerpt(argv[0], 200)}' could not be started ({exc.strerror}); "
             "set VISUAL or EDITOR to an editor you have. Nothing was saved."
         ) from None
     if done.returncode != 0:
@@ -99,7 +107,7 @@ def without_guide(raw: str, guide: Sequence[str]) -> str:
     return "\n".join(lines).rstrip()
 
 
-def _private_file(folder: Path, name: str, content: str) -> Path:
+def _private_file(folder: Path, name: str, content: str, create: Callable[[Path], int]) -> Path:
     """A new file, mode 0600, in `folder` (made 0700, and checked to be the user's)."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -112,7 +120,7 @@ def _private_file(folder: Path, name: str, content: str) -> Path:
         if stat.S_IMODE(info.st_mode) != 0o700:
             folder.chmod(0o700)
         path = folder / f"{name}-{uuid.uuid4().hex[:12]}.txt"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        fd = create(path)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(content)
     except OSError as exc:
@@ -126,8 +134,3 @@ def _private_file(folder: Path, name: str, content: str) -> Path:
 def _printable(text: str) -> str:
     """Text without control characters (a prompt from a file may hold escape sequences)."""
     return "".join(ch if ch.isprintable() else "?" for ch in text)
-
-
-def _short(word: str) -> str:
-    shown = _printable(word)
-    return shown if len(shown) <= 200 else shown[:197] + "..."

@@ -98,10 +98,16 @@ def edits_in_memory(flag: bool) -> None:
 def edit_text(initial: str, *, about: tuple[str, ...] = (), name: str = "entry") -> str | None:
     """The text written in the person's editor (None when empty); see editor.edit."""
     from allycli.shell import editor
+    from allycli.store.privatefile import create
 
     sys.stdout.flush()
     return editor.edit(
-        initial, command=editor_command(), folder=edit_folder(), about=about, name=name
+        initial,
+        command=editor_command(),
+        folder=edit_folder(),
+        create=create,
+        about=about,
+        name=name,
     )
 
 

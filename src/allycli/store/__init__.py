@@ -17,10 +17,6 @@ tests/integration/test_schema.py) and serves sync's hub on PostgreSQL; no comman
 or writes the journal imports it.
 
 Why: what a person waits for is the whole process, and on 100,000 entries importing SQLModel
-and SQLAlchemy and building an engine per call cost more than the queries. Measured with
-bench/run (median of 7 alternating runs, a busy 2-core machine, 2026-12-07): through
-SQLModel, `ally list --limit 10` took 1.13 s and `ally report --week` 1.52 s against 0.39 s
-and 0.46 s for `ally search redlining` on the same journal (2.9x and 3.3x); through sqlite3
-they took 0.46 s and 0.76 s against 0.58 s and 0.50 s (0.8x and 1.5x), and `ally calendar`
-went from 1.88 s to 0.35 s.
+and SQLAlchemy and building an engine per call cost more than the queries (the figures are
+in docs/benchmarks.md, "Why the journal is read through sqlite3").
 """

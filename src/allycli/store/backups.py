@@ -27,6 +27,7 @@ from pathlib import Path
 
 from allycli.core.errors import StorageError
 from allycli.store.opening import db_errors
+from allycli.store.privatefile import create
 
 SIDE_FILES = ("-journal", "-wal", "-shm")
 PARTIAL = ".partial"  # the temporary name's ending: never taken for a backup
@@ -87,10 +88,7 @@ def write(
     folder = first.parent
     tmp = folder / f".{first.name}.{uuid.uuid4().hex[:8]}{PARTIAL}"
     try:
-        fd = os.open(
-            tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
-        )
-        os.close(fd)
+        os.close(create(tmp))
     except OSError as exc:
         raise StorageError(
             f"The backup {first} could not be written ({plain_cause(exc)}); no backup was made."
@@ -196,9 +194,8 @@ def _copy_exclusive(tmp: Path, final: Path) -> bool:
     """Create `final` (it must not exist) and copy the bytes in, synced; False when taken."""
     import shutil
 
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(final, flags, 0o600)
+        fd = create(final)
     except FileExistsError:
         return False
     except OSError as exc:

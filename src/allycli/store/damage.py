@@ -32,9 +32,13 @@ def is_damage(exc: BaseException) -> bool:
 def record(db: Path, found_by: str) -> None:
     """Leave the marker (0600; its time is when); one that cannot be written changes nothing
     else."""
+    from allycli.store.privatefile import create
+
     line = found_by + "\n"
     with contextlib.suppress(OSError):
-        fd = os.open(marker(db), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(marker(db))  # a new finding replaces the old, and its time with it
+        fd = create(marker(db))
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(line)
 

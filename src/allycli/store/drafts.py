@@ -114,14 +114,14 @@ def _usable(folder: Path, *, create_parents: bool) -> bool:
 
 
 def _write_new(folder: Path, stem: str, text: bytes, suffix: str = ".jsonl") -> Path | None:
-    from allycli.store.privatefile import claim_new
+    from allycli.store.privatefile import claim_new, open_claimed
 
     try:
         path = claim_new(folder, stem, suffix)
     except StorageError:
         return None
     try:
-        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = open_claimed(path)
         with os.fdopen(fd, "wb") as fh:
             fh.write(text)
             fh.flush()

@@ -105,9 +105,9 @@ def write_pub(db: Path, pub: Pub) -> None:
 def write_whole(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
     try:
-        fd = os.open(
-            tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
-        )
+        from allycli.store.privatefile import create
+
+        fd = create(tmp)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

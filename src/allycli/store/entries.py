@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from allycli.core import fields
 from allycli.core.errors import NotFoundError, UsageError
+from allycli.core.fields import FieldError
 from allycli.core.filters import Filters
 from allycli.core.records import Record
 from allycli.store.schema import ENTRY_COLUMNS, RECORD_COLUMNS, practice_days_counted
@@ -37,13 +39,13 @@ def checked_prefix(id_prefix: str, table: str = "entry") -> str:
     """An id as given, in lower case, if it can be one: 4 or more hex characters (or dashes);
     a usage error otherwise. Checked before any read, so a draft's name is always an id."""
     what, where = _ID_NAMES[table]
-    prefix = id_prefix.strip().lower()
-    if len(prefix) < 4 or any(c not in "0123456789abcdef-" for c in prefix):
+    try:
+        return fields.id_prefix(id_prefix.strip())
+    except FieldError:
         raise UsageError(
             f"A{'n' if what[0] in 'aeiou' else ''} {what} id is the hex id shown by {where} "
             "(at least its first 4 characters)."
-        )
-    return prefix
+        ) from None
 
 
 def match_id(

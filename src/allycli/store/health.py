@@ -198,8 +198,10 @@ def _create_in(folder: Path) -> None:
     """Create a file in the folder and remove it again, as SQLite creates its side files."""
     import uuid
 
+    from allycli.store.privatefile import create
+
     probe = folder / f".ally-doctor-{uuid.uuid4().hex[:12]}.tmp"
-    os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.close(create(probe))
     probe.unlink()
 
 

@@ -42,9 +42,10 @@ def hold_shared(
     if name in _held:
         _held[name][1] += 1
         return name
+    from allycli.store.privatefile import open_shared
+
     try:
-        flags = os.O_RDWR | (os.O_CREAT if create else 0) | getattr(os, "O_CLOEXEC", 0)
-        fd = os.open(name, flags, 0o600)
+        fd = open_shared(Path(name), make=create)
     except OSError:
         return None
     try:
@@ -70,8 +71,10 @@ def exclusive(db: Path, timeout: float, on_wait: Callable[[], None] | None) -> I
     import fcntl
 
     name = str(lock_path(db.absolute()))
+    from allycli.store.privatefile import open_shared
+
     try:
-        fd = os.open(name, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        fd = open_shared(Path(name))
     except OSError as exc:
         raise StorageError(f"Cannot create {name}: {exc.strerror}; nothing was changed.") from None
     try:

@@ -342,8 +342,10 @@ def create_private(path: Path) -> None:
             raise StorageError(f"Cannot create the folder {folder}: {exc.strerror}.") from None
     if path.exists():
         return
+    from allycli.store.privatefile import create
+
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = create(path)
     except FileExistsError:
         return
     except OSError as exc:

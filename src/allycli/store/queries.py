@@ -154,7 +154,8 @@ def records(conn: sqlite3.Connection, f: Filters) -> Iterator[Record]:
 
 
 def _practice(pillar: str | None, action_type: str | None) -> tuple[str, list[object]]:
-    where, params = "kind = 'practice'", []
+    where = "kind = 'practice'"
+    params: list[object] = []
     if pillar is not None:
         where += " AND pillar = ?"
         params.append(pillar)

@@ -267,14 +267,15 @@ def _copy_raw(db: Path, dest: Path) -> None:
     import os
     import shutil
 
+    from allycli.store.privatefile import create, open_claimed
+
     wal = db.with_name(db.name + "-wal")
     pairs = [(db, dest)]
     if wal.exists() and wal.stat().st_size > 0:
         pairs.append((wal, dest.with_name(dest.name + "-wal")))
     try:
-        for source, target in pairs:  # `dest` is claimed already (empty); its -wal is ours too
-            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(target, flags, 0o600)
+        for source, target in pairs:  # `dest` is claimed already (empty); its -wal is new
+            fd = open_claimed(dest) if target == dest else create(target)
             with os.fdopen(fd, "wb") as out, source.open("rb") as src:
                 shutil.copyfileobj(src, out)
                 out.flush()

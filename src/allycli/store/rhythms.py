@@ -49,14 +49,29 @@ def write_rhythm(conn: sqlite3.Connection, category: str, setting: str, now: str
     current = conn.execute("SELECT spec FROM rhythm WHERE id = ?", (rid,)).fetchone()
     if current is not None and current[0] == setting:
         return False
-    conn.execute(
-        "INSERT INTO rhythm (id, category, spec, updated_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (category) DO UPDATE SET id = excluded.id, spec = excluded.spec, "
-        "updated_at = excluded.updated_at",
-        (rid, category, setting, now),
-    )
-    conn.execute("DELETE FROM tombstone WHERE id = ?", (rid,))
+    put(conn, RhythmSetting(category, setting, now))
     return True
+
+
+def put(conn: sqlite3.Connection, obj: RhythmSetting | Pause) -> None:
+    """Make `obj` the journal's version of its id, and lift any tombstone of that id. The
+    one writer of the rhythm and pause tables: `rhythm`, `pause`, import and sync."""
+    if isinstance(obj, RhythmSetting):
+        conn.execute(
+            "INSERT INTO rhythm (id, category, spec, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (category) DO UPDATE SET id = excluded.id, spec = excluded.spec, "
+            "updated_at = excluded.updated_at",
+            (obj.id, obj.category, obj.rhythm, obj.updated_at),
+        )
+    else:
+        conn.execute(
+            f"INSERT INTO pause ({_PAUSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET since = excluded.since, until = excluded.until, "
+            "categories = excluded.categories, note = excluded.note, "
+            "created_at = excluded.created_at, updated_at = excluded.updated_at",
+            _pause_row(obj),
+        )
+    conn.execute("DELETE FROM tombstone WHERE id = ?", (obj.id,))
 
 
 # -- pauses --------------------------------------------------------------------------------
@@ -99,13 +114,6 @@ def read_pauses(
         except (ValueError, TypeError):
             continue
     return found
-
-
-def insert_pause(conn: sqlite3.Connection, pause: Pause) -> None:
-    conn.execute(
-        f"INSERT INTO pause ({_PAUSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        _pause_row(pause),
-    )
 
 
 def _pause_row(pause: Pause) -> tuple[object, ...]:
@@ -167,24 +175,8 @@ def merge_objects(
         if not outcome.takes_incoming:
             continue
         here[obj.id] = obj
-        if dry_run:
-            continue
-        if isinstance(obj, RhythmSetting):
-            conn.execute(
-                "INSERT INTO rhythm (id, category, spec, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (category) DO UPDATE SET id = excluded.id, spec = excluded.spec, "
-                "updated_at = excluded.updated_at",
-                (obj.id, obj.category, obj.rhythm, obj.updated_at),
-            )
-        else:
-            conn.execute(
-                f"INSERT INTO pause ({_PAUSE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET since = excluded.since, until = excluded.until, "
-                "categories = excluded.categories, note = excluded.note, "
-                "created_at = excluded.created_at, updated_at = excluded.updated_at",
-                _pause_row(obj),
-            )
-        conn.execute("DELETE FROM tombstone WHERE id = ?", (obj.id,))
+        if not dry_run:
+            put(conn, obj)
     return counts
 
 

@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from allycli.core.errors import DataFileError, SyncError
+from allycli.core.objects import Pause, RhythmSetting
 from allycli.core.records import Record
 from allycli.core.taxonomy import OwnType
 from allycli.store import entries as entry_store
 from allycli.store import types as type_store
+from allycli.store.database import bury
 from allycli.store.schema import RECORD_COLUMNS
 
 URL, KEY, HUB, SEEN, LAST = "sync.url", "sync.key", "sync.hub", "sync.seen", "sync.last"
@@ -117,12 +119,6 @@ def mark_not_the_hubs(conn: sqlite3.Connection, hub_check: str) -> None:
 
 
 # -- the record of the hub -----------------------------------------------------------------
-
-
-def restart(conn: sqlite3.Connection) -> None:
-    """Everything waits to be sent again, and nothing on the hub counts as seen."""
-    conn.execute("DELETE FROM synced")
-    conn.execute("DELETE FROM hubrow")
 
 
 _SEEN_ROW = "SELECT ref, id, change, digest, mark FROM hubrow"
@@ -295,94 +291,59 @@ def pause_object(
 # -- writing what the hub brought ----------------------------------------------------------
 
 
-def check(item: Item) -> None:
-    """Raise the error `apply` would raise for this item, writing nothing."""
+def parse(item: Item) -> Record | RhythmSetting | Pause | OwnType | None:
+    """What the hub's item holds, read as import reads a line (None for a tombstone); an
+    item that import would refuse, or that this ally cannot read, is a SyncError."""
+    from allycli.core.objects import is_object, parse_object
+
     if item.deleted:
         if item.body.get("kind") not in ("entry", "rhythm", "pause"):
             raise _unreadable(item)
-        return
+        return None
     kind = item.body.get("kind")
     if kind in ("practice", "reflection"):
-        _entry(item)
-    elif kind == "rhythm":
-        _str(item, "category"), _str(item, "rhythm")
-    elif kind == "pause":
-        cats = item.body.get("categories")
-        if cats is not None and not (
-            isinstance(cats, list) and all(isinstance(c, str) for c in cats)
-        ):
-            raise _unreadable(item)
-        _str(item, "since"), _str(item, "until"), _str(item, "created_at")
-        _str(item, "note", optional=True)
-    elif kind == "action_type":
-        _own_type(item)
-    else:
+        return _entry(item)
+    if kind == "action_type":
+        return _own_type(item)
+    if not is_object(item.body):
         raise _unreadable(item)
+    try:
+        obj = parse_object(item.body, "the hub")
+    except DataFileError:
+        raise _unreadable(item) from None
+    if obj.id != item.id or obj.updated_at != item.updated_at:
+        raise _unreadable(item)
+    return obj
+
+
+def check(item: Item) -> None:
+    """Raise the error `apply` would raise for this item, writing nothing."""
+    parse(item)
 
 
 def apply(conn: sqlite3.Connection, items: Iterable[Item]) -> None:
     """Make each item the journal's version of its id (the merge chose it already)."""
+    from allycli.store import rhythms as rhythm_store
+
     entries: list[Record] = []
     live: list[tuple[str]] = []
     for item in items:
-        if item.deleted:
-            _bury(conn, item)
-            continue
-        live.append((item.id,))
-        kind = item.body.get("kind")
-        if kind in ("practice", "reflection"):
-            entries.append(_entry(item))
-        elif kind == "rhythm":
-            conn.execute(
-                "INSERT OR REPLACE INTO rhythm (id, category, spec, updated_at) "
-                "VALUES (?, ?, ?, ?)",
-                (item.id, _str(item, "category"), _str(item, "rhythm"), item.updated_at),
-            )
-        elif kind == "pause":
-            cats = item.body.get("categories")
-            if cats is not None and not (
-                isinstance(cats, list) and all(isinstance(c, str) for c in cats)
-            ):
-                raise _unreadable(item)
-            conn.execute(
-                "INSERT OR REPLACE INTO pause "
-                "(id, since, until, categories, note, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (item.id, _str(item, "since"), _str(item, "until"),
-                 None if cats is None else json.dumps(cats, ensure_ascii=False),
-                 _str(item, "note", optional=True), _str(item, "created_at"), item.updated_at),
-            )  # fmt: skip
-        elif kind == "action_type":
-            type_store.put(conn, _own_type(item))
+        obj = parse(item)
+        if obj is None:
+            entry_store.remove(conn, [item.id])
+            for table in ("rhythm", "pause"):
+                conn.execute(f"DELETE FROM {table} WHERE id = ?", (item.id,))
+            bury(conn, item.id, item.body["kind"], item.updated_at)
+        elif isinstance(obj, Record):
+            live.append((item.id,))
+            entries.append(obj)
+        elif isinstance(obj, OwnType):
+            live.append((item.id,))
+            type_store.put(conn, obj)
         else:
-            raise _unreadable(item)
+            rhythm_store.put(conn, obj)
     entry_store.put(conn, entries)
     conn.executemany("DELETE FROM tombstone WHERE id = ?", live)
-
-
-def _bury(conn: sqlite3.Connection, item: Item) -> None:
-    kind = item.body.get("kind")
-    if kind not in ("entry", "rhythm", "pause"):
-        raise _unreadable(item)
-    entry_store.remove(conn, [item.id])
-    for table in ("rhythm", "pause"):
-        conn.execute(f"DELETE FROM {table} WHERE id = ?", (item.id,))
-    conn.execute(
-        "INSERT OR REPLACE INTO tombstone (id, kind, deleted_at) VALUES (?, ?, ?)",
-        (item.id, kind, item.updated_at),
-    )
-
-
-def _entry(item: Item) -> Record:
-    from allycli.core.exchange import read_jsonl
-
-    try:
-        (record,) = read_jsonl([json.dumps(item.body)], "the hub")
-    except (DataFileError, ValueError):
-        raise _unreadable(item) from None
-    if record.id != item.id or record.changed_at != item.updated_at:
-        raise _unreadable(item)
-    return record
 
 
 def _own_type(item: Item) -> OwnType:
@@ -397,11 +358,20 @@ def _own_type(item: Item) -> OwnType:
     return own
 
 
-def _str(item: Item, key: str, *, optional: bool = False) -> Any:
-    value = item.body.get(key)
-    if isinstance(value, str) or (optional and value is None):
-        return value
-    raise _unreadable(item)
+def _entry(item: Item) -> Record:
+    from allycli.core.exchange import read_jsonl
+
+    try:
+        (record,) = read_jsonl([json.dumps(item.body)], "the hub")
+    except (DataFileError, ValueError):
+        raise _unreadable(item) from None
+    if (
+        not isinstance(record, Record)
+        or record.id != item.id
+        or record.changed_at != item.updated_at
+    ):
+        raise _unreadable(item)
+    return record
 
 
 def _unreadable(item: Item) -> SyncError:

@@ -240,7 +240,9 @@ class Hub:
         )
 
     def _put(self, key: str, value: str) -> None:
-        self.conn.execute(HubMeta.__table__.insert().values(key=key, value=value))
+        from sqlalchemy import insert
+
+        self.conn.execute(insert(HubMeta).values(key=key, value=value))
 
     def set_key_check(self, check: bytes) -> None:
         self._put("key_check", base64.b64encode(check).decode("ascii"))
