@@ -126,23 +126,48 @@ def test_2_a_first_sync_killed_after_the_hub_committed_keeps_the_key(
     assert a.export() == b.export()
 
 
-def test_2_a_machine_that_lost_the_race_for_an_empty_hub_drops_its_key(
+def test_2_a_machine_that_lost_the_race_for_an_empty_hub_keeps_its_key(
     machines: tuple[Journal, Journal, Journal], hub_url: str
 ) -> None:
+    """Its key is never deleted because the hub shows another key check: it is kept and
+    marked, the sync is refused in one line, and --status names both keys by fingerprint."""
     a, b, _ = machines
     b.add(practice("Mine", stamp(0)))
     key = first_sync(a, hub_url)
+    lost_key = show_key(new_key())
     with b.store.writing() as conn:  # what a first sync that lost the race leaves behind
         conn.execute(
             "INSERT INTO setting (key, value) VALUES ('sync.key', ?), "
             "('sync.key_unconfirmed', '1')",
-            (show_key(new_key()),),
+            (lost_key,),
         )
+    before = b.journal()
     lost = b.ally("sync", "--url", bare(hub_url))
     assert lost.returncode == 1
-    assert "Another machine set up the hub" in one_line(lost.stderr)
-    assert b.ally("sync", "--show-key").returncode == 1  # dropped: it is no hub's key
+    said = one_line(lost.stderr)
+    assert "Another machine set up the hub" in said
+    assert "is kept" in said
+    assert lost_key not in said and key not in said
+    assert b.journal() == before
+    kept = b.ally("sync", "--show-key")
+    assert kept.returncode == 0  # kept: the only copy of a key is never thrown away
+    assert kept.stdout.strip() == lost_key
+    assert "another key" in one_line(kept.stderr)
+    status = b.ally("sync", "--status", "--url", bare(hub_url))
+    assert status.returncode == 0, status.stderr
+    assert lost_key not in status.stdout and key not in status.stdout
+    keys = status.stdout.splitlines()[1]
+    found = re.fullmatch(
+        r"Keys: the hub's key check is ((?:\w{4}-){3}\w{4}); the key kept here, not "
+        r"confirmed by any hub, is ((?:\w{4}-){3}\w{4})\.",
+        keys,
+    )
+    assert found, status.stdout
+    assert found.group(1) != found.group(2)
+    again = b.ally("sync", "--url", bare(hub_url))
+    assert again.returncode == 1 and b.ally("sync", "--show-key").stdout.strip() == lost_key
     assert "sent 1 change" in join(b, hub_url, key)
+    assert b.ally("sync", "--show-key").stdout.strip() == key
 
 
 # -- 3. rows the hub loses or renumbers ----------------------------------------------------

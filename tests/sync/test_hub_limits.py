@@ -152,3 +152,49 @@ def test_each_push_is_in_a_random_order(
         for ref, change, payload in rows
     ]
     assert sorted(kinds[-3:]) != ["rhythm", "rhythm", "rhythm"], kinds
+
+
+def test_a_connection_reset_while_waiting_is_one_line_and_changes_nothing(
+    machines: tuple[Journal, Journal], pg: Cluster, hub_url: str
+) -> None:
+    """The sync connected and waits on a lock another session holds; the server ends its
+    connection (pg_terminate_backend, as a restart or a dropped link would): one line,
+    exit 1, the journal as it was, long before any limit."""
+    a, _ = machines
+    a.add(practice("Before the reset", stamp(0)))
+    first_sync(a, hub_url)
+    a.add(practice("During the reset", stamp(1)))
+    before = a.journal()
+    with table_locked(pg, hub_url):
+        syncing = a.popen("sync")
+        try:
+            for _ in range(1200):  # up to 60 s for its session to wait on the lock
+                waiting = pg.admin_sql(
+                    "SELECT pid FROM pg_stat_activity WHERE application_name = 'ally' "
+                    "AND wait_event_type = 'Lock'",
+                    db=db(hub_url),
+                )
+                if waiting:
+                    break
+                time.sleep(0.05)
+            else:
+                raise AssertionError("the sync never waited on the lock")
+            ended = pg.admin_sql(f"SELECT pg_terminate_backend({waiting[0][0]})")
+            assert ended == [(True,)]
+            _, err = syncing.communicate(timeout=60)  # well within the 30 s lock limit + margin
+        finally:
+            if syncing.poll() is None:
+                syncing.kill()
+                syncing.communicate()
+    assert syncing.returncode == 1, err
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert 1 <= len(lines) <= 2, lines  # (after its line about waiting, if it said one)
+    if len(lines) == 2:
+        assert WAITING.fullmatch(lines[0]), lines
+    assert lines[-1].startswith(f"ally: The connection to the hub at {bare(hub_url)} was cut"), (
+        lines
+    )
+    assert "nothing was changed" in lines[-1].lower(), lines
+    assert a.journal() == before
+    assert "sent 1 change" in ok(a)

@@ -55,7 +55,7 @@ def sync_(
         shown = commands.show_key(ctx, key)
         output.say(shown.key)
         if not shown.confirmed:
-            output.warn(render.sync_key_unconfirmed())
+            output.warn(render.sync_key_unconfirmed(shown.other_hub))
     elif forget:
         had = commands.forget(ctx)
         output.say(render.sync_forgotten(had))

@@ -269,7 +269,12 @@ def sync_status(status: SyncStatus) -> str:
         "than this one: run `ally sync --show-key` on a machine that syncs with it)",
     }.get(status.answer, f"Hub: {status.hub}\n{status.answer}")
     last = status.last_sync or "never"
-    lines = [hub, f"Last sync: {last}", f"{waiting[0].upper()}{waiting[1:]}."]
+    lines = [hub]
+    if status.keys is not None:
+        hub_check, here = status.keys
+        which = "the key kept here, not confirmed by any hub," if status.kept else "the key here"
+        lines.append(f"Keys: the hub's key check is {hub_check}; {which} is {here}.")
+    lines += [f"Last sync: {last}", f"{waiting[0].upper()}{waiting[1:]}."]
     if status.refused:
         lines.append(sync_refused(status.refused))
     lines.append(
@@ -285,7 +290,13 @@ def sync_password_warning() -> str:
     )
 
 
-def sync_key_unconfirmed() -> str:
+def sync_key_unconfirmed(other_hub: str | None = None) -> str:
+    if other_hub is not None:
+        return (
+            "ally: this key is not confirmed: the hub it was made for uses another key (its "
+            f"key check {other_hub}); it is kept here in case another hub needs it. Pass "
+            "the hub's key with ALLY_SYNC_KEY to sync."
+        )
     return (
         "ally: this key is not confirmed yet: the sync that made it did not finish, so no hub "
         "holds it yet; run `ally sync` to confirm it."

@@ -30,7 +30,10 @@ from allycli.store.schema import RECORD_COLUMNS
 
 URL, KEY, HUB, SEEN, LAST = "sync.url", "sync.key", "sync.hub", "sync.seen", "sync.last"
 UNCONFIRMED = "sync.key_unconfirmed"  # "1" while no hub has accepted the stored key
-_ALL_SETTINGS = (URL, KEY, HUB, SEEN, LAST, UNCONFIRMED)
+# the fingerprint of the key check of a hub that showed another key than the unconfirmed one
+# stored here: that key is kept (it may be the only copy of some hub's key), marked by this
+NOT_THE_HUBS = "sync.key_not_the_hubs"
+_ALL_SETTINGS = (URL, KEY, HUB, SEEN, LAST, UNCONFIRMED, NOT_THE_HUBS)
 
 _ENTRY = f"SELECT {', '.join(RECORD_COLUMNS)} FROM entry"
 _RHYTHM = "SELECT id, category, spec, updated_at FROM rhythm"
@@ -106,11 +109,13 @@ def forget(conn: sqlite3.Connection) -> bool:
 
 
 def confirm_key(conn: sqlite3.Connection) -> None:
-    conn.execute("DELETE FROM setting WHERE key = ?", (UNCONFIRMED,))
+    conn.execute("DELETE FROM setting WHERE key IN (?, ?)", (UNCONFIRMED, NOT_THE_HUBS))
 
 
-def drop_key(conn: sqlite3.Connection) -> None:
-    conn.execute("DELETE FROM setting WHERE key IN (?, ?)", (KEY, UNCONFIRMED))
+def mark_not_the_hubs(conn: sqlite3.Connection, hub_check: str) -> None:
+    """Keep the unconfirmed key stored here, marked: the hub (whose key check has this
+    fingerprint) uses another key."""
+    save(conn, {NOT_THE_HUBS: hub_check})
 
 
 # -- the record of the hub -----------------------------------------------------------------

@@ -67,6 +67,20 @@ def parse_key(text: str) -> bytes:
     return key
 
 
+def key_fingerprint(key: bytes) -> str:
+    """A short digest that names a key without showing it (the key cannot be found from it)."""
+    return _grouped(hashlib.sha256(b"ally sync key fingerprint\x00" + key).hexdigest())
+
+
+def check_fingerprint(check: bytes) -> str:
+    """A short digest of a hub's key check: how a machine without that key names it."""
+    return _grouped(hashlib.sha256(b"ally hub key check fingerprint\x00" + check).hexdigest())
+
+
+def _grouped(hexed: str) -> str:
+    return "-".join(hexed[i : i + 4] for i in range(0, 16, 4))
+
+
 def digest(payload: bytes) -> bytes:
     """What a machine records of a row it saw: unique per seal, since each nonce is fresh."""
     return hashlib.sha256(payload).digest()[:DIGEST_BYTES]

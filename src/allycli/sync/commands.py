@@ -31,12 +31,16 @@ class SyncStatus:
     answer: str  # "answers", "answers, empty", or the sentence that says why it does not
     fingerprint: str = ""  # of the journal's ids, times and deleted flags
     refused: int = 0  # rows on the hub that did not open here at the last sync
+    # when the hub uses another key: the fingerprints of its key check and of the key here
+    keys: tuple[str, str] | None = None
+    kept: bool = False  # the key here is an unconfirmed one kept after a hub refused it
 
 
 @dataclass(frozen=True)
 class ShownKey:
     key: str
     confirmed: bool  # False until a hub has accepted it
+    other_hub: str | None = None  # the key check fingerprint of a hub that uses another key
 
 
 def install_command() -> str:
@@ -109,10 +113,11 @@ def status(ctx: Context, url: str | None, key_text: str | None) -> SyncStatus:
             urls.redact(chosen), stored.get(local.LAST), waiting, exc.message, fingerprint, refused
         )
     from allycli.sync import hub
-    from allycli.sync.cipher import Sealer, parse_key
+    from allycli.sync.cipher import Sealer, check_fingerprint, key_fingerprint, parse_key
 
     text = key_text or stored.get(local.KEY)
     key = parse_key(text) if text else None
+    keys = None
     try:
         with hub.session(chosen, lock=False) as h:
             state = h.prepare(create=False)
@@ -124,11 +129,13 @@ def status(ctx: Context, url: str | None, key_text: str | None) -> SyncStatus:
             answer = "answers"
         else:
             answer = "answers, another key"
+            keys = (check_fingerprint(state.key_check), key_fingerprint(key))
     except SyncError as exc:
         answer = exc.message
     return SyncStatus(
-        urls.redact(chosen), stored.get(local.LAST), waiting, answer, fingerprint, refused
-    )
+        urls.redact(chosen), stored.get(local.LAST), waiting, answer, fingerprint, refused,
+        keys, kept=not key_text and bool(stored.get(local.UNCONFIRMED)),
+    )  # fmt: skip
 
 
 def show_key(ctx: Context, key_text: str | None) -> ShownKey:
@@ -144,7 +151,9 @@ def show_key(ctx: Context, key_text: str | None) -> ShownKey:
             "There is no sync key here yet: the first `ally sync` with an empty hub makes "
             "one, and a machine that joins a hub takes it from ALLY_SYNC_KEY."
         )
-    return ShownKey(stored[local.KEY], not stored.get(local.UNCONFIRMED))
+    return ShownKey(
+        stored[local.KEY], not stored.get(local.UNCONFIRMED), stored.get(local.NOT_THE_HUBS)
+    )
 
 
 def repair(ctx: Context, url: str | None, key_text: str | None) -> int:

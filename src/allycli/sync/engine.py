@@ -10,8 +10,9 @@ Three steps, so the journal's write lock is never held while the network is in u
    now (an edit made during the sync is never overwritten by an older version), and the
    record of what the hub holds.
 Killed before the hub commits, neither changed (except a new key, stored first, marked
-unconfirmed); killed between the hub's commit and the journal's, the next sync pulls back
-this journal's own versions and settles them.
+unconfirmed; a hub that shows another key never makes this journal delete it); killed
+between the hub's commit and the journal's, the next sync pulls back this journal's own
+versions and settles them.
 """
 
 from __future__ import annotations
@@ -27,7 +28,18 @@ from allycli.store import synced as local
 from allycli.store.database import Store
 from allycli.store.synced import SeenRow
 from allycli.sync import urls
-from allycli.sync.cipher import Item, Refused, Sealer, digest, mark, new_key, parse_key, show_key
+from allycli.sync.cipher import (
+    Item,
+    Refused,
+    Sealer,
+    check_fingerprint,
+    digest,
+    key_fingerprint,
+    mark,
+    new_key,
+    parse_key,
+    show_key,
+)
 
 if TYPE_CHECKING:
     from allycli.sync.hub import Hub, HubRow, HubState
@@ -253,12 +265,15 @@ def _negotiate_key(
         )
     if not Sealer(key).matches(state.key_check):
         if not key_text and journal.stored.get(local.UNCONFIRMED):
+            # never deleted: it may be the only copy of the key of a hub set up elsewhere
+            hub_check = check_fingerprint(state.key_check)
             with store.writing() as conn:
-                local.drop_key(conn)
+                local.mark_not_the_hubs(conn, hub_check)
             raise SyncError(
-                f"Another machine set up the hub at {where} first, so the key made here "
-                "was dropped. Run `ally sync --show-key` on that machine, and pass the key "
-                "here with ALLY_SYNC_KEY. Nothing else was changed.",
+                f"Another machine set up the hub at {where} first, with another key (its key "
+                f"check {hub_check}); the unconfirmed key made here ({key_fingerprint(key)}) "
+                "is kept. Run `ally sync --show-key` on a machine that syncs with that hub, "
+                "and pass its key here with ALLY_SYNC_KEY. Nothing else was changed.",
                 after_commit=True,
             )
         source = "ALLY_SYNC_KEY" if key_text else "the key stored here"

@@ -147,6 +147,12 @@ def describe(exc: BaseException, url: str) -> str:
             "word from it (the machine was stopped or asleep); nothing was changed here. "
             "Run `ally sync` again."
         )
+    if any(w in text for w in ("terminating connection", "server closed the connection",
+                               "connection reset", "ssl syscall")):  # fmt: skip
+        return (
+            f"The connection to the hub at {where} was cut during the sync ({first}); "
+            "nothing was changed here. Run `ally sync` again."
+        )
     if "password authentication failed" in text or "no password supplied" in text:
         return (
             f"The hub at {where} refused the login ({first}); check the user and password "
