@@ -94,8 +94,9 @@ def test_a_read_only_folder_keeps_the_draft_in_the_state_folder_and_import_remov
         )
 
         doctor = run_limited(env, "doctor")
+        # a waiting draft is only said (no "ok" mark): the detail follows the name
         waiting = [ln for ln in doctor.stdout.splitlines() if ln.startswith("   draft")]
-        assert [ln.split(None, 2)[2] for ln in waiting] == [
+        assert [ln.split(None, 1)[1] for ln in waiting] == [
             f"{draft} waits to be added: run `ally import {draft}`"
         ]
     finally:

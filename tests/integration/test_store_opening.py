@@ -64,7 +64,9 @@ def test_a_read_of_a_0400_database_leaves_it_writable_once_made_0600(tmp_path: P
     db.chmod(0o400)
     assert [e["note"] for e in json.loads(ok(limited(env, "list", "--json")).stdout)] == ["first"]
     limited(env, "doctor")  # doctor reads it too
-    assert sorted(p.name for p in folder.iterdir()) == ["ally.db"]  # no 0400 -shm or -wal
+    # no 0400 -shm or -wal; only the lock file every connection holds (made 0600 by the log)
+    assert sorted(p.name for p in folder.iterdir()) == ["ally.db", "ally.db.lock"]
+    assert mode(folder / "ally.db.lock") == 0o600
 
     db.chmod(0o600)  # the advice the refusal gives
     ok(limited(env, "log", "protest", "--note", "second"))

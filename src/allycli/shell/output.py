@@ -152,10 +152,19 @@ def _print(console: Console, message: object, end: str) -> None:
 
     from allycli.render.wrapping import Words
 
-    if isinstance(message, (str, Text)):
-        console.print(Words(message, end=end), crop=False)
-    else:
-        console.print(message)
+    try:
+        if isinstance(message, (str, Text)):
+            console.print(Words(message, end=end), crop=False)
+        else:
+            console.print(message)
+    except BaseException:
+        # a signal (Ctrl-C, SIGTERM) can land after Rich wrote the line but before it
+        # emptied its buffer: that console would write the line again with the next message,
+        # so the stream gets a new console
+        for name, (_stream, made) in list(_consoles.items()):
+            if made is console:
+                del _consoles[name]
+        raise
 
 
 @contextlib.contextmanager
