@@ -67,8 +67,9 @@ def test_doctor_wraps_beside_the_findings(env):
     assert all(marked.match(line) or line.startswith("     ") for line in lines), lines
 
 
-def test_ally_alone_names_each_command_on_its_own_line(env):
-    lines = on_screen(env)
+def test_ally_alone_names_each_command_on_its_own_line(env, tmp_path):
+    # the overview is what plain `ally` shows before anything is logged
+    lines = on_screen({**env, "ALLY_DB": str(tmp_path / "empty.db")})
     starts = [line.strip() for line in lines if line.startswith("  ally ")]
     assert starts == ['ally log listening --note "..."', "ally reflect", "ally report"]
     follows = [lines[lines.index(f"  {s}") + 1] for s in starts]

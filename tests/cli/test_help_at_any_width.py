@@ -23,7 +23,9 @@ pytestmark = pytest.mark.slow
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][A-Z0-9]")
 COMMANDS = ["log", "reflect", "report", "calendar", "rhythm", "pause", "list", "search",
             "show", "edit", "delete", "export", "import", "backup", "restore", "doctor",
-            "sync"]  # fmt: skip
+            "sync", "today", "type", "encrypt", "unlock", "lock", "passwd",
+            "decrypt"]  # fmt: skip
+TYPE_COMMANDS = ["add", "list", "rename", "retire"]
 # What may stand in a table's first column: options, argument names, commands, types.
 HEADINGS = ("Options:", "Arguments:", "Commands:", "Action types, and what each covers:")
 
@@ -62,7 +64,7 @@ def tables(screen: str) -> list[tuple[str, list[str]]]:
 
 def first_column_words(heading: str, usage_args: list[str]) -> set[str] | None:
     if heading == "Commands:":
-        return set(COMMANDS)
+        return set(COMMANDS) | set(TYPE_COMMANDS)
     if heading.startswith("Action types"):
         return set(ACTION_TYPES)
     if heading == "Arguments:":

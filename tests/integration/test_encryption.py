@@ -357,27 +357,37 @@ def test_a_kill_at_any_moment_leaves_the_journal_whole(
 ) -> None:
     import shutil
 
-    for n, delay in enumerate((0.4, 0.8, 1.2, 1.6)):  # a 20,000-entry swap takes ~1.5 s
-        root = tmp_path / f"run{n}"
+    old: str | None = PASS
+    new: str | None = "the new words"
+    if command == "encrypt":  # encrypt's passphrase comes from ALLY_PASSPHRASE_CMD
+        old, new = None, PASS
+    if command == "decrypt":
+        new = None
+    args = [command, "--yes"] if command == "decrypt" else [command]
+
+    def ready(name: str) -> dict[str, str]:
+        root = tmp_path / name
         (root / "journal").mkdir(parents=True)
         env = cli_env(root, root / "journal" / "ally.db")
         shutil.copy(big_journal, db_of(env))
-        old, new = PASS, "the new words"
-        if command == "encrypt":
-            old = None  # type: ignore[assignment]
-        else:
+        if command != "encrypt":
             run_ok(keyed(env), "encrypt")
-        if command == "decrypt":
-            new = None  # type: ignore[assignment]
-        start = {
-            **keyed(env, old or PASS),
-            "ALLY_NEW_PASSPHRASE_CMD": passphrase_cmd(new or ""),
-        }
-        args = [command, "--yes"] if command == "decrypt" else [command]
+        return env
+
+    def start(env: dict[str, str]) -> dict[str, str]:
+        return {**keyed(env, old or PASS), "ALLY_NEW_PASSPHRASE_CMD": passphrase_cmd(new or "")}
+
+    # the kill moments spread over the command as long as it takes on this machine now
+    env = ready("timed")
+    began = time.monotonic()
+    run_ok(start(env), *args)
+    took = time.monotonic() - began
+    for n, share in enumerate((0.2, 0.4, 0.6, 0.8, 0.95)):
+        env = ready(f"run{n}")
         proc = subprocess.Popen(
-            [*ALLY, *args], env=start, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [*ALLY, *args], env=start(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(delay)
+        time.sleep(took * share)
         proc.kill()
         proc.wait(timeout=60)
         db = db_of(env)

@@ -612,6 +612,7 @@ def test_every_file_and_folder_ally_creates_is_private(tmp_path: Path) -> None:
         "by/ally/ally.db": 0o600,
         "by/ally/ally.db-wal": 0o600,
         "by/ally/ally.db-shm": 0o600,
+        "by/ally/ally.db.lock": 0o600,  # held by every connection, so a swap can wait them out
         "by/ally/backups": 0o700,
         backup: 0o600,
         "by/copy.db": 0o600,

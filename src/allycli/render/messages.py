@@ -124,19 +124,32 @@ def entries_table(
             minutes,
             Text(_note(record)),
         )  # fmt: skip
-        # the id, and beside it the rest: wrapped under itself, never under the ids
-        head = Table.grid(padding=(0, 2))
-        head.add_column(no_wrap=True, style="dim")
-        head.add_column()
+        # the id, and beside it the rest: wrapped under itself, never under the ids; an
+        # activity name too long to stand whole beside the id gets a line of its own
         rest = words.user_text(f"{words.day_shown(record.day, today)}  ")
         rest.append_text(_what(record))
         if minutes:
             rest.append(f"  {minutes} min")
-        head.add_row(words.user_text(record.id[:8]), rest)
-        blocks.append(head)
+        day = words.user_text(words.day_shown(record.day, today))
+        if minutes:
+            day.append(f"  {minutes} min")
+        blocks.append(
+            Fit(
+                Room(_beside_id(record, rest), 0),
+                Group(_beside_id(record, day), words.indent(_what(record))),
+            )
+        )
         if _note(record):
             blocks.append(words.indent(Text(_note(record))))
     return Fit(Room(table, 18), Group(*blocks))
+
+
+def _beside_id(record: Record, rest: Text) -> Table:
+    head = Table.grid(padding=(0, 2))
+    head.add_column(no_wrap=True, style="dim")
+    head.add_column()
+    head.add_row(words.user_text(record.id[:8]), rest)
+    return head
 
 
 def _entries_lines(records: list[Record], today: date | None) -> RenderableType:
