@@ -79,12 +79,21 @@ def pub_path(db: Path) -> Path:
 
 def encrypted(db: Path) -> bool:
     """Whether `db` is an encrypted journal: a file without SQLite's header, `.pub` beside it."""
-    try:
-        with db.open("rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
+    if not pub_path(db).exists():
+        return False
+    try:  # non-blocking, so that a pipe named by ALLY_DB is refused later instead of waited on
+        fd = os.open(db, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return False
-    return bool(head) and head != SQLITE_HEADER and pub_path(db).exists()
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, len(SQLITE_HEADER))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return bool(head) and head != SQLITE_HEADER
 
 
 def file_salt(db: Path) -> bytes:
