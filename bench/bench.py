@@ -93,18 +93,14 @@ class Tools:
 
 def child_env(data: Data) -> dict[str, str]:
     """A private HOME, XDG folders and database for every child."""
-    home = data.home
+    from allycli.shell.session import isolated_env
+
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "XDG_STATE_HOME": str(home / ".local" / "state"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
+        **isolated_env(data.home, data.work / "ally.db"),
         "LANG": "C.UTF-8",
         "NO_COLOR": "1",
         "COLUMNS": "100",
-        "ALLY_DB": str(data.work / "ally.db"),
     }
     if "TZ" in os.environ:
         env["TZ"] = os.environ["TZ"]

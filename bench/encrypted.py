@@ -33,16 +33,11 @@ PASSPHRASE = "bench passphrase"
 
 
 def env_for(db: Path, root: Path, **extra: str) -> dict[str, str]:
+    from allycli.shell.session import isolated_env
+
     env = dict(os.environ)
-    env.update(
-        ALLY_DB=str(db),
-        HOME=str(root),
-        XDG_STATE_HOME=str(root / "state"),
-        XDG_DATA_HOME=str(root / "data"),
-        XDG_CONFIG_HOME=str(root / "config"),
-        NO_COLOR="1",
-        ALLY_PAGER="cat",
-    )
+    env.update(isolated_env(root, db))
+    env.update(NO_COLOR="1", ALLY_PAGER="cat")
     env.pop("ALLY_PASSPHRASE_CMD", None)
     env.update(extra)
     return env

@@ -87,6 +87,8 @@ def build(folder: Path, n: int) -> dict[str, Path]:
 
 
 def main() -> int:
+    from allycli.shell.session import isolated_env
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
@@ -103,11 +105,7 @@ def main() -> int:
         live = work / "ally.db"
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(home),
-            "XDG_DATA_HOME": str(home / "data"),
-            "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_STATE_HOME": str(home / "state"),
-            "ALLY_DB": str(live),
+            **isolated_env(home, live),
             "NO_COLOR": "1",
             "LANG": "C.UTF-8",
         }

@@ -6,16 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from allycli.shell.session import isolated_env
+
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
-    monkeypatch.setenv("ALLY_DB", str(tmp_path / "ally.db"))
+    for name, value in isolated_env(home, tmp_path / "ally.db").items():
+        monkeypatch.setenv(name, value)
     monkeypatch.delenv("ALLY_PROMPTS", raising=False)
     monkeypatch.delenv("ALLY_PASSPHRASE_CMD", raising=False)
     monkeypatch.delenv("ALLY_NEW_PASSPHRASE_CMD", raising=False)

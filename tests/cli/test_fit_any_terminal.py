@@ -21,6 +21,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from allycli.shell.session import isolated_env
+
 pytestmark = pytest.mark.slow
 
 WIDTHS = (40, 60, 120)
@@ -34,12 +36,8 @@ ID = "aaaa0001"
 
 def _env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "FORCE_COLOR")}
+    env.update(isolated_env(tmp / "home", tmp / "ally.db"))
     env.update(
-        ALLY_DB=str(tmp / "ally.db"),
-        HOME=str(tmp / "home"),
-        XDG_STATE_HOME=str(tmp / "home" / "state"),
-        XDG_CONFIG_HOME=str(tmp / "home" / "config"),
-        XDG_DATA_HOME=str(tmp / "home" / "data"),
         NO_COLOR="1",
         PYTHONIOENCODING="utf-8",
         TERM="xterm",

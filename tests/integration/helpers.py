@@ -12,13 +12,14 @@ import stat
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from allycli.core.records import Record
+from allycli.shell.session import isolated_env
 from allycli.store.database import Store
 
 ALLY = (sys.executable, "-m", "allycli")
@@ -29,14 +30,8 @@ def cli_env(root: Path, db: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("ALLY_PROMPTS", "ALLY_DEBUG", "ALLY_BUSY_TIMEOUT", "PYTHONWARNINGS"):
         env.pop(name, None)
-    home = root / "home"
+    env.update(isolated_env(root / "home", db))
     env.update(
-        ALLY_DB=str(db),
-        HOME=str(home),
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_STATE_HOME=str(home / "state"),
-        XDG_CACHE_HOME=str(home / "cache"),
         NO_COLOR="1",
         COLUMNS="80",
         PYTHONDONTWRITEBYTECODE="1",
@@ -117,6 +112,56 @@ def reaped(procs: list[subprocess.Popen[str]]) -> Iterator[list[subprocess.Popen
                 if pipe is not None:
                     pipe.close()
             proc.wait()
+
+
+# A second process that takes the database's write lock, says so, and keeps it until a line
+# arrives on its stdin.
+LOCK_HOLDER = r"""
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.readline()
+conn.execute("COMMIT")
+conn.close()
+"""
+
+
+@contextlib.contextmanager
+def another_process(script: str, db: Path, ready: str) -> Iterator[subprocess.Popen[str]]:
+    """Python running `script` on the database `db` in a second process for as long as the
+    block runs: the script prints `ready` once it holds what it holds, and lets go when a
+    line comes on its stdin."""
+    other = subprocess.Popen(
+        [sys.executable, "-c", script, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert other.stdout is not None and other.stdout.readline() == ready + "\n"
+    try:
+        yield other
+    finally:
+        other.communicate("let go\n", timeout=120)
+        assert other.returncode == 0
+
+
+def write_lock_held(db: Path) -> contextlib.AbstractContextManager[subprocess.Popen[str]]:
+    """Another process holding the database's write lock until the block ends."""
+    return another_process(LOCK_HOLDER, db, "locked")
+
+
+def started(argv: Sequence[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """A command left running (stdin closed, stdout and stderr piped as text), for a test
+    that reads what it says while it waits, or sends it a signal."""
+    return subprocess.Popen(
+        list(argv),
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:

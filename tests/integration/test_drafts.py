@@ -18,13 +18,18 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ALLY, ally, cli_env, export_objects, mode, ok, one_line_error
-from .test_faults import (
-    _modes_are_enforced,
-    _without_root_override,
-    file_size_limit,
+from .helpers import (
+    ALLY,
+    ally,
+    cli_env,
+    export_objects,
+    mode,
+    ok,
+    one_line_error,
+    started,
     write_lock_held,
 )
+from .test_faults import _modes_are_enforced, _without_root_override, file_size_limit
 
 KEPT = re.compile(r"ally: (.*); your entry was kept in (\S+), and `ally import \2` adds it later\.")
 READ_ONLY = (
@@ -243,14 +248,7 @@ def test_a_wait_for_a_busy_database_is_said_after_a_second(tmp_path: Path) -> No
     env = cli_env(tmp_path, db, ALLY_BUSY_TIMEOUT="30")
     ok(ally(env, "log", "listening", "--note", "first"))
     with write_lock_held(db):
-        proc = subprocess.Popen(
-            [*ALLY, "log", "protest", "--note", "second"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = started([*ALLY, "log", "protest", "--note", "second"], env)
         assert proc.stderr is not None
         said = proc.stderr.readline()  # said while the lock is held, however slow the start
         assert proc.poll() is None  # still waiting for the lock
@@ -275,14 +273,7 @@ def test_ctrl_c_while_waiting_keeps_the_entry_as_a_draft(tmp_path: Path) -> None
     env = cli_env(tmp_path, db, ALLY_BUSY_TIMEOUT="600")
     ok(ally(env, "log", "listening", "--note", "first"))
     with write_lock_held(db):
-        proc = subprocess.Popen(
-            [*ALLY, "log", "protest", "--note", "typed-4410"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = started([*ALLY, "log", "protest", "--note", "typed-4410"], env)
         assert proc.stderr is not None
         assert proc.stderr.readline() == WAITING + "\n"
         proc.send_signal(signal.SIGINT)

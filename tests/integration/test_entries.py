@@ -431,7 +431,7 @@ def test_search_highlights_the_words_on_a_terminal(env: dict[str, str]) -> None:
 def test_an_edit_the_database_refuses_is_kept_as_a_draft_that_import_applies(
     tmp_path: Path,
 ) -> None:
-    from tests.integration.test_faults import write_lock_held
+    from tests.integration.helpers import write_lock_held
 
     db = tmp_path / "ally.db"
     env = cli_env(tmp_path, db, ALLY_BUSY_TIMEOUT="1")

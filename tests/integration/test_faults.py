@@ -31,6 +31,7 @@ from allycli.store.database import APP_ID, SCHEMA_VERSION
 from .helpers import (
     ALLY,
     ally,
+    another_process,
     cli_env,
     export_jsonl,
     export_objects,
@@ -43,6 +44,7 @@ from .helpers import (
     reaped,
     sha256,
     stored_notes,
+    write_lock_held,
 )
 
 
@@ -133,33 +135,6 @@ def test_eight_writers_two_hundred_logs_each_every_entry_once(tmp_path: Path) ->
 
 
 # -- 2. a lock held past the timeout ------------------------------------------------------------
-
-HOLDER = r"""
-import sqlite3, sys
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-conn.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-sys.stdin.readline()
-conn.execute("COMMIT")
-conn.close()
-"""
-
-
-@contextlib.contextmanager
-def write_lock_held(db: Path) -> Iterator[subprocess.Popen[str]]:
-    """Another process holding the database's write lock until the block ends."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
-    try:
-        yield holder
-    finally:
-        holder.communicate("release\n", timeout=120)
-        assert holder.returncode == 0
 
 
 @pytest.mark.slow
@@ -682,18 +657,8 @@ def held_open(db: Path, really: bool) -> Iterator[None]:
     if not really:
         yield
         return
-    reader = subprocess.Popen(
-        [sys.executable, "-c", IDLE_READER, str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert reader.stdout is not None and reader.stdout.readline() == "open\n"
-    try:
+    with another_process(IDLE_READER, db, "open"):
         yield
-    finally:
-        reader.communicate("close\n", timeout=120)
-        assert reader.returncode == 0
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from allycli.shell.session import isolated_env
 from allycli.sync.commands import SYNC_REQUIREMENTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,14 +35,7 @@ def test_a_fresh_install_without_the_extra_says_how_to_add_it(tmp_path: Path) ->
          str(ROOT)],
         check=True, capture_output=True, timeout=900,
     )  # fmt: skip
-    env = {
-        **os.environ,
-        "ALLY_DB": str(tmp_path / "ally.db"),
-        "HOME": str(tmp_path),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
+    env = {**os.environ, **isolated_env(tmp_path, tmp_path / "ally.db")}
     command = f"{python} -m pip install 'psycopg[binary]>=3.1' 'cryptography>=42'"
 
     def ally(*args: str) -> subprocess.CompletedProcess[str]:

@@ -25,9 +25,8 @@ from typing import Any
 import pexpect
 import pytest
 
-from .helpers import cli_env, integrity, mode
+from .helpers import cli_env, integrity, mode, write_lock_held
 from .test_drafts import fill, small_disk  # noqa: F401 - small_disk is a fixture
-from .test_faults import write_lock_held
 
 BIN = Path(sys.executable).parent / "ally"
 pytestmark = pytest.mark.skipif(

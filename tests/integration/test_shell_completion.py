@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from allycli.core.records import Record
+from allycli.shell.session import isolated_env
 from allycli.store.database import Store
 
 BIN = Path(sys.executable).parent
@@ -97,11 +98,8 @@ def shell_env(tmp_path: Path, db_path: Path) -> dict[str, str]:
     home = tmp_path / "home"
     env = {
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
+        **isolated_env(home, db_path),
         "XDG_CONFIG_DIRS": str(home / "etc"),
-        "ALLY_DB": str(db_path),
         "TERM": "xterm",
         "LANG": "C.UTF-8",
         "PS1": "$ ",
@@ -128,6 +126,20 @@ def _bash(env: dict[str, str]) -> Terminal:
     return term
 
 
+def bash_offers(env: dict[str, str], typed: str, expected: str | None, listed: str) -> None:
+    """In bash, `typed` and TAB complete to `expected`; where `expected` is None (several
+    words fit), TAB twice lists them, and the screen matches `listed`."""
+    term = _bash(env)
+    try:
+        if expected is None:
+            term.send(typed + "\t\t")
+            term.wait_for(listed)
+            return
+        completed_line(term, typed, expected)
+    finally:
+        term.close()
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
@@ -145,15 +157,8 @@ def _bash(env: dict[str, str]) -> Terminal:
 def test_bash_completes(shell_env: dict[str, str], typed: str, expected: str | None) -> None:
     if shutil.which("bash") is None:
         pytest.skip("bash is not installed")
-    term = _bash(shell_env)
-    try:
-        if expected is None:  # several prompt ids: TAB twice lists them
-            term.send(typed + "\t\t")
-            term.wait_for(r"(?s)reflect-yielding-01.*reflect-yielding-08")
-            return
-        completed_line(term, typed, expected)
-    finally:
-        term.close()
+    # several prompt ids: TAB twice lists them
+    bash_offers(shell_env, typed, expected, r"(?s)reflect-yielding-01.*reflect-yielding-08")
 
 
 def test_bash_offers_every_format_on_a_double_tab(shell_env: dict[str, str]) -> None:
@@ -216,12 +221,4 @@ def test_bash_offers_own_types(shell_env: dict[str, str], typed: str, expected: 
     with Store(Path(shell_env["ALLY_DB"])).writing() as conn:
         type_store.put(conn, OwnType("mutual-aid", "mutual-aid", "action", None, ("aid",),
                                      False, "2026-11-24T10:00:00+00:00"))  # fmt: skip
-    term = _bash(shell_env)
-    try:
-        if expected is None:
-            term.send(typed + "\t\t")
-            term.wait_for(r"rename\s+retire")
-            return
-        completed_line(term, typed, expected)
-    finally:
-        term.close()
+    bash_offers(shell_env, typed, expected, r"rename\s+retire")

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from .test_faults import write_lock_held
+from .helpers import started, write_lock_held
 from .test_never_lose_a_word import BIN, drafts_in, env_for, ok, places, run
 from .test_typing import CTRL_C, READY
 
@@ -36,14 +35,7 @@ def test_a_signal_during_a_waiting_write_keeps_the_words(tmp_path: Path, signum:
     env = env_for(tmp_path, db, ALLY_BUSY_TIMEOUT="120")
     ok(run(env, "log", "money"))
     with write_lock_held(db):
-        proc = subprocess.Popen(
-            [str(BIN), "log", "protest", "--note", "words to keep"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = started([str(BIN), "log", "protest", "--note", "words to keep"], env)
         assert proc.stderr is not None
         assert WAITING in proc.stderr.readline()  # it waits for the lock now
         proc.send_signal(signum)

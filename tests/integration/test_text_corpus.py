@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 
 from allycli.cli.app import app
 from allycli.core.sanitize import json_text
+from allycli.shell.session import isolated_env
 from allycli.store.promptfiles import builtin_path, load_file
 from tests.integration.helpers import first_to_build, run_folder
 
@@ -222,13 +223,9 @@ def process_env(root: Path, **extra: str) -> dict[str, str]:
         if not k.startswith(("ALLY_", "XDG_", "LC_", "PYTHON"))
         and k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM", "LANG")
     }
-    home = root / "home"
+    env.update(isolated_env(root / "home", root / "ally.db"))
     env.update(
-        ALLY_DB=str(root / "ally.db"),
         ALLY_PROMPTS=str(root / "prompts.yaml"),
-        HOME=str(home),
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_CONFIG_HOME=str(home / "config"),
         LC_ALL="C.UTF-8",
         TERM="xterm-256color",
         COLUMNS="80",

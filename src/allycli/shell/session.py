@@ -22,6 +22,20 @@ def db_path() -> Path:
     return platformdirs.user_data_path("ally") / "ally.db"
 
 
+def isolated_env(home: Path, db: Path) -> dict[str, str]:
+    """The environment variables that decide where ally keeps its files, every one pointed
+    under `home`, and the journal at `db`: how a test or a benchmark runs ally (in a process
+    or in this one) without touching a person's journal, settings or drafts."""
+    return {
+        "ALLY_DB": str(db),
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
+
+
 def prompt_paths() -> tuple[Path, ...]:
     """The built-in prompts file, then one's own: ALLY_PROMPTS, else prompts.yaml in ally's
     config folder when there is one. Nothing is read here (`ally log` reads no prompts)."""
