@@ -1,13 +1,16 @@
-"""A private PostgreSQL server for the whole session, and a fresh hub database per test."""
+"""A private PostgreSQL server for the whole session, a fresh hub database per test, and
+two machines' journals (`a`, a laptop, and `b`, a desktop) to sync through it."""
 
 from __future__ import annotations
 
 import itertools
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.sync.helpers import Journal
 from tests.sync.pgcluster import PASSWORD, USER, Cluster, find_bindir, start_cluster
 
 _numbers = itertools.count(1)
@@ -50,3 +53,13 @@ def _password_file(pgpass: str, monkeypatch: pytest.MonkeyPatch) -> None:
 def hub_url(pg: Cluster) -> str:
     """A new, empty database on the private server; the URL carries a password."""
     return pg.create_db(f"hub{next(_numbers)}")
+
+
+@pytest.fixture
+def a(tmp_path: Path) -> Journal:
+    return Journal(tmp_path / "laptop" / "ally.db")
+
+
+@pytest.fixture
+def b(tmp_path: Path) -> Journal:
+    return Journal(tmp_path / "desktop" / "ally.db")

@@ -7,13 +7,18 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from allycli.core.records import Record
 from allycli.store.database import Store
+
+if TYPE_CHECKING:
+    from tests.sync.pgcluster import Cluster
 
 BASE = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
 # Tables whose rows are the journal (setting and synced are each machine's own).
@@ -151,3 +156,58 @@ class Journal:
             stderr=subprocess.PIPE,
             text=True,
         )
+
+
+# -- the hub seen from its admin -----------------------------------------------------------
+
+
+def hub_until(
+    pg: Cluster, db: str, sql: str, *, seconds: float = 120, pause: float = 0.05
+) -> list[tuple[object, ...]]:
+    """Ask the hub database `db` with `sql` until its first value is not 0 (a count, a
+    pid): those rows, or [] once `seconds` have passed (a ceiling for a loaded machine, not a
+    measure; the caller says whether that is a failure)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        rows = pg.admin_sql(sql, db=db)
+        if rows and rows[0][0]:
+            return rows
+        if time.monotonic() >= deadline:
+            return []
+        time.sleep(pause)
+
+
+def slow_hub(pg: Cluster, db: str, deferred: bool, seconds: int = 3) -> None:
+    """A trigger that keeps the hub busy for a while: in the push itself, or at commit."""
+    pg.admin_sql(
+        "CREATE FUNCTION ally.slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF coalesce(current_setting('ally_test.slept', true), '') = '' THEN "
+        f"PERFORM set_config('ally_test.slept', 'yes', true); PERFORM pg_sleep({seconds}); "
+        "END IF; "
+        "RETURN NULL; END $$",
+        db=db,
+    )
+    if deferred:
+        pg.admin_sql(
+            "CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON ally.item DEFERRABLE INITIALLY "
+            "DEFERRED FOR EACH ROW EXECUTE FUNCTION ally.slow()",
+            db=db,
+        )
+    else:
+        pg.admin_sql(
+            "CREATE TRIGGER slow AFTER INSERT ON ally.item FOR EACH STATEMENT "
+            "EXECUTE FUNCTION ally.slow()",
+            db=db,
+        )
+
+
+def wait_for_sleep(pg: Cluster, db: str) -> None:
+    """Until a sync's session sleeps in the trigger `slow_hub` made."""
+    sleeping = hub_until(
+        pg,
+        db,
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ally' "
+        "AND wait_event = 'PgSleep'",
+    )
+    if not sleeping:
+        raise AssertionError("the sync never reached the slow trigger")

@@ -11,16 +11,23 @@ import json
 import re
 import signal
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
 from allycli.sync.cipher import new_key, show_key
-from tests.sync.helpers import Journal, practice, reflection, stamp
+from tests.sync.helpers import (
+    Journal,
+    hub_until,
+    practice,
+    reflection,
+    slow_hub,
+    stamp,
+    wait_for_sleep,
+)
 from tests.sync.pgcluster import PASSWORD, Cluster
-from tests.sync.test_sync_cli import _slow_hub, _wait_for_sleep, bare, first_sync, one_line
+from tests.sync.test_sync_cli import bare, first_sync, one_line
 
 
 def db(url: str) -> str:
@@ -407,10 +414,10 @@ def test_8_a_log_during_a_long_sync_is_saved_at_once(
     first_sync(a, hub_url)
     a.add(*(practice(f"Entry {i}", stamp(10 + i)) for i in range(20)))
     # the hub takes 8 s to commit: long enough for a log to start and end on a loaded machine
-    _slow_hub(pg, db(hub_url), deferred=True, seconds=8)
+    slow_hub(pg, db(hub_url), deferred=True, seconds=8)
     proc = a.popen("sync")
     try:
-        _wait_for_sleep(pg, db(hub_url))
+        wait_for_sleep(pg, db(hub_url))
         logged = a.ally("log", "protest", "--note", "Logged during the sync")
         still_syncing = proc.poll() is None
     finally:
@@ -435,10 +442,10 @@ def test_8_an_edit_during_a_sync_is_not_overwritten_by_an_older_version(
     b.edit(entry.id, "Words from b", stamp(5))
     ok(b)
     a.add(practice("Pending", stamp(6)))  # so a's sync writes, and the slow commit holds it
-    _slow_hub(pg, db(hub_url), deferred=True)
+    slow_hub(pg, db(hub_url), deferred=True)
     proc = a.popen("sync")
     try:
-        _wait_for_sleep(pg, db(hub_url))
+        wait_for_sleep(pg, db(hub_url))
         a.edit(entry.id, "Words from a, later", stamp(7))
     finally:
         proc.send_signal(signal.SIGCONT)
@@ -538,15 +545,14 @@ def test_8_a_log_during_a_first_sync_of_20000_entries_finishes_before_it(
     a.add(*(practice(f"Entry {i}", stamp(i)) for i in range(20_000)))
     proc = a.popen("sync", "--url", bare(hub_url))
     try:
-        for _ in range(400):  # until the sync is at work on the hub
-            busy = pg.admin_sql(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ally' "
-                "AND state <> 'idle'",
-                db=db(hub_url),
-            )
-            if busy[0][0]:
-                break
-            time.sleep(0.02)
+        hub_until(  # until the sync is at work on the hub, for 8 s at the most
+            pg,
+            db(hub_url),
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ally' "
+            "AND state <> 'idle'",
+            seconds=8,
+            pause=0.02,
+        )
         logged = a.ally("log", "protest", "--note", "Logged during the first sync")
         logged_first = proc.poll() is None
     finally:

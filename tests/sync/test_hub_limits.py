@@ -8,14 +8,13 @@ import contextlib
 import os
 import re
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.sync.helpers import Journal, practice, stamp
+from tests.sync.helpers import Journal, hub_until, practice, stamp
 from tests.sync.pgcluster import Cluster
 from tests.sync.test_hub_faults import db, join, ok
 from tests.sync.test_sync_cli import bare, first_sync
@@ -41,15 +40,21 @@ def table_locked(pg: Cluster, hub_url: str) -> Iterator[None]:
         conn.close()
 
 
+def one_change_waiting(a: Journal, hub_url: str, what: str) -> dict[str, list[tuple[object, ...]]]:
+    """A journal synced once, with one entry added since (a sync has one change to send):
+    its rows, to compare with after a sync that changed nothing."""
+    a.add(practice(f"Before {what}", stamp(0)))
+    first_sync(a, hub_url)
+    a.add(practice(f"During {what}", stamp(1)))
+    return a.journal()
+
+
 @pytest.mark.slow  # a 30 s lock wait
 def test_a_locked_hub_is_said_after_2_s_and_given_up_after_30_s(
     machines: tuple[Journal, Journal], pg: Cluster, hub_url: str
 ) -> None:
     a, _ = machines
-    a.add(practice("Before the lock", stamp(0)))
-    first_sync(a, hub_url)
-    a.add(practice("During the lock", stamp(1)))
-    before = a.journal()
+    before = one_change_waiting(a, hub_url, "the lock")
     with table_locked(pg, hub_url):
         done = a.ally("sync")
     assert done.returncode == 1, done.stderr
@@ -78,16 +83,13 @@ def test_a_stopped_sync_on_another_machine_lets_go_of_the_hub(
     b.add(*(practice(f"B {i}", stamp(10 + i)) for i in range(3000)))
     stalled = b.popen("sync")
     try:
-        for _ in range(1200):  # B holds the sync lock once its session is in a transaction
-            held = pg.admin_sql(
-                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity s USING (pid) "
-                "WHERE l.locktype = 'advisory' AND l.granted AND s.application_name = 'ally'",
-                db=db(hub_url),
-            )
-            if held[0][0]:
-                break
-            time.sleep(0.05)
-        else:
+        held = hub_until(  # B holds the sync lock once its session is in a transaction
+            pg,
+            db(hub_url),
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity s USING (pid) "
+            "WHERE l.locktype = 'advisory' AND l.granted AND s.application_name = 'ally'",
+        )
+        if not held:
             raise AssertionError("B's sync never took the lock")
         os.kill(stalled.pid, signal.SIGSTOP)
         a.add(practice("A while B sleeps", stamp(5000)))
@@ -161,23 +163,17 @@ def test_a_connection_reset_while_waiting_is_one_line_and_changes_nothing(
     connection (pg_terminate_backend, as a restart or a dropped link would): one line,
     exit 1, the journal as it was, long before any limit."""
     a, _ = machines
-    a.add(practice("Before the reset", stamp(0)))
-    first_sync(a, hub_url)
-    a.add(practice("During the reset", stamp(1)))
-    before = a.journal()
+    before = one_change_waiting(a, hub_url, "the reset")
     with table_locked(pg, hub_url):
         syncing = a.popen("sync")
         try:
-            for _ in range(1200):  # up to 60 s for its session to wait on the lock
-                waiting = pg.admin_sql(
-                    "SELECT pid FROM pg_stat_activity WHERE application_name = 'ally' "
-                    "AND wait_event_type = 'Lock'",
-                    db=db(hub_url),
-                )
-                if waiting:
-                    break
-                time.sleep(0.05)
-            else:
+            waiting = hub_until(  # its session waits on the lock
+                pg,
+                db(hub_url),
+                "SELECT pid FROM pg_stat_activity WHERE application_name = 'ally' "
+                "AND wait_event_type = 'Lock'",
+            )
+            if not waiting:
                 raise AssertionError("the sync never waited on the lock")
             ended = pg.admin_sql(f"SELECT pg_terminate_backend({waiting[0][0]})")
             assert ended == [(True,)]

@@ -3,21 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-import pytest
 
 from tests.sync.helpers import Journal
-
-
-@pytest.fixture
-def a(tmp_path: Path) -> Journal:
-    return Journal(tmp_path / "laptop" / "ally.db")
-
-
-@pytest.fixture
-def b(tmp_path: Path) -> Journal:
-    return Journal(tmp_path / "desktop" / "ally.db")
 
 
 def ok(done: object) -> str:

@@ -14,7 +14,7 @@ import pytest
 from allycli.core.objects import rhythm_id
 from allycli.sync.cipher import new_key, show_key
 from allycli.sync.hub import LOCK_KEY
-from tests.sync.helpers import Journal, practice, reflection, stamp
+from tests.sync.helpers import Journal, practice, reflection, slow_hub, stamp, wait_for_sleep
 from tests.sync.pgcluster import PASSWORD, Cluster, _free_port
 
 WORDS = ("Quokkamarch", "Zanzibarquux", "Vellichorian")  # distinctive: searched for on the hub
@@ -35,16 +35,6 @@ def no_password(*texts: str) -> None:
 def bare(url: str) -> str:
     """The URL without its password: libpq takes it from the password file (PGPASSFILE)."""
     return url.replace(f":{PASSWORD}@", "@")
-
-
-@pytest.fixture
-def a(tmp_path: Path) -> Journal:
-    return Journal(tmp_path / "laptop" / "ally.db")
-
-
-@pytest.fixture
-def b(tmp_path: Path) -> Journal:
-    return Journal(tmp_path / "desktop" / "ally.db")
 
 
 def first_sync(journal: Journal, url: str) -> str:
@@ -182,44 +172,6 @@ def test_a_hub_from_a_newer_ally_is_refused(a: Journal, pg: Cluster, hub_url: st
     assert pg.admin_sql("SELECT count(*) FROM ally.item", db=db) == [(1,)]
 
 
-def _slow_hub(pg: Cluster, db: str, deferred: bool, seconds: int = 3) -> None:
-    """A trigger that keeps the hub busy for a while: in the push itself, or at commit."""
-    pg.admin_sql(
-        "CREATE FUNCTION ally.slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        "IF coalesce(current_setting('ally_test.slept', true), '') = '' THEN "
-        f"PERFORM set_config('ally_test.slept', 'yes', true); PERFORM pg_sleep({seconds}); "
-        "END IF; "
-        "RETURN NULL; END $$",
-        db=db,
-    )
-    if deferred:
-        pg.admin_sql(
-            "CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON ally.item DEFERRABLE INITIALLY "
-            "DEFERRED FOR EACH ROW EXECUTE FUNCTION ally.slow()",
-            db=db,
-        )
-    else:
-        pg.admin_sql(
-            "CREATE TRIGGER slow AFTER INSERT ON ally.item FOR EACH STATEMENT "
-            "EXECUTE FUNCTION ally.slow()",
-            db=db,
-        )
-
-
-def _wait_for_sleep(pg: Cluster, db: str) -> None:
-    deadline = time.monotonic() + 120  # a ceiling for a loaded machine, not a measure
-    while time.monotonic() < deadline:
-        busy = pg.admin_sql(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ally' "
-            "AND wait_event = 'PgSleep'",
-            db=db,
-        )
-        if busy[0][0]:
-            return
-        time.sleep(0.05)
-    raise AssertionError("the sync never reached the slow trigger")
-
-
 @pytest.mark.slow  # kill -9
 @pytest.mark.parametrize("when", ["mid-transfer", "at-hub-commit"])
 def test_a_sync_killed_halfway_leaves_the_journal_and_the_next_sync_completes(
@@ -229,10 +181,10 @@ def test_a_sync_killed_halfway_leaves_the_journal_and_the_next_sync_completes(
     a.add(practice("Set up", stamp(0)))
     key = first_sync(a, hub_url)
     a.add(*(practice(f"Entry {i}", stamp(10 + i)) for i in range(50)))
-    _slow_hub(pg, db, deferred=when == "at-hub-commit")
+    slow_hub(pg, db, deferred=when == "at-hub-commit")
     before = a.dump()
     proc = a.popen("sync")
-    _wait_for_sleep(pg, db)
+    wait_for_sleep(pg, db)
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=120)
     assert a.dump() == before  # the journal's transaction never committed
