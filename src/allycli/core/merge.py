@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 
 class Outcome(enum.Enum):
@@ -73,3 +73,43 @@ def decide(local: Version | None, incoming: Version) -> Outcome:
     if incoming.canonical == local.canonical:
         return Outcome.PRESENT
     return Outcome.CONFLICT_TAKEN if incoming.canonical > local.canonical else Outcome.CONFLICT_KEPT
+
+
+# What a merge of objects (rhythms, pauses, own types) counts: "deleted_here" is an incoming
+# object that a delete here, at the same time or later, keeps out.
+OUTCOMES = ("added", "updated", "present", "conflicts", "deleted_here")
+
+
+class Mergeable(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+M = TypeVar("M", bound=Mergeable)
+
+
+def merge_each(
+    here: dict[str, M], incoming: Iterable[M], buried: Mapping[str, str] | None = None
+) -> Iterator[tuple[M, str, bool]]:
+    """Each incoming object merged by `decide` into `here` (by id; `here` takes the winners
+    as it goes, so a second version of one id in the same batch meets the first), against
+    `buried` (id: deleted_at of the objects deleted here). Yields the object, which of
+    OUTCOMES it counts as, and whether it is to be written."""
+    for obj in incoming:
+        mine = here.get(obj.id)
+        if mine is not None:
+            local: Version | None = of_object(mine.to_json())
+        else:
+            local = tombstone(buried[obj.id]) if buried and obj.id in buried else None
+        outcome = decide(local, of_object(obj.to_json()))
+        if outcome.conflict:
+            counted = "conflicts"
+        elif outcome is Outcome.PRESENT:
+            counted = "present" if mine is not None else "deleted_here"
+        else:
+            counted = outcome.value
+        if outcome.takes_incoming:
+            here[obj.id] = obj
+        yield obj, counted, outcome.takes_incoming

@@ -39,7 +39,7 @@ class Merged:
     conflicts: int = 0
     deleted_here: int = 0  # deleted here at or after the object's updated_at: left out
     dry_run: bool = False
-    # for "rhythm" and "pause": how many had each outcome (store/rhythms.OUTCOMES)
+    # for "rhythm" and "pause": how many had each outcome (core/merge.OUTCOMES)
     objects: Mapping[str, Mapping[str, int]] = dataclasses.field(default_factory=dict)
     waiting: int = 0  # patch drafts whose id does not resolve to one entry (yet)
     unfinished: str = ""  # what did not happen after the import was saved

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from allycli.core.errors import StorageError
 from allycli.store.opening import db_errors
-from allycli.store.privatefile import create
+from allycli.store.privatefile import create, write_synced
 
 SIDE_FILES = ("-journal", "-wal", "-shm")
 PARTIAL = ".partial"  # the temporary name's ending: never taken for a backup
@@ -192,8 +192,6 @@ def _place(tmp: Path, candidates: list[Path]) -> Path:
 
 def _copy_exclusive(tmp: Path, final: Path) -> bool:
     """Create `final` (it must not exist) and copy the bytes in, synced; False when taken."""
-    import shutil
-
     try:
         fd = create(final)
     except FileExistsError:
@@ -201,10 +199,7 @@ def _copy_exclusive(tmp: Path, final: Path) -> bool:
     except OSError as exc:
         raise CopyFailed(f"it could not be given its name ({plain_cause(exc)})") from None
     try:
-        with os.fdopen(fd, "wb") as out, tmp.open("rb") as src:
-            shutil.copyfileobj(src, out)
-            out.flush()
-            os.fsync(out.fileno())
+        write_synced(fd, tmp)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(final)

@@ -133,18 +133,14 @@ def _usable(folder: Path, *, create_parents: bool) -> bool:
 
 
 def _write_new(folder: Path, stem: str, text: bytes, suffix: str) -> Path | None:
-    from allycli.store.privatefile import claim_new, open_claimed
+    from allycli.store.privatefile import claim_new, open_claimed, write_synced
 
     try:
         path = claim_new(folder, stem, suffix)
     except StorageError:
         return None
     try:
-        fd = open_claimed(path)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        write_synced(open_claimed(path), text)
     except OSError:
         with contextlib.suppress(OSError):
             path.unlink()  # never leave half a private note behind

@@ -105,13 +105,9 @@ def write_pub(db: Path, pub: Pub) -> None:
 def write_whole(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
     try:
-        from allycli.store.privatefile import create
+        from allycli.store.privatefile import create, write_synced
 
-        fd = create(tmp)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        write_synced(create(tmp), data)
         os.replace(tmp, path)
         sync_folder(path.parent)
     except OSError as exc:

@@ -28,6 +28,22 @@ def create(path: Path) -> int:
     return os.open(path, _NEW, 0o600)
 
 
+def write_synced(fd: int, data: bytes | Path) -> None:
+    """Write `data` (bytes, or the bytes of the file at that path) through the descriptor
+    `fd`, synced to disk, and close it; OSError when a step fails (the caller removes the
+    half-written file and says what that means)."""
+    import shutil
+
+    with os.fdopen(fd, "wb") as out:
+        if isinstance(data, bytes):
+            out.write(data)
+        else:
+            with data.open("rb") as src:
+                shutil.copyfileobj(src, out)
+        out.flush()
+        os.fsync(out.fileno())
+
+
 def open_shared(path: Path, *, make: bool = True) -> int:
     """A descriptor on a file several processes open at once (a lock file): made by `create`
     when it is missing (and `make`), else opened as it is, never through a link."""

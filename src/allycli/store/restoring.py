@@ -264,10 +264,7 @@ BEFORE_RESTORE = "-before-restore"
 def _copy_raw(db: Path, dest: Path) -> None:
     """The file's bytes as they are, with its write-ahead log beside the copy (what was
     committed may still be there), for someone who wants to rescue what they can."""
-    import os
-    import shutil
-
-    from allycli.store.privatefile import create, open_claimed
+    from allycli.store.privatefile import create, open_claimed, write_synced
 
     wal = db.with_name(db.name + "-wal")
     pairs = [(db, dest)]
@@ -276,10 +273,7 @@ def _copy_raw(db: Path, dest: Path) -> None:
     try:
         for source, target in pairs:  # `dest` is claimed already (empty); its -wal is new
             fd = open_claimed(dest) if target == dest else create(target)
-            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-                shutil.copyfileobj(src, out)
-                out.flush()
-                os.fsync(out.fileno())
+            write_synced(fd, source)
     except OSError as exc:
         with contextlib.suppress(OSError):
             _discard(dest)

@@ -141,9 +141,6 @@ def delete_pause(conn: sqlite3.Connection, pause_id: str, now: str) -> None:
 # -- import --------------------------------------------------------------------------------
 
 
-OUTCOMES = ("added", "updated", "present", "conflicts", "deleted_here")
-
-
 def merge_objects(
     conn: sqlite3.Connection, objects: Iterable[RhythmSetting | Pause], *, dry_run: bool = False
 ) -> dict[str, dict[str, int]]:
@@ -151,31 +148,16 @@ def merge_objects(
     new id is added, a later `updated_at` wins, equal times with different content go to the
     canonical JSON that sorts last, and an object deleted here at or after the incoming
     version's time stays deleted. Returns, for "rhythm" and "pause", how many objects had
-    each outcome of OUTCOMES; with `dry_run`, nothing is written."""
-    counts = {kind: dict.fromkeys(OUTCOMES, 0) for kind in ("rhythm", "pause")}
+    each outcome of merge.OUTCOMES; with `dry_run`, nothing is written."""
+    counts = {kind: dict.fromkeys(merge.OUTCOMES, 0) for kind in ("rhythm", "pause")}
     here: dict[str, RhythmSetting | Pause] = {s.id: s for s in read_rhythms(conn).values()}
     here.update({p.id: p for p in read_pauses(conn)})
     buried = dict(
         conn.execute("SELECT id, deleted_at FROM tombstone WHERE kind IN ('rhythm', 'pause')")
     )
-    for obj in objects:
-        kind = "rhythm" if isinstance(obj, RhythmSetting) else "pause"
-        mine = here.get(obj.id)
-        if mine is not None:
-            local: merge.Version | None = merge.of_object(mine.to_json())
-        else:
-            local = merge.tombstone(buried[obj.id]) if obj.id in buried else None
-        outcome = merge.decide(local, merge.of_object(obj.to_json()))
-        if outcome.conflict:
-            counts[kind]["conflicts"] += 1
-        elif outcome is merge.Outcome.PRESENT:
-            counts[kind]["present" if mine is not None else "deleted_here"] += 1
-        else:
-            counts[kind][outcome.value] += 1
-        if not outcome.takes_incoming:
-            continue
-        here[obj.id] = obj
-        if not dry_run:
+    for obj, counted, taken in merge.merge_each(here, objects, buried):
+        counts["rhythm" if isinstance(obj, RhythmSetting) else "pause"][counted] += 1
+        if taken and not dry_run:
             put(conn, obj)
     return counts
 

@@ -18,7 +18,6 @@ from allycli.core import merge
 from allycli.core.taxonomy import Kinds, OwnType
 
 COLUMNS = "id, key, name, pillar, about, aliases, retired, updated_at"
-OUTCOMES = ("added", "updated", "present", "conflicts", "deleted_here")
 
 
 def own_of(row: tuple[object, ...]) -> OwnType:
@@ -74,21 +73,11 @@ def merge_types(
     conn: sqlite3.Connection, incoming: Iterable[OwnType], *, dry_run: bool = False
 ) -> dict[str, int]:
     """Merge action type objects by the one rule (core/merge.py), as entries, rhythms and
-    pauses merge; returns how many had each outcome of OUTCOMES."""
-    counts = dict.fromkeys(OUTCOMES, 0)
-    here = {t.id: t for t in read(conn).own}
-    for t in incoming:
-        mine = here.get(t.id)
-        local = merge.of_object(mine.to_json()) if mine is not None else None
-        outcome = merge.decide(local, merge.of_object(t.to_json()))
-        if outcome.conflict:
-            counts["conflicts"] += 1
-        else:
-            counts[outcome.value] += 1
-        if not outcome.takes_incoming:
-            continue
-        here[t.id] = t
-        if not dry_run:
+    pauses merge; returns how many had each outcome of merge.OUTCOMES."""
+    counts = dict.fromkeys(merge.OUTCOMES, 0)
+    for t, counted, taken in merge.merge_each({t.id: t for t in read(conn).own}, incoming):
+        counts[counted] += 1
+        if taken and not dry_run:
             put(conn, t)
     return counts
 
