@@ -260,6 +260,7 @@ def test_a_passphrase_at_the_terminal_three_tries(env: dict[str, str]) -> None:
         child.expect("Passphrase for ")
         child.sendline(words)
         child.expect("does not open this journal")
+        assert words.encode() not in (child.before or b"")  # typed, never shown
     child.expect("Passphrase for ")
     child.sendline(PASS)
     child.expect("vigilmarker")

@@ -147,6 +147,23 @@ def warn_once(message: str) -> None:
         warn(message)
 
 
+def ask_hidden(question: str) -> str:
+    """A line typed at the terminal and never shown (a passphrase): the question on standard
+    error's console, on one line that the terminal folds (a long path in it is never cut
+    from its words), and the answer read by `getpass` from the terminal with echo off.
+    Ctrl-D stops as Ctrl-C does."""
+    import getpass
+
+    from allycli.core.sanitize import one_line
+    from allycli.render.wrapping import Words
+
+    err().print(Words(one_line(question), end=""), crop=False, soft_wrap=True)
+    try:
+        return getpass.getpass("")
+    except EOFError:
+        raise KeyboardInterrupt from None
+
+
 def _print(console: Console, message: object, end: str) -> None:
     from rich.text import Text
 

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from allycli.core.errors import Locked, UsageError
+from allycli.shell import output
 
 TRIES = 3
 PASSPHRASE_CMD = "ALLY_PASSPHRASE_CMD"
@@ -87,28 +88,18 @@ class Unlocker:
             told = how_to_unlock(db)
             raise Locked(f"{said}; {told[0].lower()}{told[1:]}" if said else told)
         if said:
-            sys.stderr.write(f"ally: {said}.\n")
+            output.warn(f"ally: {said}.")
         for _ in range(TRIES):
-            passphrase = ask_hidden(f"Passphrase for {db}: ")
+            passphrase = output.ask_hidden(f"Passphrase for {db}: ")
             key = derive(passphrase, salt)
             if pub is None or pub.opens(key, salt):
                 return key
             self.wrong_tries += 1
-            sys.stderr.write("That passphrase does not open this journal.\n")
+            output.warn("That passphrase does not open this journal.")
         raise Locked(
             f"Three passphrases did not open the journal {db}; nothing was written to it.",
             capture=False,
         )
-
-
-def ask_hidden(prompt: str) -> str:
-    """A passphrase typed at the terminal, not echoed. Ctrl-D stops like Ctrl-C."""
-    import getpass
-
-    try:
-        return getpass.getpass(prompt)
-    except EOFError:
-        raise KeyboardInterrupt from None
 
 
 def run_passphrase_command(command: str, variable: str) -> str | None:
@@ -144,13 +135,13 @@ def new_passphrase(variable: str) -> str:
             "command that prints it. Nothing was changed."
         )
     for _ in range(TRIES):
-        first = ask_hidden("New passphrase: ")
+        first = output.ask_hidden("New passphrase: ")
         if not first:
-            sys.stderr.write("An empty passphrase protects nothing; type one.\n")
+            output.warn("An empty passphrase protects nothing; type one.")
             continue
-        if ask_hidden("The same passphrase again: ") == first:
+        if output.ask_hidden("The same passphrase again: ") == first:
             return first
-        sys.stderr.write("The two passphrases differ; once more.\n")
+        output.warn("The two passphrases differ; once more.")
     raise UsageError("No new passphrase was given; nothing was changed.")
 
 
