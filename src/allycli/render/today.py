@@ -11,8 +11,10 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from allycli.journal.today import OpenUnit, Today
+    from allycli.render.wrapping import Words
 
 SHORT_WIDTH = 40
+ITEM = "  "  # an item of a list: indented, and a line it wraps onto goes on under its text
 
 
 def unit_line(u: OpenUnit, today_day: object) -> str:
@@ -27,13 +29,23 @@ def unit_line(u: OpenUnit, today_day: object) -> str:
     return f"{u.category}: {done_words(u.spec, u.unit)} {when}, until {until}"
 
 
-def today(t: Today) -> list[Text]:
+def item(text: Text) -> Words:
+    """A line of a list: indented by ITEM, and on a terminal too narrow for it, the rows
+    it wraps onto stand under its text, one step further in than the items."""
+    from rich.text import Text
+
+    from allycli.render.wrapping import Words
+
+    return Words(Text(ITEM) + text, hang=len(ITEM))
+
+
+def today(t: Today) -> list[Text | Words]:
     """The day's lines, each a message of its own."""
     from rich.text import Text
 
     from allycli.render.entry import what
 
-    parts: list[Text] = [Text(f"Today, {words.day(t.day)}", style="bold")]
+    parts: list[Text | Words] = [Text(f"Today, {words.day(t.day)}", style="bold")]
     if t.entries:
         practice = [r for r in t.entries if r.kind == "practice"]
         reflections = len(t.entries) - len(practice)
@@ -44,15 +56,15 @@ def today(t: Today) -> list[Text]:
         for r in t.entries:
             own = r.kind == "practice" and r.action_type in t.own_types
             shown = f"{r.action_type} ({r.pillar}, own type)" if own else what(r)
-            line = words.user_text(f"  {shown}")
+            line = words.user_text(shown)
             if r.kind == "practice" and r.note:
                 line.append_text(words.user_text(f": {' '.join(r.note.split())}"))
-            parts.append(line)
+            parts.append(item(line))
     else:
         parts.append(Text("Nothing logged today yet; `ally log` records what you do."))
     if t.open:
         parts.append(Text(f"Still open ({len(t.open)}), the soonest to end first:"))
-        parts += [Text(f"  {unit_line(u, t.day)}") for u in t.open]
+        parts += [item(Text(unit_line(u, t.day))) for u in t.open]
     else:
         parts.append(Text("No rhythm has a unit still open today."))
     if t.prompt is None:

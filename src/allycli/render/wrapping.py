@@ -21,16 +21,19 @@ def breaks(
     width: int,
     cells: Callable[[str], int] = len,
     chop: Callable[[str, int], list[str]] | None = None,
+    hang: int = 0,
 ) -> list[tuple[int, int]]:
     """Where `line` breaks into rows of at most `width` columns, at spaces: each break as
-    (offset in `line`, indentation of the row it starts). A word longer than the width starts
-    a row of its own, is cut into rows of `width` columns, and the next word starts a row.
-    `cells` measures a text's columns and `chop` cuts it into pieces of a width (by default
-    one column a character, for help, which must not load Rich's tables of wide characters)."""
+    (offset in `line`, indentation of the row it starts). A row after the first keeps the
+    line's own indentation, `hang` columns more (an item of a list goes on under its text),
+    up to a third of the width. A word longer than the width starts a row of its own, is cut
+    into rows of `width` columns, and the next word starts a row. `cells` measures a text's
+    columns and `chop` cuts it into pieces of a width (by default one column a character,
+    for help, which must not load Rich's tables of wide characters)."""
     chop_cells = chop or _chop
 
     lead = len(line) - len(line.lstrip(" "))
-    indent = min(lead, width // 3)
+    indent = min(lead + hang, width // 3)
     cuts: list[tuple[int, int]] = []
     column, alone, words_on_row, previous_end = 0, False, 0, 0
     for word in re.finditer(r"\S+", line):
@@ -88,22 +91,24 @@ def wrapped(line: str, width: int) -> str:
 class Words:
     """A message drawn at the width it is given, wrapped only at spaces: no word is split
     across lines, a token longer than the width (a path, a URL, a key) stands alone on its
-    lines, and continuation lines keep the line's indentation (up to a third of the width).
-    Piped (or where nothing may wrap, `soft_wrap`), each line of the text is one line.
-    `end` follows the last line ("" for a question waiting for its answer)."""
+    lines, and continuation lines keep the line's indentation, `hang` columns more (up to a
+    third of the width): an item of a list hangs under its own text. Piped (or where nothing
+    may wrap, `soft_wrap`), each line of the text is one line. `end` follows the last line
+    ("" for a question waiting for its answer)."""
 
-    def __init__(self, text: str | Text, end: str = "\n") -> None:
+    def __init__(self, text: str | Text, end: str = "\n", *, hang: int = 0) -> None:
         from rich.text import Text
 
         self.text = text if isinstance(text, Text) else Text(text)
         self.end = end
+        self.hang = hang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.segment import Segment
 
         lines = list(self.text.split("\n", allow_blank=True))
         if console.is_terminal and not options.no_wrap:
-            lines = [row for line in lines for row in fold(line, options.max_width)]
+            lines = [row for line in lines for row in fold(line, options.max_width, self.hang)]
         for i, line in enumerate(lines):
             # a Text's own style (words.user_text(..., "dim")) is not among its spans, and
             # Text.render draws only the spans: lay it under them
@@ -119,14 +124,14 @@ class Words:
         return Measurement.get(console, options, self.text)
 
 
-def fold(line: Text, width: int) -> list[Text]:
+def fold(line: Text, width: int, hang: int = 0) -> list[Text]:
     """One line of text as the rows of `Words` at `width` columns (styles kept)."""
     from rich.cells import cell_len, chop_cells
     from rich.text import Text
 
     if cell_len(line.plain) <= width:
         return [line]
-    cuts = breaks(line.plain, width, cell_len, chop_cells)
+    cuts = breaks(line.plain, width, cell_len, chop_cells, hang)
     rows = list(line.divide([at for at, _ in cuts]))
     shown = [rows[0]]
     for (_, indent), row in zip(cuts, rows[1:], strict=True):
