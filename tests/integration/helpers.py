@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import hashlib
 import json
@@ -162,6 +163,38 @@ def started(argv: Sequence[str], env: dict[str, str]) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+# linux/capability.h and linux/prctl.h
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, PR_CAPBSET_DROP = 1, 2, 24
+
+
+def without_root_override() -> None:
+    """In the child, before exec: drop the capabilities that let root ignore file modes."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def modes_are_enforced(probe: Path) -> bool:
+    """Whether a child made by without_root_override really cannot write a 0400 file."""
+    probe.write_text("probe")
+    probe.chmod(0o400)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", f"open({str(probe)!r}, 'a')"],
+            preexec_fn=without_root_override,
+            capture_output=True,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    finally:
+        probe.unlink()
+    return result.returncode == 1 and b"PermissionError" in result.stderr
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.helpers import ally, cli_env, ok
-from tests.integration.test_faults import _modes_are_enforced, _without_root_override
+from tests.integration.helpers import ally, cli_env, modes_are_enforced, ok, without_root_override
 
 
 def _marks(out: str) -> dict[str, str]:
@@ -95,7 +94,7 @@ def test_entries_dated_before_1900_are_named(env: dict[str, str], tmp_path: Path
 def test_writable_is_told_by_trying(env: dict[str, str], tmp_path: Path) -> None:
     """A read-only folder with the journal's -wal and -shm open beside it (another ally
     holds it): `log` still records, so doctor must not say "writable no"."""
-    if not _modes_are_enforced(tmp_path / "probe"):
+    if not modes_are_enforced(tmp_path / "probe"):
         pytest.skip("cannot drop root's file-mode override here, so read-only is not real")
     db = Path(env["ALLY_DB"])
     ok(ally(env, "log", "voting"))
@@ -103,8 +102,8 @@ def test_writable_is_told_by_trying(env: dict[str, str], tmp_path: Path) -> None
     holder.execute("SELECT count(*) FROM entry").fetchone()
     db.parent.chmod(0o500)
     try:
-        doctor = ally(env, "doctor", preexec_fn=_without_root_override)
-        logged = ally(env, "log", "protest", preexec_fn=_without_root_override)
+        doctor = ally(env, "doctor", preexec_fn=without_root_override)
+        logged = ally(env, "log", "protest", preexec_fn=without_root_override)
         assert (logged.returncode, logged.stderr) == (0, "")
         assert doctor.returncode == 0, doctor.stdout
         assert _marks(doctor.stdout)["writable"] == "ok"
@@ -113,7 +112,7 @@ def test_writable_is_told_by_trying(env: dict[str, str], tmp_path: Path) -> None
         holder.close()
     db.chmod(0o400)
     try:
-        doctor = ally(env, "doctor", preexec_fn=_without_root_override)
+        doctor = ally(env, "doctor", preexec_fn=without_root_override)
     finally:
         db.chmod(0o600)
     assert doctor.returncode == 1

@@ -24,12 +24,14 @@ from .helpers import (
     cli_env,
     export_objects,
     mode,
+    modes_are_enforced,
     ok,
     one_line_error,
     started,
+    without_root_override,
     write_lock_held,
 )
-from .test_faults import _modes_are_enforced, _without_root_override, file_size_limit
+from .test_faults import file_size_limit
 
 KEPT = re.compile(r"ally: (.*); your entry was kept in (\S+), and `ally import \2` adds it later\.")
 READ_ONLY = (
@@ -65,7 +67,7 @@ def kept(result: subprocess.CompletedProcess[str]) -> tuple[str, Path]:
 
 
 def read_only_setup(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    if not _modes_are_enforced(tmp_path / "probe"):
+    if not modes_are_enforced(tmp_path / "probe"):
         pytest.skip("cannot drop root's file-mode override here, so read-only is not real")
     folder = tmp_path / "data"
     folder.mkdir(mode=0o700)
@@ -78,7 +80,7 @@ def read_only_setup(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
 
 def run_limited(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return ally(env, *args, preexec_fn=_without_root_override)
+    return ally(env, *args, preexec_fn=without_root_override)
 
 
 @pytest.mark.slow

@@ -8,7 +8,6 @@ own database under tmp_path; nothing is mocked.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import os
 import random
@@ -38,12 +37,14 @@ from .helpers import (
     integrity,
     make_db,
     mode,
+    modes_are_enforced,
     ok,
     one_line_error,
     practice,
     reaped,
     sha256,
     stored_notes,
+    without_root_override,
     write_lock_held,
 )
 
@@ -471,37 +472,6 @@ def test_a_damaged_or_foreign_file_is_refused_and_left_as_it_is(
 
 # -- 6. a read-only database --------------------------------------------------------------------
 
-_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH, _PR_CAPBSET_DROP = 1, 2, 24
-
-
-def _without_root_override() -> None:
-    """In the child, before exec: drop the capabilities that let root ignore file modes."""
-    if os.geteuid() != 0:
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
-        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
-
-
-def _modes_are_enforced(probe: Path) -> bool:
-    """Whether a child made by _without_root_override really cannot write a 0400 file."""
-    probe.write_text("probe")
-    probe.chmod(0o400)
-    try:
-        result = subprocess.run(
-            [sys.executable, "-c", f"open({str(probe)!r}, 'a')"],
-            preexec_fn=_without_root_override,
-            capture_output=True,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    finally:
-        probe.unlink()
-    return result.returncode == 1 and b"PermissionError" in result.stderr
-
-
 READ_ONLY = (
     "ally: The database {db} is read-only; reading commands still work, but to record "
     "anything make the file and its folder writable."
@@ -519,7 +489,7 @@ def test_a_read_only_database_still_reads_and_refuses_writes_clearly(
 ) -> None:
     """As root, the commands run without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, so the
     kernel enforces the file modes on root as it does on the owner of the file."""
-    if not _modes_are_enforced(tmp_path / "probe"):
+    if not modes_are_enforced(tmp_path / "probe"):
         pytest.skip("cannot drop root's file-mode override here, so read-only is not real")
     folder = tmp_path / "data"
     folder.mkdir(mode=0o700)
@@ -537,7 +507,7 @@ def test_a_read_only_database_still_reads_and_refuses_writes_clearly(
     digest = sha256(db)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return ally(env, *args, preexec_fn=_without_root_override)
+        return ally(env, *args, preexec_fn=without_root_override)
 
     try:
         assert ok(run("export")).stdout.splitlines() == before

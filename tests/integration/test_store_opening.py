@@ -15,8 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ally, cli_env, export_objects, mode, ok, one_line_error
-from .test_faults import _modes_are_enforced, _without_root_override
+from .helpers import (
+    ally,
+    cli_env,
+    export_objects,
+    mode,
+    modes_are_enforced,
+    ok,
+    one_line_error,
+    without_root_override,
+)
 
 # `ally` at a fixed instant: time_machine in the child, before the command line starts.
 AT = """
@@ -42,12 +50,12 @@ def ally_at(env: dict[str, str], instant: str, *args: str) -> subprocess.Complet
 
 
 def limited(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return ally(env, *args, preexec_fn=_without_root_override)
+    return ally(env, *args, preexec_fn=without_root_override)
 
 
 @pytest.fixture
 def enforced(tmp_path: Path) -> None:
-    if not _modes_are_enforced(tmp_path / "probe"):
+    if not modes_are_enforced(tmp_path / "probe"):
         pytest.skip("cannot drop root's file-mode override here, so read-only is not real")
 
 

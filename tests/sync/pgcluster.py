@@ -106,7 +106,7 @@ class Cluster:
             os.chown(path, self.uid, self.gid if self.gid is not None else -1)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -114,7 +114,7 @@ def _free_port() -> int:
 
 def start_cluster(bindir: Path, attempts: int = 3) -> Cluster:
     """A started cluster. Each pytest-xdist worker starts its own; a port that another one
-    took between `_free_port` and the server's bind is retried with a new port."""
+    took between `free_port` and the server's bind is retried with a new port."""
     uid = gid = None
     if os.geteuid() == 0:
         try:
@@ -124,7 +124,7 @@ def start_cluster(bindir: Path, attempts: int = 3) -> Cluster:
         uid, gid = who.pw_uid, who.pw_gid
     for attempt in range(1, attempts + 1):
         folder = Path(tempfile.mkdtemp(prefix="ally-pg-"))
-        cluster = Cluster(bindir, folder, _free_port(), uid, gid)
+        cluster = Cluster(bindir, folder, free_port(), uid, gid)
         if uid is not None:
             os.chown(folder, uid, gid if gid is not None else -1)
         folder.chmod(0o700)

@@ -15,7 +15,7 @@ from allycli.core.objects import rhythm_id
 from allycli.sync.cipher import new_key, show_key
 from allycli.sync.hub import LOCK_KEY
 from tests.sync.helpers import Journal, practice, reflection, slow_hub, stamp, wait_for_sleep
-from tests.sync.pgcluster import PASSWORD, Cluster, _free_port
+from tests.sync.pgcluster import PASSWORD, Cluster, free_port
 
 WORDS = ("Quokkamarch", "Zanzibarquux", "Vellichorian")  # distinctive: searched for on the hub
 
@@ -129,7 +129,7 @@ def test_a_wrong_key_is_one_line_and_changes_nothing(a: Journal, b: Journal, hub
 def test_an_unreachable_hub_is_one_line_and_changes_nothing(a: Journal, tmp_path: Path) -> None:
     a.add(practice("Offline", stamp(0)))
     before = a.dump()
-    url = f"postgresql://ally:{PASSWORD}@127.0.0.1:{_free_port()}/hub"
+    url = f"postgresql://ally:{PASSWORD}@127.0.0.1:{free_port()}/hub"
     done = a.ally("sync", env={"ALLY_SYNC_URL": url})
     assert done.returncode == 1
     line = one_line(done.stderr)
