@@ -234,6 +234,58 @@ def test_completion_never_asks_and_offers_nothing_while_locked(
     assert not asked.exists()
 
 
+def complete(env: dict[str, str], words: str) -> list[str]:
+    """What bash's TAB offers after `words` (a trailing space: a new word)."""
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    done = ally({**env, "_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": words,
+                 "COMP_CWORD": str(cword)})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return done.stdout.split()
+
+
+def files_under(folder: Path) -> dict[str, str]:
+    """Every file under `folder` and a digest of its bytes (a -shm by name only: SQLite's
+    readers mark in it where they read)."""
+    return {
+        str(p.relative_to(folder)): ""
+        if p.name.endswith("-shm")
+        else hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_completion_with_the_key_cached_offers_as_on_a_plain_journal(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    refused = _keyring_refused()
+    if refused:
+        pytest.skip(f"the kernel keyring refuses keys here ({refused}); without a cached key "
+                    "completion offers nothing")  # fmt: skip
+    journal_with_markers(env)
+    run_ok(env, "type", "add", "mutual-aid", "--pillar", "action")
+    ids = complete(env, "ally show ")
+    assert len(ids) == 3
+    assert complete(env, "ally export --type mu") == ["mutual-aid"]
+    run_ok(keyed(env), "encrypt")
+    run_ok(keyed(env), "unlock", "--for", "10m")
+    try:
+        asked = tmp_path / "asked"
+        tab = {**env, "ALLY_PASSPHRASE_CMD": f"touch {asked}; echo '{PASS}'"}
+        before = files_under(db_of(env).parent)
+        assert complete(tab, "ally show ") == ids
+        assert complete(tab, f"ally delete {ids[1][:6]}") == [ids[1]]
+        assert complete(tab, "ally export --type mu") == ["mutual-aid"]
+        assert "mutual-aid" in complete(tab, "ally log mu")
+        assert files_under(db_of(env).parent) == before  # read-only: nothing made or changed
+        assert not asked.exists()
+    finally:
+        run_ok(env, "lock")
+    assert complete(tab, "ally show ") == []  # locked again: nothing offered, nothing asked
+    assert not asked.exists()
+
+
 def test_doctor_says_encrypted_and_waiting_captures(env: dict[str, str]) -> None:
     journal_with_markers(env)
     run_ok(keyed(env), "encrypt")
