@@ -13,7 +13,15 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.integration.helpers import ALLY, ally, cli_env, make_db, practice
+from tests.integration.helpers import (
+    ALLY,
+    ally,
+    cli_env,
+    export_objects,
+    make_db,
+    one_line_error,
+    practice,
+)
 
 sqlcipher3 = pytest.importorskip("sqlcipher3", reason="the encrypt extra (in the test extra)")
 
@@ -232,6 +240,33 @@ def test_completion_never_asks_and_offers_nothing_while_locked(
     assert done.returncode == 0
     assert done.stdout.strip() == ""
     assert not asked.exists()
+
+
+def test_salvage_of_an_encrypted_journal_imports_whole_into_a_new_one(
+    env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    journal_with_markers(env)
+    run_ok(keyed(env), "encrypt")
+    db = db_of(env)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    outside = tmp_path_factory.mktemp("salvaged")  # the person's own folder, outside the scan
+    target = outside / "salvaged.jsonl"
+    wrong = ally(keyed(env, "wrong words"), "export", "--salvage", "--output", str(target))
+    assert "does not open the journal" in one_line_error(wrong)
+    assert list(outside.iterdir()) == []
+    done = ally(keyed(env), "export", "--salvage", "--output", str(target))
+    assert done.returncode == 0, done.stderr
+    said = "Salvaged 3 entries, 0 rhythms and 0 pauses in clear (not encrypted) to "
+    assert done.stderr.startswith(said)
+    assert "vigilmarker" in target.read_text()
+    piped = ally(keyed(env), "export", "--salvage")
+    assert len(piped.stdout.splitlines()) == 3
+    assert piped.stderr.startswith("Salvaged 3 entries, 0 rhythms and 0 pauses in clear (")
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert scanned(env) == []
+    fresh = cli_env(outside, outside / "fresh" / "ally.db")
+    run_ok(fresh, "import", str(target))
+    assert export_objects(fresh) == export_objects(keyed(env))
 
 
 def complete(env: dict[str, str], words: str) -> list[str]:

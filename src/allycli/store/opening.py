@@ -73,6 +73,14 @@ def operational_errors() -> tuple[type[BaseException], ...]:
     return (sqlite3.OperationalError, cipher.OperationalError)
 
 
+def database_errors() -> tuple[type[BaseException], ...]:
+    """sqlite3's and sqlcipher3's DatabaseError (damage, a file that is not a database)."""
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    if cipher is None:
+        return (sqlite3.DatabaseError,)
+    return (sqlite3.DatabaseError, cipher.DatabaseError)
+
+
 def pub_path(db: Path) -> Path:
     """`ally.db.pub`: the capture public key and the key-check values of an encrypted journal."""
     return db.with_name(db.name + ".pub")
