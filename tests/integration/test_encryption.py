@@ -5,6 +5,7 @@ may have written for words from the notes."""
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from allycli.store.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.integration.helpers import (
     ALLY,
     ally,
@@ -267,6 +269,64 @@ def test_salvage_of_an_encrypted_journal_imports_whole_into_a_new_one(
     fresh = cli_env(outside, outside / "fresh" / "ally.db")
     run_ok(fresh, "import", str(target))
     assert export_objects(fresh) == export_objects(keyed(env))
+
+
+def stepped_back(db: Path, passphrase: str = PASS) -> None:
+    """Undo the last migration of an encrypted journal through SQLCipher with the passphrase
+    (drop what it created, lower user_version), as if an earlier ally had written it."""
+    made = [
+        re.match(r"\s*CREATE (TABLE|INDEX|TRIGGER) (\w+)", s) for s in MIGRATIONS[-1].statements
+    ]
+    assert all(made), "the last migration does more than create: step it back another way"
+    conn = sqlcipher3.connect(str(db), isolation_level=None)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = '{passphrase}'")
+        for m in reversed(made):
+            conn.execute(f"DROP {m.group(1)} IF EXISTS {m.group(2)}")  # type: ignore[union-attr]
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    finally:
+        conn.close()
+
+
+def user_version(db: Path, passphrase: str = PASS) -> int:
+    conn = sqlcipher3.connect(str(db))
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = '{passphrase}'")
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_the_copy_kept_before_an_upgrade_is_encrypted_under_the_journal_key(
+    env: dict[str, str],
+) -> None:
+    journal_with_markers(env)
+    run_ok(keyed(env), "encrypt")
+    db = db_of(env)
+    stepped_back(db)
+    assert user_version(db) == SCHEMA_VERSION - 1
+    copy = db.with_name(f"ally.db.v{SCHEMA_VERSION - 1}.bak")
+    assert not copy.exists()
+    assert "vigilmarker" in run_ok(keyed(env), "list")  # the upgrade, with the key
+    assert user_version(db) == SCHEMA_VERSION
+    assert copy.read_bytes()[:16] == db.read_bytes()[:16]  # the journal's salt
+    assert copy.read_bytes()[:16] != SQLITE_HEADER
+    assert oct(copy.stat().st_mode & 0o777) == "0o600"
+    assert scanned(env) == []
+    assert entry_count(copy) == 3  # the passphrase opens it, as any SQLCipher 4 tool would
+    assert user_version(copy) == SCHEMA_VERSION - 1
+    locked = run_ok(keyed(env), "doctor")  # doctor never asks: the cache alone opens
+    assert f"{copy} (encrypted; checked once unlocked)" in locked
+    if _keyring_refused() is None:  # with the key cached, doctor checks each copy with it
+        run_ok(keyed(env), "unlock")
+        try:
+            doctor = run_ok(env, "doctor")
+        finally:
+            run_ok(env, "lock")
+        assert f"{copy} (3 entries)" in doctor
+        assert "does not open" not in doctor and "damaged" not in doctor
 
 
 def complete(env: dict[str, str], words: str) -> list[str]:
