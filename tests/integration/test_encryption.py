@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pexpect
 import pytest
@@ -77,17 +78,21 @@ def journal_with_markers(env: dict[str, str]) -> None:
     run_ok(env, "log", "listening", "--note", "at the vigilmarker")
 
 
-def entry_count(db: Path, passphrase: str | None = PASS) -> int:
-    """Entries counted through SQLCipher itself, with the passphrase as any SQLCipher 4 tool
+def cipher_value(db: Path, sql: str, passphrase: str | None = PASS) -> Any:
+    """One value read through SQLCipher itself, with the passphrase as any SQLCipher 4 tool
     takes it (its default key derivation), not through ally."""
     conn = sqlcipher3.connect(str(db))
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         if passphrase is not None:
             conn.execute(f"PRAGMA key = '{passphrase}'")
-        return int(conn.execute("SELECT count(*) FROM entry").fetchone()[0])
+        return conn.execute(sql).fetchone()[0]
     finally:
         conn.close()
+
+
+def entry_count(db: Path, passphrase: str | None = PASS) -> int:
+    return int(cipher_value(db, "SELECT count(*) FROM entry", passphrase))
 
 
 def test_encrypt_leaves_no_word_in_clear_and_any_sqlcipher_opens_it(env: dict[str, str]) -> None:
@@ -274,29 +279,24 @@ def test_salvage_of_an_encrypted_journal_imports_whole_into_a_new_one(
 def stepped_back(db: Path, passphrase: str = PASS) -> None:
     """Undo the last migration of an encrypted journal through SQLCipher with the passphrase
     (drop what it created, lower user_version), as if an earlier ally had written it."""
-    made = [
-        re.match(r"\s*CREATE (TABLE|INDEX|TRIGGER) (\w+)", s) for s in MIGRATIONS[-1].statements
-    ]
-    assert all(made), "the last migration does more than create: step it back another way"
+    made = []
+    for statement in MIGRATIONS[-1].statements:
+        m = re.match(r"\s*CREATE (TABLE|INDEX|TRIGGER) (\w+)", statement)
+        assert m, "the last migration does more than create: step it back another way"
+        made.append(f"DROP {m.group(1)} IF EXISTS {m.group(2)}")
     conn = sqlcipher3.connect(str(db), isolation_level=None)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = '{passphrase}'")
-        for m in reversed(made):
-            conn.execute(f"DROP {m.group(1)} IF EXISTS {m.group(2)}")  # type: ignore[union-attr]
+        for drop in reversed(made):
+            conn.execute(drop)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     finally:
         conn.close()
 
 
-def user_version(db: Path, passphrase: str = PASS) -> int:
-    conn = sqlcipher3.connect(str(db))
-    try:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = '{passphrase}'")
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
-    finally:
-        conn.close()
+def user_version(db: Path) -> int:
+    return int(cipher_value(db, "PRAGMA user_version"))
 
 
 def test_the_copy_kept_before_an_upgrade_is_encrypted_under_the_journal_key(
