@@ -374,6 +374,12 @@ def test_completion_with_the_key_cached_offers_as_on_a_plain_journal(
         assert complete(tab, "ally export --type mu") == ["mutual-aid"]
         assert "mutual-aid" in complete(tab, "ally log mu")
         assert files_under(db_of(env).parent) == before  # read-only: nothing made or changed
+        run_ok(env, "log", "money", "--note", "answermarker")  # now with a -wal beside it
+        before = files_under(db_of(env).parent)
+        assert "ally.db-wal" in before
+        offered = complete(tab, "ally show ")
+        assert len(offered) == 4 and offered[1:] == ids
+        assert files_under(db_of(env).parent) == before
         assert not asked.exists()
     finally:
         run_ok(env, "lock")
