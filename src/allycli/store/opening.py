@@ -189,10 +189,9 @@ def peek(
     path: Path, key: bytes, sql: str, params: Sequence[object] = ()
 ) -> list[tuple[Any, ...]] | None:
     """The rows of one read of an encrypted journal, for TAB: read-only, with a short
-    timeout, creating and changing no file; None when it cannot be read (busy, damaged, a
-    key that does not open it, no SQLCipher). With no -wal beside the journal no write waits
-    to be checkpointed into it, and it is read as immutable, so SQLite makes no -wal or
-    -shm for the read."""
+    timeout; None when it cannot be read (busy, damaged, a key that does not open it, no
+    SQLCipher). With no -wal beside the journal no write waits to be checkpointed into it,
+    and it is read as immutable, so SQLite makes no -wal or -shm for the read."""
     try:
         conn = connect(path, 0.5, read_only=True, immutable=not _side(path, "-wal"), key=key)
     except NeedsExtra:
