@@ -46,10 +46,10 @@ def sealed_draft(said: str) -> str:
     return path
 
 
-def nothing_in_clear(env: dict[str, str]) -> None:
-    runtime = Path(env["XDG_RUNTIME_DIR"])
+def nothing_in_clear(journal_env: dict[str, str]) -> None:
+    runtime = Path(journal_env["XDG_RUNTIME_DIR"])
     assert [p for p in runtime.rglob("*") if p.is_file()] == []  # the editor's file went
-    assert scanned(env) == []
+    assert scanned(journal_env) == []
 
 
 @pytest.mark.parametrize(

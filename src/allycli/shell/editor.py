@@ -81,7 +81,7 @@ def edit(
             if done.returncode < 0
             else f"exited with status {done.returncode}"
         )
-        raise _kept(path, guide, f"The editor {how}, so nothing was saved")
+        raise _kept(path, guide, f"The editor {how}, so nothing was saved", "what you wrote")
     try:
         raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
@@ -103,7 +103,7 @@ def edit(
     return text if text.strip() else None
 
 
-def _kept(path: Path, guide: Sequence[str], reason: str) -> EditorError:
+def _kept(path: Path, guide: Sequence[str], reason: str, what: str = "it") -> EditorError:
     """The error for a text the editor left that could not be taken: the file stays, and
     the error carries what it holds, with any byte that is not UTF-8 and any NUL replaced
     by U+FFFD so that it can be kept elsewhere as a draft."""
@@ -112,7 +112,7 @@ def _kept(path: Path, guide: Sequence[str], reason: str) -> EditorError:
     except OSError:
         raw = ""
     text = without_guide(raw, guide).replace("\x00", "\ufffd")
-    return EditorError(f"{reason}; what you wrote is kept in {path}.", kept=path, text=text,
+    return EditorError(f"{reason}; {what} is kept in {path}.", kept=path, text=text,
                        reason=f"{reason}.")  # fmt: skip
 
 
