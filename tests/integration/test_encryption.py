@@ -5,15 +5,26 @@ may have written for words from the notes."""
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pexpect
 import pytest
 
-from tests.integration.helpers import ALLY, ally, cli_env, make_db, practice
+from allycli.store.schema import MIGRATIONS, SCHEMA_VERSION
+from tests.integration.helpers import (
+    ALLY,
+    ally,
+    cli_env,
+    export_objects,
+    make_db,
+    one_line_error,
+    practice,
+)
 
 sqlcipher3 = pytest.importorskip("sqlcipher3", reason="the encrypt extra (in the test extra)")
 
@@ -67,17 +78,21 @@ def journal_with_markers(env: dict[str, str]) -> None:
     run_ok(env, "log", "listening", "--note", "at the vigilmarker")
 
 
-def entry_count(db: Path, passphrase: str | None = PASS) -> int:
-    """Entries counted through SQLCipher itself, with the passphrase as any SQLCipher 4 tool
+def cipher_value(db: Path, sql: str, passphrase: str | None = PASS) -> Any:
+    """One value read through SQLCipher itself, with the passphrase as any SQLCipher 4 tool
     takes it (its default key derivation), not through ally."""
     conn = sqlcipher3.connect(str(db))
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         if passphrase is not None:
             conn.execute(f"PRAGMA key = '{passphrase}'")
-        return int(conn.execute("SELECT count(*) FROM entry").fetchone()[0])
+        return conn.execute(sql).fetchone()[0]
     finally:
         conn.close()
+
+
+def entry_count(db: Path, passphrase: str | None = PASS) -> int:
+    return int(cipher_value(db, "SELECT count(*) FROM entry", passphrase))
 
 
 def test_encrypt_leaves_no_word_in_clear_and_any_sqlcipher_opens_it(env: dict[str, str]) -> None:
@@ -231,6 +246,144 @@ def test_completion_never_asks_and_offers_nothing_while_locked(
     )  # fmt: skip
     assert done.returncode == 0
     assert done.stdout.strip() == ""
+    assert not asked.exists()
+
+
+def test_salvage_of_an_encrypted_journal_imports_whole_into_a_new_one(
+    env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    journal_with_markers(env)
+    run_ok(keyed(env), "encrypt")
+    db = db_of(env)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    outside = tmp_path_factory.mktemp("salvaged")  # the person's own folder, outside the scan
+    target = outside / "salvaged.jsonl"
+    wrong = ally(keyed(env, "wrong words"), "export", "--salvage", "--output", str(target))
+    assert "does not open the journal" in one_line_error(wrong)
+    assert list(outside.iterdir()) == []
+    done = ally(keyed(env), "export", "--salvage", "--output", str(target))
+    assert done.returncode == 0, done.stderr
+    said = "Salvaged 3 entries, 0 rhythms and 0 pauses in clear (not encrypted) to "
+    assert done.stderr.startswith(said)
+    assert "vigilmarker" in target.read_text()
+    piped = ally(keyed(env), "export", "--salvage")
+    assert len(piped.stdout.splitlines()) == 3
+    assert piped.stderr.startswith("Salvaged 3 entries, 0 rhythms and 0 pauses in clear (")
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert scanned(env) == []
+    fresh = cli_env(outside, outside / "fresh" / "ally.db")
+    run_ok(fresh, "import", str(target))
+    assert export_objects(fresh) == export_objects(keyed(env))
+
+
+def stepped_back(db: Path, passphrase: str = PASS) -> None:
+    """Undo the last migration of an encrypted journal through SQLCipher with the passphrase
+    (drop what it created, lower user_version), as if an earlier ally had written it."""
+    made = []
+    for statement in MIGRATIONS[-1].statements:
+        m = re.match(r"\s*CREATE (TABLE|INDEX|TRIGGER) (\w+)", statement)
+        assert m, "the last migration does more than create: step it back another way"
+        made.append(f"DROP {m.group(1)} IF EXISTS {m.group(2)}")
+    conn = sqlcipher3.connect(str(db), isolation_level=None)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = '{passphrase}'")
+        for drop in reversed(made):
+            conn.execute(drop)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    finally:
+        conn.close()
+
+
+def user_version(db: Path) -> int:
+    return int(cipher_value(db, "PRAGMA user_version"))
+
+
+def test_the_copy_kept_before_an_upgrade_is_encrypted_under_the_journal_key(
+    env: dict[str, str],
+) -> None:
+    journal_with_markers(env)
+    run_ok(keyed(env), "encrypt")
+    db = db_of(env)
+    stepped_back(db)
+    assert user_version(db) == SCHEMA_VERSION - 1
+    copy = db.with_name(f"ally.db.v{SCHEMA_VERSION - 1}.bak")
+    assert not copy.exists()
+    assert "vigilmarker" in run_ok(keyed(env), "list")  # the upgrade, with the key
+    assert user_version(db) == SCHEMA_VERSION
+    assert copy.read_bytes()[:16] == db.read_bytes()[:16]  # the journal's salt
+    assert copy.read_bytes()[:16] != SQLITE_HEADER
+    assert oct(copy.stat().st_mode & 0o777) == "0o600"
+    assert scanned(env) == []
+    assert entry_count(copy) == 3  # the passphrase opens it, as any SQLCipher 4 tool would
+    assert user_version(copy) == SCHEMA_VERSION - 1
+    locked = run_ok(keyed(env), "doctor")  # doctor never asks: the cache alone opens
+    assert f"{copy} (encrypted; checked once unlocked)" in locked
+    if _keyring_refused() is None:  # with the key cached, doctor checks each copy with it
+        run_ok(keyed(env), "unlock")
+        try:
+            doctor = run_ok(env, "doctor")
+        finally:
+            run_ok(env, "lock")
+        assert f"{copy} (3 entries)" in doctor
+        assert "does not open" not in doctor and "damaged" not in doctor
+
+
+def complete(env: dict[str, str], words: str) -> list[str]:
+    """What bash's TAB offers after `words` (a trailing space: a new word)."""
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    done = ally({**env, "_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": words,
+                 "COMP_CWORD": str(cword)})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return done.stdout.split()
+
+
+def files_under(folder: Path) -> dict[str, str]:
+    """Every file under `folder` and a digest of its bytes (a -shm by name only: SQLite's
+    readers mark in it where they read)."""
+    return {
+        str(p.relative_to(folder)): ""
+        if p.name.endswith("-shm")
+        else hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_completion_with_the_key_cached_offers_as_on_a_plain_journal(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    refused = _keyring_refused()
+    if refused:
+        pytest.skip(f"the kernel keyring refuses keys here ({refused}); without a cached key "
+                    "completion offers nothing")  # fmt: skip
+    journal_with_markers(env)
+    run_ok(env, "type", "add", "mutual-aid", "--pillar", "action")
+    ids = complete(env, "ally show ")
+    assert len(ids) == 3
+    assert complete(env, "ally export --type mu") == ["mutual-aid"]
+    run_ok(keyed(env), "encrypt")
+    run_ok(keyed(env), "unlock", "--for", "10m")
+    try:
+        asked = tmp_path / "asked"
+        tab = {**env, "ALLY_PASSPHRASE_CMD": f"touch {asked}; echo '{PASS}'"}
+        before = files_under(db_of(env).parent)
+        assert complete(tab, "ally show ") == ids
+        assert complete(tab, f"ally delete {ids[1][:6]}") == [ids[1]]
+        assert complete(tab, "ally export --type mu") == ["mutual-aid"]
+        assert "mutual-aid" in complete(tab, "ally log mu")
+        assert files_under(db_of(env).parent) == before  # read-only: nothing made or changed
+        run_ok(env, "log", "money", "--note", "answermarker")  # now with a -wal beside it
+        before = files_under(db_of(env).parent)
+        assert "ally.db-wal" in before
+        offered = complete(tab, "ally show ")
+        assert len(offered) == 4 and offered[1:] == ids
+        assert files_under(db_of(env).parent) == before
+        assert not asked.exists()
+    finally:
+        run_ok(env, "lock")
+    assert complete(tab, "ally show ") == []  # locked again: nothing offered, nothing asked
     assert not asked.exists()
 
 

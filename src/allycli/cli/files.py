@@ -97,6 +97,7 @@ def salvaged(ctx: Any, target: Path | None, *, force: bool = False) -> None:
         *([words.plural(done.types, "action type")] if done.types else []),
     ]
     where = f" to {target}" if target is not None else ""
+    clear = " in clear (not encrypted)" if ctx.store.encrypted() else ""
     lost = (
         "every row could be read"
         if not done.unreadable
@@ -109,7 +110,7 @@ def salvaged(ctx: Any, target: Path | None, *, force: bool = False) -> None:
             1,
         )
     output.warn(
-        f"Salvaged {words.listed(kinds)}{where}; {lost}. `ally import` reads the file into "
+        f"Salvaged {words.listed(kinds)}{clear}{where}; {lost}. `ally import` reads the file into "
         "a new journal (point ALLY_DB at a new file, or move the damaged one aside)."
     )
 

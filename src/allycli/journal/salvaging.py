@@ -3,7 +3,8 @@
 The rows come from store/salvage.py (rowid probes, row by row); each becomes the object an
 export writes and is read back by import's own parser before it is written, so the file
 holds only lines that `ally import` takes. What fails to read or to parse is counted,
-never shown.
+never shown. An encrypted journal is read with its key, from where every command takes it
+(the key cache, the passphrase command, the terminal), before anything is written.
 """
 
 from __future__ import annotations
@@ -38,7 +39,13 @@ def salvage(ctx: Context, output: Path | None, stdout: IO[str], *, force: bool =
     path = ctx.store.path
     if not path.is_file():
         raise StorageError(f"There is no database at {path}; nothing to salvage.")
-    conn = rows_of.open_damaged(path)
+    key = None
+    if ctx.store.encrypted():
+        from allycli.store.opening import cipher_module
+
+        cipher_module()  # without the extra: refused before a passphrase is asked
+        key = ctx.store.key()
+    conn = rows_of.open_damaged(path, key)
     if output is None:
         return _write(ctx, conn, stdout)
     from allycli.store.privatefile import replacing

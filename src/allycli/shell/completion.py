@@ -4,6 +4,10 @@ Every TAB runs ally again, so this module stays light: no YAML parse (prompt ids
 from the prompts files with a regular expression), no SQLModel (entry ids come from
 store/entries.py's plain sqlite3, read-only, which never creates a file). Completers take the
 word typed so far and return (value, help) pairs; zsh and fish show the help beside each value.
+
+An encrypted journal is read with its key from the key cache alone (`ally unlock`): TAB never
+runs ALLY_PASSPHRASE_CMD and never asks, so a locked journal offers nothing. The keyring and
+SQLCipher are imported only once a plain read has failed.
 """
 
 from __future__ import annotations
@@ -72,9 +76,13 @@ def entry_ids(incomplete: str, db: Path) -> list[tuple[str, str]]:
     from allycli.core.fields import excerpt
     from allycli.store.entries import completion_ids
 
-    rows = completion_ids(db, incomplete.lower(), ENTRY_IDS_SHOWN)
+    prefix = incomplete.lower()
+    rows = completion_ids(db, prefix, ENTRY_IDS_SHOWN)
+    if rows is None:  # unreadable in plain: an encrypted journal, read with a cached key
+        key = cached_key(db)
+        rows = completion_ids(db, prefix, ENTRY_IDS_SHOWN, key) if key is not None else None
     offered = []
-    for entry_id, day, kind, pillar, action_type, prompt_id in rows:
+    for entry_id, day, kind, pillar, action_type, prompt_id in rows or ():
         if kind == "reflection":
             what = f"reflection {prompt_id or pillar}"
         else:
@@ -101,7 +109,7 @@ def handle_shell_option(option: str, shell: str) -> int:
             f"ally has no completion for '{excerpt(shell, 20)}'; it completes in bash, zsh "
             "and fish (and PowerShell). Run 'ally --show-completion bash' (or zsh, fish)."
         )
-    from typer._completion_shared import get_completion_script, install
+    from typer.completion import get_completion_script, install
 
     if option == "--show-completion":
         script = get_completion_script(prog_name="ally", complete_var="_ALLY_COMPLETE", shell=shell)
@@ -122,7 +130,27 @@ def own_types(retired: bool = True) -> list[tuple[str, str, bool]]:
     """(word, name, retired) of the journal's own types: one read-only query, no SQLModel."""
     from allycli.store.types import completion_words
 
-    return [w for w in completion_words(session.db_path()) if retired or not w[2]]
+    db = session.db_path()
+    words = completion_words(db)
+    if words is None:  # unreadable in plain: an encrypted journal, read with a cached key
+        key = cached_key(db)
+        words = completion_words(db, key) if key is not None else None
+    return [w for w in words or () if retired or not w[2]]
+
+
+def cached_key(db: Path) -> bytes | None:
+    """An encrypted journal's raw key from the key cache alone, or None: never the
+    passphrase command, never a question."""
+    from allycli.core.errors import AllyError
+    from allycli.shell.unlocking import Unlocker
+    from allycli.store.opening import encrypted
+
+    if not encrypted(db):
+        return None
+    try:
+        return Unlocker(ask=False).cached(db)
+    except AllyError:  # a `.pub` that cannot be read: offer nothing, say nothing
+        return None
 
 
 def complete_activity(incomplete: str) -> list[str]:

@@ -72,28 +72,34 @@ def get(conn: sqlite3.Connection, id_prefix: str) -> Record:
     return Record(*match_id(conn, id_prefix, columns=", ".join(RECORD_COLUMNS)))
 
 
-def completion_ids(db: Path, prefix: str, limit: int) -> list[tuple[str, ...]]:
+def completion_ids(
+    db: Path, prefix: str, limit: int, key: bytes | None = None
+) -> list[tuple[str, ...]] | None:
     """(id, day, kind, pillar, action_type, prompt_id) of the newest entries whose id starts
-    with `prefix`, read-only (never creating a file), for TAB; nothing when unreadable."""
+    with `prefix`, read-only (never creating a file), for TAB: nothing when there is no
+    file, None when it cannot be read (with `key`, an encrypted journal's raw key, through
+    SQLCipher: opening.peek)."""
     if not db.is_file():
         return []
-    uri = db.resolve().as_uri() + "?mode=ro"
     # A short prefix matches many entries: walk the (day, created_at) index from the newest
     # and stop at the limit. A longer one matches few: take them by the primary key.
     column = "+id" if len(prefix) < 2 else "id"
+    sql = (
+        "SELECT id, day, kind, pillar, action_type, prompt_id FROM entry "
+        f"WHERE {column} >= ? AND {column} < ? ORDER BY day DESC, created_at DESC LIMIT ?"
+    )
+    if key is not None:
+        from allycli.store.opening import peek
+
+        return peek(db, key, sql, (prefix, prefix + "\U0010ffff", limit))
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=0.5)
+        conn = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True, timeout=0.5)
         try:
-            return conn.execute(
-                "SELECT id, day, kind, pillar, action_type, prompt_id FROM entry "
-                f"WHERE {column} >= ? AND {column} < ? "
-                "ORDER BY day DESC, created_at DESC LIMIT ?",
-                (prefix, prefix + "\U0010ffff", limit),
-            ).fetchall()
+            return conn.execute(sql, (prefix, prefix + "\U0010ffff", limit)).fetchall()
         finally:
             conn.close()
     except sqlite3.Error:
-        return []
+        return None
 
 
 def newest(conn: sqlite3.Connection) -> Record | None:

@@ -20,6 +20,7 @@ import stat
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from allycli.core.errors import AllyError, StorageError, storage_error
 from allycli.core.folding import fold, micros
@@ -70,6 +71,14 @@ def operational_errors() -> tuple[type[BaseException], ...]:
     if cipher is None:
         return (sqlite3.OperationalError,)
     return (sqlite3.OperationalError, cipher.OperationalError)
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    """sqlite3's and sqlcipher3's DatabaseError (damage, a file that is not a database)."""
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    if cipher is None:
+        return (sqlite3.DatabaseError,)
+    return (sqlite3.DatabaseError, cipher.DatabaseError)
 
 
 def pub_path(db: Path) -> Path:
@@ -174,6 +183,27 @@ def open_read_only(
             path, busy_timeout, read_only=True, immutable=True, key=key, holds_lock=holds_lock
         )
     return conn
+
+
+def peek(
+    path: Path, key: bytes, sql: str, params: Sequence[object] = ()
+) -> list[tuple[Any, ...]] | None:
+    """The rows of one read of an encrypted journal, for TAB: read-only, with a short
+    timeout; None when it cannot be read (busy, damaged, a key that does not open it, no
+    SQLCipher). With no -wal beside the journal no write waits to be checkpointed into it,
+    and it is read as immutable, so SQLite makes no -wal or -shm for the read."""
+    try:
+        conn = connect(path, 0.5, read_only=True, immutable=not _side(path, "-wal"), key=key)
+    except NeedsExtra:
+        return None
+    except db_errors():
+        return None
+    try:
+        return list(conn.execute(sql, params).fetchall())
+    except db_errors():
+        return None
+    finally:
+        conn.close()
 
 
 def _side(path: Path, suffix: str) -> bool:

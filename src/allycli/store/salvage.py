@@ -6,6 +6,9 @@ a range that reads is taken whole; one that fails is split in two until the rows
 fail are alone, so one bad page costs only the rows on it. Text is read as bytes and
 decoded here: a row whose text is not UTF-8 is a row that could not be read, and its bytes
 go nowhere (not into a message, not into the output).
+
+An encrypted journal is read the same way through SQLCipher, with its raw key: a page that
+fails its check reads as damaged, and only its rows are lost.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from allycli.store.opening import connect, database_errors, db_errors
 from allycli.store.schema import RECORD_COLUMNS
 
 SPAN = 512  # rowids probed in one range at first
@@ -40,12 +44,12 @@ class Tally:
         self.unreadable[table] = self.unreadable.get(table, 0) + n
 
 
-def open_damaged(path: Path) -> sqlite3.Connection | None:
-    """The journal, read-only, its text as bytes (decoded here); None when SQLite cannot
-    open it at all."""
+def open_damaged(path: Path, key: bytes | None = None) -> sqlite3.Connection | None:
+    """The journal, read-only, its text as bytes (decoded here); with `key`, an encrypted
+    journal's raw key. None when SQLite cannot open it at all."""
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
-    except sqlite3.Error:
+        conn = connect(path, 5.0, read_only=True, key=key)
+    except db_errors():
         return None
     conn.text_factory = bytes
     return conn
@@ -67,7 +71,7 @@ def rows(conn: sqlite3.Connection, table: str, tally: Tally) -> Iterator[tuple[o
         lo, hi = pending.pop()
         try:
             found = conn.execute(sql, (lo, hi)).fetchall()
-        except sqlite3.DatabaseError:
+        except database_errors():
             if hi - lo == 1:
                 tally.miss(table)
                 continue
@@ -88,7 +92,7 @@ def _absent(conn: sqlite3.Connection, table: str) -> bool:
         found = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
         ).fetchone()
-    except sqlite3.DatabaseError:
+    except database_errors():
         return False
     return found is None
 
@@ -99,12 +103,12 @@ def _top(conn: sqlite3.Connection, table: str) -> int | None:
     try:
         found = conn.execute(f"SELECT max(rowid) FROM {table} NOT INDEXED").fetchone()[0]
         return int(found or 0)
-    except sqlite3.DatabaseError:
+    except database_errors():
         pass
     try:
         conn.execute(f"SELECT rowid FROM {table} NOT INDEXED WHERE rowid = 1").fetchall()
         pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
-    except sqlite3.DatabaseError:
+    except database_errors():
         return None
     return max(pages, 1) * 64  # more rows than the pages can hold, of ally's row sizes
 

@@ -93,27 +93,36 @@ def merge_types(
     return counts
 
 
-def completion_words(db: Path) -> list[tuple[str, str, bool]]:
-    """(word, the type's name, retired) for every word of every own type, read-only; a
-    missing, busy or unreadable database offers nothing."""
+def completion_words(db: Path, key: bytes | None = None) -> list[tuple[str, str, bool]] | None:
+    """(word, the type's name, retired) for every word of every own type, read-only: nothing
+    when there is no file, None when it cannot be read (busy, damaged, or encrypted without
+    `key`, its raw key: opening.peek)."""
     if not db.is_file():
         return []
-    try:
-        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
-    except sqlite3.Error:
-        return []
-    try:
-        rows = conn.execute("SELECT key, name, aliases, retired FROM action_type").fetchall()
-    except sqlite3.Error:
-        return []
-    finally:
-        conn.close()
+    sql = "SELECT key, name, aliases, retired FROM action_type"
+    if key is not None:
+        from allycli.store.opening import peek
+
+        rows = peek(db, key, sql)
+        if rows is None:
+            return None
+    else:
+        try:
+            conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+        except sqlite3.Error:
+            return None
+        try:
+            rows = conn.execute(sql).fetchall()
+        except sqlite3.Error:
+            return None
+        finally:
+            conn.close()
     found = []
-    for key, name, aliases, retired in rows:
+    for type_key, name, aliases, retired in rows:
         try:
             words = json.loads(aliases)
         except ValueError:
             words = []
-        for w in dict.fromkeys([name, key, *(words if isinstance(words, list) else [])]):
+        for w in dict.fromkeys([name, type_key, *(words if isinstance(words, list) else [])]):
             found.append((str(w), str(name), bool(retired)))
     return found
