@@ -328,3 +328,21 @@ def first_to_build(folder: Path) -> Iterator[bool]:
                 done.touch()
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def ended_within(proc: subprocess.Popen[str], timeout: float) -> tuple[str, str]:
+    """(stdout, stderr) of a process that must end within `timeout` seconds. If it has not,
+    it is sent SIGABRT, and a process started with PYTHONFAULTHANDLER=1 prints where each of
+    its threads stood, which the failure shows: a hang says where it hung."""
+    import signal
+
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)
+        try:
+            _, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+        raise AssertionError(f"still running after {timeout} s; its stacks:\n{err}") from None

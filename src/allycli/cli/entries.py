@@ -7,7 +7,7 @@ and search read through plain sqlite3 (store/entries.py), never SQLModel.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
@@ -15,6 +15,7 @@ from allycli.cli.common import DATE_HELP, HOW, ID_HELP, ask_or_refuse, entry_fil
 from allycli.shell import boundary, completion, output, session, terminal
 
 if TYPE_CHECKING:
+    from allycli.core.errors import AllyError
     from allycli.core.records import Record
     from allycli.journal.context import Context
 
@@ -138,7 +139,11 @@ def _in_editor(ctx: Context, record: Record) -> str | None:
 
     about = (f"Editing {render_entry.name(record, ctx.today)}.",)
     name = "note" if record.kind == "practice" else "answer"
-    return terminal.edit_text(editing.text_of(record), about=about, name=name)
+
+    def keep(text: str, reason: AllyError) -> NoReturn:
+        editing.keep_text(ctx, record, text, reason)
+
+    return terminal.edit_text(editing.text_of(record), about=about, name=name, keep=keep)
 
 
 def _stdin(what: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
@@ -12,6 +12,9 @@ from allycli.core.taxonomy import action_types_help
 from allycli.shell import boundary, completion, output, session, terminal
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from allycli.core.errors import AllyError
     from allycli.core.prompts import Prompt
     from allycli.core.records import Record
     from allycli.journal.context import Context
@@ -68,7 +71,7 @@ def log(
     ctx = session.context()
     on = session.parse_day(day, ctx.today)
     if edit:
-        text = _note_from_editor(ctx, activity, note, pillar, minutes)
+        text = _note_from_editor(ctx, activity, note, on, pillar, minutes)
         if text is None:
             output.say("Nothing recorded: the note was empty.")
             return
@@ -153,7 +156,7 @@ def reflect(
     from allycli.shell.reader import Typed
 
     try:
-        text = _typed_answer(asking.prompt, edit) if at_terminal else given
+        text = _typed_answer(ctx, asking.prompt, edit, on) if at_terminal else given
     except Typed as ended:  # SIGTERM or SIGHUP while typing: keep what was typed
         journal.keep_typed(ctx, asking.prompt, ended.text, day=on, stop=ended.stop)
     recorded = journal.answer(ctx, asking, text, day=on)
@@ -216,7 +219,7 @@ def _show_reflections(ctx: Context, limit: int) -> None:
             output.say(render.reflections(found, ctx.today))
 
 
-def _typed_answer(prompt: Prompt, edit: bool) -> str | None:
+def _typed_answer(ctx: Context, prompt: Prompt, edit: bool, day: date) -> str | None:
     """Show the prompt and take the answer at the terminal: in the editor, or typed."""
     from allycli.render import messages as render
     from allycli.render import words
@@ -225,13 +228,23 @@ def _typed_answer(prompt: Prompt, edit: bool) -> str | None:
     output.say(words.user_text(f"(prompt {prompt.id})", "dim"))
     output.say(words.user_text(words.LEAVE_OUT_NAMES, "dim"))
     if edit:
+        from allycli.journal import practice as journal
+
+        def keep(text: str, reason: AllyError) -> NoReturn:
+            journal.keep_answer(ctx, prompt, text, day=day, reason=reason)
+
         about = (f"{prompt.pillar.capitalize()} ({prompt.id}): {prompt.text}",)
-        return terminal.edit_text("", about=about, name="answer")
+        return terminal.edit_text("", about=about, name="answer", keep=keep)
     return terminal.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
 
 
 def _note_from_editor(
-    ctx: Context, activity: str, note: str | None, pillar: str | None, minutes: int | None
+    ctx: Context,
+    activity: str,
+    note: str | None,
+    day: date | None,
+    pillar: str | None,
+    minutes: int | None,
 ) -> str | None:
     """The note written in the editor, once the rest of the command is known to be right."""
     from allycli.core import fields, taxonomy
@@ -247,7 +260,15 @@ def _note_from_editor(
         fields.from_flag("--minutes", minutes, fields.minutes)
     name = types.kinds(ctx).name_of(resolved.action_type) if resolved.action_type else None
     what = f"{name} ({shown})" if name else shown
-    return terminal.edit_text("", about=(f"A note on your practice: {what}",), name="note")
+    from allycli.journal import practice as journal
+
+    def keep(text: str, reason: AllyError) -> NoReturn:
+        journal.keep_note(
+            ctx, activity, text, day=day, pillar=pillar, minutes=minutes, reason=reason
+        )
+
+    about = (f"A note on your practice: {what}",)
+    return terminal.edit_text("", about=about, name="note", keep=keep)
 
 
 def list_entries(

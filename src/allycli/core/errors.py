@@ -53,6 +53,11 @@ class StorageError(AllyError):
     """The database cannot be opened, read or written."""
 
 
+class Drafted(StorageError):
+    """A write could not be completed, and what was to be written was kept as a draft, which
+    the message names."""
+
+
 class DamagedError(StorageError):
     """The journal's pages are damaged (SQLite's corruption error, or a failed integrity
     check); recorded beside the journal, so every later write refuses at once."""

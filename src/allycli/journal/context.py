@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
-from allycli.core.errors import AllyError, Interrupted, Locked, StorageError
+from allycli.core.errors import AllyError, Drafted, Interrupted, Locked, StorageError
 from allycli.core.prompts import Prompt
 from allycli.core.records import Record
 from allycli.core.taxonomy import Kinds
@@ -111,7 +111,7 @@ def keep_as_draft(
         raise stopped from None
     said = reason.message.rstrip(".")
     if draft is not None:
-        raise StorageError(
+        raise Drafted(
             f"{said}; {what} was kept in {draft}, and `ally import {draft}` adds it later."
         ) from None
     raise StorageError(

@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
+from typing import NoReturn
 
 from allycli.core import fields as field_rules
 from allycli.core import taxonomy
 from allycli.core.dates import stamp
-from allycli.core.errors import NotFoundError, StorageError, UsageError
+from allycli.core.errors import AllyError, NotFoundError, StorageError, UsageError
 from allycli.core.fields import storable
 from allycli.core.filters import Filters
 from allycli.core.folding import fold
@@ -222,6 +223,13 @@ def text_of(record: Record) -> str:
 def with_text(record: Record, text: str) -> Changes:
     """The change that an editor's text makes."""
     return Changes(note=text) if record.kind == "practice" else Changes(answer=text)
+
+
+def keep_text(ctx: Context, record: Record, text: str, reason: AllyError) -> NoReturn:
+    """The editor of `ally edit ID` failed with a text in it: keep the change as a patch
+    draft (sealed, on an encrypted journal), later than the entry as it stands."""
+    patch = with_text(record, text).patch(record.id, later_than(record.changed_at, stamp(ctx.now)))
+    keep_as_draft(ctx, [patch], reason, "your change")
 
 
 # -- delete --------------------------------------------------------------------------------

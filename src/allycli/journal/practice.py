@@ -47,24 +47,7 @@ def log(
 ) -> Logged:
     from allycli.journal import types
 
-    resolved = types.resolve(ctx, lambda known: known.resolve_activity(activity))
-    chosen_pillar = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
-    if minutes is not None:
-        fields.from_flag("--minutes", minutes, fields.minutes)
-    if note is not None:
-        note = storable(note, "note")
-        if not note.strip():
-            note = None
-    record = Record(
-        id=str(uuid.uuid4()),
-        kind="practice",
-        day=(day or ctx.today).isoformat(),
-        created_at=stamp(ctx.now),
-        pillar=chosen_pillar,
-        action_type=resolved.action_type,
-        note=note,
-        minutes=minutes,
-    )
+    record = practice_record(ctx, activity, note=note, day=day, pillar=pillar, minutes=minutes)
     save(ctx, record, lambda: ctx.store.insert([record.row()]), capture=True)
     progress, streak = _progress(ctx, record)
     if record.action_type is not None and record.action_type not in taxonomy.ACTION_TYPES:
@@ -74,6 +57,64 @@ def log(
         )
         return Logged(types.shown_record(known, record), streak, ctx.today, progress)
     return Logged(record, streak, ctx.today, progress)
+
+
+def practice_record(
+    ctx: Context,
+    activity: str,
+    *,
+    note: str | None,
+    day: date | None,
+    pillar: str | None,
+    minutes: int | None,
+) -> Record:
+    """The practice entry `ally log` makes (checked, not yet stored)."""
+    from allycli.journal import types
+
+    resolved = types.resolve(ctx, lambda known: known.resolve_activity(activity))
+    chosen_pillar = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
+    if minutes is not None:
+        fields.from_flag("--minutes", minutes, fields.minutes)
+    if note is not None:
+        note = storable(note, "note")
+        if not note.strip():
+            note = None
+    return Record(
+        id=str(uuid.uuid4()),
+        kind="practice",
+        day=(day or ctx.today).isoformat(),
+        created_at=stamp(ctx.now),
+        pillar=chosen_pillar,
+        action_type=resolved.action_type,
+        note=note,
+        minutes=minutes,
+    )
+
+
+def keep_note(
+    ctx: Context,
+    activity: str,
+    note: str,
+    *,
+    day: date | None,
+    pillar: str | None,
+    minutes: int | None,
+    reason: AllyError,
+) -> NoReturn:
+    """The editor of `log --edit` failed with a text in it: keep the entry with that note as
+    a draft (sealed, on an encrypted journal), and say why it was not saved."""
+    record = practice_record(ctx, activity, note=note, day=day, pillar=pillar, minutes=minutes)
+    keep_as_draft(ctx, [record.to_json()], reason, "your note")
+
+
+def keep_answer(
+    ctx: Context, prompt: Prompt, answer: str, *, day: date | None, reason: AllyError
+) -> NoReturn:
+    """The editor of `reflect --edit` failed with a text in it: keep the answer as a draft."""
+    record = answered(ctx, prompt, answer, day)
+    if record is None:
+        raise reason
+    keep_as_draft(ctx, [record.to_json()], reason, "your answer")
 
 
 def _progress(ctx: Context, record: Record) -> tuple[tuple[Any, ...], int | None]:

@@ -30,7 +30,20 @@ GUIDE = (
 
 
 class EditorError(AllyError):
-    """The editor could not be started or did not finish well."""
+    """The editor could not be started or did not finish well.
+
+    When a file was kept, `kept` names it, `text` is what it held above the guide (as
+    text, whatever the editor saved) and `reason` is the message without the file's name:
+    enough for a caller that must not leave the text in clear to seal it and remove the file.
+    """
+
+    def __init__(
+        self, message: str, *, kept: Path | None = None, text: str = "", reason: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.kept = kept
+        self.text = text
+        self.reason = reason or message
 
 
 def edit(
@@ -68,14 +81,12 @@ def edit(
             if done.returncode < 0
             else f"exited with status {done.returncode}"
         )
-        raise EditorError(
-            f"The editor {how}, so nothing was saved; what you wrote is kept in {path}."
-        )
+        raise _kept(path, guide, f"The editor {how}, so nothing was saved", "what you wrote")
     try:
         raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        raise EditorError(
-            f"The editor saved text that is not UTF-8, so nothing was saved; it is kept in {path}."
+        raise _kept(
+            path, guide, "The editor saved text that is not UTF-8, so nothing was saved"
         ) from None
     except OSError as exc:
         raise EditorError(
@@ -83,12 +94,26 @@ def edit(
         ) from None
     text = without_guide(raw, guide)
     if "\x00" in text:
-        raise EditorError(
-            "The text contains a NUL character, which ally does not store, so nothing was "
-            f"saved; it is kept in {path}."
+        raise _kept(
+            path,
+            guide,
+            "The text contains a NUL character, which ally does not store, so nothing was saved",
         )
     path.unlink(missing_ok=True)
     return text if text.strip() else None
+
+
+def _kept(path: Path, guide: Sequence[str], reason: str, what: str = "it") -> EditorError:
+    """The error for a text the editor left that could not be taken: the file stays, and
+    the error carries what it holds, with any byte that is not UTF-8 and any NUL replaced
+    by U+FFFD so that it can be kept elsewhere as a draft."""
+    try:
+        raw = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        raw = ""
+    text = without_guide(raw, guide).replace("\x00", "\ufffd")
+    return EditorError(f"{reason}; {what} is kept in {path}.", kept=path, text=text,
+                       reason=f"{reason}.")  # fmt: skip
 
 
 def without_guide(raw: str, guide: Sequence[str]) -> str:

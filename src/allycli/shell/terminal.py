@@ -7,9 +7,14 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from allycli.shell import output
+
+if TYPE_CHECKING:
+    from allycli.core.errors import AllyError
 
 
 def interactive() -> bool:
@@ -95,20 +100,44 @@ def edits_in_memory(flag: bool) -> None:
     _EDITS_IN_MEMORY = flag
 
 
-def edit_text(initial: str, *, about: tuple[str, ...] = (), name: str = "entry") -> str | None:
-    """The text written in the person's editor (None when empty); see editor.edit."""
+def edit_text(
+    initial: str,
+    *,
+    about: tuple[str, ...] = (),
+    name: str = "entry",
+    keep: Callable[[str, AllyError], NoReturn] | None = None,
+) -> str | None:
+    """The text written in the person's editor (None when empty); see editor.edit.
+
+    On an encrypted journal, a text the editor left but could not hand back is given to
+    `keep` (which keeps it as a sealed draft and raises the error that names the draft),
+    and the editor's file is removed: no plaintext of such a journal stays on disk.
+    """
+    from allycli.core.errors import Drafted
     from allycli.shell import editor
     from allycli.store.privatefile import create
 
     sys.stdout.flush()
-    return editor.edit(
-        initial,
-        command=editor_command(),
-        folder=edit_folder(),
-        create=create,
-        about=about,
-        name=name,
-    )
+    try:
+        return editor.edit(
+            initial,
+            command=editor_command(),
+            folder=edit_folder(),
+            create=create,
+            about=about,
+            name=name,
+        )
+    except editor.EditorError as failed:
+        if keep is None or failed.kept is None or not _EDITS_IN_MEMORY:
+            raise
+        if not failed.text.strip():  # nothing written: nothing to keep
+            failed.kept.unlink(missing_ok=True)
+            raise editor.EditorError(failed.reason) from None
+        try:
+            keep(failed.text, editor.EditorError(failed.reason))
+        except Drafted:
+            failed.kept.unlink(missing_ok=True)
+            raise
 
 
 # -- a change that is saved is never reported as failed ------------------------------------------

@@ -69,8 +69,9 @@ def last_practiced(
 
     When no entry made since `made_before` is dated on or before `until` (the usual case: the
     prompt of the day asks for the days before today, and today's entries are dated today),
-    the answer is the practice_day table's, read by its key a category at a time (0.67 s
-    of a 100,000-entry `ally today` went into the scan that the other case needs)."""
+    the answer is the practice_day table's, read by its key a category at a time, rather
+    than the scan of every entry that the other case needs (docs/benchmarks.md has the
+    figure)."""
     if made_before is None or not _made_since(conn, made_before, until):
         return _last_days(conn, until)
     where = "kind = 'practice' AND day <= ?"
