@@ -222,3 +222,25 @@ def test_bash_offers_own_types(shell_env: dict[str, str], typed: str, expected: 
         type_store.put(conn, OwnType("mutual-aid", "mutual-aid", "action", None, ("aid",),
                                      False, "2026-11-24T10:00:00+00:00"))  # fmt: skip
     bash_offers(shell_env, typed, expected, r"rename\s+retire")
+
+
+def test_a_tab_on_a_plain_journal_creates_no_file(tmp_path: Path) -> None:
+    """TAB reads the journal without leaving a -wal, a -shm or a lock file beside it, even
+    when none is there (as after the last connection of any SQLite program closed)."""
+    import sqlite3
+
+    from tests.integration.helpers import ally, cli_env, ok
+
+    db = tmp_path / "journal" / "ally.db"
+    env = cli_env(tmp_path, db)
+    ok(ally(env, "log", "protest", "--note", "first"))
+    conn = sqlite3.connect(db)
+    conn.execute("SELECT count(*) FROM entry").fetchall()
+    conn.close()  # the last connection to close removes the -wal and -shm
+    before = sorted(p.name for p in (tmp_path / "journal").iterdir())
+    assert not any(name.endswith(("-wal", "-shm")) for name in before)
+    for words, cword in (("ally show ", "2"), ("ally log --type ", "3")):
+        done = ally({**env, "_ALLY_COMPLETE": "complete_bash", "COMP_WORDS": words,
+                     "COMP_CWORD": cword})  # fmt: skip
+        assert done.returncode == 0 and done.stdout.strip(), done.stderr
+        assert sorted(p.name for p in (tmp_path / "journal").iterdir()) == before

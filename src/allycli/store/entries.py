@@ -77,8 +77,8 @@ def completion_ids(
 ) -> list[tuple[str, ...]] | None:
     """(id, day, kind, pillar, action_type, prompt_id) of the newest entries whose id starts
     with `prefix`, read-only (never creating a file), for TAB: nothing when there is no
-    file, None when it cannot be read (with `key`, an encrypted journal's raw key, through
-    SQLCipher: opening.peek)."""
+    file, None when it cannot be read (with `key`, an encrypted journal's raw key; see
+    store/peeking.py)."""
     if not db.is_file():
         return []
     # A short prefix matches many entries: walk the (day, created_at) index from the newest
@@ -88,18 +88,9 @@ def completion_ids(
         "SELECT id, day, kind, pillar, action_type, prompt_id FROM entry "
         f"WHERE {column} >= ? AND {column} < ? ORDER BY day DESC, created_at DESC LIMIT ?"
     )
-    if key is not None:
-        from allycli.store.opening import peek
+    from allycli.store.peeking import rows
 
-        return peek(db, key, sql, (prefix, prefix + "\U0010ffff", limit))
-    try:
-        conn = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True, timeout=0.5)
-        try:
-            return conn.execute(sql, (prefix, prefix + "\U0010ffff", limit)).fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
+    return rows(db, sql, (prefix, prefix + "\U0010ffff", limit), timeout=0.5, key=key)
 
 
 def newest(conn: sqlite3.Connection) -> Record | None:

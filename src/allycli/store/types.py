@@ -85,27 +85,15 @@ def merge_types(
 def completion_words(db: Path, key: bytes | None = None) -> list[tuple[str, str, bool]] | None:
     """(word, the type's name, retired) for every word of every own type, read-only: nothing
     when there is no file, None when it cannot be read (busy, damaged, or encrypted without
-    `key`, its raw key: opening.peek)."""
+    `key`, its raw key; see store/peeking.py)."""
     if not db.is_file():
         return []
     sql = "SELECT key, name, aliases, retired FROM action_type"
-    if key is not None:
-        from allycli.store.opening import peek
+    from allycli.store.peeking import rows as read
 
-        rows = peek(db, key, sql)
-        if rows is None:
-            return None
-    else:
-        try:
-            conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
-        except sqlite3.Error:
-            return None
-        try:
-            rows = conn.execute(sql).fetchall()
-        except sqlite3.Error:
-            return None
-        finally:
-            conn.close()
+    rows = read(db, sql, timeout=0.2, key=key)
+    if rows is None:
+        return None
     found = []
     for type_key, name, aliases, retired in rows:
         try:
