@@ -53,41 +53,37 @@ def nothing_in_clear(journal_env: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [("log", "protest", "--edit"), ("reflect", "--edit")], ids=["log", "reflect"]
-)
+    ("command", "written", "status", "why", "kept"),
+    [
+        (("log", "protest", "--edit"), b"answermarker half of it", 3,
+         "The editor exited with status 3", "answermarker half of it"),
+        (("reflect", "--edit"), b"answermarker half of it", 3,
+         "The editor exited with status 3", "answermarker half of it"),
+        (("log", "money", "--edit"), b"answermarker one\x00two", 0,
+         "The text contains a NUL character", "answermarker one\ufffdtwo"),
+    ],
+    ids=["log", "reflect", "nul"],
+)  # fmt: skip
 def test_a_failed_editor_seals_the_text_as_a_draft(
     env: dict[str, str],  # noqa: F811
     tmp_path: Path,
     command: tuple[str, ...],
+    written: bytes,
+    status: int,
+    why: str,
+    kept: str,
 ) -> None:
     journal_with_markers(env)
     run_ok(keyed(env), "encrypt")
-    editing = {**keyed(env), "EDITOR": failing_editor(tmp_path, "answermarker half of it")}
-    done = ally(editing, *command)
+    done = ally({**keyed(env), "EDITOR": stand_in(tmp_path, written, status)}, *command)
     assert done.returncode == 1, done.stderr
-    assert done.stderr.startswith("ally: The editor exited with status 3, so nothing was saved")
+    assert done.stderr.startswith(f"ally: {why}")
     what = "note" if command[0] == "log" else "answer"
     assert f"your {what} was kept in " in done.stderr
     draft = sealed_draft(done.stderr)
     nothing_in_clear(env)
     run_ok(keyed(env), "import", draft)
-    assert "answermarker half of it" in run_ok(keyed(env), "list", "--limit", "100")
-
-
-def test_a_text_with_a_nul_is_sealed_with_the_nul_replaced(
-    env: dict[str, str],  # noqa: F811
-    tmp_path: Path,
-) -> None:
-    journal_with_markers(env)
-    run_ok(keyed(env), "encrypt")
-    script = stand_in(tmp_path, b"answermarker one\x00two", 0)
-    done = ally({**keyed(env), "EDITOR": script}, "log", "money", "--edit")
-    assert done.returncode == 1, done.stderr
-    assert "NUL character" in done.stderr
-    draft = sealed_draft(done.stderr)
-    nothing_in_clear(env)
-    run_ok(keyed(env), "import", draft)
-    assert "answermarker one\ufffdtwo" in run_ok(keyed(env), "list", "--limit", "100")
+    assert kept in run_ok(keyed(env), "list", "--limit", "100")
 
 
 def test_edit_at_the_terminal_seals_the_changed_text(

@@ -71,7 +71,14 @@ def log(
     ctx = session.context()
     on = session.parse_day(day, ctx.today)
     if edit:
-        text = _note_from_editor(ctx, activity, note, on, pillar, minutes)
+        if note is not None:
+            from allycli.core.errors import UsageError
+
+            raise UsageError("Choose --note or --edit, not both.")
+        # the rest of the command is checked before the editor opens
+        entry = journal.practice_record(ctx, activity, note=None, day=on, pillar=pillar,
+                                        minutes=minutes)  # fmt: skip
+        text = _note_from_editor(ctx, entry)
         if text is None:
             output.say("Nothing recorded: the note was empty.")
             return
@@ -238,34 +245,16 @@ def _typed_answer(ctx: Context, prompt: Prompt, edit: bool, day: date) -> str | 
     return terminal.ask_text(f"Write your answer; {HOW}. An empty answer records nothing.")
 
 
-def _note_from_editor(
-    ctx: Context,
-    activity: str,
-    note: str | None,
-    day: date | None,
-    pillar: str | None,
-    minutes: int | None,
-) -> str | None:
-    """The note written in the editor, once the rest of the command is known to be right."""
-    from allycli.core import fields, taxonomy
-    from allycli.core.errors import UsageError
-
-    if note is not None:
-        raise UsageError("Choose --note or --edit, not both.")
+def _note_from_editor(ctx: Context, entry: Record) -> str | None:
+    """The note of `entry` (checked already, with no note yet), written in the editor."""
+    from allycli.journal import practice as journal
     from allycli.journal import types
 
-    resolved = types.resolve(ctx, lambda known: known.resolve_activity(activity))  # now
-    shown = taxonomy.resolve_pillar(pillar) if pillar else resolved.pillar
-    if minutes is not None:
-        fields.from_flag("--minutes", minutes, fields.minutes)
-    name = types.kinds(ctx).name_of(resolved.action_type) if resolved.action_type else None
-    what = f"{name} ({shown})" if name else shown
-    from allycli.journal import practice as journal
+    name = types.kinds(ctx).name_of(entry.action_type) if entry.action_type else None
+    what = f"{name} ({entry.pillar})" if name else entry.pillar
 
     def keep(text: str, reason: AllyError) -> NoReturn:
-        journal.keep_note(
-            ctx, activity, text, day=day, pillar=pillar, minutes=minutes, reason=reason
-        )
+        journal.keep_note(ctx, entry, text, reason)
 
     about = (f"A note on your practice: {what}",)
     return terminal.edit_text("", about=about, name="note", keep=keep)

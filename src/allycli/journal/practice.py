@@ -91,20 +91,11 @@ def practice_record(
     )
 
 
-def keep_note(
-    ctx: Context,
-    activity: str,
-    note: str,
-    *,
-    day: date | None,
-    pillar: str | None,
-    minutes: int | None,
-    reason: AllyError,
-) -> NoReturn:
-    """The editor of `log --edit` failed with a text in it: keep the entry with that note as
-    a draft (sealed, on an encrypted journal), and say why it was not saved."""
-    record = practice_record(ctx, activity, note=note, day=day, pillar=pillar, minutes=minutes)
-    keep_as_draft(ctx, [record.to_json()], reason, "your note")
+def keep_note(ctx: Context, entry: Record, note: str, reason: AllyError) -> NoReturn:
+    """The editor of `log --edit` failed with a text in it: keep `entry` with that note as a
+    draft (sealed, on an encrypted journal), and say why it was not saved."""
+    kept = dataclasses.replace(entry, note=storable(note, "note"))
+    keep_as_draft(ctx, [kept.to_json()], reason, "your note")
 
 
 def keep_answer(
