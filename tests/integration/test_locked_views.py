@@ -64,3 +64,26 @@ def test_today_short_prints_nothing_while_locked(
         assert run_ok(env, "today", "--short").strip() != ""
     finally:
         run_ok(env, "lock")
+
+
+def test_doctor_runs_the_passphrase_command_and_never_asks(
+    env: dict[str, str],  # noqa: F811
+) -> None:
+    """Locked, doctor checks what it can and says what it cannot know; with the passphrase
+    command it checks the journal and each backup; at a terminal it asks nothing."""
+    journal_with_markers(env)  # three entries, a backup of two
+    run_ok(keyed(env), "encrypt")
+    locked = ally(env, "doctor").stdout
+    assert "not checked while locked" in locked
+    assert "not known while the journal is locked" in locked
+    assert "no backup is healthy" not in locked
+    checked = ally(keyed(env), "doctor").stdout
+    assert "no damage found" in checked and "(2 entries)" in checked
+    assert "is the newest healthy backup" in checked
+    assert "(locked)" not in checked
+    child = pexpect.spawn(sys.executable, [*ALLY[1:], "doctor"], env=env, timeout=120,
+                          dimensions=(24, 200), encoding="utf-8")  # fmt: skip
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "Passphrase" not in (child.before or "")
+    assert "not checked while locked" in (child.before or "")

@@ -182,8 +182,10 @@ def doctor() -> None:
 
     db = session.db_path()
     timeout = os.environ.get("ALLY_BUSY_TIMEOUT")
-    # never asks for a passphrase: locked, it says so and checks what it can
-    store = Store(db, busy_timeout=float(timeout) if timeout else 30.0, keys=Unlocker(ask=False))
+    # the key cache or ALLY_PASSPHRASE_CMD, never a question: locked, it says so and checks
+    # what it can
+    keys = Unlocker(terminal=False)
+    store = Store(db, busy_timeout=float(timeout) if timeout else 30.0, keys=keys)
     paths = session.prompt_paths()
     checks = checkup(store, paths, session.draft_folders(db), key_cache=cache_said(db))
     from allycli.render import messages as render

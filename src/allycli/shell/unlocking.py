@@ -31,10 +31,12 @@ def how_to_unlock(db: Path) -> str:
 
 class Unlocker:
     """The store's key source for one command. `ask`: whether it may run the passphrase
-    command and ask at the terminal (completion, plain `ally` and `today` never do)."""
+    command and ask at the terminal (completion, plain `ally` and `today` never do);
+    `terminal`: whether it may ask at the terminal (doctor runs the command, never asks)."""
 
-    def __init__(self, *, ask: bool = True) -> None:
+    def __init__(self, *, ask: bool = True, terminal: bool = True) -> None:
         self.ask = ask
+        self.terminal = terminal
         self.keys: dict[Path, bytes] = {}
         self.wrong_tries = 0
 
@@ -84,7 +86,7 @@ class Unlocker:
                 said = f"The passphrase that {PASSPHRASE_CMD} printed does not open the journal"
             else:
                 said = f"{PASSPHRASE_CMD} failed"
-        if not sys.stdin.isatty():
+        if not (self.terminal and sys.stdin.isatty()):
             told = how_to_unlock(db)
             raise Locked(f"{said}; {told[0].lower()}{told[1:]}" if said else told)
         if said:
@@ -152,6 +154,6 @@ def cache_said(db: Path) -> str:
     from allycli.shell import keyring
 
     found = keyring.find(db)
-    if found is None:
-        return "no key cached (locked)"
+    if found is None:  # with a passphrase command the journal may open all the same
+        return "no key cached" if os.environ.get(PASSPHRASE_CMD) else "no key cached (locked)"
     return f"key cached until {time.strftime('%H:%M', time.localtime(found[1]))}"

@@ -296,6 +296,8 @@ def backup_checks(store: Store) -> list[Check]:
     if healthy:
         newest = max(healthy, key=lambda each: (each.mtime, str(each.path)))
         checks.append(Check("newest", True, f"{newest.path} is the newest healthy backup"))
+    elif len(found) < len(paths):  # encrypted copies not opened while locked
+        checks.append(Check("newest", None, "not known while the journal is locked"))
     else:
         checks.append(Check("newest", None, "no backup is healthy"))
     for left in backups.leftovers(store.path.parent / "backups"):
