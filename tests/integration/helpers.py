@@ -339,10 +339,33 @@ def ended_within(proc: subprocess.Popen[str], timeout: float) -> tuple[str, str]
     try:
         return proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        signals = _signal_masks(proc.pid)
         proc.send_signal(signal.SIGABRT)
         try:
             _, err = proc.communicate(timeout=60)
         except subprocess.TimeoutExpired:
             proc.kill()
             _, err = proc.communicate()
-        raise AssertionError(f"still running after {timeout} s; its stacks:\n{err}") from None
+        raise AssertionError(
+            f"still running after {timeout} s; {signals}; its stacks:\n{err}"
+        ) from None
+
+
+def _signal_masks(pid: int) -> str:
+    """The signals a process and this one block, ignore, catch and have pending (hex masks,
+    bit n-1 for signal n), from /proc: a signal that never took effect shows why here."""
+    import signal
+
+    def masks(where: str) -> str:
+        try:
+            lines = Path(f"/proc/{where}/status").read_text().splitlines()
+        except OSError:
+            return "?"
+        return " ".join(
+            line.replace("\t", "") for line in lines if line.startswith(("Sig", "ShdPnd"))
+        )
+
+    return (
+        f"its signals: {masks(str(pid))}; this test's: {masks('self')}, "
+        f"SIGINT handler {signal.getsignal(signal.SIGINT)!r}"
+    )

@@ -317,8 +317,9 @@ def test_the_copy_kept_before_an_upgrade_is_encrypted_under_the_journal_key(
     assert scanned(env) == []
     assert entry_count(copy) == 3  # the passphrase opens it, as any SQLCipher 4 tool would
     assert user_version(copy) == SCHEMA_VERSION - 1
-    locked = run_ok(keyed(env), "doctor")  # doctor never asks: the cache alone opens
+    locked = run_ok(env, "doctor")  # no key cached and no passphrase command: locked
     assert f"{copy} (encrypted; checked once unlocked)" in locked
+    assert f"{copy} (3 entries)" in run_ok(keyed(env), "doctor")  # the command opens it
     if _keyring_refused() is None:  # with the key cached, doctor checks each copy with it
         run_ok(keyed(env), "unlock")
         try:
