@@ -154,7 +154,10 @@ def write_lock_held(db: Path) -> contextlib.AbstractContextManager[subprocess.Po
 
 def started(argv: Sequence[str], env: dict[str, str]) -> subprocess.Popen[str]:
     """A command left running (stdin closed, stdout and stderr piped as text), for a test
-    that reads what it says while it waits, or sends it a signal."""
+    that reads what it says while it waits, or sends it a signal. It gets Ctrl-C's SIGINT
+    as a command typed at a terminal does, however the suite was started: a shell without
+    job control (a script's `&`, some CI runners) starts its jobs with SIGINT ignored, the
+    children inherit that, and Python then leaves SIGINT ignored."""
     return subprocess.Popen(
         list(argv),
         env=env,
@@ -162,7 +165,15 @@ def started(argv: Sequence[str], env: dict[str, str]) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_sigint_as_at_a_terminal,
     )
+
+
+def _sigint_as_at_a_terminal() -> None:
+    """In the child, before exec: SIGINT back to its default disposition."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 # linux/capability.h and linux/prctl.h
