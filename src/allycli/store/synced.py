@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from allycli.core.errors import DataFileError, SyncError
 from allycli.core.objects import Pause, RhythmSetting
@@ -307,13 +307,7 @@ def parse(item: Item) -> Record | RhythmSetting | Pause | OwnType | None:
         return _own_type(item)
     if not is_object(item.body):
         raise _unreadable(item)
-    try:
-        obj = parse_object(item.body, "the hub")
-    except DataFileError:
-        raise _unreadable(item) from None
-    if obj.id != item.id or obj.updated_at != item.updated_at:
-        raise _unreadable(item)
-    return obj
+    return _checked(item, parse_object)
 
 
 def check(item: Item) -> None:
@@ -349,13 +343,30 @@ def apply(conn: sqlite3.Connection, items: Iterable[Item]) -> None:
 def _own_type(item: Item) -> OwnType:
     from allycli.core.taxonomy import parse_type
 
+    return _checked(item, parse_type)
+
+
+class _Versioned(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def updated_at(self) -> str: ...
+
+
+V = TypeVar("V", bound=_Versioned)
+
+
+def _checked(item: Item, parser: Callable[[dict[str, Any], str], V]) -> V:
+    """The item's body read by import's own parser, and naming the item's own id and time;
+    else the item is unreadable."""
     try:
-        own = parse_type(item.body, "the hub")
+        obj = parser(item.body, "the hub")
     except DataFileError:
         raise _unreadable(item) from None
-    if own.id != item.id or own.updated_at != item.updated_at:
+    if obj.id != item.id or obj.updated_at != item.updated_at:
         raise _unreadable(item)
-    return own
+    return obj
 
 
 def _entry(item: Item) -> Record:
